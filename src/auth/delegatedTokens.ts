@@ -1,0 +1,111 @@
+import { jwtVerify, SignJWT } from 'jose';
+import type { App } from '../domain/apps.js';
+import type { User } from '../domain/users.js';
+import type { SigningKeyRing } from './signingKeys.js';
+import { entra } from './entraErrors.js';
+import { grantedDelegatedScopes, parseScopes } from './scopes.js';
+import { ACCESS_TOKEN_LIFETIME_S, issueUserToken, wallTimes } from './tokens.js';
+import { v2Issuer } from './discovery.js';
+
+const REFRESH_AUDIENCE = 'urn:graph-comms-emulator:refresh-token';
+const REFRESH_LIFETIME_S = 90 * 24 * 3600;
+
+export interface DelegatedTokenResponse {
+  token_type: 'Bearer';
+  scope: string;
+  expires_in: number;
+  ext_expires_in: number;
+  access_token: string;
+  refresh_token?: string;
+  id_token?: string;
+  client_info?: string;
+}
+
+export interface DelegatedGrant {
+  app: App;
+  user: User;
+  /** The raw `scope` parameter. */
+  scope: string | undefined;
+  origin: string;
+  nonce?: string | null;
+  clientInfo: boolean;
+}
+
+/** Issue the access, refresh and ID tokens of a delegated flow (password, authorization code, refresh). */
+export async function issueDelegatedTokens(keys: SigningKeyRing, grant: DelegatedGrant): Promise<DelegatedTokenResponse> {
+  const { app, user } = grant;
+  const requested = parseScopes(grant.scope);
+  if (requested.foreign.length > 0) throw entra.unknownResource(requested.foreign[0]!);
+  const { granted, missing } = grantedDelegatedScopes(requested.graph, app.delegatedPermissions);
+  if (missing.length > 0) throw entra.consentRequired(app.clientId, app.displayName);
+  const times = wallTimes();
+  const accessToken = await issueUserToken(keys, {
+    tenantId: user.tenantId,
+    clientId: app.clientId,
+    appDisplayName: app.displayName,
+    userId: user.id,
+    userPrincipalName: user.userPrincipalName,
+    displayName: user.displayName,
+    givenName: user.givenName,
+    surname: user.surname,
+    scopes: granted,
+  }, times);
+  // MSAL always asks for openid, profile and offline_access; the response carries them back.
+  const response: DelegatedTokenResponse = {
+    token_type: 'Bearer',
+    scope: [...granted, ...requested.oidc].join(' '),
+    expires_in: ACCESS_TOKEN_LIFETIME_S,
+    ext_expires_in: ACCESS_TOKEN_LIFETIME_S,
+    access_token: accessToken,
+  };
+  const key = keys.signingKey();
+  if (requested.oidc.has('offline_access')) {
+    response.refresh_token = await new SignJWT({ tid: user.tenantId, oid: user.id, azp: app.clientId, scope: grant.scope ?? '' })
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+      .setAudience(REFRESH_AUDIENCE)
+      .setIssuedAt(times.issuedAt)
+      .setExpirationTime(times.issuedAt + REFRESH_LIFETIME_S)
+      .sign(key.privateKey);
+  }
+  if (requested.oidc.has('openid')) {
+    response.id_token = await new SignJWT({
+      name: user.displayName,
+      oid: user.id,
+      preferred_username: user.userPrincipalName,
+      tid: user.tenantId,
+      ver: '2.0',
+      ...(grant.nonce !== undefined && grant.nonce !== null ? { nonce: grant.nonce } : {}),
+    })
+      .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid })
+      .setIssuer(v2Issuer(grant.origin, user.tenantId))
+      .setSubject(user.id)
+      .setAudience(app.clientId)
+      .setIssuedAt(times.issuedAt)
+      .setNotBefore(times.issuedAt)
+      .setExpirationTime(times.issuedAt + times.lifetimeSeconds)
+      .sign(key.privateKey);
+  }
+  if (grant.clientInfo) response.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: user.tenantId })).toString('base64url');
+  return response;
+}
+
+export interface RefreshClaims {
+  tenantId: string;
+  userId: string;
+  clientId: string;
+  scope: string;
+}
+
+export async function readRefreshToken(keys: SigningKeyRing, token: string): Promise<RefreshClaims> {
+  try {
+    const kid = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: string };
+    const key = kid.kid === undefined ? undefined : await keys.verificationKey(kid.kid);
+    if (key === undefined) throw entra.invalidCode();
+    const { payload } = await jwtVerify(token, key.publicKey, { audience: REFRESH_AUDIENCE, algorithms: ['RS256'] });
+    const { tid, oid, azp, scope } = payload as Record<string, unknown>;
+    if (typeof tid !== 'string' || typeof oid !== 'string' || typeof azp !== 'string') throw entra.invalidCode();
+    return { tenantId: tid, userId: oid, clientId: azp, scope: typeof scope === 'string' ? scope : '' };
+  } catch {
+    throw entra.invalidCode();
+  }
+}

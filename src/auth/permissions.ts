@@ -1,0 +1,65 @@
+/**
+ * The permission model: which token roles (application) or scopes (delegated) each Graph operation
+ * accepts, from the seeds' permission tables and graph-semantics.md. `null` means "not supported".
+ * Higher-privileged permissions are listed alongside the least-privileged ones, as Graph accepts either.
+ */
+export interface PermissionRule {
+  readonly delegated: readonly string[] | null;
+  readonly application: readonly string[] | null;
+  /** Resource-specific consent permissions an app may hold through a Teams app installed in the meeting. */
+  readonly rsc?: readonly string[];
+  /** Application permissions that additionally need an application access policy for the user in the path. */
+  readonly needsAccessPolicy?: boolean;
+}
+
+export const PERMISSIONS = {
+  onlineMeetingRead: {
+    delegated: ['OnlineMeetings.Read', 'OnlineMeetings.ReadWrite'],
+    application: ['OnlineMeetings.Read.All', 'OnlineMeetings.ReadWrite.All'],
+    needsAccessPolicy: true,
+  },
+  onlineMeetingWrite: {
+    delegated: ['OnlineMeetings.ReadWrite'],
+    application: ['OnlineMeetings.ReadWrite.All'],
+    needsAccessPolicy: true,
+  },
+  /** The VideoTeleconferenceId look-up is app-only and not subject to access policies (onlinemeeting-get.md). */
+  onlineMeetingByVtcId: {
+    delegated: null,
+    application: ['OnlineMeetings.Read.All', 'OnlineMeetings.ReadWrite.All'],
+  },
+  userRead: {
+    delegated: ['User.Read', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'],
+    application: ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'],
+  },
+} as const satisfies Record<string, PermissionRule>;
+
+/** Every application permission the seeds name: the demo app is granted all of them. */
+export const SEED_APPLICATION_PERMISSIONS = [
+  'OnlineMeetings.Read.All',
+  'OnlineMeetings.ReadWrite.All',
+  'OnlineMeetingArtifact.Read.All',
+  'OnlineMeetingRecording.Read.All',
+  'OnlineMeetingTranscript.Read.All',
+  'CallRecordings.Read.All',
+  'CallTranscripts.Read.All',
+  'CallRecords.Read.All',
+  'CallRecord-PstnCalls.Read.All',
+  'Calls.JoinGroupCalls.All',
+  'Calls.AccessMedia.All',
+  'User.Read.All',
+] as const;
+
+/** Delegated permissions the demo app has consent for. */
+export const SEED_DELEGATED_PERMISSIONS = [
+  'User.Read',
+  'OnlineMeetings.Read',
+  'OnlineMeetings.ReadWrite',
+  'OnlineMeetingRecording.Read.All',
+  'OnlineMeetingTranscript.Read.All',
+  'CallRecordings.Read.All',
+  'CallTranscripts.Read.All',
+] as const;
+
+/** The RSC permissions the seeds name (granted by installing a Teams app in a meeting). */
+export const SEED_RSC_PERMISSIONS = ['OnlineMeetingRecording.Read.Chat', 'OnlineMeetingTranscript.Read.Chat'] as const;

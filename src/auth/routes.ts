@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../services.js';
+import { registerAuthorizeEndpoint } from './authorizeEndpoint.js';
+import { registerDiscoveryRoutes } from './discovery.js';
+import { registerTokenEndpoint } from './tokenEndpoint.js';
+
+/** The identity platform: `/{tenant}/oauth2/v2.0/*`, OIDC discovery, JWKS, instance discovery. */
+export function registerIdentityRoutes(app: FastifyInstance, services: Services): void {
+  registerDiscoveryRoutes(app, services);
+  registerTokenEndpoint(app, services);
+  registerAuthorizeEndpoint(app, services);
+}

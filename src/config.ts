@@ -1,0 +1,70 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { StoreOptions } from './store/database.js';
+
+/** Every option of the emulator, in one typed place: the CLI flags and createEmulator() both end here. */
+export interface EmulatorOptions {
+  /** TCP port; 0 picks a free one. CLI default 8443 (HTTPS) or 8080 (--http); library default 0. */
+  port?: number;
+  /** Interface to bind; loopback by default. */
+  host?: string;
+  /** Keep the store in memory (nothing survives the process). Library default true; CLI default false. */
+  inMemory?: boolean;
+  /** Where the SQLite store, TLS material and blobs live. Default `./.graph-comms-emulator`. */
+  dataDir?: string;
+  /** Use PostgreSQL instead of SQLite, e.g. `postgres://127.0.0.1:5432/graph`. */
+  databaseUrl?: string;
+  /** PostgreSQL schema to keep the tables in (each test suite uses its own). */
+  databaseSchema?: string;
+  /** Serve plain HTTP instead of HTTPS. */
+  http?: boolean;
+  /** Where the local CA and server certificate live. Default `<dataDir>/tls`, or `~/.graph-comms-emulator/tls` in memory. */
+  tlsDir?: string;
+  /** The public base URL to put in absolute links, when the emulator sits behind a proxy. Default: the request's origin. */
+  publicUrl?: string;
+  /** Enforce Graph's rules that a local emulator relaxes (e.g. https-only notification URLs). */
+  strict?: boolean;
+  /** pino log level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'. Default 'warn'. */
+  logLevel?: string;
+  /** Seed the demo tenant on an empty store. Default true. */
+  demo?: boolean;
+}
+
+export type StoreConfig = StoreOptions;
+
+export interface ResolvedConfig {
+  port: number;
+  host: string;
+  protocol: 'https' | 'http';
+  store: StoreConfig;
+  tlsDir: string;
+  publicUrl: string | undefined;
+  strict: boolean;
+  logLevel: string;
+  demo: boolean;
+}
+
+export const DEFAULT_HTTPS_PORT = 8443;
+export const DEFAULT_HTTP_PORT = 8080;
+export const DEFAULT_DATA_DIR = '.graph-comms-emulator';
+
+export function resolveConfig(options: EmulatorOptions, defaults: { port: number; inMemory: boolean }): ResolvedConfig {
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const inMemory = options.inMemory ?? (options.dataDir === undefined && options.databaseUrl === undefined ? defaults.inMemory : false);
+  const store: StoreConfig =
+    options.databaseUrl !== undefined
+      ? { kind: 'postgres', url: options.databaseUrl, ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}) }
+      : { kind: 'sqlite', filename: inMemory ? ':memory:' : join(dataDir, 'emulator.sqlite') };
+  const tlsDir = resolve(options.tlsDir ?? (inMemory && options.dataDir === undefined ? join(homedir(), DEFAULT_DATA_DIR, 'tls') : join(dataDir, 'tls')));
+  return {
+    port: options.port ?? defaults.port,
+    host: options.host ?? '127.0.0.1',
+    protocol: options.http === true ? 'http' : 'https',
+    store,
+    tlsDir,
+    publicUrl: options.publicUrl?.replace(/\/+$/, ''),
+    strict: options.strict ?? false,
+    logLevel: options.logLevel ?? 'warn',
+    demo: options.demo ?? true,
+  };
+}

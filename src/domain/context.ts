@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { VirtualClock } from '../simulation/clock.js';
+
+/** What every domain operation works with: the store and the virtual clock. */
+export interface DomainContext {
+  readonly db: Kysely<Database>;
+  readonly clock: VirtualClock;
+}
+
+export const nowIso = (ctx: DomainContext): string => ctx.clock.now().toISOString();

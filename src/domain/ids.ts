@@ -1,0 +1,47 @@
+import { randomInt, randomUUID } from 'node:crypto';
+
+/** Identifier shapes as Graph issues them, so apps that parse or store ids see realistic values. */
+
+export const newGuid = (): string => randomUUID();
+
+/** `19:meeting_{base64 of a GUID, no padding}@thread.v2`, the chat thread of a scheduled meeting. */
+export function newMeetingThreadId(): string {
+  return `19:meeting_${Buffer.from(randomUUID()).toString('base64').replace(/=+$/, '')}@thread.v2`;
+}
+
+/** onlineMeeting ids are Base64 of `1*{organizerId}*0**{threadId}` (seeds S0/S1). */
+export function meetingIdFor(organizerId: string, threadId: string): string {
+  return Buffer.from(`1*${organizerId}*0**${threadId}`).toString('base64');
+}
+
+export function parseMeetingId(meetingId: string): { organizerId: string; threadId: string } | undefined {
+  const text = Buffer.from(meetingId, 'base64').toString('utf8');
+  const m = /^1\*([0-9a-fA-F-]{36})\*0\*\*(19:.+)$/.exec(text);
+  return m === null ? undefined : { organizerId: m[1]!, threadId: m[2]! };
+}
+
+export function joinWebUrlFor(threadId: string, tenantId: string, organizerId: string): string {
+  const context = encodeURIComponent(JSON.stringify({ Tid: tenantId, Oid: organizerId })).toLowerCase();
+  return `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(threadId).toLowerCase()}/0?context=${context}`;
+}
+
+/** Teams join meeting ids are 12–13 digits; passcodes are 6 alphanumerics. */
+export function newJoinMeetingId(): string {
+  return String(randomInt(1, 10)) + Array.from({ length: 12 }, () => randomInt(0, 10)).join('');
+}
+
+export function newPasscode(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+  return Array.from({ length: 6 }, () => alphabet[randomInt(0, alphabet.length)]).join('');
+}
+
+export function newVideoTeleconferenceId(): string {
+  return Array.from({ length: 10 }, () => randomInt(0, 10)).join('');
+}
+
+/** Client secrets look like Entra's: 40 characters with a `~` in the fourth place. */
+export function newClientSecret(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.';
+  const body = Array.from({ length: 37 }, () => alphabet[randomInt(0, alphabet.length)]).join('');
+  return `${body.slice(0, 3)}8Q~${body.slice(3)}`;
+}

@@ -1,0 +1,158 @@
+import type { DomainContext } from './context.js';
+import { nowIso } from './context.js';
+import { DomainError } from './errors.js';
+import { joinWebUrlFor, meetingIdFor, newJoinMeetingId, newMeetingThreadId, newPasscode, newVideoTeleconferenceId } from './ids.js';
+import { parseObject } from './json.js';
+import type { MeetingTable } from '../store/schema.js';
+
+export type MeetingKind = 'scheduled' | 'channel' | 'privateChannel';
+
+export interface MeetingAttendee {
+  userId: string | null;
+  upn: string | null;
+  displayName: string | null;
+  role: string;
+}
+
+/** Settings the organizer chose; stored as given and echoed back by the onlineMeeting resource. */
+export interface MeetingSettings {
+  attendees?: MeetingAttendee[];
+  allowedPresenters?: string;
+  lobbyBypassScope?: string;
+  isDialInBypassEnabled?: boolean;
+  allowMeetingChat?: string;
+  allowTeamworkReactions?: boolean;
+  recordAutomatically?: boolean;
+  isEntryExitAnnounced?: boolean;
+  allowAttendeeToEnableCamera?: boolean;
+  allowAttendeeToEnableMic?: boolean;
+  allowRecording?: boolean;
+  allowTranscription?: boolean;
+}
+
+export interface Meeting {
+  id: string;
+  tenantId: string;
+  organizerId: string;
+  subject: string | null;
+  startDateTime: string;
+  endDateTime: string;
+  creationDateTime: string;
+  threadId: string;
+  joinWebUrl: string;
+  joinMeetingId: string;
+  passcode: string;
+  videoTeleconferenceId: string;
+  externalId: string | null;
+  hasCalendarEvent: boolean;
+  kind: MeetingKind;
+  settings: MeetingSettings;
+}
+
+export interface NewMeeting {
+  /** A fixed chat thread (the demo tenant uses one so its meeting id is stable); random otherwise. */
+  threadId?: string;
+  tenantId: string;
+  organizerId: string;
+  subject?: string | null;
+  startDateTime?: string;
+  endDateTime?: string;
+  externalId?: string | null;
+  hasCalendarEvent?: boolean;
+  kind?: MeetingKind;
+  settings?: MeetingSettings;
+}
+
+const HOUR = 3_600_000;
+
+const toMeeting = (r: MeetingTable): Meeting => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  organizerId: r.organizer_id,
+  subject: r.subject,
+  startDateTime: r.start_date_time,
+  endDateTime: r.end_date_time,
+  creationDateTime: r.created_at,
+  threadId: r.thread_id,
+  joinWebUrl: r.join_web_url,
+  joinMeetingId: r.join_meeting_id,
+  passcode: r.passcode,
+  videoTeleconferenceId: r.video_teleconference_id,
+  externalId: r.external_id,
+  hasCalendarEvent: r.has_calendar_event === 1,
+  kind: (['scheduled', 'channel', 'privateChannel'] as const).find((k) => k === r.meeting_kind) ?? 'scheduled',
+  settings: parseObject(r.properties) as MeetingSettings,
+});
+
+function isoOrThrow(value: string, name: string): string {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new DomainError('invalid', `'${value}' is not a valid ${name}.`);
+  return new Date(t).toISOString();
+}
+
+export async function createMeeting(ctx: DomainContext, input: NewMeeting): Promise<Meeting> {
+  const organizer = await ctx.db.selectFrom('users').select(['id', 'tenant_id']).where('id', '=', input.organizerId).executeTakeFirst();
+  if (organizer === undefined || organizer.tenant_id !== input.tenantId) {
+    throw new DomainError('notFound', `User '${input.organizerId}' was not found in tenant '${input.tenantId}'.`);
+  }
+  const start = input.startDateTime !== undefined ? isoOrThrow(input.startDateTime, 'startDateTime') : nowIso(ctx);
+  const end = input.endDateTime !== undefined ? isoOrThrow(input.endDateTime, 'endDateTime') : new Date(Date.parse(start) + HOUR).toISOString();
+  if (Date.parse(end) < Date.parse(start)) throw new DomainError('invalid', 'endDateTime must not be before startDateTime.');
+  const threadId = input.threadId ?? newMeetingThreadId();
+  const row: MeetingTable = {
+    id: meetingIdFor(organizer.id, threadId),
+    tenant_id: input.tenantId,
+    organizer_id: organizer.id,
+    subject: input.subject ?? null,
+    start_date_time: start,
+    end_date_time: end,
+    created_at: nowIso(ctx),
+    thread_id: threadId,
+    join_web_url: joinWebUrlFor(threadId, input.tenantId, organizer.id),
+    join_meeting_id: newJoinMeetingId(),
+    passcode: newPasscode(),
+    video_teleconference_id: newVideoTeleconferenceId(),
+    external_id: input.externalId ?? null,
+    has_calendar_event: input.hasCalendarEvent === false ? 0 : 1,
+    meeting_kind: input.kind ?? 'scheduled',
+    properties: JSON.stringify(input.settings ?? {}),
+  };
+  await ctx.db.insertInto('meetings').values(row).execute();
+  return toMeeting(row);
+}
+
+export async function findMeeting(ctx: DomainContext, id: string): Promise<Meeting | undefined> {
+  const row = await ctx.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toMeeting(row);
+}
+
+export type MeetingLookup =
+  | { by: 'joinWebUrl'; value: string }
+  | { by: 'joinMeetingId'; value: string }
+  | { by: 'videoTeleconferenceId'; value: string };
+
+/** The `$filter` look-ups Graph documents for onlineMeetings; organizerId scopes `{me}` paths. */
+export async function lookupMeetings(ctx: DomainContext, tenantId: string, lookup: MeetingLookup, organizerId?: string): Promise<Meeting[]> {
+  const column = lookup.by === 'joinWebUrl' ? 'join_web_url' : lookup.by === 'joinMeetingId' ? 'join_meeting_id' : 'video_teleconference_id';
+  let query = ctx.db.selectFrom('meetings').selectAll().where('tenant_id', '=', tenantId).where(column, '=', lookup.value);
+  if (organizerId !== undefined) query = query.where('organizer_id', '=', organizerId);
+  return (await query.execute()).map(toMeeting);
+}
+
+export async function listMeetings(ctx: DomainContext, tenantId: string, organizerId?: string): Promise<Meeting[]> {
+  let query = ctx.db.selectFrom('meetings').selectAll().where('tenant_id', '=', tenantId);
+  if (organizerId !== undefined) query = query.where('organizer_id', '=', organizerId);
+  return (await query.orderBy('created_at').orderBy('id').execute()).map(toMeeting);
+}
+
+/** createOrGet: the meeting with this organizer and externalId, created if absent. */
+export async function createOrGetMeeting(ctx: DomainContext, input: NewMeeting & { externalId: string }): Promise<{ meeting: Meeting; created: boolean }> {
+  const existing = await ctx.db
+    .selectFrom('meetings')
+    .selectAll()
+    .where('organizer_id', '=', input.organizerId)
+    .where('external_id', '=', input.externalId)
+    .executeTakeFirst();
+  if (existing !== undefined) return { meeting: toMeeting(existing), created: false };
+  return { meeting: await createMeeting(ctx, input), created: true };
+}

@@ -1,0 +1,37 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GRAPH_JSON } from '../http/app.js';
+import { omitNulls, preferenceApplied } from '../http/odata/prefer.js';
+import { originOf } from '../http/requestContext.js';
+import type { GraphVersion } from '../http/versions.js';
+
+/** `https://host/v1.0` for this request: every absolute link in a response starts here. */
+export function serviceRoot(request: FastifyRequest, publicUrl: string | undefined): string {
+  return `${originOf(request, publicUrl)}/${request.graphState.version ?? 'v1.0'}`;
+}
+
+export const contextUrl = (request: FastifyRequest, publicUrl: string | undefined, fragment: string): string =>
+  `${serviceRoot(request, publicUrl)}/$metadata#${fragment}`;
+
+export function version(request: FastifyRequest): GraphVersion {
+  return request.graphState.version ?? 'v1.0';
+}
+
+/** Did the client opt in to evolvable-enum members after the sentinel? */
+export const includeUnknownEnumMembers = (request: FastifyRequest): boolean => request.graphState.prefer?.includeUnknownEnumMembers === true;
+
+/**
+ * Send a Graph JSON body, honouring `Prefer: omit-values=nulls` and answering every preference that
+ * shaped it in `Preference-Applied`.
+ */
+export function sendGraphJson(request: FastifyRequest, reply: FastifyReply, status: number, body: unknown, applied: string[] = []): FastifyReply {
+  const prefer = request.graphState.prefer;
+  const used = [...applied];
+  let payload = body;
+  if (prefer?.omitNulls === true) {
+    payload = omitNulls(body);
+    used.push('omit-values=nulls');
+  }
+  if (prefer?.includeUnknownEnumMembers === true) used.push('include-unknown-enum-members');
+  if (used.length > 0) void reply.header('Preference-Applied', preferenceApplied(used));
+  return reply.code(status).type(GRAPH_JSON).send(JSON.stringify(payload));
+}

@@ -1,0 +1,75 @@
+/**
+ * Graph's error envelope (DC:concepts/errors.md; graph-schema `microsoft.graph.ODataErrors.ODataError`).
+ * Anything thrown inside a Graph handler that is not a GraphError becomes a 500 in this shape too.
+ */
+
+export interface GraphErrorDetail {
+  code: string;
+  message: string;
+  target?: string;
+}
+
+export interface GraphErrorOptions {
+  target?: string;
+  details?: GraphErrorDetail[];
+  /** Extra response headers, e.g. Retry-After on 429/503 or WWW-Authenticate on 401. */
+  headers?: Record<string, string>;
+}
+
+export class GraphError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly target: string | undefined;
+  readonly details: GraphErrorDetail[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, code: string, message: string, options: GraphErrorOptions = {}) {
+    super(message);
+    this.name = 'GraphError';
+    this.status = status;
+    this.code = code;
+    this.target = options.target;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export const badRequest = (message: string, code = 'BadRequest'): GraphError => new GraphError(400, code, message);
+export const notFound = (message: string, code = 'NotFound'): GraphError => new GraphError(404, code, message);
+export const forbidden = (message: string, code = 'Forbidden'): GraphError => new GraphError(403, code, message);
+
+export interface GraphErrorBody {
+  error: {
+    code: string;
+    message: string;
+    target?: string;
+    details?: GraphErrorDetail[];
+    innerError: {
+      date: string;
+      'request-id': string;
+      'client-request-id': string;
+    };
+  };
+}
+
+/** Graph sends innerError.date without fractional seconds and without a zone designator. */
+export function innerErrorDate(now: Date): string {
+  return now.toISOString().slice(0, 19);
+}
+
+export function graphErrorBody(
+  err: GraphError,
+  ids: { requestId: string; clientRequestId: string },
+  now: Date,
+): GraphErrorBody {
+  const body: GraphErrorBody = {
+    error: {
+      code: err.code,
+      message: err.message,
+      innerError: { date: innerErrorDate(now), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId },
+    },
+  };
+  if (err.target !== undefined) body.error.target = err.target;
+  if (err.details !== undefined) body.error.details = err.details;
+  return body;
+}

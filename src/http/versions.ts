@@ -1,0 +1,20 @@
+/**
+ * What each Graph version offers. /v1.0 and /beta share handlers; the differences live here so a
+ * handler asks "does this version have X?" instead of comparing version strings.
+ */
+export const GRAPH_VERSIONS = ['v1.0', 'beta'] as const;
+export type GraphVersion = (typeof GRAPH_VERSIONS)[number];
+
+export type VersionFeature =
+  /** onlineMeeting.joinUrl, .recording, .alternativeRecording, .broadcastRecording, .capabilities */
+  | 'onlineMeeting.betaProperties'
+  /** Subscriptions to communications/adhocCalls/... and appCatalogs/teamsApps/... (S4: beta only). */
+  | 'subscriptions.adhocCalls'
+  | 'subscriptions.teamsAppInstallations';
+
+const FEATURES: Record<GraphVersion, ReadonlySet<VersionFeature>> = {
+  'v1.0': new Set<VersionFeature>(),
+  beta: new Set<VersionFeature>(['onlineMeeting.betaProperties', 'subscriptions.adhocCalls', 'subscriptions.teamsAppInstallations']),
+};
+
+export const versionHas = (version: GraphVersion, feature: VersionFeature): boolean => FEATURES[version].has(feature);

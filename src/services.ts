@@ -1,0 +1,19 @@
+import type { ResolvedConfig } from './config.js';
+import type { DomainContext } from './domain/context.js';
+import type { SigningKeyRing } from './auth/signingKeys.js';
+import type { AccessTokenVerifier } from './auth/tokens.js';
+import type { FaultInjector } from './simulation/faults.js';
+import type { Store } from './store/database.js';
+
+/** The running emulator's parts, handed to every route module. */
+export interface Services {
+  readonly config: ResolvedConfig;
+  readonly store: Store;
+  readonly ctx: DomainContext;
+  readonly keys: SigningKeyRing;
+  readonly verifier: AccessTokenVerifier;
+  readonly faults: FaultInjector;
+  /** The local CA's PEM (HTTPS mode), served by the control API. */
+  readonly caCertificatePem: string | undefined;
+  readonly caCertificatePath: string | undefined;
+}

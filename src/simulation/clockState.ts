@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { ClockState } from './clock.js';
+
+const KEY = 'clock';
+
+/** The clock's offset and frozen instant live in the store, so a restart resumes the same virtual time. */
+export async function loadClockState(db: Kysely<Database>): Promise<ClockState> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+  if (row === undefined) return { offsetMs: 0, frozenAtMs: null };
+  try {
+    const parsed = JSON.parse(row.value) as Partial<ClockState>;
+    return {
+      offsetMs: typeof parsed.offsetMs === 'number' && Number.isFinite(parsed.offsetMs) ? parsed.offsetMs : 0,
+      frozenAtMs: typeof parsed.frozenAtMs === 'number' && Number.isFinite(parsed.frozenAtMs) ? parsed.frozenAtMs : null,
+    };
+  } catch {
+    return { offsetMs: 0, frozenAtMs: null };
+  }
+}
+
+export async function saveClockState(db: Kysely<Database>, state: ClockState): Promise<void> {
+  const value = JSON.stringify(state);
+  await db.insertInto('settings').values({ key: KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}

@@ -1,0 +1,154 @@
+import { SEED_APPLICATION_PERMISSIONS, SEED_DELEGATED_PERMISSIONS } from '../auth/permissions.js';
+import { createAccessPolicy } from '../domain/accessPolicies.js';
+import { createApp } from '../domain/apps.js';
+import { createCall } from '../domain/calls.js';
+import type { DomainContext } from '../domain/context.js';
+import { meetingIdFor } from '../domain/ids.js';
+import { createMeeting } from '../domain/meetings.js';
+import { createTenant, findTenant } from '../domain/tenants.js';
+import { createUser } from '../domain/users.js';
+
+/**
+ * The demo tenant every fresh store starts with. Its ids and secret are fixed, so READMEs, scripts
+ * and tests can name them; everything else about it is ordinary data, made through the domain.
+ */
+export const DEMO = {
+  tenantId: '7d3f2a61-5c4e-4b8a-9f21-0c6e8b5d4a17',
+  tenantDomain: 'contoso.onmicrosoft.com',
+  clientId: '3f6b1c2d-8e4a-4d7b-a5c9-6e1f0b2d3c48',
+  clientSecret: 'Dem8Q~graph-comms-emulator.demo-secret.0001',
+  appDisplayName: 'Contoso meeting bot (demo)',
+  users: [
+    { id: '8b081ef6-4792-4def-b2c9-c363a1bf41d5', upn: 'adele.vance@contoso.onmicrosoft.com', displayName: 'Adele Vance', givenName: 'Adele', surname: 'Vance', jobTitle: 'Product Manager' },
+    { id: '1c9165ff-ae92-49af-89b4-415554a36a51', upn: 'megan.bowen@contoso.onmicrosoft.com', displayName: 'Megan Bowen', givenName: 'Megan', surname: 'Bowen', jobTitle: 'Marketing Manager' },
+    { id: 'b935e675-5e67-48b9-8d45-249d5f88e964', upn: 'alex.wilber@contoso.onmicrosoft.com', displayName: 'Alex Wilber', givenName: 'Alex', surname: 'Wilber', jobTitle: 'Marketing Assistant' },
+    { id: '4d2c6a3b-7f1e-4c9d-8b0a-5e3f1d2c6b7a', upn: 'lee.gu@contoso.onmicrosoft.com', displayName: 'Lee Gu', givenName: 'Lee', surname: 'Gu', jobTitle: 'Director' },
+    { id: '9e8d7c6b-5a4f-4e3d-b2c1-0a9f8e7d6c5b', upn: 'nestor.wilke@contoso.onmicrosoft.com', displayName: 'Nestor Wilke', givenName: 'Nestor', surname: 'Wilke', jobTitle: 'Director' },
+  ],
+  /** Demo users' password for the password grant. */
+  password: 'Passw0rd!',
+  meetingThreadId: '19:meeting_ZGVtby1tZWV0aW5nLTAwMDEtY29udG9zby13ZWVrbHk@thread.v2',
+  secondMeetingThreadId: '19:meeting_ZGVtby1tZWV0aW5nLTAwMDItcHJvZHVjdC1yZXZpZXc@thread.v2',
+  finishedCallId: '57dab8b1-894c-409a-b240-bd8beae78896',
+  callRecordId: 'e523d2ed-2966-4b6b-925b-754a88034cc5',
+  liveCallId: 'af630fe0-04d3-4559-8cf9-91fe45e36296',
+  liveCallChainId: '2d6a1e4f-3b5c-4a7d-9e8f-1c0b2a3d4e5f',
+  accessPolicyName: 'Contoso meeting bot policy',
+} as const;
+
+/** What `GET /_emulator/demo` returns (DESIGN.md field names). */
+export interface DemoTenant {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  organizerUserId: string;
+  /** A meeting of the organizer that has a recording and a transcript. */
+  meetingId: string;
+  callRecordId: string;
+  /** A live call the demo app may update the recording status of. */
+  callId: string;
+  users: Array<{ id: string; userPrincipalName: string; displayName: string; password: string }>;
+  caCertificate: string | null;
+}
+
+const [adele, megan, alex, lee, nestor] = DEMO.users;
+
+export const demoMeetingId = (): string => meetingIdFor(adele.id, DEMO.meetingThreadId);
+
+export function demoTenantInfo(caCertificate: string | undefined): DemoTenant {
+  return {
+    tenantId: DEMO.tenantId,
+    clientId: DEMO.clientId,
+    clientSecret: DEMO.clientSecret,
+    organizerUserId: adele.id,
+    meetingId: demoMeetingId(),
+    callRecordId: DEMO.callRecordId,
+    callId: DEMO.liveCallId,
+    users: DEMO.users.map((u) => ({ id: u.id, userPrincipalName: u.upn, displayName: u.displayName, password: DEMO.password })),
+    caCertificate: caCertificate ?? null,
+  };
+}
+
+/** Create the demo tenant unless it exists; safe to call on every start. */
+export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
+  if ((await findTenant(ctx, DEMO.tenantId)) !== undefined) return;
+  await createTenant(ctx, { id: DEMO.tenantId, displayName: 'Contoso', domain: DEMO.tenantDomain });
+  for (const u of DEMO.users) {
+    await createUser(ctx, {
+      id: u.id,
+      tenantId: DEMO.tenantId,
+      userPrincipalName: u.upn,
+      displayName: u.displayName,
+      givenName: u.givenName,
+      surname: u.surname,
+      jobTitle: u.jobTitle,
+      password: DEMO.password,
+    });
+  }
+  await createApp(ctx, {
+    clientId: DEMO.clientId,
+    tenantId: DEMO.tenantId,
+    displayName: DEMO.appDisplayName,
+    clientSecret: DEMO.clientSecret,
+    applicationPermissions: [...SEED_APPLICATION_PERMISSIONS],
+    delegatedPermissions: [...SEED_DELEGATED_PERMISSIONS],
+    redirectUris: ['http://localhost', 'http://localhost/callback'],
+  });
+  // The organizers (Adele, Megan) grant the demo app access to their meetings; the others do not.
+  await createAccessPolicy(ctx, {
+    tenantId: DEMO.tenantId,
+    name: DEMO.accessPolicyName,
+    appIds: [DEMO.clientId],
+    description: 'Lets the demo app read the demo organizers’ meetings and artifacts.',
+    userIds: [adele.id, megan.id],
+  });
+  const now = ctx.clock.nowMs();
+  const weekly = await createMeeting(ctx, {
+    threadId: DEMO.meetingThreadId,
+    tenantId: DEMO.tenantId,
+    organizerId: adele.id,
+    subject: 'Contoso weekly sync',
+    startDateTime: new Date(now - 2 * 3_600_000).toISOString(),
+    endDateTime: new Date(now - 3_600_000).toISOString(),
+    settings: {
+      attendees: [alex, lee, nestor].map((u) => ({ userId: u.id, upn: u.upn, displayName: u.displayName, role: 'attendee' })),
+    },
+  });
+  const review = await createMeeting(ctx, {
+    threadId: DEMO.secondMeetingThreadId,
+    tenantId: DEMO.tenantId,
+    organizerId: megan.id,
+    subject: 'Product review',
+    startDateTime: new Date(now - 600_000).toISOString(),
+    endDateTime: new Date(now + 3_000_000).toISOString(),
+    settings: {
+      attendees: [adele, alex].map((u) => ({ userId: u.id, upn: u.upn, displayName: u.displayName, role: 'presenter' })),
+    },
+  });
+  await createMeeting(ctx, {
+    tenantId: DEMO.tenantId,
+    organizerId: adele.id,
+    subject: 'Adele / Alex 1:1',
+    startDateTime: new Date(now + 86_400_000).toISOString(),
+    endDateTime: new Date(now + 86_400_000 + 1_800_000).toISOString(),
+    settings: { attendees: [{ userId: alex.id, upn: alex.upn, displayName: alex.displayName, role: 'attendee' }] },
+  });
+  await createCall(ctx, {
+    id: DEMO.finishedCallId,
+    callChainId: DEMO.callRecordId,
+    tenantId: DEMO.tenantId,
+    meetingId: weekly.id,
+    state: 'terminated',
+    startedDateTime: weekly.startDateTime,
+    endedDateTime: weekly.endDateTime,
+  });
+  await createCall(ctx, {
+    id: DEMO.liveCallId,
+    callChainId: DEMO.liveCallChainId,
+    tenantId: DEMO.tenantId,
+    meetingId: review.id,
+    clientId: DEMO.clientId,
+    state: 'established',
+    startedDateTime: review.startDateTime,
+  });
+}

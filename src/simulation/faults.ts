@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Fault injection for chosen paths: throttling (429 + Retry-After), server errors and latency, by
+ * count or probability. Rules live in memory, per emulator instance.
+ */
+export interface FaultRuleInput {
+  /** Path pattern matched case-insensitively against the request path; `*` matches any run of characters. */
+  path: string;
+  /** Only this HTTP method; any method when absent. */
+  method?: string;
+  /** Status to answer with (429, 500, 502, 503, 504, ...); latency only when absent. */
+  status?: number;
+  retryAfterSeconds?: number;
+  latencyMs?: number;
+  /** Apply to this many matching requests, then retire. Unlimited when absent. */
+  count?: number;
+  /** Apply to each matching request with this probability (0–1). Always when absent. */
+  probability?: number;
+}
+
+export interface FaultRule extends FaultRuleInput {
+  id: string;
+  /** How many requests this rule has hit so far. */
+  hits: number;
+}
+
+export interface FaultDecision {
+  rule: FaultRule;
+  status: number | undefined;
+  retryAfterSeconds: number | undefined;
+  latencyMs: number;
+}
+
+const toRegExp = (pattern: string): RegExp =>
+  new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+
+export class FaultInjector {
+  private rules: Array<{ rule: FaultRule; pattern: RegExp }> = [];
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  add(input: FaultRuleInput): FaultRule {
+    const rule: FaultRule = { ...input, id: randomUUID(), hits: 0 };
+    this.rules.push({ rule, pattern: toRegExp(input.path) });
+    return rule;
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((r) => ({ ...r.rule }));
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.rule.id !== id);
+    return this.rules.length !== before;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The first matching rule that fires for this request, if any; counts it against the rule. */
+  decide(method: string, path: string): FaultDecision | undefined {
+    if (this.rules.length === 0) return undefined;
+    for (const entry of this.rules) {
+      const { rule } = entry;
+      if (rule.method !== undefined && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (!entry.pattern.test(path)) continue;
+      if (rule.probability !== undefined && this.random() >= rule.probability) continue;
+      rule.hits += 1;
+      if (rule.count !== undefined && rule.hits >= rule.count) this.remove(rule.id);
+      return { rule: { ...rule }, status: rule.status, retryAfterSeconds: rule.retryAfterSeconds, latencyMs: rule.latencyMs ?? 0 };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,90 @@
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Database } from './schema.js';
+import * as m001 from './migrations/001_initial.js';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export type StoreOptions =
+  | { kind: 'sqlite'; /** A file path, or ':memory:'. */ filename: string }
+  | { kind: 'postgres'; url: string; /** Schema to keep every table in (created if absent). */ schema?: string };
+
+export interface Store {
+  readonly kind: StoreKind;
+  readonly db: Kysely<Database>;
+  /** Drop the PostgreSQL schema (tests use a schema each); a no-op for SQLite. */
+  dropSchema(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Versioned migrations, in order; a new migration is a new entry, never an edit of an old one. */
+const migrations: Record<string, Migration> = {
+  '001_initial': m001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = options.kind === 'sqlite' ? await openSqlite(options.filename) : await openPostgres(options.url, options.schema);
+  try {
+    const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error !== undefined || failed !== undefined) {
+      throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+async function openSqlite(filename: string): Promise<Store> {
+  const { default: SqliteDatabase } = await import('better-sqlite3');
+  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  const raw = new SqliteDatabase(filename);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  return {
+    kind: 'sqlite',
+    db,
+    dropSchema: async () => undefined,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Store> {
+  const { default: pg } = await import('pg');
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  if (schema !== undefined) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema !== undefined ? { options: `-c search_path="${schema}"` } : {}),
+  });
+  // An idle client losing its server must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    dropSchema: async () => {
+      if (schema !== undefined) await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

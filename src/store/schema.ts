@@ -1,0 +1,152 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types shared by both SQL backends. Timestamps are ISO-8601 UTC strings with millisecond
+ * precision (they sort lexicographically in both SQLite and PostgreSQL); booleans are 0/1 integers;
+ * structured values are JSON text. Keeping to these three column kinds makes every query portable.
+ */
+export interface TenantTable {
+  id: string;
+  display_name: string;
+  domain: string;
+  created_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  tenant_id: string;
+  user_principal_name: string;
+  display_name: string;
+  given_name: string | null;
+  surname: string | null;
+  mail: string | null;
+  job_title: string | null;
+  password: string;
+  created_at: string;
+}
+
+export interface AppTable {
+  /** The application (client) id. */
+  client_id: string;
+  tenant_id: string;
+  display_name: string;
+  /** Object id of the app's service principal: the `oid` of its app-only tokens. */
+  service_principal_id: string;
+  /** JSON string[] of client secrets. */
+  client_secrets: string;
+  /** JSON string[]: application permissions (app roles) admin-consented. */
+  application_permissions: string;
+  /** JSON string[]: delegated permissions consented for all users. */
+  delegated_permissions: string;
+  /** JSON string[]: registered redirect URIs. */
+  redirect_uris: string;
+  created_at: string;
+}
+
+/** Teams `CsApplicationAccessPolicy`: a named list of app ids, granted to users or globally. */
+export interface AccessPolicyTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** JSON string[] of client ids. */
+  app_ids: string;
+  description: string | null;
+  /** 1 when granted tenant-wide (`Grant-CsApplicationAccessPolicy -Global`). */
+  is_global: number;
+  created_at: string;
+}
+
+export interface AccessPolicyGrantTable {
+  tenant_id: string;
+  user_id: string;
+  policy_id: string;
+}
+
+/** A Teams app installed in a meeting's chat, granting resource-specific consent permissions. */
+export interface TeamsAppInstallationTable {
+  id: string;
+  tenant_id: string;
+  meeting_id: string;
+  teams_app_id: string;
+  /** Client id of the Entra app behind the Teams app. */
+  client_id: string;
+  /** JSON string[] of RSC permissions, e.g. OnlineMeetingRecording.Read.Chat. */
+  rsc_permissions: string;
+  created_at: string;
+}
+
+export interface MeetingTable {
+  id: string;
+  tenant_id: string;
+  organizer_id: string;
+  subject: string | null;
+  start_date_time: string;
+  end_date_time: string;
+  created_at: string;
+  thread_id: string;
+  join_web_url: string;
+  join_meeting_id: string;
+  passcode: string;
+  video_teleconference_id: string;
+  external_id: string | null;
+  /** 1 when created from a calendar event (Graph's artifact APIs only serve those). */
+  has_calendar_event: number;
+  /** 'scheduled' | 'channel' | 'privateChannel'. */
+  meeting_kind: string;
+  /** JSON: the onlineMeeting properties the emulator stores as given (participants, lobby, ...). */
+  properties: string;
+}
+
+export interface CallTable {
+  id: string;
+  tenant_id: string;
+  meeting_id: string | null;
+  /** Client id of the app that joined (owns) this call, if any. */
+  client_id: string | null;
+  /** 'establishing' | 'established' | 'terminated'. */
+  state: string;
+  call_chain_id: string;
+  started_at: string;
+  ended_at: string | null;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: string;
+}
+
+export interface AuthCodeTable {
+  code: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  nonce: string | null;
+  expires_at: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  users: UserTable;
+  apps: AppTable;
+  access_policies: AccessPolicyTable;
+  access_policy_grants: AccessPolicyGrantTable;
+  teams_app_installations: TeamsAppInstallationTable;
+  meetings: MeetingTable;
+  calls: CallTable;
+  signing_keys: SigningKeyTable;
+  auth_codes: AuthCodeTable;
+  settings: SettingTable;
+}
+
+export type { Generated };
