@@ -1,0 +1,24 @@
+/** Value checks shared by top-level and nested ($expand=x($top=..)) query options, with ODL's messages. */
+
+import { badRequest } from '../errors.js';
+
+/** A non-negative integer; larger than MAX_SAFE_INTEGER still counts (callers clamp to their page max). */
+export function parseTopValue(raw: string): number {
+  if (!/^\d+$/.test(raw)) {
+    throw badRequest(
+      `Invalid value '${raw}' for $top query option found. The $top query option requires a non-negative integer value.`,
+    );
+  }
+  return Number(raw);
+}
+
+/** Exactly `true` or `false`: ODL refuses `True`. */
+export function parseCountValue(raw: string): boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw badRequest(`'${raw}' is not a valid count option.`);
+}
+
+export function invalidTerm(term: string): Error {
+  return badRequest(`Term '${term}' is not valid in a $select or $expand expression.`);
+}
