@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
+
+/** Which store this vitest project runs against (vitest.config.ts sets it per project). */
+export const STORE: 'sqlite' | 'postgres' = process.env['TEST_STORE'] === 'postgres' ? 'postgres' : 'sqlite';
+
+const tlsDir = (): string => {
+  const dir = process.env['TEST_TLS_DIR'];
+  if (dir === undefined) throw new Error('TEST_TLS_DIR is not set: run the suite through vitest.config.ts');
+  return dir;
+};
+
+/**
+ * Store options for one test's emulator: SQLite in memory, or a PostgreSQL schema of its own in the
+ * leg's database. `persistent` gives options a second emulator can reopen (restart tests).
+ */
+export function storeOptions(persistent = false): { options: EmulatorOptions; cleanup: () => void } {
+  if (STORE === 'postgres') {
+    const url = process.env['TEST_DATABASE_URL'];
+    if (url === undefined) throw new Error('TEST_DATABASE_URL is not set for the PostgreSQL leg');
+    return { options: { databaseUrl: url, databaseSchema: `t_${randomBytes(6).toString('hex')}` }, cleanup: () => undefined };
+  }
+  if (!persistent) return { options: { inMemory: true }, cleanup: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'gce-test-'));
+  return { options: { dataDir: dir, tlsDir: tlsDir() }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestEmulator extends Emulator {
+  /** Close, drop its PostgreSQL schema and remove temporary files. */
+  stop(): Promise<void>;
+}
+
+export async function startTestEmulator(extra: EmulatorOptions = {}): Promise<TestEmulator> {
+  const { options, cleanup } = storeOptions(false);
+  const emulator = await createEmulator({ port: 0, tlsDir: tlsDir(), ...options, ...extra });
+  return Object.assign(emulator, {
+    stop: async () => {
+      await emulator.close({ dropDatabaseSchema: true });
+      cleanup();
+    },
+  });
+}
+
+export { tlsDir };

@@ -1,0 +1,22 @@
+import type { Reporter, TestModule } from 'vitest/node';
+
+/** Prints one plain closing line ("vitest: N passed, N failed, N skipped") that any CI can read. */
+export default class SummaryReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const module of testModules) {
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'passed') passed += 1;
+        else if (state === 'failed') failed += 1;
+        else skipped += 1;
+      }
+      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed += 1;
+    }
+    const pgNote = process.env['TEST_POSTGRES_SKIPPED'];
+    if (pgNote !== undefined && pgNote !== '') console.log(`\nPostgreSQL leg SKIPPED: ${pgNote}. Only the SQLite leg ran.`);
+    console.log(`\nvitest: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  }
+}

@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+import { resolve } from 'node:path';
+import { preparePostgresLeg } from './test/support/postgresLeg.js';
+import { ensureTlsMaterial } from './dist/src/http/certificates.js';
+
+// One CA for every emulator the suite starts; forked workers read NODE_EXTRA_CA_CERTS at start-up,
+// so the official clients trust the emulator exactly as a user's app would.
+const tlsDir = resolve('.test-tmp/tls');
+const tls = await ensureTlsMaterial(tlsDir);
+process.env['NODE_EXTRA_CA_CERTS'] = tls.caCertificatePath;
+process.env['TEST_TLS_DIR'] = tlsDir;
+
+const leg = await preparePostgresLeg();
+if (leg.url !== undefined) process.env['TEST_DATABASE_URL'] = leg.url;
+if (leg.createdDatabase !== undefined) process.env['TEST_DATABASE_CREATED'] = leg.createdDatabase;
+if (leg.skippedBecause !== undefined) {
+  process.env['TEST_POSTGRES_SKIPPED'] = leg.skippedBecause;
+  console.warn(`PostgreSQL leg SKIPPED: ${leg.skippedBecause}. Running the SQLite leg only.`);
+}
+
+// Pure unit tests (no store) run once; everything that starts an emulator runs on both stores.
+const unitOnly = ['test/http/odata/**', 'test/http/certificates.test.ts', 'test/simulation/**'];
+
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    globalSetup: ['test/support/globalSetup.ts'],
+    reporters: ['default', './test/support/summaryReporter.ts'],
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { TEST_STORE: 'sqlite' } } },
+      ...(leg.url !== undefined
+        ? [{ extends: true, test: { name: 'postgres', include: ['test/**/*.test.ts'], exclude: unitOnly, env: { TEST_STORE: 'postgres' } } }]
+        : []),
+    ],
+  },
+});
