@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import { DomainError } from '../domain/errors.js';
 import { GraphError, graphErrorBody } from './errors.js';
+import { injectedFault } from './faults.js';
 import { normalizeODataPath } from './odata/keySyntax.js';
 import './requestContext.js';
 
@@ -97,20 +98,8 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined):
       ...(config.protocol === 'https' ? { 'strict-transport-security': 'max-age=31536000' } : {}),
     });
     if (request.url.startsWith('/_emulator')) return;
-    const fault = faults.decide(request.method, request.url.split('?')[0] ?? '/');
-    if (fault === undefined) return;
-    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
-    if (fault.status === undefined) return;
-    const retryHeaders: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
-    const err =
-      fault.status === 429
-        ? new GraphError(429, 'TooManyRequests', 'Please retry again later.', { headers: retryHeaders })
-        : fault.status === 503
-          ? new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { headers: retryHeaders })
-          : fault.status === 504
-            ? new GraphError(504, 'gatewayTimeout', 'The operation timed out.', { headers: retryHeaders })
-            : new GraphError(fault.status, fault.status >= 500 ? 'generalException' : 'BadRequest', `Injected fault ${fault.status}.`, { headers: retryHeaders });
-    return sendGraphError(request, reply, err, services.ctx.clock.now());
+    const fault = await injectedFault(faults, request.method, request.url);
+    if (fault !== undefined) return sendGraphError(request, reply, fault, services.ctx.clock.now());
   });
 
   app.setErrorHandler((err, request, reply) => {
