@@ -5,9 +5,8 @@ import { findTenant } from '../domain/tenants.js';
 import { findUser, listUsers } from '../domain/users.js';
 import type { Services } from '../services.js';
 import { MULTI_TENANT_SEGMENTS, sendEntraError } from './discovery.js';
+import { issueAuthCode } from './authCodes.js';
 import { entra, EntraError } from './entraErrors.js';
-
-const CODE_LIFETIME_MS = 10 * 60_000;
 
 type Params = Record<string, string | undefined>;
 
@@ -81,22 +80,16 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, services: Servic
       if (chosen === undefined) return signInPage(services, reply, tenant.id, client, p);
       const user = await findUser(services.ctx, tenant.id, chosen);
       if (user === undefined) return signInPage(services, reply, tenant.id, client, p, `User '${chosen}' was not found.`);
-      const code = randomBytes(32).toString('base64url');
-      await services.ctx.db
-        .insertInto('auth_codes')
-        .values({
-          code,
-          tenant_id: tenant.id,
-          client_id: client.clientId,
-          user_id: user.id,
-          redirect_uri: redirectUri,
-          scopes: p['scope'] ?? '',
-          code_challenge: p['code_challenge'] ?? null,
-          code_challenge_method: p['code_challenge_method'] ?? (p['code_challenge'] !== undefined ? 'plain' : null),
-          nonce: p['nonce'] ?? null,
-          expires_at: new Date(Date.now() + CODE_LIFETIME_MS).toISOString(),
-        })
-        .execute();
+      const code = await issueAuthCode(services.ctx, services.keys, {
+        tenant_id: tenant.id,
+        client_id: client.clientId,
+        user_id: user.id,
+        redirect_uri: redirectUri,
+        scopes: p['scope'] ?? '',
+        code_challenge: p['code_challenge'] ?? null,
+        code_challenge_method: p['code_challenge_method'] ?? (p['code_challenge'] !== undefined ? 'plain' : null),
+        nonce: p['nonce'] ?? null,
+      });
       const clientInfo = Buffer.from(JSON.stringify({ uid: user.id, utid: tenant.id })).toString('base64url');
       return redirectWith(reply, redirectUri, p['response_mode'], {
         code,

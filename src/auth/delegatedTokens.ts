@@ -1,8 +1,9 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import type { App } from '../domain/apps.js';
 import type { User } from '../domain/users.js';
 import type { SigningKeyRing } from './signingKeys.js';
 import { entra } from './entraErrors.js';
+import { signInternal, verifyInternal } from './internalTokens.js';
 import { grantedDelegatedScopes, parseScopes } from './scopes.js';
 import { ACCESS_TOKEN_LIFETIME_S, issueUserToken, wallTimes } from './tokens.js';
 import { v2Issuer } from './discovery.js';
@@ -60,12 +61,8 @@ export async function issueDelegatedTokens(keys: SigningKeyRing, grant: Delegate
   };
   const key = keys.signingKey();
   if (requested.oidc.has('offline_access')) {
-    response.refresh_token = await new SignJWT({ tid: user.tenantId, oid: user.id, azp: app.clientId, scope: grant.scope ?? '' })
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid })
-      .setAudience(REFRESH_AUDIENCE)
-      .setIssuedAt(times.issuedAt)
-      .setExpirationTime(times.issuedAt + REFRESH_LIFETIME_S)
-      .sign(key.privateKey);
+    const claims = { tid: user.tenantId, oid: user.id, azp: app.clientId, scope: grant.scope ?? '' };
+    response.refresh_token = await signInternal(keys, claims, REFRESH_AUDIENCE, times.issuedAt, REFRESH_LIFETIME_S);
   }
   if (requested.oidc.has('openid')) {
     response.id_token = await new SignJWT({
@@ -97,15 +94,8 @@ export interface RefreshClaims {
 }
 
 export async function readRefreshToken(keys: SigningKeyRing, token: string): Promise<RefreshClaims> {
-  try {
-    const kid = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: string };
-    const key = kid.kid === undefined ? undefined : await keys.verificationKey(kid.kid);
-    if (key === undefined) throw entra.invalidCode();
-    const { payload } = await jwtVerify(token, key.publicKey, { audience: REFRESH_AUDIENCE, algorithms: ['RS256'] });
-    const { tid, oid, azp, scope } = payload as Record<string, unknown>;
-    if (typeof tid !== 'string' || typeof oid !== 'string' || typeof azp !== 'string') throw entra.invalidCode();
-    return { tenantId: tid, userId: oid, clientId: azp, scope: typeof scope === 'string' ? scope : '' };
-  } catch {
-    throw entra.invalidCode();
-  }
+  const payload = await verifyInternal(keys, token, REFRESH_AUDIENCE);
+  const { tid, oid, azp, scope } = payload ?? {};
+  if (typeof tid !== 'string' || typeof oid !== 'string' || typeof azp !== 'string') throw entra.invalidCode();
+  return { tenantId: tid, userId: oid, clientId: azp, scope: typeof scope === 'string' ? scope : '' };
 }

@@ -5,6 +5,7 @@ import { findTenant, type Tenant } from '../domain/tenants.js';
 import { findUser, findUserByUpn } from '../domain/users.js';
 import { originOf } from '../http/requestContext.js';
 import type { Services } from '../services.js';
+import { redeemAuthCode } from './authCodes.js';
 import { issueDelegatedTokens, readRefreshToken } from './delegatedTokens.js';
 import { MULTI_TENANT_SEGMENTS, sendEntraError } from './discovery.js';
 import { entra, EntraError } from './entraErrors.js';
@@ -61,7 +62,7 @@ async function clientApp(services: Services, segment: string, clientId: string |
 /** Confidential clients must prove themselves; public clients (no secret sent) may use delegated grants. */
 function checkSecret(app: App, secret: string | undefined, required: boolean): void {
   if (secret === undefined || secret === '') {
-    if (required) throw entra.missingParameter('client_secret');
+    if (required) throw entra.credentialRequired();
     return;
   }
   if (!app.clientSecrets.some((s) => safeEqual(s, secret))) throw entra.invalidSecret(app.clientId);
@@ -76,6 +77,8 @@ export function registerTokenEndpoint(app: FastifyInstance, services: Services):
       throw err;
     }
   });
+  // A browser or a misconfigured client landing here gets Entra's answer, not a 404.
+  app.get('/:tenant/oauth2/v2.0/token', async (request, reply) => sendEntraError(request, reply, entra.postOnly('GET'), services.ctx.clock.now()));
 }
 
 async function token(services: Services, request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply): Promise<unknown> {
@@ -115,7 +118,8 @@ async function token(services: Services, request: FastifyRequest<{ Params: { ten
       if (username === undefined) throw entra.missingParameter('username');
       if (password === undefined) throw entra.missingParameter('password');
       const user = await findUserByUpn(services.ctx, username);
-      if (user === undefined || user.tenantId !== tenant.id || !safeEqual(user.password, password)) throw entra.badCredentials();
+      if (user === undefined || user.tenantId !== tenant.id) throw entra.userNotFound(username, tenant.id);
+      if (!safeEqual(user.password, password)) throw entra.badCredentials();
       return issueDelegatedTokens(services.keys, { app, user, scope: form['scope'], origin, clientInfo });
     }
     case 'authorization_code': {
@@ -123,8 +127,8 @@ async function token(services: Services, request: FastifyRequest<{ Params: { ten
       checkSecret(app, creds.secret, false);
       const code = form['code'];
       if (code === undefined) throw entra.missingParameter('code');
-      const row = await services.ctx.db.deleteFrom('auth_codes').where('code', '=', code).returningAll().executeTakeFirst();
-      if (row === undefined || row.client_id !== app.clientId || Date.parse(row.expires_at) < Date.now()) throw entra.invalidCode();
+      const row = await redeemAuthCode(services.ctx, services.keys, code);
+      if (row.client_id !== app.clientId) throw entra.invalidCode();
       if (form['redirect_uri'] !== row.redirect_uri) throw entra.redirectMismatch(form['redirect_uri'] ?? '', app.clientId);
       if (row.code_challenge !== null) {
         const verifier = form['code_verifier'] ?? '';

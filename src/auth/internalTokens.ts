@@ -1,0 +1,28 @@
+import { decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { SigningKeyRing } from './signingKeys.js';
+
+/**
+ * Tokens only this emulator reads back (authorization codes, refresh tokens): JWTs signed with the
+ * store's key, so any instance on the same database accepts them, with an audience of their kind.
+ */
+export async function signInternal(keys: SigningKeyRing, claims: JWTPayload, audience: string, issuedAt: number, lifetimeSeconds: number): Promise<string> {
+  const key = keys.signingKey();
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+    .setAudience(audience)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + lifetimeSeconds)
+    .sign(key.privateKey);
+}
+
+/** The payload if `token` is ours, of this kind and unexpired; undefined otherwise. */
+export async function verifyInternal(keys: SigningKeyRing, token: string, audience: string): Promise<JWTPayload | undefined> {
+  try {
+    const { kid } = decodeProtectedHeader(token);
+    const key = kid === undefined ? undefined : await keys.verificationKey(kid);
+    if (key === undefined) return undefined;
+    return (await jwtVerify(token, key.publicKey, { audience, algorithms: ['RS256'] })).payload;
+  } catch {
+    return undefined;
+  }
+}
