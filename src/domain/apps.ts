@@ -89,7 +89,12 @@ export async function updateApp(ctx: DomainContext, clientId: string, changes: A
   return app;
 }
 
+/** Its Teams app installations go with it: their consent was the app's. */
 export async function deleteApp(ctx: DomainContext, clientId: string): Promise<void> {
-  const result = await ctx.db.deleteFrom('apps').where('client_id', '=', clientId.toLowerCase()).executeTakeFirst();
-  if (result.numDeletedRows === 0n) throw new DomainError('notFound', `App '${clientId}' was not found.`);
+  const id = clientId.toLowerCase();
+  await ctx.db.transaction().execute(async (trx) => {
+    const result = await trx.deleteFrom('apps').where('client_id', '=', id).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw new DomainError('notFound', `App '${clientId}' was not found.`);
+    await trx.deleteFrom('teams_app_installations').where('client_id', '=', id).execute();
+  });
 }

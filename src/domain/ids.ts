@@ -20,9 +20,13 @@ export function parseMeetingId(meetingId: string): { organizerId: string; thread
   return m === null ? undefined : { organizerId: m[1]!, threadId: m[2]! };
 }
 
+/** Teams writes its percent-escapes in lower case (`19%3ameeting_…%40thread.v2`); the text itself keeps its case. */
+const teamsEncode = (text: string): string => encodeURIComponent(text).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+
+/** `https://teams.microsoft.com/l/meetup-join/19%3ameeting_…%40thread.v2/0?context=%7b%22Tid%22%3a…%7d` (onlinemeeting-get.md). */
 export function joinWebUrlFor(threadId: string, tenantId: string, organizerId: string): string {
-  const context = encodeURIComponent(JSON.stringify({ Tid: tenantId, Oid: organizerId })).toLowerCase();
-  return `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(threadId).toLowerCase()}/0?context=${context}`;
+  const context = teamsEncode(JSON.stringify({ Tid: tenantId, Oid: organizerId }));
+  return `https://teams.microsoft.com/l/meetup-join/${teamsEncode(threadId)}/0?context=${context}`;
 }
 
 /** Teams join meeting ids are 12–13 digits; passcodes are 6 alphanumerics. */

@@ -40,6 +40,14 @@ export async function installTeamsApp(ctx: DomainContext, input: NewTeamsAppInst
   if (app === undefined) throw new DomainError('notFound', `App '${input.clientId}' was not found.`);
   const bad = input.rscPermissions.find((p) => !RSC_PERMISSION.test(p));
   if (bad !== undefined) throw new DomainError('invalid', `'${bad}' is not a resource-specific consent permission (they end in .Chat or .Group).`);
+  // As in Teams, an app is installed in a meeting's chat at most once.
+  const installed = await ctx.db
+    .selectFrom('teams_app_installations')
+    .select('id')
+    .where('meeting_id', '=', input.meetingId)
+    .where('client_id', '=', app.client_id)
+    .executeTakeFirst();
+  if (installed !== undefined) throw new DomainError('conflict', `App '${app.client_id}' is already installed in meeting '${input.meetingId}' (installation '${installed.id}').`);
   const row: TeamsAppInstallationTable = {
     id: newGuid(),
     tenant_id: meeting.tenant_id,

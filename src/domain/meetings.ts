@@ -145,11 +145,12 @@ export async function listMeetings(ctx: DomainContext, tenantId: string, organiz
   return (await query.orderBy('created_at').orderBy('id').execute()).map(toMeeting);
 }
 
-/** createOrGet: the meeting with this organizer and externalId, created if absent. */
+/** createOrGet: the meeting with this tenant, organizer and externalId (onlinemeeting-createorget.md), created if absent. */
 export async function createOrGetMeeting(ctx: DomainContext, input: NewMeeting & { externalId: string }): Promise<{ meeting: Meeting; created: boolean }> {
   const existing = await ctx.db
     .selectFrom('meetings')
     .selectAll()
+    .where('tenant_id', '=', input.tenantId)
     .where('organizer_id', '=', input.organizerId)
     .where('external_id', '=', input.externalId)
     .executeTakeFirst();

@@ -25,7 +25,7 @@ const toTenant = (r: { id: string; display_name: string; domain: string; created
 });
 
 export async function createTenant(ctx: DomainContext, input: NewTenant): Promise<Tenant> {
-  const id = input.id ?? newGuid();
+  const id = (input.id ?? newGuid()).toLowerCase();
   const domain = (input.domain ?? `${input.displayName.replace(/[^A-Za-z0-9]/g, '').toLowerCase() || 'tenant'}${id.slice(0, 4)}.onmicrosoft.com`).toLowerCase();
   const existing = await ctx.db.selectFrom('tenants').select('id').where((eb) => eb.or([eb('id', '=', id), eb('domain', '=', domain)])).executeTakeFirst();
   if (existing !== undefined) throw new DomainError('conflict', `A tenant with id '${id}' or domain '${domain}' already exists.`);
@@ -46,6 +46,6 @@ export async function listTenants(ctx: DomainContext): Promise<Tenant[]> {
 }
 
 export async function deleteTenant(ctx: DomainContext, id: string): Promise<void> {
-  const result = await ctx.db.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
+  const result = await ctx.db.deleteFrom('tenants').where('id', '=', id.toLowerCase()).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new DomainError('notFound', `Tenant '${id}' was not found.`);
 }

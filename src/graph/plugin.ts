@@ -1,27 +1,29 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenRejected } from '../auth/tokens.js';
+import { GRAPH_APP_ID } from '../auth/graphResource.js';
 import { GraphError } from '../http/errors.js';
 import { parsePrefer } from '../http/odata/prefer.js';
+import { originOf } from '../http/requestContext.js';
 import type { GraphVersion } from '../http/versions.js';
 import type { Services } from '../services.js';
 import { registerOnlineMeetingRoutes } from './onlineMeetings/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 
-const WWW_AUTHENTICATE =
-  'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
-
-const unauthenticated = (message: string): GraphError =>
-  new GraphError(401, 'InvalidAuthenticationToken', message, { headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } });
+/** Graph's 401 challenge, with the authority being this emulator (clients may follow it to sign in). */
+function unauthenticated(services: Services, request: FastifyRequest, message: string): GraphError {
+  const authorize = `${originOf(request, services.config.publicUrl)}/common/oauth2/v2.0/authorize`;
+  return new GraphError(401, 'InvalidAuthenticationToken', message, {
+    headers: { 'WWW-Authenticate': `Bearer realm="", authorization_uri="${authorize}", client_id="${GRAPH_APP_ID}"` },
+  });
+}
 
 async function authenticate(services: Services, request: FastifyRequest): Promise<void> {
-  const header = request.headers.authorization;
-  if (header === undefined || header.trim() === '') throw unauthenticated('Access token is empty.');
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (match === null) throw unauthenticated('Access token is empty.');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  if (match === null) throw unauthenticated(services, request, 'Access token is empty.');
   try {
     request.graphState.principal = await services.verifier.verify(match[1]!);
   } catch (err) {
-    if (err instanceof TokenRejected) throw unauthenticated(err.message);
+    if (err instanceof TokenRejected) throw unauthenticated(services, request, err.message);
     throw err;
   }
 }

@@ -1,9 +1,11 @@
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify';
 import formbody from '@fastify/formbody';
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Services } from '../services.js';
 import { DomainError } from '../domain/errors.js';
-import { GraphError, graphErrorBody } from './errors.js';
+import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, unsupportedMediaType } from './errors.js';
 import { injectedFault } from './faults.js';
 import { normalizeODataPath } from './odata/keySyntax.js';
 import './requestContext.js';
@@ -20,24 +22,46 @@ const AGS_DIAGNOSTIC = JSON.stringify({
   ServerInfo: { DataCenter: 'Localhost', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'graph-comms-emulator' },
 });
 
-const GRAPH_PREFIX = /^\/(v1\.0|beta)(\/|$)/i;
+const GRAPH_PREFIX = /^\/(v1\.0|beta)(\/|\?|$)/i;
 const VERSION_LIKE = /^\/(v\d+(\.\d+)?|alpha|stable)(\/|$)/i;
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const ROUTABLE_METHODS: readonly HTTPMethods[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
 export const isGraphPath = (url: string): boolean => GRAPH_PREFIX.test(url);
+
+const pathOf = (url: string): string => url.split('?')[0] ?? '/';
 
 /** Rewrite OData key syntax (`users('x')`) into plain segments before routing, for Graph paths only. */
 export function rewriteGraphUrl(url: string): string {
   if (!isGraphPath(url)) return url;
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
-  return normalizeODataPath(path) + (q === -1 ? '' : url.slice(q));
+  try {
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    return normalizeODataPath(path) + (q === -1 ? '' : url.slice(q));
+  } catch {
+    // Routing then fails on the raw form, which ends in a Graph-shaped 4xx/501 rather than a crash.
+    return url;
+  }
+}
+
+/** request-id / client-request-id for this request (client-request-id echoed, else = request-id; §d.2). */
+function assignRequestIds(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.graphState !== null && request.graphState !== undefined) return;
+  const requestId = randomUUID();
+  const clientHeader = request.headers['client-request-id'];
+  const clientRequestId = typeof clientHeader === 'string' && clientHeader.length > 0 && clientHeader.length <= 200 ? clientHeader : requestId;
+  request.graphState = { requestId, clientRequestId };
+  void reply.headers({ 'request-id': requestId, 'client-request-id': clientRequestId, 'x-ms-ags-diagnostic': AGS_DIAGNOSTIC });
 }
 
 export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err: GraphError, now: Date): FastifyReply {
-  const ids = request.graphState ?? { requestId: randomUUID(), clientRequestId: randomUUID() };
+  assignRequestIds(request, reply);
   for (const [name, value] of Object.entries(err.headers)) void reply.header(name, value);
-  return reply.code(err.status).type(GRAPH_JSON).send(graphErrorBody(err, ids, now));
+  return reply.code(err.status).type(GRAPH_JSON).send(graphErrorBody(err, request.graphState, now));
 }
+
+const INVALID_JSON = 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.';
 
 /** Map any error to Graph's shape: ours keep their status; framework errors become 4xx; the rest 500. */
 export function toGraphError(err: unknown): GraphError {
@@ -51,25 +75,45 @@ export function toGraphError(err: unknown): GraphError {
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     switch (fe.code) {
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return new GraphError(415, 'UnsupportedMediaType', `Content type '${String((err as { contentType?: string }).contentType ?? '')}' is not supported.`);
+        return unsupportedMediaType(String((err as { contentType?: string }).contentType ?? ''));
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return new GraphError(413, 'RequestEntityTooLarge', 'The request body is too large.');
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return new GraphError(fe.statusCode, fe.statusCode === 413 ? 'RequestEntityTooLarge' : 'BadRequest', 'The request body is too large or its length is wrong.');
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+        return new GraphError(400, 'BadRequest', INVALID_JSON);
       default:
         if (fe.validation !== undefined) return new GraphError(400, 'BadRequest', fe.message ?? 'Invalid request.');
-        if (err instanceof SyntaxError) {
-          return new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
-        }
+        if (err instanceof SyntaxError) return new GraphError(400, 'BadRequest', INVALID_JSON);
         return new GraphError(fe.statusCode, fe.statusCode === 404 ? 'NotFound' : 'BadRequest', fe.message ?? 'Invalid request.');
     }
   }
   return new GraphError(500, 'generalException', 'An internal server error occurred while processing the request.');
 }
 
+/** Errors Node's HTTP parser raises before Fastify sees a request (oversized headers, garbage): still Graph-shaped. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket, now: Date): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'RequestHeaderFieldsTooLarge', 'The request headers are too large.']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'RequestTimeout', 'The request timed out.']
+        : [400, 'BadRequest', 'The request could not be parsed.'];
+  const requestId = randomUUID();
+  const body = JSON.stringify(graphErrorBody(new GraphError(status, code, message), { requestId, clientRequestId: requestId }, now));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${GRAPH_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `request-id: ${requestId}\r\nclient-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 export async function buildApp(services: Services, tls: TlsOptions | undefined): Promise<FastifyInstance> {
   const { config, faults } = services;
+  const now = (): Date => services.ctx.clock.now();
   const app = Fastify({
     ...(tls !== undefined ? { https: { key: tls.key, cert: tls.cert } } : {}),
     logger: { level: config.logLevel },
@@ -79,50 +123,62 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined):
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2000 },
     return503OnClosing: true,
     forceCloseConnections: true,
+    clientErrorHandler: (err, socket) => answerClientError(err, socket, now()),
+    // Undecodable paths (`%C0`) and over-long keys never reach a route or the hooks.
+    frameworkErrors: (err, request, reply) => {
+      const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const message = status === 414 ? 'The request URL is too long.' : `Invalid request URL: '${pathOf(request.url)}' is not a valid URL path.`;
+      return sendGraphError(request, reply, new GraphError(status, status === 414 ? 'RequestUriTooLong' : 'BadRequest', message), now());
+    },
   });
 
   app.decorateRequest('graphState', null as unknown as FastifyRequest['graphState']);
   await app.register(formbody);
-  // Graph accepts JSON sent as text/plain by some clients; everything else JSON-like is parsed as JSON.
+  // JSON with a suffix or parameters (`application/merge-patch+json`, `application/json;odata=verbose`) is JSON too.
   app.addContentTypeParser(/^application\/[a-z.+-]*json/i, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
   app.addHook('onRequest', async (request, reply) => {
-    const requestId = randomUUID();
-    const clientHeader = request.headers['client-request-id'];
-    const clientRequestId = typeof clientHeader === 'string' && clientHeader.length > 0 && clientHeader.length <= 200 ? clientHeader : requestId;
-    request.graphState = { requestId, clientRequestId };
-    void reply.headers({
-      'request-id': requestId,
-      'client-request-id': clientRequestId,
-      'x-ms-ags-diagnostic': AGS_DIAGNOSTIC,
-      ...(config.protocol === 'https' ? { 'strict-transport-security': 'max-age=31536000' } : {}),
-    });
+    assignRequestIds(request, reply);
+    if (config.protocol === 'https') void reply.header('strict-transport-security', 'max-age=31536000');
     if (request.url.startsWith('/_emulator')) return;
     const fault = await injectedFault(faults, request.method, request.url);
-    if (fault !== undefined) return sendGraphError(request, reply, fault, services.ctx.clock.now());
+    if (fault !== undefined) return sendGraphError(request, reply, fault, now());
+  });
+
+  // Graph bodies are JSON only; the form parser is for the identity endpoints. Unknown paths go on to the 501.
+  app.addHook('preParsing', async (request) => {
+    if (request.is404 || !BODY_METHODS.has(request.method) || !isGraphPath(request.url)) return;
+    const length = request.headers['content-length'];
+    const hasBody = (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+    const type = request.headers['content-type'] ?? '';
+    if (hasBody && !JSON_TYPE.test(type)) throw unsupportedMediaType(type);
   });
 
   app.setErrorHandler((err, request, reply) => {
     const graphErr = toGraphError(err);
-    if (graphErr.status >= 500) request.log.error({ err }, 'request failed');
-    return sendGraphError(request, reply, graphErr, services.ctx.clock.now());
+    // Our own 5xx answers (501, injected 503) are deliberate; anything else reaching 5xx is a bug worth logging.
+    if (graphErr.status >= 500 && !(err instanceof GraphError)) request.log.error({ err }, 'request failed');
+    return sendGraphError(request, reply, graphErr, now());
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
+    const path = pathOf(request.url);
     if (isGraphPath(path)) {
-      return sendGraphError(
-        request,
-        reply,
-        new GraphError(501, 'NotImplemented', `This operation target is not yet supported: ${request.method} ${path} is not emulated by graph-comms-emulator.`),
-        services.ctx.clock.now(),
-      );
+      // A path served for other methods is a 405; a path nobody serves is Graph's 501 for what is not emulated.
+      const allowed = ROUTABLE_METHODS.filter((method) => method !== request.method && app.findRoute({ method, url: path }) !== null);
+      const err = allowed.length > 0 ? methodNotAllowed(request.method, allowed) : notImplemented(request.method, pathOf(request.originalUrl));
+      return sendGraphError(request, reply, err, now());
     }
     if (VERSION_LIKE.test(path)) {
       const version = path.split('/')[1] ?? '';
-      return sendGraphError(request, reply, new GraphError(400, 'BadRequest', `Invalid version: ${version}`), services.ctx.clock.now());
+      return sendGraphError(request, reply, new GraphError(400, 'BadRequest', `Invalid version: ${version}`), now());
     }
-    return sendGraphError(request, reply, new GraphError(404, 'NotFound', `No such endpoint: ${request.method} ${path}. Graph calls start with /v1.0 or /beta; see GET /_emulator/openapi.json.`), services.ctx.clock.now());
+    return sendGraphError(
+      request,
+      reply,
+      new GraphError(404, 'NotFound', `No such endpoint: ${request.method} ${path}. Graph calls start with /v1.0 or /beta; see GET /_emulator/openapi.json.`),
+      now(),
+    );
   });
 
   return app;

@@ -38,6 +38,22 @@ export const badRequest = (message: string, code = 'BadRequest'): GraphError => 
 export const notFound = (message: string, code = 'NotFound'): GraphError => new GraphError(404, code, message);
 export const forbidden = (message: string, code = 'Forbidden'): GraphError => new GraphError(403, code, message);
 
+/** A Graph path or method the emulator does not serve (delta-query-overview.md's 501 sample). */
+export const notImplemented = (method: string, path: string): GraphError =>
+  new GraphError(501, 'NotImplemented', `This operation target is not yet supported: ${method} ${path} is not emulated by graph-comms-emulator.`);
+
+/** A known path asked with a method it does not take; `Allow` lists the ones it does. */
+export const methodNotAllowed = (method: string, allowed: readonly string[]): GraphError =>
+  new GraphError(405, 'methodNotAllowed', `The method '${method}' is not supported for this URL.`, { headers: { Allow: allowed.join(', ') } });
+
+/** ODL's wording when the request body is not JSON (it says "response" where it means the request). */
+export const unsupportedMediaType = (contentType: string): GraphError =>
+  new GraphError(
+    415,
+    'RequestBodyRead',
+    `A supported MIME type could not be found that matches the content type of the response. None of the supported type(s) 'application/json' matches the content type '${contentType}'.`,
+  );
+
 export interface GraphErrorBody {
   error: {
     code: string;

@@ -18,8 +18,16 @@ declare module 'fastify' {
   }
 }
 
-/** Absolute links are built from the request's origin (or the configured public URL), never hard-coded. */
+// A DNS name or an IPv4/IPv6 literal, with an optional port: anything else in Host is not echoed into links.
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * Absolute links are built from the request's origin (or the configured public URL), never hard-coded.
+ * A missing or malformed Host (HTTP/1.0 clients, fuzzers) falls back to the local address that answered.
+ */
 export function originOf(request: FastifyRequest, publicUrl: string | undefined): string {
   if (publicUrl !== undefined) return publicUrl;
-  return `${request.protocol}://${request.host}`;
+  const host: unknown = request.host;
+  const authority = typeof host === 'string' && HOST.test(host) ? host : `localhost:${request.socket.localPort ?? ''}`;
+  return `${request.protocol}://${authority}`;
 }

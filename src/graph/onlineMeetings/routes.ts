@@ -1,35 +1,35 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS } from '../../auth/permissions.js';
-import { createMeeting, createOrGetMeeting, findMeeting, lookupMeetings, type Meeting, type MeetingLookup } from '../../domain/meetings.js';
+import { createMeeting, createOrGetMeeting, findMeeting, lookupMeetings, type Meeting, type NewMeeting } from '../../domain/meetings.js';
 import { findUser, type User } from '../../domain/users.js';
-import { badRequest, GraphError } from '../../http/errors.js';
-import { filterConditions, sameName } from '../../http/odata/filter.js';
-import { parseQueryOptions } from '../../http/odata/queryOptions.js';
+import { badRequest, forbidden, GraphError, notImplemented } from '../../http/errors.js';
+import { parseQueryOptions, type ParsedQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { applySelect } from '../../http/odata/select.js';
 import type { Services } from '../../services.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
-import { contextUrl, includeUnknownEnumMembers, sendGraphJson, version } from '../respond.js';
-import { parseOnlineMeetingInput } from './input.js';
-import { ONLINE_MEETING_PROPERTIES, toGraphOnlineMeeting } from './shape.js';
+import { contextUrl, includeUnknownEnumMembers, selectedSet, sendGraphJson, version } from '../respond.js';
+import { parseOnlineMeetingInput, type OnlineMeetingInput } from './input.js';
+import { lookupFrom, missingFilter } from './lookup.js';
+import { onlineMeetingProperties, toGraphOnlineMeeting } from './shape.js';
 
 type MeetingParams = { userId?: string; meetingId?: string };
 type Req = FastifyRequest<{ Params: MeetingParams }>;
 
-const SELECT_SPEC = { select: { properties: ONLINE_MEETING_PROPERTIES, typeName: 'microsoft.graph.onlineMeeting' } } as const;
+const meetingNotFound = (id: string): GraphError => new GraphError(404, 'NotFound', `The onlineMeeting '${id}' was not found for this user.`);
 
-const meetingNotFound = (id: string): GraphError =>
-  new GraphError(404, 'NotFound', `The onlineMeeting '${id}' was not found for this user.`);
-
-/** `users('{id}')/onlineMeetings` as Graph writes the context of a {me} path. */
-const collectionContext = (user: User): string => `users('${user.id}')/onlineMeetings`;
-
-/** A delegated caller sees meetings they organize or attend; an app sees the path user's meetings. */
-function visibleTo(meeting: Meeting, user: User, delegated: boolean): boolean {
-  if (meeting.organizerId === user.id) return true;
-  return delegated && (meeting.settings.attendees ?? []).some((a) => a.userId === user.id);
+function queryOptions(request: Req, filter: boolean): ParsedQueryOptions {
+  const select = { properties: onlineMeetingProperties(version(request)), typeName: 'microsoft.graph.onlineMeeting' };
+  return parseQueryOptions(request.query as QueryInput, filter ? { select, filter: true } : { select });
 }
 
-function shape(services: Services, request: Req, meeting: Meeting, organizer: User, select: string[] | undefined): Record<string, unknown> {
+/** `users('{id}')/onlineMeetings`, as Graph writes the context of a {me} path (onlinemeeting-get.md, S1). */
+const userMeetings = (user: User, select: readonly string[] | undefined): string => selectedSet(`users('${user.id}')/onlineMeetings`, select);
+
+/** Organizer and invited attendees may get a meeting by id, with a user token or their user id (onlinemeeting-get.md). */
+const organizesOrAttends = (meeting: Meeting, user: User): boolean =>
+  meeting.organizerId === user.id || (meeting.settings.attendees ?? []).some((a) => a.userId === user.id);
+
+function shape(request: Req, meeting: Meeting, organizer: User, select: readonly string[] | undefined): Record<string, unknown> {
   const body = toGraphOnlineMeeting(meeting, organizer, version(request), includeUnknownEnumMembers(request));
   return select === undefined ? body : applySelect(body, select, ['id']);
 }
@@ -40,117 +40,99 @@ async function organizerOf(services: Services, meeting: Meeting): Promise<User> 
   return organizer;
 }
 
-/** The documented $filter look-ups (onlinemeeting-get.md): JoinWebUrl, joinMeetingIdSettings/joinMeetingId, VideoTeleconferenceId. */
-function lookupFrom(expr: Parameters<typeof filterConditions>[0], allowVtc: boolean): MeetingLookup {
-  const conditions = filterConditions(expr);
-  const only = conditions.length === 1 ? conditions[0] : undefined;
-  if (only !== undefined && only.op === 'eq' && typeof only.value === 'string') {
-    const path = only.path.join('/');
-    if (sameName(path, 'joinWebUrl')) return { by: 'joinWebUrl', value: only.value };
-    if (sameName(path, 'joinMeetingIdSettings/joinMeetingId')) return { by: 'joinMeetingId', value: only.value };
-    if (allowVtc && sameName(path, 'videoTeleconferenceId')) return { by: 'videoTeleconferenceId', value: only.value };
-  }
-  throw badRequest(
-    allowVtc
-      ? "Filter expression is not supported. Use $filter=VideoTeleconferenceId eq '{id}'."
-      : "Filter expression is not supported. Use $filter=JoinWebUrl eq '{joinWebUrl}' or $filter=joinMeetingIdSettings/joinMeetingId eq '{joinMeetingId}'.",
-  );
+function newMeeting(tenantId: string, organizer: User, input: OnlineMeetingInput): NewMeeting {
+  return {
+    tenantId,
+    organizerId: organizer.id,
+    subject: input.subject ?? null,
+    ...(input.startDateTime !== undefined ? { startDateTime: input.startDateTime } : {}),
+    ...(input.endDateTime !== undefined ? { endDateTime: input.endDateTime } : {}),
+    externalId: input.externalId ?? null,
+    // Meetings made through this API have no calendar event (the artifact APIs refuse them, S1).
+    hasCalendarEvent: false,
+    settings: input.settings,
+  };
 }
 
 export function registerOnlineMeetingRoutes(app: FastifyInstance, services: Services): void {
+  const context = (request: Req, fragment: string): string => contextUrl(request, services.config.publicUrl, fragment);
+
   const get = async (request: Req, reply: FastifyReply) => {
-    const options = parseQueryOptions(request.query as Record<string, string>, SELECT_SPEC);
+    const options = queryOptions(request, false);
     const principal = principalOf(request);
     const user = await resolvePathUser(services, request, request.params.userId);
     const meetingId = request.params.meetingId ?? '';
     await authorize(services, request, PERMISSIONS.onlineMeetingRead, { userId: user.id, meetingId });
     const meeting = await findMeeting(services.ctx, meetingId);
-    if (meeting === undefined || meeting.tenantId !== principal.tenantId || !visibleTo(meeting, user, principal.kind === 'delegated')) {
-      throw meetingNotFound(meetingId);
-    }
-    const fragment = `${collectionContext(user)}/$entity`;
+    if (meeting === undefined || meeting.tenantId !== principal.tenantId || !organizesOrAttends(meeting, user)) throw meetingNotFound(meetingId);
     return sendGraphJson(request, reply, 200, {
-      '@odata.context': contextUrl(request, services.config.publicUrl, fragment),
-      ...shape(services, request, meeting, await organizerOf(services, meeting), options.select),
+      '@odata.context': context(request, `${userMeetings(user, options.select)}/$entity`),
+      ...shape(request, meeting, await organizerOf(services, meeting), options.select),
     });
   };
 
   const list = async (request: Req, reply: FastifyReply) => {
-    const options = parseQueryOptions(request.query as Record<string, string>, { ...SELECT_SPEC, filter: true });
+    const options = queryOptions(request, true);
     const principal = principalOf(request);
     const user = await resolvePathUser(services, request, request.params.userId);
     await authorize(services, request, PERMISSIONS.onlineMeetingRead, { userId: user.id });
-    if (options.filter === undefined) {
-      throw badRequest("Filter expression expected - /onlineMeetings?$filter=JoinWebUrl eq '{joinWebUrl}'.");
-    }
-    const lookup = lookupFrom(options.filter, false);
-    const found = await lookupMeetings(services.ctx, principal.tenantId, lookup);
-    const visible = found.filter((m) => visibleTo(m, user, principal.kind === 'delegated'));
-    const value = [];
-    for (const meeting of visible) value.push(shape(services, request, meeting, await organizerOf(services, meeting), options.select));
+    if (options.filter === undefined) throw missingFilter(false);
+    const found = await lookupMeetings(services.ctx, principal.tenantId, lookupFrom(options.filter, false));
+    // Only the organizer can look a meeting up this way; attendees get 403 (microsoft-graph-docs-contrib#436).
+    if (found.some((m) => m.organizerId !== user.id)) throw forbidden('Only the meeting organizer can look up an online meeting by this filter.');
     return sendGraphJson(request, reply, 200, {
-      '@odata.context': contextUrl(request, services.config.publicUrl, collectionContext(user)),
-      value,
+      '@odata.context': context(request, userMeetings(user, options.select)),
+      value: found.map((meeting) => shape(request, meeting, user, options.select)),
     });
   };
 
   const create = async (request: Req, reply: FastifyReply) => {
+    const options = queryOptions(request, false);
     const principal = principalOf(request);
     const user = await resolvePathUser(services, request, request.params.userId);
     await authorize(services, request, PERMISSIONS.onlineMeetingWrite, { userId: user.id });
     const input = await parseOnlineMeetingInput(services.ctx, principal.tenantId, request.body, includeUnknownEnumMembers(request));
-    const meeting = await createMeeting(services.ctx, {
-      tenantId: principal.tenantId,
-      organizerId: user.id,
-      subject: input.subject ?? null,
-      ...(input.startDateTime !== undefined ? { startDateTime: input.startDateTime } : {}),
-      ...(input.endDateTime !== undefined ? { endDateTime: input.endDateTime } : {}),
-      externalId: input.externalId ?? null,
-      // Meetings made through this API have no calendar event (the artifact APIs refuse them, S1).
-      hasCalendarEvent: false,
-      settings: input.settings,
-    });
+    const meeting = await createMeeting(services.ctx, newMeeting(principal.tenantId, user, input));
     return sendGraphJson(request, reply, 201, {
-      '@odata.context': contextUrl(request, services.config.publicUrl, `${collectionContext(user)}/$entity`),
-      ...shape(services, request, meeting, user, undefined),
+      '@odata.context': context(request, `${userMeetings(user, options.select)}/$entity`),
+      ...shape(request, meeting, user, options.select),
     });
   };
 
+  /** 201 when made, 200 when the (tenant, organizer, externalId) meeting already exists (onlinemeeting-createorget.md). */
   const createOrGet = async (request: Req, reply: FastifyReply) => {
+    const options = queryOptions(request, false);
     const principal = principalOf(request);
     const user = await resolvePathUser(services, request, request.params.userId);
     await authorize(services, request, PERMISSIONS.onlineMeetingWrite, { userId: user.id });
     const input = await parseOnlineMeetingInput(services.ctx, principal.tenantId, request.body, includeUnknownEnumMembers(request));
     if (input.externalId === undefined || input.externalId === '') throw badRequest("The parameter 'externalId' is required.");
-    const { meeting, created } = await createOrGetMeeting(services.ctx, {
-      tenantId: principal.tenantId,
-      organizerId: user.id,
-      subject: input.subject ?? null,
-      ...(input.startDateTime !== undefined ? { startDateTime: input.startDateTime } : {}),
-      ...(input.endDateTime !== undefined ? { endDateTime: input.endDateTime } : {}),
-      externalId: input.externalId,
-      hasCalendarEvent: false,
-      settings: input.settings,
-    });
+    if (input.endDateTime !== undefined && input.startDateTime === undefined) throw badRequest('endDateTime cannot be provided without startDateTime.');
+    const { meeting, created } = await createOrGetMeeting(services.ctx, { ...newMeeting(principal.tenantId, user, input), externalId: input.externalId });
     return sendGraphJson(request, reply, created ? 201 : 200, {
-      '@odata.context': contextUrl(request, services.config.publicUrl, `${collectionContext(user)}/$entity`),
-      ...shape(services, request, meeting, user, undefined),
+      '@odata.context': context(request, `${userMeetings(user, options.select)}/$entity`),
+      ...shape(request, meeting, user, options.select),
     });
   };
 
   /** App-only look-up by VideoTeleconferenceId: no access policy applies (onlinemeeting-get.md). */
   const communicationsList = async (request: Req, reply: FastifyReply) => {
-    const options = parseQueryOptions(request.query as Record<string, string>, { ...SELECT_SPEC, filter: true });
+    const options = queryOptions(request, true);
     const principal = principalOf(request);
     await authorize(services, request, PERMISSIONS.onlineMeetingByVtcId);
-    if (options.filter === undefined) throw badRequest("Filter expression expected - /communications/onlineMeetings?$filter=VideoTeleconferenceId eq '{id}'.");
+    if (options.filter === undefined) throw missingFilter(true);
     const found = await lookupMeetings(services.ctx, principal.tenantId, lookupFrom(options.filter, true));
     const value = [];
-    for (const meeting of found) value.push(shape(services, request, meeting, await organizerOf(services, meeting), options.select));
+    for (const meeting of found) value.push(shape(request, meeting, await organizerOf(services, meeting), options.select));
     return sendGraphJson(request, reply, 200, {
-      '@odata.context': contextUrl(request, services.config.publicUrl, 'communications/onlineMeetings'),
+      '@odata.context': context(request, selectedSet('communications/onlineMeetings', options.select)),
       value,
     });
+  };
+
+  // Graph updates and deletes meetings; the emulator does not (yet): say so rather than 405.
+  const notEmulated = async (request: Req) => {
+    throw notImplemented(request.method, request.originalUrl.split('?')[0] ?? '');
   };
 
   for (const base of ['/me/onlineMeetings', '/users/:userId/onlineMeetings']) {
@@ -158,6 +140,8 @@ export function registerOnlineMeetingRoutes(app: FastifyInstance, services: Serv
     app.post(base, create);
     app.post(`${base}/createOrGet`, createOrGet);
     app.get(`${base}/:meetingId`, get);
+    app.patch(`${base}/:meetingId`, notEmulated);
+    app.delete(`${base}/:meetingId`, notEmulated);
   }
   app.get('/communications/onlineMeetings', communicationsList);
 }

@@ -3,19 +3,26 @@ import type { User } from '../../domain/users.js';
 import { maskEnum } from '../../http/evolvableEnums.js';
 import { versionHas, type GraphVersion } from '../../http/versions.js';
 
-/** Every property a client may $select on onlineMeeting (v1.0 and beta together; beta-only ones are dropped on v1.0). */
-export const ONLINE_MEETING_PROPERTIES = [
+/** Every onlineMeeting property of v1.0 a client may $select (graph-schema v1.0 types-meta, streams and navigations included). */
+const V1_PROPERTIES = [
   'id', 'allowAttendeeToEnableCamera', 'allowAttendeeToEnableMic', 'allowBreakoutRooms', 'allowCopyingAndSharingMeetingContent',
   'allowedLobbyAdmitters', 'allowedPresenters', 'allowLiveShare', 'allowMeetingChat', 'allowParticipantsToChangeName',
   'allowPowerPointSharing', 'allowRecording', 'allowTeamworkReactions', 'allowTranscription', 'allowWhiteboard',
-  'audioConferencing', 'chatInfo', 'chatRestrictions', 'expiryDateTime', 'isEndToEndEncryptionEnabled', 'isEntryExitAnnounced',
-  'joinInformation', 'joinMeetingIdSettings', 'joinWebUrl', 'lobbyBypassSettings', 'meetingOptionsWebUrl', 'meetingSpokenLanguageTag',
-  'recordAutomatically', 'shareMeetingChatHistoryDefault', 'subject', 'videoTeleconferenceId', 'watermarkProtection',
-  'attendeeReport', 'broadcastSettings', 'creationDateTime', 'endDateTime', 'externalId', 'isBroadcast', 'meetingTemplateId',
-  'participants', 'startDateTime', 'joinUrl', 'capabilities',
+  'audioConferencing', 'chatInfo', 'chatRestrictions', 'cloudVideoInteropInfo', 'expiryDateTime', 'isEndToEndEncryptionEnabled',
+  'isEntryExitAnnounced', 'joinInformation', 'joinMeetingIdSettings', 'joinWebUrl', 'lobbyBypassSettings', 'meetingOptionsWebUrl',
+  'meetingSpokenLanguageTag', 'recordAutomatically', 'sensitivityLabelAssignment', 'shareMeetingChatHistoryDefault', 'subject',
+  'videoTeleconferenceId', 'watermarkProtection', 'attendeeReport', 'broadcastSettings', 'creationDateTime', 'endDateTime',
+  'externalId', 'isBroadcast', 'meetingTemplateId', 'meetingType', 'participants', 'startDateTime', 'recordings', 'transcripts',
 ] as const;
 
-const BETA_ONLY = ['joinUrl', 'capabilities'] as const;
+/** Beta adds these (graph-schema README, "Beta differences"). */
+const BETA_ONLY = ['joinUrl', 'capabilities', 'recording', 'alternativeRecording', 'broadcastRecording', 'anonymizeIdentityForRoles'] as const;
+
+const BETA_PROPERTIES: readonly string[] = [...V1_PROPERTIES, ...BETA_ONLY];
+
+/** What `$select` may name on this version: a beta-only property on v1.0 is unknown there, as in Graph. */
+export const onlineMeetingProperties = (graphVersion: GraphVersion): readonly string[] =>
+  versionHas(graphVersion, 'onlineMeeting.betaProperties') ? BETA_PROPERTIES : V1_PROPERTIES;
 
 function identityFor(userId: string | null, displayName: string | null, tenantId: string): Record<string, unknown> {
   return { application: null, device: null, user: { id: userId, displayName, tenantId } };
@@ -75,7 +82,6 @@ export function toGraphOnlineMeeting(meeting: Meeting, organizer: User, graphVer
     chatRestrictions: null,
     allowedLobbyAdmitters: null,
     allowLiveShare: null,
-    attendeeReport: null,
     broadcastSettings: null,
     audioConferencing: null,
     participants: {

@@ -1,58 +1,69 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { PERMISSIONS } from '../../auth/permissions.js';
-import { findUser, type User } from '../../domain/users.js';
-import { GraphError } from '../../http/errors.js';
-import { parseQueryOptions } from '../../http/odata/queryOptions.js';
-import { applySelect } from '../../http/odata/select.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PERMISSIONS, type PermissionRule } from '../../auth/permissions.js';
+import type { Principal } from '../../auth/principal.js';
+import { findUser } from '../../domain/users.js';
+import { GraphError, notImplemented } from '../../http/errors.js';
+import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import type { Services } from '../../services.js';
 import { authorize, principalOf } from '../authorize.js';
-import { contextUrl, sendGraphJson } from '../respond.js';
+import { contextUrl, selectedSet, sendGraphJson } from '../respond.js';
+import { selectUser, toGraphUser, USER_PROPERTIES } from './shape.js';
 
-const USER_PROPERTIES = [
-  'id', 'displayName', 'userPrincipalName', 'mail', 'givenName', 'surname', 'jobTitle', 'businessPhones',
-  'mobilePhone', 'officeLocation', 'preferredLanguage',
-] as const;
-
-export function toGraphUser(user: User): Record<string, unknown> {
-  return {
-    businessPhones: [],
-    displayName: user.displayName,
-    givenName: user.givenName,
-    jobTitle: user.jobTitle,
-    mail: user.mail,
-    mobilePhone: null,
-    officeLocation: null,
-    preferredLanguage: 'en-US',
-    surname: user.surname,
-    userPrincipalName: user.userPrincipalName,
-    id: user.id,
-  };
-}
+export { toGraphUser } from './shape.js';
 
 type UserParams = { userId?: string };
+type Req = FastifyRequest<{ Params: UserParams }>;
+
+const SELECT_SPEC = { select: { properties: USER_PROPERTIES, typeName: 'microsoft.graph.user' } } as const;
+
+/** User.Read covers only the signed-in user's own profile; anyone else needs a directory-wide permission. */
+const OTHER_USER_RULE: PermissionRule = {
+  ...PERMISSIONS.userRead,
+  delegated: PERMISSIONS.userRead.delegated.filter((p) => p !== 'User.Read'),
+};
+
+const isSelf = (principal: Principal, key: string): boolean =>
+  principal.kind === 'delegated' &&
+  (key.toLowerCase() === principal.objectId.toLowerCase() || key.toLowerCase() === principal.userPrincipalName?.toLowerCase());
+
+/** Directory (AAD) errors carry their own codes (Request_ResourceNotFound, Authorization_RequestDenied). */
+async function authorizeDirectoryRead(services: Services, request: Req, rule: PermissionRule): Promise<void> {
+  try {
+    await authorize(services, request, rule);
+  } catch (err) {
+    if (err instanceof GraphError && err.status === 403) throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    throw err;
+  }
+}
 
 /** GET /users/{id | userPrincipalName} and GET /me. */
 export function registerUserRoutes(app: FastifyInstance, services: Services): void {
-  const handler = async (request: FastifyRequest<{ Params: UserParams }>, reply: import('fastify').FastifyReply) => {
+  const get = async (request: Req, reply: FastifyReply) => {
     const principal = principalOf(request);
     const userIdOrUpn = request.params.userId;
     if (userIdOrUpn === undefined && principal.kind !== 'delegated') {
       throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
     }
-    const options = parseQueryOptions(request.query as Record<string, string>, { select: { properties: USER_PROPERTIES, typeName: 'microsoft.graph.user' } });
+    const options = parseQueryOptions(request.query as QueryInput, SELECT_SPEC);
     const key = userIdOrUpn ?? principal.objectId;
-    const isSelf = principal.kind === 'delegated' && key === principal.objectId;
-    // Reading your own profile needs only User.Read; anyone else needs a directory permission.
-    if (!(isSelf && principal.scopes.has('User.Read'))) await authorize(services, request, PERMISSIONS.userRead);
+    await authorizeDirectoryRead(services, request, isSelf(principal, key) ? PERMISSIONS.userRead : OTHER_USER_RULE);
     const user = await findUser(services.ctx, principal.tenantId, key);
     if (user === undefined) {
       throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
     }
-    const body = toGraphUser(user);
-    const selected = options.select === undefined ? body : applySelect(body, options.select, []);
-    const fragment = options.select === undefined ? 'users/$entity' : `users(${options.select.join(',')})/$entity`;
-    return sendGraphJson(request, reply, 200, { '@odata.context': contextUrl(request, services.config.publicUrl, fragment), ...selected });
+    const body = options.select === undefined ? toGraphUser(user) : selectUser(user, options.select);
+    const context = contextUrl(request, services.config.publicUrl, `${selectedSet('users', options.select)}/$entity`);
+    return sendGraphJson(request, reply, 200, { '@odata.context': context, ...body });
   };
-  app.get('/me', handler);
-  app.get('/users/:userId', handler);
+
+  // Graph updates and deletes users; the emulator manages them through /_emulator instead.
+  const notEmulated = async (request: Req) => {
+    throw notImplemented(request.method, request.originalUrl.split('?')[0] ?? '');
+  };
+
+  app.get('/me', get);
+  app.get('/users/:userId', get);
+  app.patch('/me', notEmulated);
+  app.patch('/users/:userId', notEmulated);
+  app.delete('/users/:userId', notEmulated);
 }
