@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, resolveConfig, type EmulatorOptions } from './config.js';
-import { startEmulator } from './emulator.js';
+import { startEmulator, type Emulator } from './emulator.js';
 import { openStore } from './store/database.js';
 import { emptyStore } from './store/reset.js';
 
@@ -34,6 +34,13 @@ function toOptions(flags: StartFlags): EmulatorOptions {
   return options;
 }
 
+function readyLine(emulator: Emulator, elapsedMs: number): string {
+  const { store } = emulator.config;
+  const where = store.kind === 'postgres' ? 'postgresql' : store.filename === ':memory:' ? 'in-memory' : store.filename;
+  const ca = emulator.caCertificatePath !== undefined ? `; CA: ${emulator.caCertificatePath} (trust it with NODE_EXTRA_CA_CERTS)` : '';
+  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo) in ${Math.round(elapsedMs)} ms`;
+}
+
 const storeFlags = (command: Command): Command =>
   command
     .option('--in-memory', 'keep the store in memory (nothing survives the process)')
@@ -43,11 +50,24 @@ const storeFlags = (command: Command): Command =>
 
 const program = new Command()
   .name('graph-comms-emulator')
-  .description('A stateful, self-hosted emulator of the Microsoft Graph cloud-communications API for Teams meeting artifacts.');
+  .description('A stateful, self-hosted emulator of the Microsoft Graph cloud-communications API for Teams meeting artifacts.')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  graph-comms-emulator start                          HTTPS on ${DEFAULT_HTTPS_PORT}, state in ./.graph-comms-emulator
+  graph-comms-emulator start --port 0 --in-memory     a free port, nothing kept
+  graph-comms-emulator start --http --port 8080       plain HTTP (curl, Kiota)
+  graph-comms-emulator start --data-dir DIR           keep state in DIR
+  graph-comms-emulator start --database-url postgres://127.0.0.1:5432/graph
+  graph-comms-emulator reset --data-dir DIR           empty a store
+
+Run "graph-comms-emulator start --help" for every start option.`,
+  );
 
 storeFlags(
   program
-    .command('start')
+    .command('start', { isDefault: true })
     .description('serve the emulator (HTTPS on localhost) with a demo tenant')
     .option('-p, --port <port>', `port to listen on (default ${DEFAULT_HTTPS_PORT}, or ${DEFAULT_HTTP_PORT} with --http)`, parsePort)
     .option('--host <host>', 'interface to bind', '127.0.0.1')
@@ -59,26 +79,34 @@ storeFlags(
     .option('--no-demo', 'do not create the demo tenant on an empty store'),
 ).action(async (flags: StartFlags) => {
   const started = performance.now();
-  const options = toOptions(flags);
-  const emulator = await startEmulator(options, { port: flags.http === true ? DEFAULT_HTTP_PORT : DEFAULT_HTTPS_PORT, inMemory: false });
-  const store = emulator.config.store.kind === 'sqlite' ? (emulator.config.store.filename === ':memory:' ? 'in-memory' : emulator.config.store.filename) : 'postgresql';
-  const ca = emulator.caCertificatePath !== undefined ? ` CA: ${emulator.caCertificatePath}` : '';
-  console.log(`graph-comms-emulator ready on ${emulator.url} (store: ${store};${ca}; demo: ${emulator.url}/_emulator/demo) in ${Math.round(performance.now() - started)} ms`);
-  const stop = (): void => {
-    emulator.close().then(
+  // Listen for signals before printing the ready line: a supervisor may send one the moment it reads it.
+  let emulator: Emulator | undefined;
+  let stopRequested = false;
+  let closing = false;
+  const close = (): void => {
+    closing = true;
+    emulator!.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = (): void => {
+    if (closing) process.exit(1); // a second signal: do not wait any longer
+    stopRequested = true;
+    if (emulator !== undefined) close(); // still starting: closed once started
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  emulator = await startEmulator(toOptions(flags), { port: flags.http === true ? DEFAULT_HTTP_PORT : DEFAULT_HTTPS_PORT, inMemory: false });
+  if (stopRequested) return close();
+  console.log(readyLine(emulator, performance.now() - started));
 });
 
 storeFlags(program.command('reset').description('empty the store; the next start recreates the demo tenant')).action(async (flags: StartFlags) => {
   const config = resolveConfig(toOptions(flags), { port: DEFAULT_HTTPS_PORT, inMemory: false });
   const store = await openStore(config.store);
   try {
-    await emptyStore(store.db);
+    await emptyStore(store);
   } finally {
     await store.close();
   }

@@ -14,14 +14,14 @@ import { ensureTlsMaterial, type TlsMaterial } from './http/certificates.js';
 import { GRAPH_VERSIONS } from './http/versions.js';
 import type { Services } from './services.js';
 import { VirtualClock } from './simulation/clock.js';
-import { loadClockState, saveClockState } from './simulation/clockState.js';
+import { loadClockState, persistClock, type ClockPersistence } from './simulation/clockState.js';
 import { ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
 import { FaultInjector } from './simulation/faults.js';
 import { openStore } from './store/database.js';
 
 export type { EmulatorOptions } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
-export type { AdminService, ClockCommand, ClockView, MintTokenRequest } from './admin/service.js';
+export type { AdminNewMeeting, AdminService, ClockCommand, ClockView, MintTokenRequest } from './admin/service.js';
 export type { FaultRule, FaultRuleInput } from './simulation/faults.js';
 export { VirtualClock } from './simulation/clock.js';
 
@@ -52,18 +52,24 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 /** The CLI's start: same as createEmulator with the CLI's defaults. */
 export async function startEmulator(options: EmulatorOptions, defaults: { port: number; inMemory: boolean }): Promise<Emulator> {
   const config = resolveConfig(options, defaults);
-  const [store, tls] = await Promise.all([
+  const [opened, made] = await Promise.allSettled([
     openStore(config.store),
     config.protocol === 'https' ? ensureTlsMaterial(config.tlsDir) : Promise.resolve<TlsMaterial | undefined>(undefined),
   ]);
+  if (opened.status === 'rejected' || made.status === 'rejected') {
+    if (opened.status === 'fulfilled') await opened.value.close().catch(() => undefined);
+    throw opened.status === 'rejected' ? opened.reason : (made as PromiseRejectedResult).reason;
+  }
+  const store = opened.value;
+  const tls = made.value;
   let app: FastifyInstance | undefined;
   let clock: VirtualClock | undefined;
+  let persistence: ClockPersistence | undefined;
   try {
-    clock = new VirtualClock(await loadClockState(store.db));
+    clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => app?.log.error({ err }, 'a clock timer failed'));
     const ctx: DomainContext = { db: store.db, clock };
-    clock.onChange((state) => {
-      saveClockState(store.db, state).catch((err: unknown) => app?.log.error({ err }, 'could not save the clock state'));
-    });
+    persistence = persistClock(store.db, clock, (err) => app?.log.error({ err }, 'could not save the clock state'));
+    const clockPersistence = persistence;
     const keys = new SigningKeyRing(ctx);
     await keys.load();
     if (config.demo) await ensureDemoTenant(ctx);
@@ -76,6 +82,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       faults: new FaultInjector(),
       caCertificatePem: tls?.caCertificatePem,
       caCertificatePath: tls?.caCertificatePath,
+      clockSaved: () => clockPersistence.flush(),
     };
     const admin = new AdminService(services);
 
@@ -91,11 +98,9 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       },
       hideUntagged: true,
     });
-    const server = app;
-    app.get('/_emulator/openapi.json', { schema: { hide: true } }, async () => server.swagger());
     registerIdentityRoutes(app, services);
     for (const graphVersion of GRAPH_VERSIONS) await app.register(graphPlugin(services, graphVersion), { prefix: `/${graphVersion}` });
-    registerAdminRoutes(app, services, admin);
+    await registerAdminRoutes(app, services, admin);
 
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -103,6 +108,16 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const url = config.publicUrl ?? `${config.protocol}://localhost:${port}`;
     const running = app;
     const runningClock = clock;
+    let closing: Promise<void> | undefined;
+    const close = async (closeOptions: { dropDatabaseSchema?: boolean }): Promise<void> => {
+      runningClock.close();
+      await running.close();
+      await runningClock.idle();
+      await clockPersistence.flush();
+      clockPersistence.stop();
+      if (closeOptions.dropDatabaseSchema === true) await store.dropSchema();
+      await store.close();
+    };
     return {
       url,
       graphUrl: `${url}/v1.0`,
@@ -113,15 +128,12 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       admin,
       clock,
       config,
-      close: async (closeOptions = {}) => {
-        runningClock.close();
-        await running.close();
-        if (closeOptions.dropDatabaseSchema === true) await store.dropSchema();
-        await store.close();
-      },
+      // Idempotent: a second close waits for the first.
+      close: (closeOptions = {}) => (closing ??= close(closeOptions)),
     };
   } catch (err) {
     clock?.close();
+    persistence?.stop();
     await app?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;

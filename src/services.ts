@@ -16,4 +16,6 @@ export interface Services {
   /** The local CA's PEM (HTTPS mode), served by the control API. */
   readonly caCertificatePem: string | undefined;
   readonly caCertificatePath: string | undefined;
+  /** Resolves once the virtual clock's state is saved in the store. */
+  clockSaved(): Promise<void>;
 }

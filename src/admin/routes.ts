@@ -1,151 +1,160 @@
 import type {} from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
-import type { AccessPolicy } from '../domain/accessPolicies.js';
-import type { App, AppChanges } from '../domain/apps.js';
-import type { MeetingKind } from '../domain/meetings.js';
-import { findUser } from '../domain/users.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppChanges } from '../domain/apps.js';
+import type { NewTeamsAppInstallation } from '../domain/installations.js';
 import { DomainError } from '../domain/errors.js';
 import type { FaultRuleInput } from '../simulation/faults.js';
 import type { Services } from '../services.js';
 import * as s from './schemas.js';
-import type { AdminService, ClockCommand, MintTokenRequest } from './service.js';
+import { checkBodyStrictly, checkNoNul } from './strictBody.js';
+import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
 
-type TenantParams = { tenantId: string };
+type T = { tenantId: string };
+type NewTenantBody = { id?: string; displayName: string; domain?: string };
+type NewUserBody = { id?: string; userPrincipalName: string; displayName: string; givenName?: string; surname?: string; mail?: string; jobTitle?: string; password?: string };
+type NewAppBody = { clientId?: string; displayName: string; clientSecret?: string; applicationPermissions?: string[]; delegatedPermissions?: string[]; redirectUris?: string[] };
+type NewPolicyBody = { name: string; appIds: string[]; description?: string; global?: boolean; userIds?: string[] };
 
 const list = (item: object) => ({ type: 'object', properties: { value: { type: 'array', items: item } } }) as const;
 const errors = { 400: s.errorSchema, 404: s.errorSchema, 409: s.errorSchema };
+const noContent = (reply: FastifyReply): FastifyReply => reply.code(204).send();
 
 /** The control API under /_emulator (DESIGN.md): JSON in, JSON out, described by /_emulator/openapi.json. */
-export function registerAdminRoutes(app: FastifyInstance, services: Services, admin: AdminService): void {
-  const tags = ['control'];
+export async function registerAdminRoutes(app: FastifyInstance, services: Services, admin: AdminService): Promise<void> {
+  await app.register(async (api) => {
+    // Scripts often send `content-type: application/json` with no body (POST /reset, DELETE …): that is no body, not bad JSON.
+    api.removeContentTypeParser('application/json');
+    api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text) as unknown);
+      } catch {
+        done(new DomainError('invalid', 'The request body is not valid JSON.'), undefined);
+      }
+    });
+    api.removeContentTypeParser('application/x-www-form-urlencoded'); // JSON only: a form post is a 415
+    api.addHook('preValidation', async (request) => checkNoNul(request.params, request.query, request.body));
+    api.addHook('preValidation', async (request) => checkBodyStrictly(request.routeOptions.schema?.body as Parameters<typeof checkBodyStrictly>[0], request.body));
+    routes(api, services, admin);
+  });
+}
 
-  app.get('/_emulator/health', { schema: { tags, response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
-  app.get('/_emulator/demo', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.demo());
-  app.get('/_emulator/ca.pem', { schema: { tags, produces: ['application/x-pem-file'] } }, async (request, reply) => {
+function routes(app: FastifyInstance, services: Services, admin: AdminService): void {
+  const tags = ['control'];
+  const tenant = { tags, params: s.tenantParams };
+
+  app.get('/_emulator/health', { schema: { tags, response: { 200: s.healthSchema } } }, async () => ({ status: 'ok' }));
+  app.get('/_emulator/openapi.json', { schema: { tags, description: 'This document.' } }, async () => app.swagger());
+  app.get('/_emulator/demo', { schema: { tags, response: { 200: s.demoSchema, 404: s.errorSchema } } }, async () => {
+    if (!services.config.demo) throw new DomainError('notFound', 'The emulator was started without the demo tenant (--no-demo).');
+    return admin.demo();
+  });
+  app.get('/_emulator/ca.pem', { schema: { tags, description: 'The local CA certificate (PEM) to trust, e.g. with NODE_EXTRA_CA_CERTS.', response: { 404: s.errorSchema } } }, async (_request, reply) => {
     if (services.caCertificatePem === undefined) throw new DomainError('notFound', 'The emulator serves plain HTTP (--http): there is no CA.');
     return reply.type('application/x-pem-file').send(services.caCertificatePem);
   });
 
   // Directory
   app.get('/_emulator/tenants', { schema: { tags, response: { 200: list(s.tenantSchema) } } }, async () => ({ value: await admin.listTenants() }));
-  app.post<{ Body: { id?: string; displayName: string; domain?: string } }>(
-    '/_emulator/tenants',
-    { schema: { tags, body: s.newTenantSchema, response: { 201: s.tenantSchema, ...errors } } },
-    async (request, reply) => reply.code(201).send(await admin.createTenant(request.body)),
+  app.post<{ Body: NewTenantBody }>('/_emulator/tenants', { schema: { tags, body: s.newTenantSchema, response: { 201: s.tenantSchema, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await admin.createTenant(request.body)),
   );
-  app.delete<{ Params: TenantParams }>('/_emulator/tenants/:tenantId', { schema: { tags, params: s.tenantParams, response: errors } }, async (request, reply) => {
+  app.get<{ Params: T }>('/_emulator/tenants/:tenantId', { schema: { ...tenant, response: { 200: s.tenantSchema, ...errors } } }, async (request) => admin.getTenant(request.params.tenantId));
+  app.delete<{ Params: T }>('/_emulator/tenants/:tenantId', { schema: { ...tenant, response: errors } }, async (request, reply) => {
     await admin.deleteTenant(request.params.tenantId);
-    return reply.code(204).send();
+    return noContent(reply);
   });
 
-  app.get<{ Params: TenantParams }>('/_emulator/tenants/:tenantId/users', { schema: { tags, params: s.tenantParams, response: { 200: list(s.userSchema), ...errors } } }, async (request) => ({
+  app.get<{ Params: T }>('/_emulator/tenants/:tenantId/users', { schema: { ...tenant, response: { 200: list(s.userSchema), ...errors } } }, async (request) => ({
     value: await admin.listUsers(request.params.tenantId),
   }));
-  app.post<{ Params: TenantParams; Body: { id?: string; userPrincipalName: string; displayName: string; givenName?: string; surname?: string; mail?: string; jobTitle?: string; password?: string } }>(
-    '/_emulator/tenants/:tenantId/users',
-    { schema: { tags, params: s.tenantParams, body: s.newUserSchema, response: { 201: s.userSchema, ...errors } } },
-    async (request, reply) => reply.code(201).send(await admin.createUser({ ...request.body, tenantId: request.params.tenantId })),
+  app.post<{ Params: T; Body: NewUserBody }>('/_emulator/tenants/:tenantId/users', { schema: { ...tenant, body: s.newUserSchema, response: { 201: s.userSchema, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await admin.createUser({ ...request.body, tenantId: request.params.tenantId })),
   );
-  app.delete<{ Params: TenantParams & { userId: string } }>('/_emulator/tenants/:tenantId/users/:userId', { schema: { tags, response: errors } }, async (request, reply) => {
+  app.delete<{ Params: T & { userId: string } }>('/_emulator/tenants/:tenantId/users/:userId', { schema: { tags, response: errors } }, async (request, reply) => {
     await admin.deleteUser(request.params.tenantId, request.params.userId);
-    return reply.code(204).send();
+    return noContent(reply);
   });
 
-  app.get<{ Params: TenantParams }>('/_emulator/tenants/:tenantId/apps', { schema: { tags, params: s.tenantParams, response: { 200: list(s.appSchema), ...errors } } }, async (request) => ({
+  app.get<{ Params: T }>('/_emulator/tenants/:tenantId/apps', { schema: { ...tenant, response: { 200: list(s.appSchema), ...errors } } }, async (request) => ({
     value: await admin.listApps(request.params.tenantId),
   }));
-  app.post<{ Params: TenantParams; Body: Omit<Parameters<AdminService['createApp']>[0], 'tenantId'> }>(
-    '/_emulator/tenants/:tenantId/apps',
-    { schema: { tags, params: s.tenantParams, body: s.newAppSchema, response: { 201: s.appSchema, ...errors } } },
-    async (request, reply) => reply.code(201).send(await admin.createApp({ ...request.body, tenantId: request.params.tenantId }) satisfies App),
+  app.post<{ Params: T; Body: NewAppBody }>('/_emulator/tenants/:tenantId/apps', { schema: { ...tenant, body: s.newAppSchema, response: { 201: s.appSchema, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await admin.createApp({ ...request.body, tenantId: request.params.tenantId })),
   );
-  app.patch<{ Params: TenantParams & { clientId: string }; Body: AppChanges }>(
+  app.patch<{ Params: T & { clientId: string }; Body: AppChanges }>(
     '/_emulator/tenants/:tenantId/apps/:clientId',
     { schema: { tags, body: s.appChangesSchema, response: { 200: s.appSchema, ...errors } } },
     async (request) => admin.updateApp(request.params.tenantId, request.params.clientId, request.body),
   );
-  app.delete<{ Params: TenantParams & { clientId: string } }>('/_emulator/tenants/:tenantId/apps/:clientId', { schema: { tags, response: errors } }, async (request, reply) => {
+  app.delete<{ Params: T & { clientId: string } }>('/_emulator/tenants/:tenantId/apps/:clientId', { schema: { tags, response: errors } }, async (request, reply) => {
     await admin.deleteApp(request.params.tenantId, request.params.clientId);
-    return reply.code(204).send();
+    return noContent(reply);
   });
 
-  app.get<{ Params: TenantParams }>('/_emulator/tenants/:tenantId/accessPolicies', { schema: { tags, params: s.tenantParams, response: { 200: list(s.accessPolicySchema), ...errors } } }, async (request) => ({
+  app.get<{ Params: T }>('/_emulator/tenants/:tenantId/accessPolicies', { schema: { ...tenant, response: { 200: list(s.accessPolicySchema), ...errors } } }, async (request) => ({
     value: await admin.listAccessPolicies(request.params.tenantId),
   }));
-  app.post<{ Params: TenantParams; Body: { name: string; appIds: string[]; description?: string; global?: boolean; userIds?: string[] } }>(
+  app.post<{ Params: T; Body: NewPolicyBody }>(
     '/_emulator/tenants/:tenantId/accessPolicies',
-    { schema: { tags, params: s.tenantParams, body: s.newAccessPolicySchema, response: { 201: s.accessPolicySchema, ...errors } } },
-    async (request, reply) => reply.code(201).send((await admin.createAccessPolicy({ ...request.body, tenantId: request.params.tenantId })) satisfies AccessPolicy),
+    { schema: { ...tenant, body: s.newAccessPolicySchema, response: { 201: s.accessPolicySchema, ...errors } } },
+    async (request, reply) => reply.code(201).send(await admin.createAccessPolicy({ ...request.body, tenantId: request.params.tenantId })),
   );
-  app.delete<{ Params: TenantParams & { policyId: string } }>('/_emulator/tenants/:tenantId/accessPolicies/:policyId', { schema: { tags, response: errors } }, async (request, reply) => {
+  app.delete<{ Params: T & { policyId: string } }>('/_emulator/tenants/:tenantId/accessPolicies/:policyId', { schema: { tags, response: errors } }, async (request, reply) => {
     await admin.deleteAccessPolicy(request.params.tenantId, request.params.policyId);
-    return reply.code(204).send();
+    return noContent(reply);
   });
 
-  app.get<{ Params: TenantParams }>('/_emulator/tenants/:tenantId/teamsAppInstallations', { schema: { tags, params: s.tenantParams, response: { 200: list(s.installationSchema), ...errors } } }, async (request) => ({
+  app.get<{ Params: T }>('/_emulator/tenants/:tenantId/teamsAppInstallations', { schema: { ...tenant, response: { 200: list(s.installationSchema), ...errors } } }, async (request) => ({
     value: await admin.listTeamsAppInstallations(request.params.tenantId),
   }));
-  app.post<{ Params: TenantParams; Body: { meetingId: string; clientId: string; teamsAppId?: string; rscPermissions: string[] } }>(
+  app.post<{ Params: T; Body: NewTeamsAppInstallation }>(
     '/_emulator/tenants/:tenantId/teamsAppInstallations',
-    { schema: { tags, params: s.tenantParams, body: s.newInstallationSchema, response: { 201: s.installationSchema, ...errors } } },
+    { schema: { ...tenant, body: s.newInstallationSchema, response: { 201: s.installationSchema, ...errors } } },
     async (request, reply) => reply.code(201).send(await admin.installTeamsApp(request.params.tenantId, request.body)),
   );
-  app.delete<{ Params: TenantParams & { installationId: string } }>(
-    '/_emulator/tenants/:tenantId/teamsAppInstallations/:installationId',
-    { schema: { tags, response: errors } },
-    async (request, reply) => {
-      await admin.uninstallTeamsApp(request.params.tenantId, request.params.installationId);
-      return reply.code(204).send();
-    },
-  );
+  app.delete<{ Params: T & { installationId: string } }>('/_emulator/tenants/:tenantId/teamsAppInstallations/:installationId', { schema: { tags, response: errors } }, async (request, reply) => {
+    await admin.uninstallTeamsApp(request.params.tenantId, request.params.installationId);
+    return noContent(reply);
+  });
 
-  app.get<{ Params: TenantParams; Querystring: { organizerId?: string } }>(
+  app.get<{ Params: T; Querystring: { organizerId?: string } }>(
     '/_emulator/tenants/:tenantId/meetings',
-    { schema: { tags, params: s.tenantParams, querystring: { type: 'object', properties: { organizerId: { type: 'string' } } }, response: { 200: list(s.meetingSchema), ...errors } } },
+    { schema: { ...tenant, querystring: s.meetingQuery, response: { 200: list(s.meetingSchema), ...errors } } },
     async (request) => ({ value: await admin.listMeetings(request.params.tenantId, request.query.organizerId) }),
   );
-  app.post<{ Params: TenantParams; Body: { organizerId: string; subject?: string; startDateTime?: string; endDateTime?: string; externalId?: string; kind?: MeetingKind; hasCalendarEvent?: boolean; attendeeIds?: string[] } }>(
+  app.post<{ Params: T; Body: Omit<AdminNewMeeting, 'tenantId'> }>(
     '/_emulator/tenants/:tenantId/meetings',
-    { schema: { tags, params: s.tenantParams, body: s.newMeetingSchema, response: { 201: s.meetingSchema, ...errors } } },
-    async (request, reply) => {
-      const { tenantId } = request.params;
-      const { attendeeIds, ...rest } = request.body;
-      const attendees = [];
-      for (const id of attendeeIds ?? []) {
-        const user = await findUser(services.ctx, tenantId, id);
-        if (user === undefined) throw new DomainError('notFound', `User '${id}' was not found in tenant '${tenantId}'.`);
-        attendees.push({ userId: user.id, upn: user.userPrincipalName, displayName: user.displayName, role: 'attendee' });
-      }
-      return reply.code(201).send(await admin.createMeeting({ ...rest, tenantId, settings: { attendees } }));
-    },
+    { schema: { ...tenant, body: s.newMeetingSchema, response: { 201: s.meetingSchema, ...errors } } },
+    async (request, reply) => reply.code(201).send(await admin.createMeeting({ ...request.body, tenantId: request.params.tenantId })),
   );
+  app.delete<{ Params: T & { meetingId: string } }>('/_emulator/tenants/:tenantId/meetings/:meetingId', { schema: { tags, response: errors } }, async (request, reply) => {
+    await admin.deleteMeeting(request.params.tenantId, request.params.meetingId);
+    return noContent(reply);
+  });
 
   // Clock
   app.get('/_emulator/clock', { schema: { tags, response: { 200: s.clockSchema } } }, async () => admin.clock());
-  app.post<{ Body: ClockCommand }>('/_emulator/clock', { schema: { tags, body: s.clockCommandSchema, response: { 200: s.clockSchema, ...errors } } }, async (request) =>
-    admin.moveClock(request.body),
-  );
+  app.post<{ Body: ClockCommand }>('/_emulator/clock', { schema: { tags, body: s.clockCommandSchema, response: { 200: s.clockSchema, ...errors } } }, async (request) => admin.moveClock(request.body));
 
   // Faults
   app.get('/_emulator/faults', { schema: { tags, response: { 200: list(s.faultSchema) } } }, async () => ({ value: admin.listFaults() }));
   app.post<{ Body: FaultRuleInput }>('/_emulator/faults', { schema: { tags, body: s.newFaultSchema, response: { 201: s.faultSchema, ...errors } } }, async (request, reply) =>
     reply.code(201).send(admin.addFault(request.body)),
   );
+  app.get<{ Params: { faultId: string } }>('/_emulator/faults/:faultId', { schema: { tags, response: { 200: s.faultSchema, ...errors } } }, async (request) => admin.getFault(request.params.faultId));
   app.delete<{ Params: { faultId: string } }>('/_emulator/faults/:faultId', { schema: { tags, response: errors } }, async (request, reply) => {
     admin.removeFault(request.params.faultId);
-    return reply.code(204).send();
+    return noContent(reply);
   });
   app.delete('/_emulator/faults', { schema: { tags } }, async (_request, reply) => {
     admin.clearFaults();
-    return reply.code(204).send();
+    return noContent(reply);
   });
 
   // Tokens
-  app.post<{ Body: MintTokenRequest }>(
-    '/_emulator/tokens',
-    { schema: { tags, body: s.mintTokenSchema, response: { 200: { type: 'object', properties: { access_token: { type: 'string' }, expires_on: { type: 'integer' } } }, ...errors } } },
-    async (request) => admin.mintToken(request.body),
-  );
+  app.post<{ Body: MintTokenRequest }>('/_emulator/tokens', { schema: { tags, body: s.mintTokenSchema, response: { 200: s.tokenSchema, ...errors } } }, async (request) => admin.mintToken(request.body));
 
   // Reset
   app.post('/_emulator/reset', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.reset());

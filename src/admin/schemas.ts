@@ -11,10 +11,20 @@ export const errorSchema = {
   properties: {
     error: {
       type: 'object',
-      properties: { code: str, message: str, innerError: { type: 'object', additionalProperties: true } },
+      properties: {
+        code: str,
+        message: str,
+        target: str,
+        details: { type: 'array', items: { type: 'object', properties: { code: str, message: str, target: str } } },
+        innerError: { type: 'object', additionalProperties: true },
+      },
     },
   },
 } as const;
+
+export const healthSchema = { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } as const;
+
+export const tokenSchema = { type: 'object', properties: { access_token: str, expires_on: { type: 'integer' } } } as const;
 
 export const tenantSchema = {
   type: 'object',
@@ -124,13 +134,17 @@ export const clockSchema = {
 export const clockCommandSchema = {
   type: 'object',
   minProperties: 1,
-  maxProperties: 1,
   additionalProperties: false,
+  description: 'Freeze, unfreeze, set or advance the virtual clock. freeze:true with set/advance leaves it standing exactly at the target.',
   properties: {
-    freeze: { type: 'boolean', const: true },
+    freeze: { type: 'boolean', description: 'true stops the clock (before any move); false lets it follow wall time again (after any move).' },
     unfreeze: { type: 'boolean', const: true },
-    set: { type: 'string', minLength: 1 },
-    advance: { anyOf: [{ type: 'string', minLength: 2 }, { type: 'number', minimum: 0 }] },
+    set: { type: 'string', minLength: 1, description: 'ISO 8601 date-time, e.g. 2025-01-31T09:00:00Z (UTC when no zone). Forward fires what falls due; backward fires nothing.' },
+    advance: {
+      description: 'ISO 8601 duration (PT30M, P30D, P1W, PT0.5S) or a number of milliseconds; forward only.',
+      // Number first: Fastify coerces, and a string branch first would turn 90000 into "90000".
+      anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', minLength: 2 }],
+    },
   },
 } as const;
 
@@ -138,7 +152,7 @@ export const faultSchema = {
   type: 'object',
   properties: {
     id: str, path: str, method: str, status: { type: 'integer' }, retryAfterSeconds: { type: 'integer' }, latencyMs: { type: 'integer' },
-    count: { type: 'integer' }, probability: { type: 'number' }, hits: { type: 'integer' },
+    count: { type: 'integer' }, probability: { type: 'number' }, hits: { type: 'integer' }, exhausted: { type: 'boolean' },
   },
 } as const;
 export const newFaultSchema = {
@@ -146,10 +160,10 @@ export const newFaultSchema = {
   required: ['path'],
   additionalProperties: false,
   properties: {
-    path: { type: 'string', minLength: 1, maxLength: 2000 },
+    path: { type: 'string', minLength: 1, maxLength: 2000, pattern: '^[/*]', description: 'Request path to match, case-insensitive; * matches any run of characters, e.g. /v1.0/users/*/onlineMeetings*.' },
     method: { type: 'string', enum: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'get', 'post', 'patch', 'put', 'delete', 'head'] },
     status: { type: 'integer', minimum: 400, maximum: 599 },
-    retryAfterSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
+    retryAfterSeconds: { type: 'integer', minimum: 0, maximum: 86400, description: 'Retry-After header; 429 and 503 send 1 when absent.' },
     latencyMs: { type: 'integer', minimum: 0, maximum: 120000 },
     count: { type: 'integer', minimum: 1 },
     probability: { type: 'number', minimum: 0, maximum: 1 },
@@ -179,5 +193,7 @@ export const demoSchema = {
     users: { type: 'array', items: { type: 'object', properties: { id: str, userPrincipalName: str, displayName: str, password: str } } },
   },
 } as const;
+
+export const meetingQuery = { type: 'object', additionalProperties: false, properties: { organizerId: { type: 'string', minLength: 1 } } } as const;
 
 export const tenantParams = { type: 'object', required: ['tenantId'], properties: { tenantId: uuid } } as const;

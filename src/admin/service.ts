@@ -2,15 +2,16 @@ import { createAccessPolicy, deleteAccessPolicy, listAccessPolicies, type Access
 import { createApp, deleteApp, findApp, listApps, updateApp, type App, type AppChanges, type NewApp } from '../domain/apps.js';
 import { DomainError } from '../domain/errors.js';
 import { installTeamsApp, listTeamsAppInstallations, uninstallTeamsApp, type NewTeamsAppInstallation, type TeamsAppInstallation } from '../domain/installations.js';
-import { createMeeting, listMeetings, type Meeting, type NewMeeting } from '../domain/meetings.js';
+import { createMeeting, findMeeting, listMeetings, type Meeting, type MeetingAttendee, type MeetingKind } from '../domain/meetings.js';
 import { createTenant, deleteTenant, findTenant, listTenants, type NewTenant, type Tenant } from '../domain/tenants.js';
 import { createUser, deleteUser, findUser, listUsers, type NewUser, type User } from '../domain/users.js';
 import { issueAppToken, issueUserToken, GRAPH_RESOURCE } from '../auth/tokens.js';
-import { parseDurationMs } from '../simulation/duration.js';
+import { parseDurationMs, parseInstantMs } from '../simulation/duration.js';
 import { demoTenantInfo, ensureDemoTenant, type DemoTenant } from '../simulation/demoTenant.js';
 import type { FaultRule, FaultRuleInput } from '../simulation/faults.js';
 import { emptyStore } from '../store/reset.js';
 import type { Services } from '../services.js';
+import { deleteMeeting } from './meetings.js';
 
 export interface ClockView {
   now: string;
@@ -19,11 +20,33 @@ export interface ClockView {
   offsetMs: number;
 }
 
-export type ClockCommand =
-  | { freeze: true }
-  | { unfreeze: true }
-  | { set: string }
-  | { advance: string | number };
+/**
+ * Move the virtual clock. `set` (ISO 8601 instant) or `advance` (ISO 8601 duration such as PT30M or
+ * P30D, or milliseconds) move it, firing what falls due; `freeze: true` stops it first, so it stands
+ * exactly at the target; `freeze: false` (or `unfreeze: true`) lets it follow wall time again after.
+ */
+export interface ClockCommand {
+  freeze?: boolean;
+  unfreeze?: boolean;
+  set?: string;
+  advance?: string | number;
+}
+
+/** What POST /_emulator/tenants/{id}/meetings takes: attendees by user id or UPN. */
+export interface AdminNewMeeting {
+  tenantId: string;
+  organizerId: string;
+  subject?: string;
+  startDateTime?: string;
+  endDateTime?: string;
+  externalId?: string;
+  kind?: MeetingKind;
+  hasCalendarEvent?: boolean;
+  attendeeIds?: string[];
+}
+
+/** Date's range: ±8.64e15 ms from the epoch. */
+const MAX_INSTANT_MS = 8.64e15;
 
 export interface MintTokenRequest {
   clientId: string;
@@ -61,68 +84,91 @@ export class AdminService {
   createTenant(input: NewTenant): Promise<Tenant> {
     return createTenant(this.ctx, input);
   }
+  async getTenant(id: string): Promise<Tenant> {
+    const tenant = await findTenant(this.ctx, id);
+    if (tenant === undefined) throw new DomainError('notFound', `Tenant '${id}' was not found.`);
+    return tenant;
+  }
   async deleteTenant(id: string): Promise<void> {
     await deleteTenant(this.ctx, id);
     this.services.verifier.clear();
   }
   async listUsers(tenantId: string): Promise<User[]> {
-    await this.requireTenant(tenantId);
-    return listUsers(this.ctx, tenantId);
+    return listUsers(this.ctx, await this.requireTenant(tenantId));
   }
-  createUser(input: NewUser): Promise<User> {
-    return createUser(this.ctx, input);
+  async createUser(input: NewUser): Promise<User> {
+    // Look-ups lower-case ids, as Entra treats GUIDs; an id stored in upper case could never be found.
+    const id = input.id?.toLowerCase();
+    return createUser(this.ctx, { ...input, ...(id !== undefined ? { id } : {}), tenantId: await this.requireTenant(input.tenantId) });
   }
-  deleteUser(tenantId: string, userId: string): Promise<void> {
-    return deleteUser(this.ctx, tenantId, userId);
+  async deleteUser(tenantId: string, userId: string): Promise<void> {
+    const tenant = await this.requireTenant(tenantId);
+    const user = await findUser(this.ctx, tenant, userId);
+    if (user === undefined) throw new DomainError('notFound', `User '${userId}' was not found in tenant '${tenant}'.`);
+    await deleteUser(this.ctx, tenant, user.id);
   }
   async listApps(tenantId: string): Promise<App[]> {
-    await this.requireTenant(tenantId);
-    return listApps(this.ctx, tenantId);
+    return listApps(this.ctx, await this.requireTenant(tenantId));
   }
-  createApp(input: NewApp): Promise<App> {
-    return createApp(this.ctx, input);
+  async createApp(input: NewApp): Promise<App> {
+    return createApp(this.ctx, { ...input, tenantId: await this.requireTenant(input.tenantId) });
   }
   async updateApp(tenantId: string, clientId: string, changes: AppChanges): Promise<App> {
-    await this.requireApp(tenantId, clientId);
-    return updateApp(this.ctx, clientId, changes);
+    const app = await this.requireApp(tenantId, clientId);
+    return updateApp(this.ctx, app.clientId, changes);
   }
   async deleteApp(tenantId: string, clientId: string): Promise<void> {
-    await this.requireApp(tenantId, clientId);
-    await deleteApp(this.ctx, clientId);
+    const app = await this.requireApp(tenantId, clientId);
+    await deleteApp(this.ctx, app.clientId);
   }
   async listAccessPolicies(tenantId: string): Promise<AccessPolicy[]> {
-    await this.requireTenant(tenantId);
-    return listAccessPolicies(this.ctx, tenantId);
+    return listAccessPolicies(this.ctx, await this.requireTenant(tenantId));
   }
-  createAccessPolicy(input: NewAccessPolicy): Promise<AccessPolicy> {
-    return createAccessPolicy(this.ctx, input);
+  async createAccessPolicy(input: NewAccessPolicy): Promise<AccessPolicy> {
+    const tenantId = await this.requireTenant(input.tenantId);
+    const userIds: string[] = [];
+    for (const id of input.userIds ?? []) userIds.push((await this.requireUser(tenantId, id)).id);
+    return createAccessPolicy(this.ctx, { ...input, tenantId, userIds });
   }
-  deleteAccessPolicy(tenantId: string, id: string): Promise<void> {
-    return deleteAccessPolicy(this.ctx, tenantId, id);
+  async deleteAccessPolicy(tenantId: string, id: string): Promise<void> {
+    await deleteAccessPolicy(this.ctx, await this.requireTenant(tenantId), id);
   }
   async listTeamsAppInstallations(tenantId: string): Promise<TeamsAppInstallation[]> {
-    await this.requireTenant(tenantId);
-    return listTeamsAppInstallations(this.ctx, tenantId);
+    return listTeamsAppInstallations(this.ctx, await this.requireTenant(tenantId));
   }
   async installTeamsApp(tenantId: string, input: NewTeamsAppInstallation): Promise<TeamsAppInstallation> {
-    await this.requireTenant(tenantId);
-    const installation = await installTeamsApp(this.ctx, input);
-    if (installation.tenantId !== tenantId) {
-      await uninstallTeamsApp(this.ctx, installation.tenantId, installation.id);
-      throw new DomainError('notFound', `Meeting '${input.meetingId}' was not found in tenant '${tenantId}'.`);
-    }
-    return installation;
+    const tenant = await this.requireTenant(tenantId);
+    const meeting = await findMeeting(this.ctx, input.meetingId);
+    if (meeting === undefined || meeting.tenantId !== tenant) throw new DomainError('notFound', `Meeting '${input.meetingId}' was not found in tenant '${tenant}'.`);
+    await this.requireApp(tenant, input.clientId);
+    return installTeamsApp(this.ctx, input);
   }
-  uninstallTeamsApp(tenantId: string, id: string): Promise<void> {
-    return uninstallTeamsApp(this.ctx, tenantId, id);
+  async uninstallTeamsApp(tenantId: string, id: string): Promise<void> {
+    await uninstallTeamsApp(this.ctx, await this.requireTenant(tenantId), id);
   }
   async listMeetings(tenantId: string, organizerId?: string): Promise<Meeting[]> {
-    await this.requireTenant(tenantId);
-    return listMeetings(this.ctx, tenantId, organizerId);
+    const tenant = await this.requireTenant(tenantId);
+    const organizer = organizerId === undefined ? undefined : (await this.requireUser(tenant, organizerId)).id;
+    return listMeetings(this.ctx, tenant, organizer);
   }
-  /** Meetings made here have a calendar event, unlike those made through Graph's create API. */
-  createMeeting(input: NewMeeting): Promise<Meeting> {
-    return createMeeting(this.ctx, input);
+  /** Meetings made here have a calendar event by default, unlike those made through Graph's create API. */
+  async createMeeting(input: AdminNewMeeting): Promise<Meeting> {
+    const tenantId = await this.requireTenant(input.tenantId);
+    const organizer = await this.requireUser(tenantId, input.organizerId);
+    if (input.externalId !== undefined) {
+      const clash = (await listMeetings(this.ctx, tenantId, organizer.id)).find((m) => m.externalId === input.externalId);
+      if (clash !== undefined) throw new DomainError('conflict', `Organizer '${organizer.id}' already has a meeting with externalId '${input.externalId}' (${clash.id}).`);
+    }
+    const attendees: MeetingAttendee[] = [];
+    for (const id of input.attendeeIds ?? []) {
+      const user = await this.requireUser(tenantId, id);
+      attendees.push({ userId: user.id, upn: user.userPrincipalName, displayName: user.displayName, role: 'attendee' });
+    }
+    const { attendeeIds: _ignored, ...rest } = input;
+    return createMeeting(this.ctx, { ...rest, tenantId, organizerId: organizer.id, settings: { attendees } });
+  }
+  async deleteMeeting(tenantId: string, meetingId: string): Promise<void> {
+    await deleteMeeting(this.ctx, await this.requireTenant(tenantId), meetingId);
   }
 
   // Clock ------------------------------------------------------------------------------------------
@@ -134,20 +180,37 @@ export class AdminService {
 
   async moveClock(command: ClockCommand): Promise<ClockView> {
     const { clock } = this.ctx;
-    if ('freeze' in command) clock.freeze();
-    else if ('unfreeze' in command) clock.unfreeze();
-    else if ('set' in command) {
-      const t = Date.parse(command.set);
-      if (Number.isNaN(t)) throw new DomainError('invalid', `'${command.set}' is not an ISO 8601 date and time.`);
-      await clock.set(new Date(t));
-    } else {
+    const target = this.clockTarget(command);
+    const freeze = command.freeze === true;
+    const unfreeze = command.freeze === false || command.unfreeze === true;
+    if (freeze && unfreeze) throw new DomainError('invalid', 'A clock command cannot both freeze and unfreeze the clock.');
+    if (!freeze && !unfreeze && target === undefined) throw new DomainError('invalid', 'A clock command needs freeze, unfreeze, set or advance.');
+    if (freeze) clock.freeze();
+    if (target !== undefined) {
+      const targetMs = target.kind === 'set' ? target.ms : clock.nowMs() + target.ms;
+      if (Math.abs(targetMs) > MAX_INSTANT_MS) throw new DomainError('invalid', 'That would move the clock beyond the year 275760.');
+      await (target.kind === 'set' ? clock.set(new Date(targetMs)) : clock.advance(target.ms));
+    }
+    if (unfreeze) clock.unfreeze();
+    await this.services.clockSaved();
+    return this.clock();
+  }
+
+  private clockTarget(command: ClockCommand): { kind: 'set' | 'advance'; ms: number } | undefined {
+    if (command.set !== undefined && command.advance !== undefined) throw new DomainError('invalid', 'A clock command takes set or advance, not both.');
+    if (command.set !== undefined) {
+      const ms = parseInstantMs(command.set);
+      if (ms === undefined) throw new DomainError('invalid', `'${command.set}' is not an ISO 8601 date and time such as 2025-01-31T09:00:00Z.`);
+      return { kind: 'set', ms };
+    }
+    if (command.advance !== undefined) {
       const ms = typeof command.advance === 'number' ? command.advance : parseDurationMs(command.advance);
       if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-        throw new DomainError('invalid', `'${String(command.advance)}' is not a forward ISO 8601 duration such as PT30M or P30D.`);
+        throw new DomainError('invalid', `'${String(command.advance)}' is not a forward ISO 8601 duration such as PT30M or P30D (or a number of milliseconds).`);
       }
-      await clock.advance(ms);
+      return { kind: 'advance', ms };
     }
-    return this.clock();
+    return undefined;
   }
 
   // Faults -----------------------------------------------------------------------------------------
@@ -159,6 +222,11 @@ export class AdminService {
     if (input.status === undefined && (input.latencyMs ?? 0) <= 0) throw new DomainError('invalid', 'A fault needs a status, a latencyMs, or both.');
     if (input.probability !== undefined && (input.probability < 0 || input.probability > 1)) throw new DomainError('invalid', 'probability must be between 0 and 1.');
     return this.services.faults.add(input);
+  }
+  getFault(id: string): FaultRule {
+    const rule = this.services.faults.get(id);
+    if (rule === undefined) throw new DomainError('notFound', `Fault '${id}' was not found.`);
+    return rule;
   }
   removeFault(id: string): void {
     if (!this.services.faults.remove(id)) throw new DomainError('notFound', `Fault '${id}' was not found.`);
@@ -206,21 +274,30 @@ export class AdminService {
   // Reset ------------------------------------------------------------------------------------------
   /** Empty the store back to the demo tenant; faults cleared, clock back on wall time. */
   async reset(): Promise<DemoTenant> {
-    await emptyStore(this.ctx.db);
+    await emptyStore(this.services.store);
     this.services.faults.clear();
     this.services.verifier.clear();
-    await this.ctx.clock.set(new Date());
-    this.ctx.clock.unfreeze();
+    this.ctx.clock.reset();
+    await this.services.clockSaved();
     if (this.services.config.demo) await ensureDemoTenant(this.ctx);
     return this.demo();
   }
 
-  private async requireTenant(tenantId: string): Promise<void> {
-    if ((await findTenant(this.ctx, tenantId)) === undefined) throw new DomainError('notFound', `Tenant '${tenantId}' was not found.`);
+  /** The tenant's id as stored (lower case), or 404. */
+  private async requireTenant(tenantId: string): Promise<string> {
+    return (await this.getTenant(tenantId)).id;
   }
 
-  private async requireApp(tenantId: string, clientId: string): Promise<void> {
+  private async requireUser(tenantId: string, idOrUpn: string): Promise<User> {
+    const user = await findUser(this.ctx, tenantId, idOrUpn);
+    if (user === undefined) throw new DomainError('notFound', `User '${idOrUpn}' was not found in tenant '${tenantId}'.`);
+    return user;
+  }
+
+  private async requireApp(tenantId: string, clientId: string): Promise<App> {
+    const tenant = await this.requireTenant(tenantId);
     const app = await findApp(this.ctx, clientId);
-    if (app === undefined || app.tenantId !== tenantId) throw new DomainError('notFound', `App '${clientId}' was not found in tenant '${tenantId}'.`);
+    if (app === undefined || app.tenantId !== tenant) throw new DomainError('notFound', `App '${clientId}' was not found in tenant '${tenant}'.`);
+    return app;
   }
 }

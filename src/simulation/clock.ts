@@ -1,7 +1,7 @@
 /**
  * The virtual clock: every "now" in the emulator comes from here. It follows wall time with an
- * offset until frozen; `advance` moves it forward and fires every timer that fell due, in due order,
- * with `now()` equal to each timer's due time while it runs.
+ * offset until frozen; `set` and `advance` move it and, going forward, fire every timer that fell due,
+ * in due order, with `now()` equal to each timer's due time while it runs.
  */
 
 export interface ClockState {
@@ -19,29 +19,38 @@ export interface TimerHandle {
 }
 
 interface Timer {
-  id: number;
+  seq: number;
   dueMs: number;
   callback: TimerCallback;
-  cancelled: boolean;
 }
+
+/** setTimeout's longest delay; a later timer re-arms when this one wakes early. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export class VirtualClock {
   private offsetMs: number;
   private frozenAtMs: number | null;
+  /** While timers fire, "now" is pinned to the running timer's due time. */
+  private pinnedMs: number | null = null;
   private timers: Timer[] = [];
-  private nextId = 1;
+  private nextSeq = 1;
   private wallTimer: NodeJS.Timeout | undefined;
-  private firing: Promise<void> = Promise.resolve();
+  private queue: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(state: ClockState) => void>();
   private closed = false;
 
-  constructor(state: ClockState = { offsetMs: 0, frozenAtMs: null }, private readonly wallNow: () => number = Date.now) {
+  constructor(
+    state: ClockState = { offsetMs: 0, frozenAtMs: null },
+    private readonly wallNow: () => number = Date.now,
+    /** A failing timer is reported here and does not stop the others. */
+    private readonly onTimerError: (err: unknown) => void = () => undefined,
+  ) {
     this.offsetMs = state.offsetMs;
     this.frozenAtMs = state.frozenAtMs;
   }
 
   nowMs(): number {
-    return this.frozenAtMs ?? this.wallNow() + this.offsetMs;
+    return this.pinnedMs ?? this.frozenAtMs ?? this.wallNow() + this.offsetMs;
   }
 
   now(): Date {
@@ -63,6 +72,7 @@ export class VirtualClock {
   }
 
   freeze(): void {
+    if (this.frozenAtMs !== null) return;
     this.frozenAtMs = this.nowMs();
     this.changed();
   }
@@ -75,18 +85,29 @@ export class VirtualClock {
     this.changed();
   }
 
+  /** Back to plain wall time, firing nothing (a reset). */
+  reset(): void {
+    this.offsetMs = 0;
+    this.frozenAtMs = null;
+    this.changed();
+  }
+
   /** Jump to an instant. Moving forward fires what fell due; moving back fires nothing. */
-  async set(at: Date): Promise<void> {
-    await this.moveTo(at.getTime());
+  set(at: Date): Promise<void> {
+    const targetMs = at.getTime();
+    if (!Number.isFinite(targetMs)) return Promise.reject(new RangeError('not a valid instant'));
+    return this.enqueue(() => this.moveTo(targetMs));
   }
 
-  async advance(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only advances forward');
-    await this.moveTo(this.nowMs() + ms);
+  advance(ms: number): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) return Promise.reject(new RangeError('the clock only advances forward'));
+    return this.enqueue(() => this.moveTo(this.nowMs() + ms));
   }
 
+  /** Run `callback` once the clock reaches `at` (at once, on the next tick, if that has passed). */
   schedule(at: Date, callback: TimerCallback): TimerHandle {
-    const timer: Timer = { id: this.nextId++, dueMs: at.getTime(), callback, cancelled: false };
+    const timer: Timer = { seq: this.nextSeq++, dueMs: at.getTime(), callback };
+    // Stable: timers due at the same instant fire in the order they were scheduled.
     const index = this.timers.findIndex((t) => t.dueMs > timer.dueMs);
     if (index === -1) this.timers.push(timer);
     else this.timers.splice(index, 0, timer);
@@ -94,8 +115,8 @@ export class VirtualClock {
     return {
       dueAt: new Date(timer.dueMs),
       cancel: () => {
-        timer.cancelled = true;
-        this.timers = this.timers.filter((t) => t !== timer);
+        const i = this.timers.indexOf(timer);
+        if (i !== -1) this.timers.splice(i, 1);
         this.armWallTimer();
       },
     };
@@ -105,37 +126,51 @@ export class VirtualClock {
     return this.timers.length;
   }
 
+  /** Resolves once every move and timer run queued so far has finished. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
   close(): void {
     this.closed = true;
     if (this.wallTimer !== undefined) clearTimeout(this.wallTimer);
+    this.wallTimer = undefined;
     this.timers = [];
   }
 
-  private async moveTo(targetMs: number, fromWallTimer = false): Promise<void> {
-    const run = this.firing.then(() => this.fireUntil(targetMs, fromWallTimer));
-    this.firing = run.catch(() => undefined);
-    await run;
+  /** Moves and timer runs happen one at a time, in the order they were asked for. */
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
-  private async fireUntil(targetMs: number, fromWallTimer: boolean): Promise<void> {
-    const wasFrozen = this.frozenAtMs !== null;
-    const offsetBefore = this.offsetMs;
-    // Hold the clock still while due timers run, so each sees its own due time as "now".
-    for (;;) {
-      const next = this.timers[0];
-      if (next === undefined || next.dueMs > targetMs) break;
-      this.timers.shift();
-      this.frozenAtMs = Math.max(next.dueMs, Math.min(this.nowMs(), targetMs));
-      await next.callback(new Date(next.dueMs));
-    }
-    if (wasFrozen) {
-      this.frozenAtMs = targetMs;
-    } else {
-      this.frozenAtMs = null;
-      // Timers that merely fell due in wall time do not move the clock; an explicit advance does.
-      this.offsetMs = fromWallTimer ? offsetBefore : targetMs - this.wallNow();
-    }
+  private async moveTo(targetMs: number): Promise<void> {
+    await this.fireDue(targetMs);
+    if (this.frozenAtMs !== null) this.frozenAtMs = targetMs;
+    else this.offsetMs = targetMs - this.wallNow();
     this.changed();
+  }
+
+  /** Fire timers due at or before `untilMs` without moving the clock's own state. */
+  private async fireDue(untilMs: number): Promise<void> {
+    const floorMs = this.nowMs();
+    try {
+      for (;;) {
+        const next = this.timers[0];
+        if (this.closed || next === undefined || next.dueMs > untilMs) break;
+        this.timers.shift();
+        // An overdue timer (scheduled in the past) runs at the current instant: time never runs back.
+        this.pinnedMs = Math.max(next.dueMs, this.pinnedMs ?? floorMs);
+        try {
+          await next.callback(new Date(next.dueMs));
+        } catch (err) {
+          this.onTimerError(err);
+        }
+      }
+    } finally {
+      this.pinnedMs = null;
+    }
   }
 
   private changed(): void {
@@ -144,17 +179,25 @@ export class VirtualClock {
     for (const listener of this.listeners) listener(state);
   }
 
-  /** While the clock follows wall time, a real timer fires the earliest virtual timer when it falls due. */
+  /**
+   * A real timer fires the earliest virtual timer when it falls due: in wall time while the clock
+   * runs; while frozen, only timers already due (scheduled for "now" or earlier) run by themselves.
+   */
   private armWallTimer(): void {
     if (this.wallTimer !== undefined) clearTimeout(this.wallTimer);
     this.wallTimer = undefined;
     const next = this.timers[0];
-    if (this.closed || next === undefined || this.frozenAtMs !== null) return;
-    const delay = Math.max(0, Math.min(next.dueMs - this.nowMs(), 2 ** 31 - 1));
+    if (this.closed || next === undefined || this.pinnedMs !== null) return;
+    const wait = next.dueMs - this.nowMs();
+    if (this.frozenAtMs !== null && wait > 0) return;
     this.wallTimer = setTimeout(() => {
       this.wallTimer = undefined;
-      void this.moveTo(Math.max(this.nowMs(), next.dueMs), true).catch(() => undefined);
-    }, delay);
+      void this.enqueue(async () => {
+        // The clock catches up with its timers; its offset stays as it is.
+        await this.fireDue(this.nowMs());
+        this.armWallTimer();
+      });
+    }, Math.max(0, Math.min(wait, MAX_TIMEOUT_MS)));
     this.wallTimer.unref();
   }
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { ClockState } from './clock.js';
+import type { ClockState, VirtualClock } from './clock.js';
 
 const KEY = 'clock';
 
@@ -22,4 +22,19 @@ export async function loadClockState(db: Kysely<Database>): Promise<ClockState> 
 export async function saveClockState(db: Kysely<Database>, state: ClockState): Promise<void> {
   const value = JSON.stringify(state);
   await db.insertInto('settings').values({ key: KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}
+
+export interface ClockPersistence {
+  /** Resolves once every state change so far is in the store. */
+  flush(): Promise<void>;
+  stop(): void;
+}
+
+/** Save each change of the clock, one write at a time so the last state wins. */
+export function persistClock(db: Kysely<Database>, clock: VirtualClock, onError: (err: unknown) => void): ClockPersistence {
+  let pending: Promise<void> = Promise.resolve();
+  const stop = clock.onChange((state) => {
+    pending = pending.then(() => saveClockState(db, state)).catch(onError);
+  });
+  return { flush: () => pending, stop };
 }

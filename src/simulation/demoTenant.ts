@@ -29,6 +29,7 @@ export const DEMO = {
   password: 'Passw0rd!',
   meetingThreadId: '19:meeting_ZGVtby1tZWV0aW5nLTAwMDEtY29udG9zby13ZWVrbHk@thread.v2',
   secondMeetingThreadId: '19:meeting_ZGVtby1tZWV0aW5nLTAwMDItcHJvZHVjdC1yZXZpZXc@thread.v2',
+  thirdMeetingThreadId: '19:meeting_ZGVtby1tZWV0aW5nLTAwMDMtYWRlbGUtYWxleC0xb24x@thread.v2',
   finishedCallId: '57dab8b1-894c-409a-b240-bd8beae78896',
   callRecordId: 'e523d2ed-2966-4b6b-925b-754a88034cc5',
   liveCallId: 'af630fe0-04d3-4559-8cf9-91fe45e36296',
@@ -72,7 +73,13 @@ export function demoTenantInfo(caCertificate: string | undefined): DemoTenant {
 /** Create the demo tenant unless it exists; safe to call on every start. */
 export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
   if ((await findTenant(ctx, DEMO.tenantId)) !== undefined) return;
-  await createTenant(ctx, { id: DEMO.tenantId, displayName: 'Contoso', domain: DEMO.tenantDomain });
+  try {
+    await createTenant(ctx, { id: DEMO.tenantId, displayName: 'Contoso', domain: DEMO.tenantDomain });
+  } catch (err) {
+    // Another instance on the same database created it first (the tenant row is the seed's claim).
+    if ((await findTenant(ctx, DEMO.tenantId)) !== undefined) return;
+    throw err;
+  }
   for (const u of DEMO.users) {
     await createUser(ctx, {
       id: u.id,
@@ -126,6 +133,7 @@ export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
     },
   });
   await createMeeting(ctx, {
+    threadId: DEMO.thirdMeetingThreadId,
     tenantId: DEMO.tenantId,
     organizerId: adele.id,
     subject: 'Adele / Alex 1:1',

@@ -11,6 +11,7 @@ export interface FaultRuleInput {
   method?: string;
   /** Status to answer with (429, 500, 502, 503, 504, ...); latency only when absent. */
   status?: number;
+  /** Retry-After in seconds; 429 and 503 send 1 when absent, as Graph always sends one. */
   retryAfterSeconds?: number;
   latencyMs?: number;
   /** Apply to this many matching requests, then retire. Unlimited when absent. */
@@ -23,6 +24,8 @@ export interface FaultRule extends FaultRuleInput {
   id: string;
   /** How many requests this rule has hit so far. */
   hits: number;
+  /** True once a counted rule has been used up; it stays listed so tests can read its hits. */
+  exhausted: boolean;
 }
 
 export interface FaultDecision {
@@ -41,13 +44,18 @@ export class FaultInjector {
   constructor(private readonly random: () => number = Math.random) {}
 
   add(input: FaultRuleInput): FaultRule {
-    const rule: FaultRule = { ...input, id: randomUUID(), hits: 0 };
+    const rule: FaultRule = { ...input, ...(input.method !== undefined ? { method: input.method.toUpperCase() } : {}), id: randomUUID(), hits: 0, exhausted: false };
     this.rules.push({ rule, pattern: toRegExp(input.path) });
     return rule;
   }
 
   list(): FaultRule[] {
     return this.rules.map((r) => ({ ...r.rule }));
+  }
+
+  get(id: string): FaultRule | undefined {
+    const entry = this.rules.find((r) => r.rule.id === id);
+    return entry === undefined ? undefined : { ...entry.rule };
   }
 
   remove(id: string): boolean {
@@ -65,12 +73,14 @@ export class FaultInjector {
     if (this.rules.length === 0) return undefined;
     for (const entry of this.rules) {
       const { rule } = entry;
-      if (rule.method !== undefined && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (rule.exhausted) continue;
+      if (rule.method !== undefined && rule.method !== method.toUpperCase()) continue;
       if (!entry.pattern.test(path)) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       rule.hits += 1;
-      if (rule.count !== undefined && rule.hits >= rule.count) this.remove(rule.id);
-      return { rule: { ...rule }, status: rule.status, retryAfterSeconds: rule.retryAfterSeconds, latencyMs: rule.latencyMs ?? 0 };
+      if (rule.count !== undefined && rule.hits >= rule.count) rule.exhausted = true;
+      const retryAfterSeconds = rule.retryAfterSeconds ?? (rule.status === 429 || rule.status === 503 ? 1 : undefined);
+      return { rule: { ...rule }, status: rule.status, retryAfterSeconds, latencyMs: rule.latencyMs ?? 0 };
     }
     return undefined;
   }

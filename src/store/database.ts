@@ -1,8 +1,10 @@
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
+import { nulGuard } from './nulGuard.js';
+import { SharedFileSqliteDialect } from './sqliteDialect.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -13,6 +15,8 @@ export type StoreOptions =
 export interface Store {
   readonly kind: StoreKind;
   readonly db: Kysely<Database>;
+  /** PostgreSQL: the schema the tables live in; undefined for SQLite. */
+  readonly schema: string | undefined;
   /** Drop the PostgreSQL schema (tests use a schema each); a no-op for SQLite. */
   dropSchema(): Promise<void>;
   close(): Promise<void>;
@@ -30,7 +34,10 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.kind === 'sqlite' ? await openSqlite(options.filename) : await openPostgres(options.url, options.schema);
   try {
-    const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
+    // Kysely looks for its migration table in any schema unless told which one: name ours, or a
+    // database whose other schemas hold emulators would skip creating it here.
+    const migrator = new Migrator({ db: store.db, provider, ...(store.schema !== undefined ? { migrationTableSchema: store.schema } : {}) });
+    const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error !== undefined || failed !== undefined) {
       throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
@@ -50,10 +57,11 @@ async function openSqlite(filename: string): Promise<Store> {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SharedFileSqliteDialect({ database: raw }, filename === ':memory:' ? filename : resolve(filename)), plugins: [nulGuard] });
   return {
     kind: 'sqlite',
     db,
+    schema: undefined,
     dropSchema: async () => undefined,
     close: () => db.destroy(),
   };
@@ -62,15 +70,7 @@ async function openSqlite(filename: string): Promise<Store> {
 async function openPostgres(url: string, schema: string | undefined): Promise<Store> {
   const { default: pg } = await import('pg');
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
-  if (schema !== undefined) {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    } finally {
-      await admin.end();
-    }
-  }
+  if (schema !== undefined) await createSchema(pg, url, schema);
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -78,13 +78,36 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
   });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [nulGuard] });
+  let current: string;
+  try {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    current = rows[0]?.schema ?? 'public';
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
   return {
     kind: 'postgres',
     db,
+    schema: current,
     dropSchema: async () => {
       if (schema !== undefined) await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(db);
     },
     close: () => db.destroy(),
   };
+}
+
+/** CREATE SCHEMA IF NOT EXISTS can still fail when two instances race to create it; then it exists. */
+async function createSchema(pg: typeof import('pg').default, url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } catch (err) {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (rowCount !== 1) throw err;
+  } finally {
+    await client.end();
+  }
 }

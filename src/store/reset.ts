@@ -1,25 +1,32 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import { sql } from 'kysely';
+import type { Store } from './database.js';
 
 /**
- * Tables emptied by a reset, children before parents. Signing keys survive a reset so tokens that
- * clients already hold keep verifying (their tenant must still exist, as the demo tenant does).
+ * Tables a reset keeps: Kysely's migration bookkeeping, and the signing keys so tokens that clients
+ * already hold keep verifying (their tenant must still exist, as the demo tenant does).
  */
-export const RESETTABLE_TABLES = [
-  'auth_codes',
-  'access_policy_grants',
-  'access_policies',
-  'teams_app_installations',
-  'calls',
-  'meetings',
-  'apps',
-  'users',
-  'tenants',
-  'settings',
-] as const satisfies ReadonlyArray<keyof Database>;
+const KEPT_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'signing_keys']);
 
-export async function emptyStore(db: Kysely<Database>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    for (const table of RESETTABLE_TABLES) await trx.deleteFrom(table).execute();
+/** Every table of the store but the kept ones, read from the catalog so later migrations' tables are included. */
+export async function resettableTables(store: Store): Promise<string[]> {
+  const names =
+    store.kind === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(store.db)
+      : await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = ${store.schema ?? 'public'}`.execute(store.db);
+  return names.rows.map((r) => r.name).filter((name) => !KEPT_TABLES.has(name)).sort();
+}
+
+/** Empty the store in one transaction; foreign keys are checked only once every table is empty. */
+export async function emptyStore(store: Store): Promise<void> {
+  const tables = await resettableTables(store);
+  if (tables.length === 0) return;
+  if (store.kind === 'postgres') {
+    const list = tables.map((t) => `"${store.schema ?? 'public'}"."${t}"`).join(', ');
+    await sql.raw(`TRUNCATE ${list}`).execute(store.db);
+    return;
+  }
+  await store.db.transaction().execute(async (trx) => {
+    await sql`PRAGMA defer_foreign_keys = ON`.execute(trx);
+    for (const table of tables) await sql`DELETE FROM ${sql.table(table)}`.execute(trx);
   });
 }

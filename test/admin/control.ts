@@ -1,0 +1,40 @@
+import { expect } from 'vitest';
+import type { Emulator } from '../../src/emulator.js';
+import { expectGraphError } from '../support/graphSchema.js';
+
+export interface ControlResponse {
+  status: number;
+  json: unknown;
+  text: string;
+  headers: Headers;
+}
+
+/** One call to the control API over the emulator's real socket; a non-string body is sent as JSON. */
+export async function control(emu: Pick<Emulator, 'url'>, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ControlResponse> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    init.headers = { 'content-type': 'application/json', ...headers };
+  }
+  const res = await fetch(`${emu.url}/_emulator${path}`, init);
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+/** The response is `status` with Graph's error envelope (ODataError) and a request-id. */
+export function expectControlError(res: ControlResponse, status: number, messagePart?: string | RegExp): void {
+  expect(res.status, res.text).toBe(status);
+  expectGraphError('v1.0', res.json);
+  expect(res.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  if (messagePart !== undefined) expect((res.json as { error: { message: string } }).error.message).toMatch(messagePart);
+}
+
+export const value = <T>(res: ControlResponse): T[] => (res.json as { value: T[] }).value;
+
+export const obj = (res: ControlResponse): Record<string, unknown> => res.json as Record<string, unknown>;
