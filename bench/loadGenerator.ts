@@ -1,0 +1,150 @@
+/**
+ * The load generator, run in its own process so that it never shares an event loop with a server.
+ *
+ *   GCE_BENCH_LOAD='<LoadConfig as JSON>' node dist/bench/loadGenerator.js
+ *
+ * `concurrency` loops, each on its own keep-alive connection, send GET `path` to 127.0.0.1:`port`
+ * back to back. Requests that complete during the warm-up are not counted; after it, every
+ * response completed within `durationMs` counts. Prints one JSON line (LoadResult) and exits.
+ * Bounded: stops issuing requests at the end of the window, gives in-flight requests at most
+ * `requestTimeoutMs`, and exits regardless after warm-up + duration + 10 s.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+
+export interface LoadConfig {
+  port: number;
+  path: string;
+  /** Value of the authorization header, if any. */
+  authorization?: string;
+  caFile: string;
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+  requestTimeoutMs?: number;
+}
+
+export interface LoadResult {
+  /** Responses completed within the measurement window. */
+  completed: number;
+  windowMs: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** Status code → count, over the measurement window. */
+  statuses: Record<string, number>;
+  /** Transport errors (resets, timeouts) over the whole run. */
+  errors: number;
+  firstError?: string;
+  /** Bytes of response body per request, as last seen (to check both servers sent the same payload). */
+  bodyBytes: number;
+}
+
+const MAX_SAMPLES = 5_000_000;
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  // From the environment rather than argv, so the bearer token does not show in ps.
+  const raw = process.env['GCE_BENCH_LOAD'];
+  if (raw === undefined) throw new Error('usage: GCE_BENCH_LOAD=<config JSON> node loadGenerator.js');
+  const config = JSON.parse(raw) as LoadConfig;
+  const requestTimeoutMs = config.requestTimeoutMs ?? 10_000;
+  const hardStop = setTimeout(() => {
+    console.error('load generator: hard time limit reached');
+    process.exit(3);
+  }, config.warmupMs + config.durationMs + 10_000);
+  hardStop.unref();
+
+  const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency, maxFreeSockets: config.concurrency, ca: readFileSync(config.caFile) });
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (config.authorization !== undefined) headers['authorization'] = config.authorization;
+  // 127.0.0.1 only; the emulator's certificate names 127.0.0.1 as well as localhost.
+  const options = { host: '127.0.0.1', port: config.port, path: config.path, method: 'GET', agent, headers, timeout: requestTimeoutMs };
+
+  const samples = new Float64Array(MAX_SAMPLES);
+  let sampleCount = 0;
+  const statuses: Record<string, number> = {};
+  let completed = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  let bodyBytes = 0;
+
+  const begin = performance.now();
+  const windowStart = begin + config.warmupMs;
+  const windowEnd = windowStart + config.durationMs;
+
+  const once = (): Promise<void> =>
+    new Promise((resolve) => {
+      const sent = performance.now();
+      const req = request(options, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.once('end', () => {
+          const done = performance.now();
+          if (done >= windowStart && done <= windowEnd) {
+            completed++;
+            const key = String(res.statusCode);
+            statuses[key] = (statuses[key] ?? 0) + 1;
+            if (sampleCount < MAX_SAMPLES) samples[sampleCount++] = done - sent;
+          }
+          bodyBytes = bytes;
+          resolve();
+        });
+        res.once('error', (err) => {
+          errors++;
+          firstError ??= err.message;
+          resolve();
+        });
+      });
+      req.once('timeout', () => req.destroy(new Error(`no response within ${requestTimeoutMs} ms`)));
+      req.once('error', (err) => {
+        errors++;
+        firstError ??= err.message;
+        resolve();
+      });
+      req.end();
+    });
+
+  const worker = async (): Promise<void> => {
+    // Bounded by time; a failing server cannot spin this forever either (errors back off briefly).
+    while (performance.now() < windowEnd) {
+      const before = errors;
+      await once();
+      if (errors !== before) await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  await Promise.all(Array.from({ length: config.concurrency }, worker));
+  agent.destroy();
+
+  const sorted = samples.subarray(0, sampleCount).sort();
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  const windowMs = config.durationMs;
+  const result: LoadResult = {
+    completed,
+    windowMs,
+    requestsPerSecond: completed / (windowMs / 1000),
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      max: sorted.length > 0 ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,
+      mean: sorted.length > 0 ? sum / sorted.length : Number.NaN,
+    },
+    statuses,
+    errors,
+    bodyBytes,
+  };
+  if (firstError !== undefined) result.firstError = firstError;
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  clearTimeout(hardStop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`load generator: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  process.exit(1);
+});

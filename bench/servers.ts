@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { spawnNodeUntilReady, type ReadyProcess } from './processes.js';
+
+export interface Paths {
+  /** The repository root (cwd of every spawned process). */
+  repoRoot: string;
+  dataDir: string;
+  tlsDir: string;
+}
+
+export interface RunningServer extends ReadyProcess {
+  readonly port: number;
+  /** The emulator's own "in N ms" figure (in-process, after module loading), when it prints one. */
+  readonly selfReportedMs: number | undefined;
+}
+
+const EMULATOR_READY = /graph-comms-emulator ready on https?:\/\/\S+?:(\d+)\b/;
+const BARE_READY = /bare-server ready on https:\/\/\S+?:(\d+)\b/;
+
+export const emulatorScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'src', 'cli.js');
+export const bareScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'bench', 'bareServer.js');
+export const loadGeneratorScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'bench', 'loadGenerator.js');
+
+export const emulatorArgs = (paths: Paths): string[] => ['start', '--port', '0', '--data-dir', paths.dataDir, '--tls-dir', paths.tlsDir];
+export const bareArgs = (paths: Paths, responseFile?: string): string[] => [
+  '--tls-dir',
+  paths.tlsDir,
+  '--port',
+  '0',
+  ...(responseFile !== undefined ? ['--response', responseFile] : []),
+];
+
+function withPort(ready: ReadyProcess, pattern: RegExp): RunningServer {
+  const port = Number(pattern.exec(ready.readyLine)?.[1]);
+  const self = / in (\d+) ms\s*$/.exec(ready.readyLine)?.[1];
+  return { ...ready, port, selfReportedMs: self !== undefined ? Number(self) : undefined };
+}
+
+/** `node dist/src/cli.js start --port 0 --data-dir <dataDir> --tls-dir <tlsDir>` until its ready line. */
+export async function startEmulatorProcess(paths: Paths, timeoutMs = 30_000): Promise<RunningServer> {
+  return withPort(await spawnNodeUntilReady(emulatorScript(paths), emulatorArgs(paths), EMULATOR_READY, timeoutMs, paths.repoRoot), EMULATOR_READY);
+}
+
+/** `node dist/bench/bareServer.js --tls-dir <tlsDir> --port 0 [--response FILE]` until its ready line. */
+export async function startBareProcess(paths: Paths, responseFile?: string, timeoutMs = 15_000): Promise<RunningServer> {
+  return withPort(await spawnNodeUntilReady(bareScript(paths), bareArgs(paths, responseFile), BARE_READY, timeoutMs, paths.repoRoot), BARE_READY);
+}
