@@ -31,7 +31,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { TEST_STORE: 'sqlite' } } },
       ...(leg.url !== undefined
-        ? [{ extends: true, test: { name: 'postgres', include: ['test/**/*.test.ts'], exclude: unitOnly, env: { TEST_STORE: 'postgres' } } }]
+        ? [{ extends: true as const, test: { name: 'postgres', include: ['test/**/*.test.ts'], exclude: unitOnly, env: { TEST_STORE: 'postgres' } } }]
         : []),
     ],
   },

@@ -18,6 +18,7 @@ import { loadClockState, persistClock, type ClockPersistence } from './simulatio
 import { ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
 import { FaultInjector } from './simulation/faults.js';
 import { openStore } from './store/database.js';
+import { ChangePipeline } from './domain/changes.js';
 
 export type { EmulatorOptions } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
@@ -67,7 +68,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let persistence: ClockPersistence | undefined;
   try {
     clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => app?.log.error({ err }, 'a clock timer failed'));
-    const ctx: DomainContext = { db: store.db, clock };
+    const ctx: DomainContext = { db: store.db, clock, changes: new ChangePipeline() };
     persistence = persistClock(store.db, clock, (err) => app?.log.error({ err }, 'could not save the clock state'));
     const clockPersistence = persistence;
     const keys = new SigningKeyRing(ctx);

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { VirtualClock } from '../simulation/clock.js';
+import type { ChangePipeline } from './changes.js';
 
 /** What every domain operation works with: the store and the virtual clock. */
 export interface DomainContext {
   readonly db: Kysely<Database>;
   readonly clock: VirtualClock;
+  /** Where artifact, call-record and subscription changes go (feed + outbox), in their transaction. */
+  readonly changes: ChangePipeline;
 }
 
 export const nowIso = (ctx: DomainContext): string => ctx.clock.now().toISOString();

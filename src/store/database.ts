@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
+import * as m002 from './migrations/002_change_feed.js';
 import { nulGuard } from './nulGuard.js';
 import { SharedFileSqliteDialect } from './sqliteDialect.js';
 
@@ -25,6 +26,7 @@ export interface Store {
 /** Versioned migrations, in order; a new migration is a new entry, never an edit of an old one. */
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
+  '002_change_feed': m002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

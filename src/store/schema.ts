@@ -130,6 +130,22 @@ export interface AuthCodeTable {
   expires_at: string;
 }
 
+/** The change feed (migration 002): see domain/changes.ts. */
+export interface ChangeFeedTable {
+  seq: Generated<number>;
+  tenant_id: string;
+  /** 'recording' | 'transcript' | 'callRecord' | … */
+  resource: string;
+  change_type: string;
+  resource_id: string;
+  organizer_id: string | null;
+  meeting_id: string | null;
+  call_id: string | null;
+  /** JSON object: what the change's consumers need beyond the columns. */
+  data: string;
+  created_at: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -147,6 +163,7 @@ export interface Database {
   signing_keys: SigningKeyTable;
   auth_codes: AuthCodeTable;
   settings: SettingTable;
+  change_feed: ChangeFeedTable;
 }
 
 export type { Generated };

@@ -6,6 +6,7 @@ import { AccessTokenVerifier } from '../../src/auth/verifier.js';
 import { VirtualClock } from '../../src/simulation/clock.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { STORE } from '../support/emulator.js';
+import { ChangePipeline } from '../../src/domain/changes.js';
 
 const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 const HOUR = 3_600_000;
@@ -23,7 +24,7 @@ describe('AccessTokenVerifier caching', () => {
     store = await openStore(
       STORE === 'postgres' && url !== undefined ? { kind: 'postgres', url, schema: `t_${randomBytes(6).toString('hex')}` } : { kind: 'sqlite', filename: ':memory:' },
     );
-    keys = new SigningKeyRing({ db: store.db, clock });
+    keys = new SigningKeyRing({ db: store.db, clock, changes: new ChangePipeline() });
     await keys.load();
   });
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 

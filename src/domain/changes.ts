@@ -1,0 +1,79 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/**
+ * One change pipeline (DESIGN.md): a domain operation that creates or changes an artifact, a call
+ * record or a subscription calls `emitChange` inside the transaction that writes the row. The change
+ * is appended to the change feed (its sequence number is what delta tokens point at), then every
+ * registered sink runs in the same transaction — the notifications outbox is one — so a change is
+ * never stored without its deliveries, nor the reverse.
+ */
+export type ChangeType = 'created' | 'updated' | 'deleted';
+
+export interface ArtifactChange {
+  readonly resource: 'recording' | 'transcript';
+  readonly changeType: ChangeType;
+  readonly tenantId: string;
+  /** The artifact id (callRecording.id / callTranscript.id). */
+  readonly resourceId: string;
+  readonly organizerId: string;
+  /** The onlineMeeting id; null for ad hoc calls. */
+  readonly meetingId: string | null;
+  readonly callId: string;
+}
+
+export interface CallRecordChange {
+  readonly resource: 'callRecord';
+  readonly changeType: ChangeType;
+  readonly tenantId: string;
+  /** The callRecord id. */
+  readonly resourceId: string;
+  readonly organizerId: string | null;
+  readonly meetingId: string | null;
+  readonly callId: string | null;
+}
+
+export type Change = ArtifactChange | CallRecordChange;
+
+/** A change as stored, with its place in the feed. */
+export type FeedChange = Change & { readonly seq: number; readonly createdAt: string };
+
+/** Runs inside the change's transaction; throwing rolls the change back. */
+export type ChangeSink = (trx: Transaction<Database>, change: FeedChange) => Promise<void>;
+
+/** The sinks of one emulator instance; the notifications module registers its outbox writer here. */
+export class ChangePipeline {
+  private readonly sinks: ChangeSink[] = [];
+
+  register(sink: ChangeSink): void {
+    this.sinks.push(sink);
+  }
+
+  /** Append `change` to the feed and run every sink, in `trx`. `data` is kept as JSON beside it. */
+  async emit(trx: Transaction<Database>, change: Change, createdAt: string, data: Record<string, unknown> = {}): Promise<FeedChange> {
+    const { seq } = await trx
+      .insertInto('change_feed')
+      .values({
+        tenant_id: change.tenantId,
+        resource: change.resource,
+        change_type: change.changeType,
+        resource_id: change.resourceId,
+        organizer_id: change.organizerId,
+        meeting_id: change.meetingId,
+        call_id: change.callId,
+        data: JSON.stringify(data),
+        created_at: createdAt,
+      })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    const fed: FeedChange = { ...change, seq: Number(seq), createdAt };
+    for (const sink of this.sinks) await sink(trx, fed);
+    return fed;
+  }
+}
+
+/** The highest sequence number in the feed (0 when empty): where a new delta round starts. */
+export async function latestSeq(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('change_feed').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
+}
