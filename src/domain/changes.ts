@@ -35,8 +35,11 @@ export interface CallRecordChange {
 
 export type Change = ArtifactChange | CallRecordChange;
 
-/** A change as stored, with its place in the feed. */
-export type FeedChange = Change & { readonly seq: number; readonly createdAt: string };
+/**
+ * A change as stored, with its place in the feed and its data: for artifacts and call records, the
+ * Graph resource as v1.0 serves it (what a rich notification's resource data carries).
+ */
+export type FeedChange = Change & { readonly seq: number; readonly createdAt: string; readonly data: Readonly<Record<string, unknown>> };
 
 /** Runs inside the change's transaction; throwing rolls the change back. */
 export type ChangeSink = (trx: Transaction<Database>, change: FeedChange) => Promise<void>;
@@ -49,7 +52,7 @@ export class ChangePipeline {
     this.sinks.push(sink);
   }
 
-  /** Append `change` to the feed and run every sink, in `trx`. `data` is kept as JSON beside it. */
+  /** Append `change` to the feed and run every sink, in `trx`. `data` (the resource) is kept as JSON beside it. */
   async emit(trx: Transaction<Database>, change: Change, createdAt: string, data: Record<string, unknown> = {}): Promise<FeedChange> {
     const { seq } = await trx
       .insertInto('change_feed')
@@ -66,7 +69,7 @@ export class ChangePipeline {
       })
       .returning('seq')
       .executeTakeFirstOrThrow();
-    const fed: FeedChange = { ...change, seq: Number(seq), createdAt };
+    const fed: FeedChange = { ...change, seq: Number(seq), createdAt, data };
     for (const sink of this.sinks) await sink(trx, fed);
     return fed;
   }
