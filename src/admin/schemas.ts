@@ -179,8 +179,18 @@ export const mintTokenSchema = {
     userId: str,
     roles: strList,
     scopes: strList,
-    lifetimeSeconds: { type: 'integer', minimum: -31536000, maximum: 31536000 },
-    notBeforeSeconds: { type: 'integer', minimum: -31536000, maximum: 31536000 },
+    lifetimeSeconds: {
+      type: 'integer',
+      minimum: -31536000,
+      maximum: 31536000,
+      description: 'Seconds until exp (default 3599). Negative mints an already expired token; Graph, like the emulator, allows 5 minutes of clock skew, so use -301 or less for a token that is refused.',
+    },
+    notBeforeSeconds: {
+      type: 'integer',
+      minimum: -31536000,
+      maximum: 31536000,
+      description: 'Seconds from now to nbf. Tokens are refused only when nbf is more than 5 minutes ahead (clock skew).',
+    },
     audience: str,
   },
 } as const;

@@ -28,8 +28,14 @@ export const PERMISSIONS = {
     delegated: null,
     application: ['OnlineMeetings.Read.All', 'OnlineMeetings.ReadWrite.All'],
   },
-  userRead: {
+  /** GET /me or /users/{own id}: User.Read covers the signed-in user's own profile. */
+  userReadSelf: {
     delegated: ['User.Read', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'],
+    application: ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'],
+  },
+  /** GET /users/{someone else}: needs a directory-wide permission. */
+  userRead: {
+    delegated: ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'],
     application: ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'],
   },
 } as const satisfies Record<string, PermissionRule>;

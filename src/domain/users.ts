@@ -46,7 +46,8 @@ export async function createUser(ctx: DomainContext, input: NewUser): Promise<Us
   if (tenant === undefined) throw new DomainError('notFound', `Tenant '${input.tenantId}' was not found.`);
   const upn = input.userPrincipalName.toLowerCase();
   if (!/^[^@\s]+@[^@\s]+$/.test(upn)) throw new DomainError('invalid', `'${input.userPrincipalName}' is not a valid userPrincipalName.`);
-  const id = input.id ?? newGuid();
+  // Graph object ids are GUIDs, compared case-insensitively: keep them lower-case as findUser expects.
+  const id = (input.id ?? newGuid()).toLowerCase();
   const clash = await ctx.db.selectFrom('users').select('id').where((eb) => eb.or([eb('id', '=', id), eb('user_principal_name', '=', upn)])).executeTakeFirst();
   if (clash !== undefined) throw new DomainError('conflict', `A user with id '${id}' or userPrincipalName '${upn}' already exists.`);
   const row: UserTable = {
@@ -87,6 +88,6 @@ export async function listUsers(ctx: DomainContext, tenantId: string): Promise<U
 }
 
 export async function deleteUser(ctx: DomainContext, tenantId: string, id: string): Promise<void> {
-  const result = await ctx.db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  const result = await ctx.db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id.toLowerCase()).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new DomainError('notFound', `User '${id}' was not found.`);
 }

@@ -5,7 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Services } from '../services.js';
 import { DomainError } from '../domain/errors.js';
-import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, unsupportedMediaType } from './errors.js';
+import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, storeDataError, unsupportedMediaType } from './errors.js';
 import { injectedFault } from './faults.js';
 import { normalizeODataPath } from './odata/keySyntax.js';
 import './requestContext.js';
@@ -88,7 +88,7 @@ export function toGraphError(err: unknown): GraphError {
         return new GraphError(fe.statusCode, fe.statusCode === 404 ? 'NotFound' : 'BadRequest', fe.message ?? 'Invalid request.');
     }
   }
-  return new GraphError(500, 'generalException', 'An internal server error occurred while processing the request.');
+  return storeDataError(err) ?? new GraphError(500, 'generalException', 'An internal server error occurred while processing the request.');
 }
 
 /** Errors Node's HTTP parser raises before Fastify sees a request (oversized headers, garbage): still Graph-shaped. */

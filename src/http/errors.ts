@@ -89,3 +89,16 @@ export function graphErrorBody(
   if (err.details !== undefined) body.error.details = err.details;
   return body;
 }
+
+/**
+ * A store error caused by the request's data rather than by the emulator: PostgreSQL's SQLSTATE class
+ * 22 (data exception: a value out of range, bad encoding) and SQLite's equivalents. Input validation
+ * should catch these first; if one slips through, the client still gets a 400, not a 500.
+ */
+export function storeDataError(err: unknown): GraphError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  const postgresDataException = /^22[0-9A-Z]{3}$/.test(code);
+  const sqliteDataException = code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH' || code === 'SQLITE_RANGE';
+  return postgresDataException || sqliteDataException ? badRequest('A value in the request could not be stored or compared.') : undefined;
+}

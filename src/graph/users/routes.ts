@@ -16,12 +16,6 @@ type Req = FastifyRequest<{ Params: UserParams }>;
 
 const SELECT_SPEC = { select: { properties: USER_PROPERTIES, typeName: 'microsoft.graph.user' } } as const;
 
-/** User.Read covers only the signed-in user's own profile; anyone else needs a directory-wide permission. */
-const OTHER_USER_RULE: PermissionRule = {
-  ...PERMISSIONS.userRead,
-  delegated: PERMISSIONS.userRead.delegated.filter((p) => p !== 'User.Read'),
-};
-
 const isSelf = (principal: Principal, key: string): boolean =>
   principal.kind === 'delegated' &&
   (key.toLowerCase() === principal.objectId.toLowerCase() || key.toLowerCase() === principal.userPrincipalName?.toLowerCase());
@@ -46,7 +40,7 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
     }
     const options = parseQueryOptions(request.query as QueryInput, SELECT_SPEC);
     const key = userIdOrUpn ?? principal.objectId;
-    await authorizeDirectoryRead(services, request, isSelf(principal, key) ? PERMISSIONS.userRead : OTHER_USER_RULE);
+    await authorizeDirectoryRead(services, request, isSelf(principal, key) ? PERMISSIONS.userReadSelf : PERMISSIONS.userRead);
     const user = await findUser(services.ctx, principal.tenantId, key);
     if (user === undefined) {
       throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
