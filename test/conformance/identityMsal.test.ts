@@ -231,6 +231,19 @@ describe('@azure/msal-node against the identity platform', () => {
     expect(result!.idTokenClaims).toMatchObject({ preferred_username: user.userPrincipalName, name: user.displayName });
   });
 
+  it('advertises in its OIDC metadata only endpoints it serves', async () => {
+    const metadata = (await (await fetch(`${emu.url}/${emu.demo.tenantId}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const advertised = Object.entries(metadata).filter(([name, value]) => (name.endsWith('_endpoint') || name === 'jwks_uri') && typeof value === 'string');
+    expect(advertised.map(([name]) => name).sort()).toEqual(['authorization_endpoint', 'end_session_endpoint', 'jwks_uri', 'token_endpoint', 'userinfo_endpoint']);
+    for (const [name, value] of advertised) {
+      const res = await fetch(String(value), { redirect: 'manual' });
+      const body = await res.text();
+      // Served endpoints answer in their own way (a page, a redirect, an Entra or Graph error), never "No such endpoint".
+      expect(body, name).not.toContain('No such endpoint');
+      expect(res.status, name).not.toBe(404);
+    }
+  });
+
   it('UserInfo answers for a delegated token, with the ID token\'s sub, and refuses an app token', async () => {
     const user = emu.demo.users[1]!;
     const app = new PublicClientApplication({ auth: { clientId: emu.demo.clientId, authority: `${emu.url}/${emu.demo.tenantId}`, knownAuthorities: [host] } });
