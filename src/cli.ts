@@ -5,20 +5,8 @@ import { startEmulator, type Emulator } from './emulator.js';
 import { openStore } from './store/database.js';
 import { emptyStore } from './store/reset.js';
 
-interface StartFlags {
-  port?: number;
-  host?: string;
-  inMemory?: boolean;
-  dataDir?: string;
-  databaseUrl?: string;
-  databaseSchema?: string;
-  http?: boolean;
-  tlsDir?: string;
-  publicUrl?: string;
-  strict?: boolean;
-  logLevel?: string;
-  demo?: boolean;
-}
+/** Commander hands the flags over under the option names EmulatorOptions already uses. */
+type StartFlags = EmulatorOptions;
 
 const parsePort = (value: string): number => {
   const port = Number(value);

@@ -5,7 +5,7 @@ import { installTeamsApp, listTeamsAppInstallations, uninstallTeamsApp, type New
 import { createMeeting, findMeeting, listMeetings, type Meeting, type MeetingAttendee, type MeetingKind } from '../domain/meetings.js';
 import { createTenant, deleteTenant, findTenant, listTenants, type NewTenant, type Tenant } from '../domain/tenants.js';
 import { createUser, deleteUser, findUser, listUsers, type NewUser, type User } from '../domain/users.js';
-import { issueAppToken, issueUserToken, GRAPH_RESOURCE } from '../auth/tokens.js';
+import { issueAppToken, issueUserToken, userTokenSubject, GRAPH_RESOURCE } from '../auth/tokens.js';
 import { parseDurationMs, parseInstantMs } from '../simulation/duration.js';
 import { demoTenantInfo, ensureDemoTenant, type DemoTenant } from '../simulation/demoTenant.js';
 import type { FaultRule, FaultRuleInput } from '../simulation/faults.js';
@@ -248,17 +248,7 @@ export class AdminService {
     if (input.userId !== undefined) {
       const user = await findUser(this.ctx, app.tenantId, input.userId);
       if (user === undefined) throw new DomainError('notFound', `User '${input.userId}' was not found in the app's tenant.`);
-      token = await issueUserToken(this.services.keys, {
-        tenantId: app.tenantId,
-        clientId: app.clientId,
-        appDisplayName: app.displayName,
-        userId: user.id,
-        userPrincipalName: user.userPrincipalName,
-        displayName: user.displayName,
-        givenName: user.givenName,
-        surname: user.surname,
-        scopes: input.scopes ?? app.delegatedPermissions,
-      }, times, audience);
+      token = await issueUserToken(this.services.keys, userTokenSubject(app, user, input.scopes ?? app.delegatedPermissions), times, audience);
     } else {
       token = await issueAppToken(this.services.keys, {
         tenantId: app.tenantId,

@@ -5,7 +5,7 @@ import type { SigningKeyRing } from './signingKeys.js';
 import { entra } from './entraErrors.js';
 import { signInternal, verifyInternal } from './internalTokens.js';
 import { grantedDelegatedScopes, parseScopes } from './scopes.js';
-import { ACCESS_TOKEN_LIFETIME_S, issueUserToken, wallTimes } from './tokens.js';
+import { ACCESS_TOKEN_LIFETIME_S, issueUserToken, userTokenSubject, wallTimes } from './tokens.js';
 import { v2Issuer } from './discovery.js';
 
 const REFRESH_AUDIENCE = 'urn:graph-comms-emulator:refresh-token';
@@ -40,17 +40,7 @@ export async function issueDelegatedTokens(keys: SigningKeyRing, grant: Delegate
   const { granted, missing } = grantedDelegatedScopes(requested.graph, app.delegatedPermissions);
   if (missing.length > 0) throw entra.consentRequired(app.clientId, app.displayName);
   const times = wallTimes();
-  const accessToken = await issueUserToken(keys, {
-    tenantId: user.tenantId,
-    clientId: app.clientId,
-    appDisplayName: app.displayName,
-    userId: user.id,
-    userPrincipalName: user.userPrincipalName,
-    displayName: user.displayName,
-    givenName: user.givenName,
-    surname: user.surname,
-    scopes: granted,
-  }, times);
+  const accessToken = await issueUserToken(keys, userTokenSubject(app, user, granted), times);
   // MSAL always asks for openid, profile and offline_access; the response carries them back.
   const response: DelegatedTokenResponse = {
     token_type: 'Bearer',

@@ -75,6 +75,23 @@ export function issueAppToken(keys: SigningKeyRing, s: AppTokenSubject, times: T
   );
 }
 
+/** The subject of a delegated token: `user` signed in to `app`, holding `scopes`. */
+export const userTokenSubject = (
+  app: { readonly clientId: string; readonly displayName: string },
+  user: { readonly tenantId: string; readonly id: string; readonly userPrincipalName: string; readonly displayName: string; readonly givenName: string | null; readonly surname: string | null },
+  scopes: readonly string[],
+): UserTokenSubject => ({
+  tenantId: user.tenantId,
+  clientId: app.clientId,
+  appDisplayName: app.displayName,
+  userId: user.id,
+  userPrincipalName: user.userPrincipalName,
+  displayName: user.displayName,
+  givenName: user.givenName,
+  surname: user.surname,
+  scopes,
+});
+
 /** A v1-format delegated Graph token for a user signed in to an app. */
 export function issueUserToken(keys: SigningKeyRing, s: UserTokenSubject, times: TokenTimes = wallTimes(), audience = GRAPH_RESOURCE): Promise<string> {
   return sign(
