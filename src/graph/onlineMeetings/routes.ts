@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS } from '../../auth/permissions.js';
-import { createMeeting, createOrGetMeeting, findMeeting, lookupMeetings, type Meeting, type NewMeeting } from '../../domain/meetings.js';
-import { findUser, type User } from '../../domain/users.js';
+import { createMeeting, createOrGetMeeting, lookupMeetings, type Meeting, type NewMeeting } from '../../domain/meetings.js';
+import type { User } from '../../domain/users.js';
 import { badRequest, forbidden, GraphError, notImplemented } from '../../http/errors.js';
 import { parseQueryOptions, type ParsedQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { applySelect } from '../../http/odata/select.js';
 import type { Services } from '../../services.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
+import { cachedMeeting, cachedUser } from '../cachedReads.js';
 import { contextUrl, includeUnknownEnumMembers, selectedSet, sendGraphJson, version } from '../respond.js';
 import { parseOnlineMeetingInput, type OnlineMeetingInput } from './input.js';
 import { lookupFrom, missingFilter } from './lookup.js';
@@ -35,7 +36,7 @@ function shape(request: Req, meeting: Meeting, organizer: User, select: readonly
 }
 
 async function organizerOf(services: Services, meeting: Meeting): Promise<User> {
-  const organizer = await findUser(services.ctx, meeting.tenantId, meeting.organizerId);
+  const organizer = await cachedUser(services, meeting.tenantId, meeting.organizerId);
   if (organizer === undefined) throw meetingNotFound(meeting.id);
   return organizer;
 }
@@ -63,7 +64,7 @@ export function registerOnlineMeetingRoutes(app: FastifyInstance, services: Serv
     const user = await resolvePathUser(services, request, request.params.userId);
     const meetingId = request.params.meetingId ?? '';
     await authorize(services, request, PERMISSIONS.onlineMeetingRead, { userId: user.id, meetingId });
-    const meeting = await findMeeting(services.ctx, meetingId);
+    const meeting = await cachedMeeting(services, meetingId);
     if (meeting === undefined || meeting.tenantId !== principal.tenantId || !organizesOrAttends(meeting, user)) throw meetingNotFound(meetingId);
     return sendGraphJson(request, reply, 200, {
       '@odata.context': context(request, `${userMeetings(user, options.select)}/$entity`),
