@@ -18,3 +18,10 @@ export const cachedMeeting = (services: Services, meetingId: string): Promise<Re
 /** isAppAllowedForUser: the application access policy decision for this app and user. */
 export const cachedAppAllowedForUser = (services: Services, tenantId: string, clientId: string, userId: string): Promise<boolean> =>
   services.store.reads.get(`policy\u0000${tenantId}\u0000${clientId}\u0000${userId}`, () => isAppAllowedForUser(services.ctx, tenantId, clientId, userId));
+
+/**
+ * A response's entity serialized once until the store changes (JSON.stringify of `make()`). `key`
+ * must name everything the entity depends on besides stored rows (ids, version, preferences).
+ */
+export const cachedJson = (services: Services, key: readonly string[], make: () => unknown): Promise<string> =>
+  services.store.reads.get(`json\u0000${key.join('\u0000')}`, async () => JSON.stringify(make()));

@@ -7,8 +7,8 @@ import { parseQueryOptions, type ParsedQueryOptions, type QueryInput } from '../
 import { applySelect } from '../../http/odata/select.js';
 import type { Services } from '../../services.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
-import { cachedMeeting, cachedUser } from '../cachedReads.js';
-import { contextUrl, includeUnknownEnumMembers, selectedSet, sendGraphJson, version } from '../respond.js';
+import { cachedJson, cachedMeeting, cachedUser } from '../cachedReads.js';
+import { contextUrl, includeUnknownEnumMembers, selectedSet, sendGraphEntityJson, sendGraphJson, version } from '../respond.js';
 import { parseOnlineMeetingInput, type OnlineMeetingInput } from './input.js';
 import { lookupFrom, missingFilter } from './lookup.js';
 import { onlineMeetingProperties, toGraphOnlineMeeting } from './shape.js';
@@ -66,10 +66,15 @@ export function registerOnlineMeetingRoutes(app: FastifyInstance, services: Serv
     await authorize(services, request, PERMISSIONS.onlineMeetingRead, { userId: user.id, meetingId });
     const meeting = await cachedMeeting(services, meetingId);
     if (meeting === undefined || meeting.tenantId !== principal.tenantId || !organizesOrAttends(meeting, user)) throw meetingNotFound(meetingId);
-    return sendGraphJson(request, reply, 200, {
-      '@odata.context': context(request, `${userMeetings(user, options.select)}/$entity`),
-      ...shape(request, meeting, await organizerOf(services, meeting), options.select),
-    });
+    const organizer = await organizerOf(services, meeting);
+    const entity = context(request, `${userMeetings(user, options.select)}/$entity`);
+    if (options.select !== undefined) return sendGraphJson(request, reply, 200, { '@odata.context': entity, ...shape(request, meeting, organizer, options.select) });
+    // The common read: the meeting's JSON is made once per version until the store changes.
+    const unknownMembers = includeUnknownEnumMembers(request);
+    const json = await cachedJson(services, ['onlineMeeting', meeting.id, organizer.id, version(request), String(unknownMembers)], () =>
+      shape(request, meeting, organizer, undefined),
+    );
+    return sendGraphEntityJson(request, reply, 200, entity, json);
   };
 
   const list = async (request: Req, reply: FastifyReply) => {
