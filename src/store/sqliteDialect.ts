@@ -1,16 +1,5 @@
-import {
-  CompiledQuery,
-  SelectQueryNode,
-  SqliteAdapter,
-  SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
-  type DialectAdapter,
-  type Driver,
-  type QueryResult,
-  type SqliteDatabase,
-  type SqliteStatement,
-} from 'kysely';
+import type { DatabaseConnection, DialectAdapter, Driver, QueryResult, SqliteDatabase, SqliteStatement } from 'kysely';
+import { CompiledQuery, SelectQueryNode, SqliteAdapter, SqliteDialect, SqliteDriver } from './kysely.js';
 
 /** One queue per database file in this process. */
 class FileLock {
