@@ -21,7 +21,8 @@ export const cachedAppAllowedForUser = (services: Services, tenantId: string, cl
 
 /**
  * A response's entity serialized once until the store changes (JSON.stringify of `make()`). `key`
- * must name everything the entity depends on besides stored rows (ids, version, preferences).
+ * must name everything the entity depends on besides stored rows (ids, version, preferences), and
+ * the entity must not depend on the clock: time passing is not a write, so nothing would drop it.
  */
 export const cachedJson = (services: Services, key: readonly string[], make: () => unknown): Promise<string> =>
   services.store.reads.get(`json\u0000${key.join('\u0000')}`, async () => JSON.stringify(make()));

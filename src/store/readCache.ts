@@ -40,7 +40,8 @@ export class ReadCache {
   /** The value kept under `key`, or `load()`'s (kept unless the data changed while it ran). */
   async get<T>(key: string, load: () => Promise<T>): Promise<T> {
     this.checkExternal();
-    if (this.entries.has(key)) return this.entries.get(key) as T;
+    const kept = this.entries.get(key);
+    if (kept !== undefined || this.entries.has(key)) return kept as T;
     const generation = this.generation;
     const value = deepFreeze(await load());
     // The load may have spanned turns (and another process's commit): look again before keeping it.
