@@ -17,7 +17,8 @@ export interface RunningServer extends ReadyProcess {
 const EMULATOR_READY = /graph-comms-emulator ready on https?:\/\/\S+?:(\d+)\b/;
 const BARE_READY = /bare-server ready on https:\/\/\S+?:(\d+)\b/;
 
-export const emulatorScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'src', 'cli.js');
+/** The package's bin (`npm start`): the bundled CLI that `npm run build` makes. */
+export const emulatorScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'cli.mjs');
 export const bareScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'bench', 'bareServer.js');
 export const loadGeneratorScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'bench', 'loadGenerator.js');
 
@@ -36,7 +37,7 @@ function withPort(ready: ReadyProcess, pattern: RegExp): RunningServer {
   return { ...ready, port, selfReportedMs: self !== undefined ? Number(self) : undefined };
 }
 
-/** `node dist/src/cli.js start --port 0 --data-dir <dataDir> --tls-dir <tlsDir>` until its ready line. */
+/** `node dist/cli.mjs start --port 0 --data-dir <dataDir> --tls-dir <tlsDir>` until its ready line. */
 export async function startEmulatorProcess(paths: Paths, timeoutMs = 30_000): Promise<RunningServer> {
   return withPort(await spawnNodeUntilReady(emulatorScript(paths), emulatorArgs(paths), EMULATOR_READY, timeoutMs, paths.repoRoot), EMULATOR_READY);
 }
