@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAllNow } from './processes.js';
 import { renderReport } from './report.js';
-import { bareArgs, bareScript, emulatorArgs, emulatorScript, loadGeneratorScript, type Paths } from './servers.js';
+import { bareArgs, bareScript, emulatorArgs, emulatorNodeFlags, emulatorScript, loadGeneratorScript, type Paths } from './servers.js';
 import { measureStartup } from './startup.js';
 import { measureThroughput, type ThroughputOptions } from './throughput.js';
 
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   process.once('SIGHUP', interrupted);
 
   const rel = (file: string): string => relative(repoRoot, file);
-  const shown = (file: string, args: readonly string[]): string => ['node', rel(file), ...args].join(' ').replaceAll(workDir, '<tmp>');
+  const shown = (file: string, args: readonly string[], flags: readonly string[] = []): string => ['node', ...flags, rel(file), ...args].join(' ').replaceAll(workDir, '<tmp>');
   const loadAverageAtStart = loadavg();
   try {
     log(`bench: work dir ${workDir}`);
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
         starts: settings.starts,
         throughput: settings.throughput,
         commands: {
-          emulator: shown(emulatorScript(paths), emulatorArgs(paths)),
+          emulator: shown(emulatorScript(paths), emulatorArgs(paths), emulatorNodeFlags(paths)),
           bare: shown(bareScript(paths), bareArgs(paths)),
           load: `GCE_BENCH_LOAD=<config> ${shown(loadGeneratorScript(paths), [])}`,
         },

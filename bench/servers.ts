@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnNodeUntilReady, type ReadyProcess } from './processes.js';
 
@@ -17,9 +18,21 @@ export interface RunningServer extends ReadyProcess {
 const EMULATOR_READY = /graph-comms-emulator ready on https?:\/\/\S+?:(\d+)\b/;
 const BARE_READY = /bare-server ready on https:\/\/\S+?:(\d+)\b/;
 
-export const emulatorScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'src', 'cli.js');
+/** The package's bin (`npm start`): the bundled CLI that `npm run build` makes. */
+export const emulatorScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'cli.mjs');
 export const bareScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'bench', 'bareServer.js');
 export const loadGeneratorScript = (paths: Paths): string => join(paths.repoRoot, 'dist', 'bench', 'loadGenerator.js');
+
+/**
+ * The node flags `npm start` passes (package.json scripts.start), so the bench starts the emulator
+ * exactly as users do.
+ */
+export function emulatorNodeFlags(paths: Paths): string[] {
+  const pkg = JSON.parse(readFileSync(join(paths.repoRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const match = /^node((?:\s+--\S+)*)\s+dist\/cli\.mjs\s+start\b/.exec(pkg.scripts?.['start'] ?? '');
+  if (match === null) throw new Error('package.json scripts.start is not "node [--flags] dist/cli.mjs start": update bench/servers.ts');
+  return (match[1] ?? '').split(/\s+/).filter((flag) => flag !== '');
+}
 
 export const emulatorArgs = (paths: Paths): string[] => ['start', '--port', '0', '--data-dir', paths.dataDir, '--tls-dir', paths.tlsDir];
 export const bareArgs = (paths: Paths, responseFile?: string): string[] => [
@@ -36,9 +49,9 @@ function withPort(ready: ReadyProcess, pattern: RegExp): RunningServer {
   return { ...ready, port, selfReportedMs: self !== undefined ? Number(self) : undefined };
 }
 
-/** `node dist/src/cli.js start --port 0 --data-dir <dataDir> --tls-dir <tlsDir>` until its ready line. */
+/** `node <npm start's flags> dist/cli.mjs start --port 0 --data-dir <dataDir> --tls-dir <tlsDir>` until its ready line. */
 export async function startEmulatorProcess(paths: Paths, timeoutMs = 30_000): Promise<RunningServer> {
-  return withPort(await spawnNodeUntilReady(emulatorScript(paths), emulatorArgs(paths), EMULATOR_READY, timeoutMs, paths.repoRoot), EMULATOR_READY);
+  return withPort(await spawnNodeUntilReady(emulatorScript(paths), emulatorArgs(paths), EMULATOR_READY, timeoutMs, paths.repoRoot, emulatorNodeFlags(paths)), EMULATOR_READY);
 }
 
 /** `node dist/bench/bareServer.js --tls-dir <tlsDir> --port 0 [--response FILE]` until its ready line. */

@@ -1,6 +1,6 @@
-import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from './admin/service.js';
+import { describeRoutesLazily } from './admin/openapi.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { registerIdentityRoutes } from './auth/routes.js';
 import { SigningKeyRing } from './auth/signingKeys.js';
@@ -88,17 +88,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const admin = new AdminService(services);
 
     app = await buildApp(services, tls === undefined ? undefined : { key: tls.privateKeyPem, cert: tls.certificatePem });
-    await app.register(swagger, {
-      openapi: {
-        openapi: '3.0.3',
-        info: {
-          title: 'graph-comms-emulator control API',
-          version: '1',
-          description: 'Control the emulator: tenants, users, apps, access policies, Teams app installations, meetings, the virtual clock, faults, tokens and reset.',
-        },
-      },
-      hideUntagged: true,
-    });
+    describeRoutesLazily(app);
     registerIdentityRoutes(app, services);
     for (const graphVersion of GRAPH_VERSIONS) await app.register(graphPlugin(services, graphVersion), { prefix: `/${graphVersion}` });
     await registerAdminRoutes(app, services, admin);

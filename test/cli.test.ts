@@ -11,7 +11,8 @@ import { STORE, tlsDir } from './support/emulator.js';
 import { control, value } from './admin/control.js';
 
 /** The compiled CLI, as `npm start` and the installed bin run it (npm test builds dist/ first). */
-const CLI = resolve('dist/src/cli.js');
+// The bundled CLI, the package's bin: what `npm start` and `npx graph-comms-emulator` run.
+const CLI = resolve('dist/cli.mjs');
 
 interface Run {
   child: ChildProcess;

@@ -45,7 +45,7 @@ function routes(app: FastifyInstance, services: Services, admin: AdminService): 
   const tenant = { tags, params: s.tenantParams };
 
   app.get('/_emulator/health', { schema: { tags, response: { 200: s.healthSchema } } }, async () => ({ status: 'ok' }));
-  app.get('/_emulator/openapi.json', { schema: { tags, description: 'This document.' } }, async () => app.swagger());
+  app.get('/_emulator/openapi.json', { schema: { tags, description: 'This document.' } }, async () => app.openApiDocument());
   app.get('/_emulator/demo', { schema: { tags, response: { 200: s.demoSchema, 404: s.errorSchema } } }, async () => {
     if (!services.config.demo) throw new DomainError('notFound', 'The emulator was started without the demo tenant (--no-demo).');
     return admin.demo();

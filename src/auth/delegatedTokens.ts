@@ -1,6 +1,6 @@
-import { SignJWT } from 'jose';
 import type { App } from '../domain/apps.js';
 import type { User } from '../domain/users.js';
+import { jose } from './jose.js';
 import type { SigningKeyRing } from './signingKeys.js';
 import { entra } from './entraErrors.js';
 import { signInternal, verifyInternal } from './internalTokens.js';
@@ -55,6 +55,7 @@ export async function issueDelegatedTokens(keys: SigningKeyRing, grant: Delegate
     response.refresh_token = await signInternal(keys, claims, REFRESH_AUDIENCE, times.issuedAt, REFRESH_LIFETIME_S);
   }
   if (requested.oidc.has('openid')) {
+    const { SignJWT } = await jose();
     response.id_token = await new SignJWT({
       name: user.displayName,
       oid: user.id,

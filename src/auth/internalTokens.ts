@@ -1,4 +1,5 @@
-import { decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
+import { jose } from './jose.js';
 import type { SigningKeyRing } from './signingKeys.js';
 
 /**
@@ -7,6 +8,7 @@ import type { SigningKeyRing } from './signingKeys.js';
  */
 export async function signInternal(keys: SigningKeyRing, claims: JWTPayload, audience: string, issuedAt: number, lifetimeSeconds: number): Promise<string> {
   const key = keys.signingKey();
+  const { SignJWT } = await jose();
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: key.kid })
     .setAudience(audience)
@@ -17,6 +19,7 @@ export async function signInternal(keys: SigningKeyRing, claims: JWTPayload, aud
 
 /** The payload if `token` is ours, of this kind and unexpired; undefined otherwise. */
 export async function verifyInternal(keys: SigningKeyRing, token: string, audience: string): Promise<JWTPayload | undefined> {
+  const { decodeProtectedHeader, jwtVerify } = await jose();
   try {
     const { kid } = decodeProtectedHeader(token);
     const key = kid === undefined ? undefined : await keys.verificationKey(kid);

@@ -1,5 +1,6 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import type { KeyObject, webcrypto } from 'node:crypto';
+import type { JWK } from 'jose';
+import { createPrivateKey, createPublicKey, type JsonWebKeyInput, type KeyObject, type webcrypto } from 'node:crypto';
+import { jose } from './jose.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 import type { DomainContext } from '../domain/context.js';
@@ -25,6 +26,7 @@ export class SigningKeyRing {
   async load(): Promise<void> {
     await this.reload();
     if (this.current === undefined) {
+      const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await jose();
       const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
       const privateJwk = await exportJWK(privateKey);
       const publicJwk: JWK = { kty: privateJwk.kty, n: privateJwk.n, e: privateJwk.e };
@@ -52,8 +54,9 @@ export class SigningKeyRing {
       const publicJwk = { ...(JSON.parse(row.public_jwk) as JWK), kid: row.kid, use: 'sig', alg: 'RS256' };
       keys.set(row.kid, {
         kid: row.kid,
-        privateKey: (await importJWK(privateJwk, 'RS256')) as KeyObject | CryptoKey,
-        publicKey: (await importJWK(publicJwk, 'RS256')) as KeyObject | CryptoKey,
+        // node:crypto rather than jose's importJWK: reading the keys at start-up then needs no jose.
+        privateKey: createPrivateKey({ key: privateJwk, format: 'jwk' } as JsonWebKeyInput),
+        publicKey: createPublicKey({ key: publicJwk, format: 'jwk' } as JsonWebKeyInput),
         publicJwk,
       });
     }

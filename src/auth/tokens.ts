@@ -1,6 +1,7 @@
-import { SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { ACCESS_TOKEN_LIFETIME_S, GRAPH_RESOURCE, v1Issuer } from './graphResource.js';
+import { jose } from './jose.js';
 import type { SigningKeyRing } from './signingKeys.js';
 
 export { ACCESS_TOKEN_LIFETIME_S, GRAPH_APP_ID, GRAPH_RESOURCE, v1Issuer } from './graphResource.js';
@@ -42,6 +43,7 @@ export const wallTimes = (lifetimeSeconds = ACCESS_TOKEN_LIFETIME_S): TokenTimes
 
 async function sign(keys: SigningKeyRing, claims: JWTPayload, times: TokenTimes, audience: string): Promise<string> {
   const key = keys.signingKey();
+  const { SignJWT } = await jose();
   return new SignJWT(claims)
     .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid, x5t: key.kid })
     .setAudience(audience)

@@ -1,5 +1,6 @@
-import { compactVerify, decodeProtectedHeader, errors as joseErrors, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { GRAPH_AUDIENCES, v1Issuer } from './graphResource.js';
+import { jose } from './jose.js';
 import type { Principal } from './principal.js';
 import type { SigningKeyRing } from './signingKeys.js';
 
@@ -89,6 +90,7 @@ export class AccessTokenVerifier {
   /** The payload of a well-formed token signed by one of our keys; claims are checked by the caller. */
   private async verifiedPayload(token: string): Promise<JWTPayload> {
     if (token.split('.').length !== 3) throw new TokenRejected(MALFORMED);
+    const { compactVerify, decodeProtectedHeader, errors: joseErrors } = await jose();
     let kid: string | undefined;
     try {
       kid = decodeProtectedHeader(token).kid;

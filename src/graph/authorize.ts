@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import type { PermissionRule } from '../auth/permissions.js';
-import { isAppAllowedForUser } from '../domain/accessPolicies.js';
 import { rscPermissionsInMeeting } from '../domain/installations.js';
-import { findUser, type User } from '../domain/users.js';
+import type { User } from '../domain/users.js';
 import { GraphError } from '../http/errors.js';
 import type { Services } from '../services.js';
+import { cachedAppAllowedForUser, cachedUser } from './cachedReads.js';
 
 export function principalOf(request: FastifyRequest): Principal {
   const principal = request.graphState.principal;
@@ -37,7 +37,7 @@ export async function authorize(services: Services, request: FastifyRequest, rul
   }
   if (rule.application !== null && rule.application.some((p) => principal.roles.has(p))) {
     if (rule.needsAccessPolicy === true && target.userId !== undefined) {
-      const allowed = await isAppAllowedForUser(services.ctx, principal.tenantId, principal.clientId, target.userId);
+      const allowed = await cachedAppAllowedForUser(services, principal.tenantId, principal.clientId, target.userId);
       if (!allowed) throw new GraphError(403, 'Forbidden', 'No application access policy found for this app.');
     }
     return 'role';
@@ -59,7 +59,7 @@ export async function resolvePathUser(services: Services, request: FastifyReques
     if (principal.kind !== 'delegated') throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
   }
   const key = userIdOrUpn ?? principal.objectId;
-  const user = await findUser(services.ctx, principal.tenantId, key);
+  const user = await cachedUser(services, principal.tenantId, key);
   if (user === undefined) {
     throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
   }

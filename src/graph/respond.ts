@@ -28,14 +28,29 @@ export const includeUnknownEnumMembers = (request: FastifyRequest): boolean => r
  * shaped it in `Preference-Applied`.
  */
 export function sendGraphJson(request: FastifyRequest, reply: FastifyReply, status: number, body: unknown, applied: string[] = []): FastifyReply {
-  const prefer = request.graphState.prefer;
   const used = [...applied];
   let payload = body;
-  if (prefer?.omitNulls === true) {
+  if (request.graphState.prefer?.omitNulls === true) {
     payload = omitNulls(body);
     used.push('omit-values=nulls');
   }
-  if (prefer?.includeUnknownEnumMembers === true) used.push('include-unknown-enum-members');
+  return sendJsonText(request, reply, status, JSON.stringify(payload), used);
+}
+
+/**
+ * Send `{ '@odata.context': context, ...entity }` where the entity was serialized ahead (a cached
+ * JSON object): the very bytes sendGraphJson would send, without building and serializing it again.
+ */
+export function sendGraphEntityJson(request: FastifyRequest, reply: FastifyReply, status: number, context: string, entityJson: string, applied: string[] = []): FastifyReply {
+  if (request.graphState.prefer?.omitNulls === true) {
+    return sendGraphJson(request, reply, status, { '@odata.context': context, ...(JSON.parse(entityJson) as Record<string, unknown>) }, applied);
+  }
+  const rest = entityJson === '{}' ? '}' : `,${entityJson.slice(1)}`;
+  return sendJsonText(request, reply, status, `{"@odata.context":${JSON.stringify(context)}${rest}`, [...applied]);
+}
+
+function sendJsonText(request: FastifyRequest, reply: FastifyReply, status: number, text: string, used: string[]): FastifyReply {
+  if (request.graphState.prefer?.includeUnknownEnumMembers === true) used.push('include-unknown-enum-members');
   if (used.length > 0) void reply.header('Preference-Applied', preferenceApplied(used));
-  return reply.code(status).type(GRAPH_JSON).send(JSON.stringify(payload));
+  return reply.code(status).type(GRAPH_JSON).send(text);
 }

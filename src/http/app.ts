@@ -7,6 +7,7 @@ import type { Services } from '../services.js';
 import { DomainError } from '../domain/errors.js';
 import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, storeDataError, unsupportedMediaType } from './errors.js';
 import { injectedFault } from './faults.js';
+import { lazySchemaController } from './lazySchemaCompilers.js';
 import { normalizeODataPath } from './odata/keySyntax.js';
 import './requestContext.js';
 
@@ -119,6 +120,7 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined):
     logger: { level: config.logLevel },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024 * 1024,
+    schemaController: lazySchemaController(),
     rewriteUrl: (req) => rewriteGraphUrl(req.url ?? '/'),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2000 },
     return503OnClosing: true,

@@ -18,6 +18,7 @@ function decodedPath(url: string): string {
  * to answer with (429 TooManyRequests, 503 serviceNotAvailable, ... with Retry-After), if any.
  */
 export async function injectedFault(faults: FaultInjector, method: string, url: string): Promise<GraphError | undefined> {
+  if (!faults.hasRules) return undefined;
   const fault = faults.decide(method, decodedPath(url));
   if (fault === undefined) return undefined;
   if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));

@@ -68,6 +68,11 @@ export class FaultInjector {
     this.rules = [];
   }
 
+  /** Whether any rule is set (exhausted ones included): without one, requests skip fault matching. */
+  get hasRules(): boolean {
+    return this.rules.length > 0;
+  }
+
   /** The first matching rule that fires for this request, if any; counts it against the rule. */
   decide(method: string, path: string): FaultDecision | undefined {
     if (this.rules.length === 0) return undefined;

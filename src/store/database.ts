@@ -1,10 +1,12 @@
-import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from './kysely.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_change_feed.js';
 import { nulGuard } from './nulGuard.js';
+import { ReadCache } from './readCache.js';
 import { SharedFileSqliteDialect } from './sqliteDialect.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -16,6 +18,8 @@ export type StoreOptions =
 export interface Store {
   readonly kind: StoreKind;
   readonly db: Kysely<Database>;
+  /** Hot reads kept until the data may have changed (disabled on PostgreSQL: see ReadCache). */
+  readonly reads: ReadCache;
   /** PostgreSQL: the schema the tables live in; undefined for SQLite. */
   readonly schema: string | undefined;
   /** Drop the PostgreSQL schema (tests use a schema each); a no-op for SQLite. */
@@ -59,10 +63,15 @@ async function openSqlite(filename: string): Promise<Store> {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SharedFileSqliteDialect({ database: raw }, filename === ':memory:' ? filename : resolve(filename)), plugins: [nulGuard] });
+  // Bumped when another connection (another process on the file) commits.
+  const dataVersion = raw.prepare('PRAGMA data_version').pluck();
+  const reads = new ReadCache(() => dataVersion.get() as number);
+  const dialect = new SharedFileSqliteDialect({ database: raw }, filename === ':memory:' ? filename : resolve(filename), () => reads.invalidate());
+  const db = new Kysely<Database>({ dialect, plugins: [nulGuard] });
   return {
     kind: 'sqlite',
     db,
+    reads,
     schema: undefined,
     dropSchema: async () => undefined,
     close: () => db.destroy(),
@@ -92,6 +101,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
   return {
     kind: 'postgres',
     db,
+    reads: ReadCache.disabled(),
     schema: current,
     dropSchema: async () => {
       if (schema !== undefined) await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(db);

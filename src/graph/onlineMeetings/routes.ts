@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS } from '../../auth/permissions.js';
-import { createMeeting, createOrGetMeeting, findMeeting, lookupMeetings, type Meeting, type NewMeeting } from '../../domain/meetings.js';
-import { findUser, type User } from '../../domain/users.js';
+import { createMeeting, createOrGetMeeting, lookupMeetings, type Meeting, type NewMeeting } from '../../domain/meetings.js';
+import type { User } from '../../domain/users.js';
 import { badRequest, forbidden, GraphError, notImplemented } from '../../http/errors.js';
 import { parseQueryOptions, type ParsedQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { applySelect } from '../../http/odata/select.js';
 import type { Services } from '../../services.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
-import { contextUrl, includeUnknownEnumMembers, selectedSet, sendGraphJson, version } from '../respond.js';
+import { cachedJson, cachedMeeting, cachedUser } from '../cachedReads.js';
+import { contextUrl, includeUnknownEnumMembers, selectedSet, sendGraphEntityJson, sendGraphJson, version } from '../respond.js';
 import { parseOnlineMeetingInput, type OnlineMeetingInput } from './input.js';
 import { lookupFrom, missingFilter } from './lookup.js';
 import { onlineMeetingProperties, toGraphOnlineMeeting } from './shape.js';
@@ -35,7 +36,7 @@ function shape(request: Req, meeting: Meeting, organizer: User, select: readonly
 }
 
 async function organizerOf(services: Services, meeting: Meeting): Promise<User> {
-  const organizer = await findUser(services.ctx, meeting.tenantId, meeting.organizerId);
+  const organizer = await cachedUser(services, meeting.tenantId, meeting.organizerId);
   if (organizer === undefined) throw meetingNotFound(meeting.id);
   return organizer;
 }
@@ -63,12 +64,17 @@ export function registerOnlineMeetingRoutes(app: FastifyInstance, services: Serv
     const user = await resolvePathUser(services, request, request.params.userId);
     const meetingId = request.params.meetingId ?? '';
     await authorize(services, request, PERMISSIONS.onlineMeetingRead, { userId: user.id, meetingId });
-    const meeting = await findMeeting(services.ctx, meetingId);
+    const meeting = await cachedMeeting(services, meetingId);
     if (meeting === undefined || meeting.tenantId !== principal.tenantId || !organizesOrAttends(meeting, user)) throw meetingNotFound(meetingId);
-    return sendGraphJson(request, reply, 200, {
-      '@odata.context': context(request, `${userMeetings(user, options.select)}/$entity`),
-      ...shape(request, meeting, await organizerOf(services, meeting), options.select),
-    });
+    const organizer = await organizerOf(services, meeting);
+    const entity = context(request, `${userMeetings(user, options.select)}/$entity`);
+    if (options.select !== undefined) return sendGraphJson(request, reply, 200, { '@odata.context': entity, ...shape(request, meeting, organizer, options.select) });
+    // The common read: the meeting's JSON is made once per version until the store changes.
+    const unknownMembers = includeUnknownEnumMembers(request);
+    const json = await cachedJson(services, ['onlineMeeting', meeting.id, organizer.id, version(request), String(unknownMembers)], () =>
+      shape(request, meeting, organizer, undefined),
+    );
+    return sendGraphEntityJson(request, reply, 200, entity, json);
   };
 
   const list = async (request: Req, reply: FastifyReply) => {

@@ -12,7 +12,12 @@ export { parseFunctionCall, resolveFunctionParams, type FunctionCall } from './f
 const CALL = /^([^()]*)\(([\s\S]*)\)$/;
 const NAMESPACE = /^microsoft\.graph\.(?=[^.]+$)/i;
 
+/** Nothing to rewrite: no parentheses, namespace, empty segment or trailing slash (most requests). */
+const PLAIN_PATH = /^\/(?:[^/()]+\/)*[^/()]+$/;
+const HAS_NAMESPACE = /microsoft\.graph\./i;
+
 export function normalizeODataPath(path: string): string {
+  if (PLAIN_PATH.test(path) && !HAS_NAMESPACE.test(path)) return path;
   const leading = path.startsWith('/');
   const segments = splitTopLevel(path, '/', { quotesInParensOnly: true, percentQuotes: true }) ?? path.split('/');
   const out = segments.filter((s) => s !== '').flatMap(rewriteSegment);

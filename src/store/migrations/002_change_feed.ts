@@ -1,4 +1,5 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { PostgresAdapter } from '../kysely.js';
 
 /**
  * The change feed (DESIGN.md, "one change pipeline"): one row per change to an artifact, call record
