@@ -19,6 +19,7 @@ import { ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
 import { FaultInjector } from './simulation/faults.js';
 import { openStore } from './store/database.js';
 import { ChangePipeline } from './domain/changes.js';
+import { startCallRecordRetention } from './simulation/callRecordRetention.js';
 
 export type { EmulatorOptions } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
@@ -74,6 +75,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const keys = new SigningKeyRing(ctx);
     await keys.load();
     if (config.demo) await ensureDemoTenant(ctx);
+    const retention = startCallRecordRetention(ctx, (err) => app?.log.error({ err }, 'the call-record retention sweep failed'));
     const services: Services = {
       config,
       store,
@@ -111,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const runningClock = clock;
     let closing: Promise<void> | undefined;
     const close = async (closeOptions: { dropDatabaseSchema?: boolean }): Promise<void> => {
+      retention.stop();
       runningClock.close();
       await running.close();
       await runningClock.idle();
