@@ -13,7 +13,8 @@ export function toGraphCall(call: Call, meeting: Meeting | undefined, organizer:
     tenantId: call.tenantId,
     myParticipantId,
     subject: meeting?.subject ?? null,
-    callbackUri: null,
+    // Non-nullable in CSDL; the emulator does not call bots back, so it is a placeholder.
+    callbackUri: 'https://bot.contoso.com/api/calling',
     requestedModalities: ['audio'],
     mediaConfig: { '@odata.type': '#microsoft.graph.appHostedMediaConfig', blob: null },
     mediaState: { audio: 'active' },
