@@ -67,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let app: FastifyInstance | undefined;
   let clock: VirtualClock | undefined;
   let persistence: ClockPersistence | undefined;
+  let retention: { stop(): Promise<void> } | undefined;
   try {
     clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => app?.log.error({ err }, 'a clock timer failed'));
     const ctx: DomainContext = { db: store.db, clock, changes: new ChangePipeline() };
@@ -75,7 +76,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const keys = new SigningKeyRing(ctx);
     await keys.load();
     if (config.demo) await ensureDemoTenant(ctx);
-    const retention = startCallRecordRetention(ctx, (err) => app?.log.error({ err }, 'the call-record retention sweep failed'));
+    retention = startCallRecordRetention(ctx, (err) => app?.log.error({ err }, 'the call-record retention sweep failed'));
     const services: Services = {
       config,
       store,
@@ -111,12 +112,14 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const url = config.publicUrl ?? `${config.protocol}://localhost:${port}`;
     const running = app;
     const runningClock = clock;
+    const runningRetention = retention;
     let closing: Promise<void> | undefined;
     const close = async (closeOptions: { dropDatabaseSchema?: boolean }): Promise<void> => {
-      retention.stop();
+      const swept = runningRetention.stop();
       runningClock.close();
       await running.close();
       await runningClock.idle();
+      await swept;
       await clockPersistence.flush();
       clockPersistence.stop();
       if (closeOptions.dropDatabaseSchema === true) await store.dropSchema();
@@ -136,6 +139,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       close: (closeOptions = {}) => (closing ??= close(closeOptions)),
     };
   } catch (err) {
+    void retention?.stop();
     clock?.close();
     persistence?.stop();
     await app?.close().catch(() => undefined);

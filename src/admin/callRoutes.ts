@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PstnKind } from '../domain/pstnCalls.js';
 import { MAX_PARTICIPANTS, MAX_SESSIONS } from '../simulation/callRecordGenerator.js';
 import { MAX_PSTN_CALLS } from '../simulation/pstnCalls.js';
@@ -53,6 +53,7 @@ const newCallRecordSchema = {
     type: { type: 'string', enum: ['groupCall', 'peerToPeer', 'unknown'] },
   },
 } as const;
+const emptySchema = { type: 'object', additionalProperties: false, properties: {} } as const;
 const lateTelemetrySchema = { type: 'object', additionalProperties: false, properties: { sessions: { type: 'integer', minimum: 1, maximum: 500 } } } as const;
 const pstnSchema = {
   type: 'object',
@@ -66,6 +67,11 @@ const pstnSchema = {
 } as const;
 
 type T = { tenantId: string };
+
+/** For routes whose body is optional: no body is the empty object (the schema describes it for OpenAPI). */
+const optionalBody = async (request: FastifyRequest): Promise<void> => {
+  request.body ??= {};
+};
 type C = { callId: string };
 
 /** Control API for calls, call records and PSTN logs (DESIGN.md control API; registered by routes.ts). */
@@ -76,15 +82,15 @@ export function registerCallAdminRoutes(app: FastifyInstance, calls: CallsAdmin)
   }));
   app.post<{ Params: T; Body: NewLiveCall }>(
     '/_emulator/tenants/:tenantId/calls',
-    { schema: { tags, description: 'Start a live call (of a meeting, or ad hoc).', body: newCallSchema, response: { 201: callSchema, ...errors } } },
-    async (request, reply) => reply.code(201).send(await calls.startCall(request.params.tenantId, request.body ?? {})),
+    { preValidation: optionalBody, schema: { tags, description: 'Start a live call (of a meeting, or ad hoc).', body: newCallSchema, response: { 201: callSchema, ...errors } } },
+    async (request, reply) => reply.code(201).send(await calls.startCall(request.params.tenantId, request.body)),
   );
   app.post<{ Params: C; Body: { clientId: string } }>(
     '/_emulator/calls/:callId/apps',
     { schema: { tags, description: 'An app (e.g. a compliance-recording bot) joins a live call: it may then GET the call and update its recording status.', body: joinSchema, response: { 200: callSchema, ...errors } } },
     async (request) => calls.joinCall(request.params.callId, request.body.clientId),
   );
-  app.post<{ Params: C }>('/_emulator/calls/:callId/end', { schema: { tags, description: 'End a live call.', response: { 200: callSchema, ...errors } } }, async (request) =>
+  app.post<{ Params: C }>('/_emulator/calls/:callId/end', { preValidation: optionalBody, schema: { tags, description: 'End a live call (no body, or {}).', body: emptySchema, response: { 200: callSchema, ...errors } } }, async (request) =>
     calls.endCall(request.params.callId),
   );
   app.get<{ Params: C }>(
@@ -94,8 +100,8 @@ export function registerCallAdminRoutes(app: FastifyInstance, calls: CallsAdmin)
   );
   app.post<{ Params: C; Body: NewCallRecordRequest }>(
     '/_emulator/calls/:callId/callRecord',
-    { schema: { tags, description: 'End the call (if live) and make its call record (id = callChainId), sized as asked.', body: newCallRecordSchema, response: { 201: callRecordSchema, ...errors } } },
-    async (request, reply) => reply.code(201).send(await calls.createCallRecord(request.params.callId, request.body ?? {})),
+    { preValidation: optionalBody, schema: { tags, description: 'End the call (if live) and make its call record (id = callChainId), sized as asked.', body: newCallRecordSchema, response: { 201: callRecordSchema, ...errors } } },
+    async (request, reply) => reply.code(201).send(await calls.createCallRecord(request.params.callId, request.body)),
   );
   app.get<{ Params: T & { recordId: string } }>(
     '/_emulator/tenants/:tenantId/callRecords/:recordId',
@@ -104,8 +110,8 @@ export function registerCallAdminRoutes(app: FastifyInstance, calls: CallsAdmin)
   );
   app.post<{ Params: T & { recordId: string }; Body: { sessions?: number } }>(
     '/_emulator/tenants/:tenantId/callRecords/:recordId/lateTelemetry',
-    { schema: { tags, description: 'Late telemetry: more sessions arrive and the record version goes up by one (an updated change).', body: lateTelemetrySchema, response: { 200: callRecordSchema, ...errors } } },
-    async (request) => calls.addLateTelemetry(request.params.tenantId, request.params.recordId, request.body?.sessions ?? 1),
+    { preValidation: optionalBody, schema: { tags, description: 'Late telemetry: more sessions arrive and the record version goes up by one (an updated change).', body: lateTelemetrySchema, response: { 200: callRecordSchema, ...errors } } },
+    async (request) => calls.addLateTelemetry(request.params.tenantId, request.params.recordId, request.body.sessions ?? 1),
   );
   app.post<{ Params: T; Body: { kind: PstnKind; count: number; withinHours?: number } }>(
     '/_emulator/tenants/:tenantId/pstnCalls',

@@ -2,35 +2,64 @@ import { nextCallRecordExpiry, purgeExpiredCallRecords } from '../domain/callRec
 import type { DomainContext } from '../domain/context.js';
 import type { TimerHandle } from './clock.js';
 
-const DAY_MS = 86_400_000;
+/** While the clock follows wall time, records made since the last sweep are looked at this often. */
+const WALL_INTERVAL_MS = 10 * 60_000;
 
 /**
- * The 30-day retention sweep on the virtual clock: deletes records past their expiry, then sleeps
- * until the next expiry (or a day, so records made meanwhile are swept too). Reads already hide
- * expired records by clock time; this only frees their rows.
+ * The 30-day retention sweep: deletes records past their expiry. Reads already hide expired records
+ * by clock time, so this only frees their rows. It runs after every move of the virtual clock, at the
+ * next known expiry (a clock timer, so advancing fires it in order), and every ten minutes of wall
+ * time for records made meanwhile. It never chains timers across empty time: a jump of centuries
+ * costs one sweep, not one per day.
  */
-export function startCallRecordRetention(ctx: DomainContext, onError: (err: unknown) => void): { stop(): void } {
+export function startCallRecordRetention(ctx: DomainContext, onError: (err: unknown) => void): { stop(): Promise<void> } {
   let timer: TimerHandle | undefined;
   let stopped = false;
-  const sweep = async (): Promise<void> => {
-    try {
-      await purgeExpiredCallRecords(ctx);
-    } catch (err) {
-      onError(err);
-    }
-    if (stopped) return;
-    const next = await nextCallRecordExpiry(ctx).catch(() => undefined);
-    const now = ctx.clock.nowMs();
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const sweepOnce = async (): Promise<void> => {
+    await purgeExpiredCallRecords(ctx);
+    const next = await nextCallRecordExpiry(ctx);
+    timer?.cancel();
+    timer = undefined;
     const nextMs = next === undefined ? Number.NaN : Date.parse(next);
-    // A record still due (the purge failed) is retried in a minute, never in a tight loop.
-    const at = Number.isNaN(nextMs) ? now + DAY_MS : nextMs > now ? Math.min(nextMs, now + DAY_MS) : now + 60_000;
-    timer = ctx.clock.schedule(new Date(at), sweep);
+    if (!stopped && nextMs > ctx.clock.nowMs()) timer = ctx.clock.schedule(new Date(nextMs), () => sweep());
   };
-  timer = ctx.clock.schedule(ctx.clock.now(), sweep);
+
+  const sweep = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (running !== undefined) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await sweepOnce();
+        } while (again && !stopped);
+      } catch (err) {
+        onError(err);
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+
+  const unsubscribe = ctx.clock.onChange(() => void sweep());
+  const interval = setInterval(() => void sweep(), WALL_INTERVAL_MS);
+  interval.unref();
+  void sweep();
   return {
     stop: () => {
       stopped = true;
+      unsubscribe();
+      clearInterval(interval);
       timer?.cancel();
+      // Let a sweep under way finish before the store closes.
+      return running ?? Promise.resolve();
     },
   };
 }

@@ -16,8 +16,10 @@ export async function ensureDemoCallRecord(ctx: DomainContext, ids: { tenantId: 
   try {
     await createCallRecordForCall(ctx, { call, sessionCount: 6, modalities: ['audio', 'video', 'screenSharing'] });
   } catch (err) {
-    // Another instance on the same database made it first, or it expired and awaits the sweep.
+    // Another instance on the same database made it first (a conflict, or a key violation when the
+    // two inserts race), or it expired and awaits the sweep.
     if (err instanceof DomainError && err.kind === 'conflict') return;
+    if ((await findCallRecord(ctx, ids.tenantId, ids.callRecordId)) !== undefined) return;
     throw err;
   }
 }

@@ -302,9 +302,24 @@ describe('callRecords', () => {
       ['$expand=sessions($select=bogus)', "Could not find a property named 'bogus' on type 'microsoft.graph.callRecords.session'."],
       ['$expand=sessions($top=5)', "The query specified in the URI is not valid. Query option 'Top' is not allowed inside $expand=sessions."],
       ['$filter=version eq 1', "The query specified in the URI is not valid. Query option 'Filter' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings."],
+      ['$expand=organizer_v2($select=id)', '$select and $expand are only supported for callRecord and session.'],
+      ['$expand=sessions($expand=nope)', "Could not find a property named 'nope' on type 'microsoft.graph.callRecords.session'."],
     ])('GET by id refuses %s', async (query, message) => {
       const res = await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}?${query.replace(/ /g, '%20')}`, token);
       expectGraphFailure(res, 'v1.0', 400, 'BadRequest', message);
+    });
+
+    it.each([
+      ['sessions?$expand=segments($select=id)', '$select and $expand are not supported on segments.'],
+      ['sessions?$select=bogus', "Could not find a property named 'bogus' on type 'microsoft.graph.callRecords.session'."],
+      ['sessions?$filter=isTest eq false', "Query option 'Filter' is not allowed"],
+      ['participants_v2?$select=id', "Query option 'Select' is not allowed"],
+      ['organizer_v2?$select=id', "Query option 'Select' is not allowed"],
+      ['sessions/00000000-0000-0000-0000-000000000000/segments', "The session '00000000-0000-0000-0000-000000000000' was not found."],
+    ])('nested paths refuse %s', async (rest, message) => {
+      const res = await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}/${rest.replace(/ /g, '%20')}`, token);
+      const status = message.includes('not found') ? 404 : 400;
+      expectGraphFailure(res, 'v1.0', status, status === 404 ? 'NotFound' : 'BadRequest', new RegExp(message.replace(/[$()]/g, '\\$&')));
     });
 
     it('refuses tampered page tokens and tokens of another record', async () => {
@@ -331,6 +346,8 @@ describe('callRecords', () => {
       const made = await control<RecordView>(emu, 'POST', `/calls/${call.id}/callRecord`, {});
       const record = expectGraphOk(await graph(emu, `/v1.0/communications/callRecords/${made.id}?$expand=sessions($expand=segments),participants_v2`, token), 'v1.0', RECORD);
       expect(record['organizer_v2']).toBeNull();
+      expect(record['type']).toBe('peerToPeer');
+      expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/${made.id}/organizer_v2`, token), 'v1.0', 404, 'NotFound');
       await control(emu, 'POST', `/calls/${call.id}/callRecord`, {}, 409);
     });
   });
@@ -361,6 +378,30 @@ describe('callRecords', () => {
       expect(body['value']).toHaveLength(7);
       const outside = expectGraphOk(await graph(emu, '/v1.0/communications/callRecords/getDirectRoutingCalls(fromDateTime=2020-01-01,toDateTime=2020-02-01)', token), 'v1.0', 'microsoft.graph.callRecords.directRoutingLogRowCollectionResponse');
       expect(outside['value']).toEqual([]);
+    });
+
+    it('pages more than 1000 rows with a skiptoken', async () => {
+      const other = await control<{ id: string }>(emu, 'POST', '/tenants', { displayName: 'Busy Line' });
+      await control(emu, 'POST', `/tenants/${other.id}/users`, { userPrincipalName: 'caller@busyline.example', displayName: 'Caller' });
+      const app = await control<{ clientId: string }>(emu, 'POST', `/tenants/${other.id}/apps`, { displayName: 'Reports', applicationPermissions: ['CallRecord-PstnCalls.Read.All'] });
+      await control(emu, 'POST', `/tenants/${other.id}/pstnCalls`, { kind: 'pstn', count: 1234, withinHours: 5 });
+      const reader = await mintToken(emu, { clientId: app.clientId });
+      const client = tokenClient(emu, reader);
+      const first = (await client.api(`/communications/callRecords/getPstnCalls(fromDateTime=${from},toDateTime=${to})`).get()) as Json;
+      expect(first['@odata.count']).toBe(1234);
+      expect(first['value']).toHaveLength(1000);
+      const next = String(first['@odata.nextLink']);
+      expect(next).toContain('/communications/callRecords/getPstnCalls(');
+      const second = (await client.api(next).get()) as Json;
+      expectGraphType('v1.0', 'microsoft.graph.callRecords.pstnCallLogRowCollectionResponse', second);
+      expect(second['value']).toHaveLength(234);
+      expect(second).not.toHaveProperty('@odata.nextLink');
+      const ids = new Set([...(first['value'] as Json[]), ...(second['value'] as Json[])].map((r) => r['id']));
+      expect(ids.size).toBe(1234);
+      // The token is bound to its function and window.
+      const token2 = new URL(next).searchParams.get('$skiptoken')!;
+      expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/getDirectRoutingCalls(fromDateTime=${from},toDateTime=${to})?$skiptoken=${encodeURIComponent(token2)}`, token), 'v1.0', 400, 'BadRequest');
+      await control(emu, 'POST', `/tenants/${other.id}/pstnCalls`, { kind: 'pstn', count: 0 }, 400);
     });
 
     it('checks permissions and parameters', async () => {

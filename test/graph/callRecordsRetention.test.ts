@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator.js';
+import { openStore } from '../../src/store/database.js';
 import { storeOptions, tlsDir } from '../support/emulator.js';
 import { control, expectGraphFailure, expectGraphOk, graph, mintToken } from './support/http.js';
 
@@ -46,6 +47,17 @@ describe('30-day retention on the virtual clock', () => {
       expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}`, await mintToken(emu)), 'v1.0', 404, 'NotFound');
       expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/${made.id}`, await mintToken(emu)), 'v1.0', 404, 'NotFound');
       expect(await listedIds(emu)).toEqual([]);
+
+      // The sweep on the clock freed the rows too (reads never depended on it).
+      await emu.close();
+      const store = await openStore(emu.config.store);
+      try {
+        expect(await store.db.selectFrom('call_records').select('id').execute()).toEqual([]);
+        expect(await store.db.selectFrom('call_record_sessions').select('record_id').execute()).toEqual([]);
+      } finally {
+        await store.close();
+      }
+      emu = await createEmulator({ port: 0, tlsDir: tlsDir(), ...options });
     } finally {
       await emu.close({ dropDatabaseSchema: true });
       cleanup();

@@ -145,6 +145,7 @@ describe('calls and updateRecordingStatus', () => {
       expectGraphFailure(await update(emu.demo.callId, { status: 'recording' }, botToken), 'v1.0', 404, 'NotFound');
       expectGraphFailure(await graph(emu, `/v1.0/communications/calls/${emu.demo.callId}/operations/00000000-0000-0000-0000-000000000000`, token), 'v1.0', 404, 'NotFound');
       expectGraphFailure(await graph(emu, `/v1.0/communications/calls/${emu.demo.callId}/updateRecordingStatus`, token), 'v1.0', 405);
+      expectGraphFailure(await graph(emu, `/v1.0/communications/calls/${emu.demo.callId}?$select=id`, token), 'v1.0', 400, 'BadRequest', /Query option 'Select' is not allowed/);
     });
 
     it('control API: joining needs a live call and an app of its tenant', async () => {
