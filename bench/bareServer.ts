@@ -4,7 +4,9 @@
  *   node dist/bench/bareServer.js --tls-dir DIR [--response FILE] [--port 0] [--host 127.0.0.1]
  *
  * With --response (a JSON file written by the throughput bench: status, headers, body in base64)
- * every request gets exactly those bytes and headers; without, a 200 with `{}`.
+ * every request gets exactly those bytes and headers; without, a 200 with `{}`. With --serialize the
+ * body is parsed once at start and JSON.stringify-ed again for every request: a server that holds the
+ * object and serializes it per response (the call-record bench's baseline).
  * Prints "bare-server ready on https://127.0.0.1:<port>" once listening.
  */
 import { readFileSync } from 'node:fs';
@@ -36,6 +38,8 @@ const canned: CannedResponse =
     : { status: 200, headers: [['content-type', 'application/json; charset=utf-8']], bodyBase64: Buffer.from('{}').toString('base64') };
 
 const body = Buffer.from(canned.bodyBase64, 'base64');
+const serialize = process.argv.includes('--serialize');
+const object: unknown = serialize ? JSON.parse(body.toString('utf8')) : undefined;
 const headers: OutgoingHttpHeaders = {};
 for (const [name, value] of canned.headers) {
   const key = name.toLowerCase();
@@ -45,6 +49,12 @@ for (const [name, value] of canned.headers) {
 headers['content-length'] = body.length;
 
 const server = createServer({ key: readFileSync(join(tlsDir, 'server-key.pem')), cert: readFileSync(join(tlsDir, 'server.pem')) }, (_req, res) => {
+  if (serialize) {
+    const fresh = Buffer.from(JSON.stringify(object));
+    res.writeHead(canned.status, { ...headers, 'content-length': fresh.length });
+    res.end(fresh);
+    return;
+  }
   res.writeHead(canned.status, headers);
   res.end(body);
 });

@@ -2,7 +2,7 @@
  * `npm run bench`: start-up time, throughput and idle memory of the emulator, each against a bare
  * Node HTTPS server measured in the same run (interleaved), printed as a markdown table.
  *
- *   node dist/bench/run.js [--quick] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+ *   node dist/bench/run.js [--quick] [--only core|callRecord] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
  *
  * Progress goes to stderr, the table to stdout. Every spawned process is stopped at the end, on
  * error and on Ctrl-C; all traffic goes to 127.0.0.1.
@@ -17,23 +17,28 @@ import { renderReport } from './report.js';
 import { bareArgs, bareScript, emulatorArgs, emulatorNodeFlags, emulatorScript, loadGeneratorScript, type Paths } from './servers.js';
 import { measureStartup } from './startup.js';
 import { measureThroughput, type ThroughputOptions } from './throughput.js';
+import { measureCallRecordThroughput, renderCallRecordReport } from './callRecord.js';
 
-const USAGE = `usage: node dist/bench/run.js [--quick] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+const USAGE = `usage: node dist/bench/run.js [--quick] [--only core|callRecord] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
   --quick          3 warm starts, 1 throughput round of 2 s (about 20 s in all)
+  --only WHAT      run one part: core (start-up, GET throughput, memory) or callRecord (150-session call-record GET)
   --starts N       warm starts of each server (default 7, 1..25)
   --rounds N       throughput rounds of each server (default 3, 1..7)
   --duration S     measured seconds per round (default 5, 1..30)
   --warmup S       warm-up seconds per round (default 1, 0..10)
   --concurrency N  requests in flight (default 32, 1..256)`;
 
+type Part = 'core' | 'callRecord';
+
 interface Settings {
+  parts: ReadonlySet<Part>;
   starts: number;
   throughput: ThroughputOptions;
 }
 
 function parseArgs(argv: readonly string[]): Settings {
   const quick = argv.includes('--quick');
-  const settings: Settings = quick
+  const settings: Omit<Settings, 'parts'> = quick
     ? { starts: 3, throughput: { rounds: 1, concurrency: 32, warmupMs: 500, durationMs: 2_000, settleMs: 500 } }
     : { starts: 7, throughput: { rounds: 3, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, settleMs: 1_000 } };
   const number = (name: string, lo: number, hi: number): number | undefined => {
@@ -43,7 +48,7 @@ function parseArgs(argv: readonly string[]): Settings {
     if (!Number.isFinite(value) || value < lo || value > hi) throw new Error(`${name} takes a number from ${lo} to ${hi}\n${USAGE}`);
     return value;
   };
-  const known = new Set(['--quick', '--starts', '--rounds', '--duration', '--warmup', '--concurrency']);
+  const known = new Set(['--quick', '--only', '--starts', '--rounds', '--duration', '--warmup', '--concurrency']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
@@ -59,7 +64,11 @@ function parseArgs(argv: readonly string[]): Settings {
   t.durationMs = Math.round((number('--duration', 1, 30) ?? t.durationMs / 1000) * 1000);
   t.warmupMs = Math.round((number('--warmup', 0, 10) ?? t.warmupMs / 1000) * 1000);
   t.concurrency = Math.round(number('--concurrency', 1, 256) ?? t.concurrency);
-  return settings;
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt < 0 ? undefined : argv[onlyAt + 1];
+  if (only !== undefined && only !== 'core' && only !== 'callRecord') throw new Error(`--only takes core or callRecord\n${USAGE}`);
+  const parts = new Set<Part>(only === undefined ? ['core', 'callRecord'] : [only]);
+  return { ...settings, parts };
 }
 
 const log = (line: string): void => {
@@ -95,32 +104,40 @@ async function main(): Promise<void> {
   const loadAverageAtStart = loadavg();
   try {
     log(`bench: work dir ${workDir}`);
-    log(`bench: start-up (1 cold, ${settings.starts} warm starts of each, interleaved)`);
-    const startup = await measureStartup(paths, settings.starts, log);
-    log(`bench: throughput (${settings.throughput.rounds} round(s) of each, interleaved) and memory`);
-    const throughput = await measureThroughput(paths, workDir, settings.throughput, log);
-    const report = renderReport(
-      {
-        command: (process.env['npm_lifecycle_event'] === 'bench' ? 'npm run bench → ' : '') + ['node', 'dist/bench/run.js', ...argv].join(' '),
-        node: process.version,
-        platform: `${process.platform} ${process.arch}`,
-        cpus: cpus().length,
-        date: new Date().toISOString(),
-        loadAverageAtStart,
-        loadAverageAtEnd: loadavg(),
-        elapsedMs: performance.now() - began,
-        starts: settings.starts,
-        throughput: settings.throughput,
-        commands: {
-          emulator: shown(emulatorScript(paths), emulatorArgs(paths), emulatorNodeFlags(paths)),
-          bare: shown(bareScript(paths), bareArgs(paths)),
-          load: `GCE_BENCH_LOAD=<config> ${shown(loadGeneratorScript(paths), [])}`,
+    if (settings.parts.has('core')) {
+      log(`bench: start-up (1 cold, ${settings.starts} warm starts of each, interleaved)`);
+      const startup = await measureStartup(paths, settings.starts, log);
+      log(`bench: throughput (${settings.throughput.rounds} round(s) of each, interleaved) and memory`);
+      const throughput = await measureThroughput(paths, workDir, settings.throughput, log);
+      const report = renderReport(
+        {
+          command: (process.env['npm_lifecycle_event'] === 'bench' ? 'npm run bench → ' : '') + ['node', 'dist/bench/run.js', ...argv].join(' '),
+          node: process.version,
+          platform: `${process.platform} ${process.arch}`,
+          cpus: cpus().length,
+          date: new Date().toISOString(),
+          loadAverageAtStart,
+          loadAverageAtEnd: loadavg(),
+          elapsedMs: performance.now() - began,
+          starts: settings.starts,
+          throughput: settings.throughput,
+          commands: {
+            emulator: shown(emulatorScript(paths), emulatorArgs(paths), emulatorNodeFlags(paths)),
+            bare: shown(bareScript(paths), bareArgs(paths)),
+            load: `GCE_BENCH_LOAD=<config> ${shown(loadGeneratorScript(paths), [])}`,
+          },
         },
-      },
-      startup,
-      throughput,
-    );
-    console.log(report);
+        startup,
+        throughput,
+      );
+      console.log(report);
+    }
+    if (settings.parts.has('callRecord')) {
+      log(`bench: call-record GET (${settings.throughput.rounds} round(s) of each, interleaved)`);
+      const callRecord = await measureCallRecordThroughput(paths, workDir, settings.throughput, log);
+      const command = (process.env['npm_lifecycle_event'] === 'bench' ? 'npm run bench → ' : '') + ['node', 'dist/bench/run.js', ...argv].join(' ');
+      console.log(`\n${renderCallRecordReport(callRecord, settings.throughput, command)}`);
+    }
   } finally {
     cleanup();
   }

@@ -35,12 +35,13 @@ export function emulatorNodeFlags(paths: Paths): string[] {
 }
 
 export const emulatorArgs = (paths: Paths): string[] => ['start', '--port', '0', '--data-dir', paths.dataDir, '--tls-dir', paths.tlsDir];
-export const bareArgs = (paths: Paths, responseFile?: string): string[] => [
+export const bareArgs = (paths: Paths, responseFile?: string, serialize = false): string[] => [
   '--tls-dir',
   paths.tlsDir,
   '--port',
   '0',
   ...(responseFile !== undefined ? ['--response', responseFile] : []),
+  ...(serialize ? ['--serialize'] : []),
 ];
 
 function withPort(ready: ReadyProcess, pattern: RegExp): RunningServer {
@@ -55,6 +56,6 @@ export async function startEmulatorProcess(paths: Paths, timeoutMs = 30_000): Pr
 }
 
 /** `node dist/bench/bareServer.js --tls-dir <tlsDir> --port 0 [--response FILE]` until its ready line. */
-export async function startBareProcess(paths: Paths, responseFile?: string, timeoutMs = 15_000): Promise<RunningServer> {
-  return withPort(await spawnNodeUntilReady(bareScript(paths), bareArgs(paths, responseFile), BARE_READY, timeoutMs, paths.repoRoot), BARE_READY);
+export async function startBareProcess(paths: Paths, responseFile?: string, timeoutMs = 15_000, serialize = false): Promise<RunningServer> {
+  return withPort(await spawnNodeUntilReady(bareScript(paths), bareArgs(paths, responseFile, serialize), BARE_READY, timeoutMs, paths.repoRoot), BARE_READY);
 }

@@ -19,6 +19,7 @@ import { ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
 import { FaultInjector } from './simulation/faults.js';
 import { openStore } from './store/database.js';
 import { ChangePipeline } from './domain/changes.js';
+import { startCallRecordRetention } from './simulation/callRecordRetention.js';
 
 export type { EmulatorOptions } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
@@ -66,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let app: FastifyInstance | undefined;
   let clock: VirtualClock | undefined;
   let persistence: ClockPersistence | undefined;
+  let retention: { stop(): Promise<void> } | undefined;
   try {
     clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => app?.log.error({ err }, 'a clock timer failed'));
     const ctx: DomainContext = { db: store.db, clock, changes: new ChangePipeline() };
@@ -74,6 +76,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const keys = new SigningKeyRing(ctx);
     await keys.load();
     if (config.demo) await ensureDemoTenant(ctx);
+    retention = startCallRecordRetention(ctx, (err) => app?.log.error({ err }, 'the call-record retention sweep failed'));
     const services: Services = {
       config,
       store,
@@ -99,11 +102,14 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const url = config.publicUrl ?? `${config.protocol}://localhost:${port}`;
     const running = app;
     const runningClock = clock;
+    const runningRetention = retention;
     let closing: Promise<void> | undefined;
     const close = async (closeOptions: { dropDatabaseSchema?: boolean }): Promise<void> => {
+      const swept = runningRetention.stop();
       runningClock.close();
       await running.close();
       await runningClock.idle();
+      await swept;
       await clockPersistence.flush();
       clockPersistence.stop();
       if (closeOptions.dropDatabaseSchema === true) await store.dropSchema();
@@ -123,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       close: (closeOptions = {}) => (closing ??= close(closeOptions)),
     };
   } catch (err) {
+    void retention?.stop();
     clock?.close();
     persistence?.stop();
     await app?.close().catch(() => undefined);

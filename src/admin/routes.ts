@@ -6,6 +6,8 @@ import { DomainError } from '../domain/errors.js';
 import type { FaultRuleInput } from '../simulation/faults.js';
 import type { Services } from '../services.js';
 import * as s from './schemas.js';
+import { registerCallAdminRoutes } from './callRoutes.js';
+import { CallsAdmin } from './calls.js';
 import { checkBodyStrictly, checkNoNul } from './strictBody.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
 
@@ -155,6 +157,8 @@ function routes(app: FastifyInstance, services: Services, admin: AdminService): 
 
   // Tokens
   app.post<{ Body: MintTokenRequest }>('/_emulator/tokens', { schema: { tags, body: s.mintTokenSchema, response: { 200: s.tokenSchema, ...errors } } }, async (request) => admin.mintToken(request.body));
+
+  registerCallAdminRoutes(app, new CallsAdmin(services.ctx));
 
   // Reset
   app.post('/_emulator/reset', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.reset());

@@ -15,6 +15,9 @@ export const EVOLVABLE_ENUMS = {
     'aadUser', 'onPremiseAadUser', 'anonymousGuest', 'federatedUser', 'personalMicrosoftAccountUser', 'skypeUser',
     'phoneUser', 'unknownFutureValue', 'emailUser',
   ],
+  /** microsoft.graph.callRecords.productFamily (client user agents in call records). */
+  productFamily: ['unknown', 'teams', 'skypeForBusiness', 'lync', 'unknownFutureValue', 'azureCommunicationServices'],
+  recordingStatus: ['unknown', 'notRecording', 'recording', 'failed', 'unknownFutureValue'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EvolvableEnum = keyof typeof EVOLVABLE_ENUMS;

@@ -7,6 +7,7 @@ import { meetingIdFor } from '../domain/ids.js';
 import { createMeeting } from '../domain/meetings.js';
 import { createTenant, findTenant } from '../domain/tenants.js';
 import { createUser } from '../domain/users.js';
+import { ensureDemoCallRecord } from './demoCalls.js';
 
 /**
  * The demo tenant every fresh store starts with. Its ids and secret are fixed, so READMEs, scripts
@@ -72,7 +73,7 @@ export function demoTenantInfo(caCertificate: string | undefined): DemoTenant {
 
 /** Create the demo tenant unless it exists; safe to call on every start. */
 export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
-  if ((await findTenant(ctx, DEMO.tenantId)) !== undefined) return;
+  if ((await findTenant(ctx, DEMO.tenantId)) !== undefined) return ensureDemoCallRecord(ctx, DEMO);
   try {
     await createTenant(ctx, { id: DEMO.tenantId, displayName: 'Contoso', domain: DEMO.tenantDomain });
   } catch (err) {
@@ -159,4 +160,5 @@ export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
     state: 'established',
     startedDateTime: review.startDateTime,
   });
+  await ensureDemoCallRecord(ctx, DEMO);
 }

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_change_feed.js';
+import * as m004 from './migrations/004_call_records.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
 import { SharedFileSqliteDialect } from './sqliteDialect.js';
@@ -31,6 +32,7 @@ export interface Store {
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_change_feed': m002,
+  '004_call_records': m004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -146,6 +146,74 @@ export interface ChangeFeedTable {
   created_at: string;
 }
 
+/** A call record (migration 004): see domain/callRecords.ts. */
+export interface CallRecordTable {
+  id: string;
+  tenant_id: string;
+  call_id: string | null;
+  meeting_id: string | null;
+  organizer_id: string | null;
+  start_date_time: string;
+  end_date_time: string;
+  last_modified_date_time: string;
+  version: number;
+  /** Past this instant (endDateTime + 30 days) the record is gone (S2). */
+  expires_at: string;
+  /** JSON: the record's own properties (type, modalities, joinWebUrl, organizer, participants, organizer_v2). */
+  body: string;
+  participant_count: number;
+  session_count: number;
+}
+
+/** participants_v2 and sessions of a record, in order; `body` is the Graph JSON. */
+export interface CallRecordParticipantTable {
+  record_id: string;
+  position: number;
+  participant_id: string;
+  body: string;
+}
+
+export interface CallRecordSessionTable {
+  record_id: string;
+  position: number;
+  session_id: string;
+  /** The session without `segments`. */
+  body: string;
+  /** JSON array: the session's segments (served only with `$expand=sessions($expand=segments)`). */
+  segments: string;
+}
+
+/** Simulated PSTN ('pstn') and Direct Routing ('directRouting') log rows. */
+export interface PstnCallTable {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  start_date_time: string;
+  body: string;
+}
+
+/** Apps (bots) that joined a call: they may read it and update its recording status. */
+export interface CallAppJoinTable {
+  call_id: string;
+  client_id: string;
+  joined_at: string;
+}
+
+/** Every updateRecordingStatus operation, oldest first: the history the compliance rule reads. */
+export interface CallRecordingStatusTable {
+  id: string;
+  call_id: string;
+  /** 1, 2, … per call: the history's order even when the clock stands still. */
+  position: number;
+  client_id: string;
+  /** 'notRecording' | 'recording' | 'failed'. */
+  status: string;
+  client_context: string | null;
+  /** The commsOperation status: 'completed' (accepted) or 'failed'. */
+  operation_status: string;
+  created_at: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -164,6 +232,12 @@ export interface Database {
   auth_codes: AuthCodeTable;
   settings: SettingTable;
   change_feed: ChangeFeedTable;
+  call_records: CallRecordTable;
+  call_record_participants: CallRecordParticipantTable;
+  call_record_sessions: CallRecordSessionTable;
+  pstn_calls: PstnCallTable;
+  call_app_joins: CallAppJoinTable;
+  call_recording_statuses: CallRecordingStatusTable;
 }
 
 export type { Generated };

@@ -1,0 +1,69 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { CALL_PERMISSIONS } from '../../auth/callPermissions.js';
+import { listPstnCalls, type PstnKind } from '../../domain/pstnCalls.js';
+import { badRequest } from '../../http/errors.js';
+import { parseDateTimeOffset } from '../../http/odata/datetime.js';
+import { resolveFunctionParams, type FunctionCall } from '../../http/odata/keySyntax.js';
+import { canonicalName } from '../../http/odata/names.js';
+import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
+import type { Services } from '../../services.js';
+import { authorize, principalOf } from '../authorize.js';
+import { contextUrl, sendGraphJson, serviceRoot } from '../respond.js';
+import { decodePageToken, encodePageToken } from './pageToken.js';
+
+/** Rows per page [unverified: the docs' nextLink example pages by 1000]. */
+const PAGE = 1000;
+/** The longest window one call may ask for [unverified: the docs say up to 90 days]. */
+const MAX_WINDOW_MS = 90 * 86_400_000;
+
+const FUNCTIONS: Readonly<Record<string, { kind: PstnKind; row: string }>> = {
+  getPstnCalls: { kind: 'pstn', row: 'microsoft.graph.callRecords.pstnCallLogRow' },
+  getDirectRoutingCalls: { kind: 'directRouting', row: 'microsoft.graph.callRecords.directRoutingLogRow' },
+};
+
+/** A date (`2019-11-01`, read as midnight UTC) or a DateTimeOffset. */
+function instant(text: string | undefined, name: string, fn: string): Date {
+  if (text === undefined || text === '') throw badRequest(`The parameter '${name}' is required for function '${fn}'.`);
+  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseDateTimeOffset(`${text}T00:00:00Z`) : parseDateTimeOffset(text);
+  if (value === null) throw badRequest(`The parameter '${name}' of function '${fn}' is not a valid Edm.DateTimeOffset: '${text}'.`);
+  return value;
+}
+
+/** The function's name without its namespace (`microsoft.graph.` is already gone; `callRecords.` may remain). */
+const bareName = (call: FunctionCall): string | undefined => canonicalName(Object.keys(FUNCTIONS), call.name.replace(/^callRecords\./i, ''));
+
+export const isPstnFunction = (call: FunctionCall): boolean => bareName(call) !== undefined;
+
+/** GET /communications/callRecords/getPstnCalls(fromDateTime=…,toDateTime=…) and getDirectRoutingCalls(…). */
+export async function getPstnLog(services: Services, request: FastifyRequest, reply: FastifyReply, call: FunctionCall, segment: string): Promise<FastifyReply> {
+  const name = bareName(call) ?? call.name;
+  const fn = FUNCTIONS[name]!;
+  const options = parseQueryOptions(request.query as QueryInput, { skipToken: true, count: true });
+  await authorize(services, request, fn.kind === 'pstn' ? CALL_PERMISSIONS.pstnCallsRead : CALL_PERMISSIONS.directRoutingCallsRead);
+  const params = resolveFunctionParams(call.params, request.query as QueryInput);
+  const known = ['fromDateTime', 'toDateTime'];
+  for (const key of Object.keys(params)) {
+    if (canonicalName(known, key) === undefined) throw badRequest(`The parameter '${key}' is not defined for function '${name}'.`);
+  }
+  const param = (want: string): string | undefined => params[Object.keys(params).find((k) => canonicalName([want], k) !== undefined) ?? ''];
+  const from = instant(param('fromDateTime'), 'fromDateTime', name);
+  const to = instant(param('toDateTime'), 'toDateTime', name);
+  if (to.getTime() <= from.getTime()) throw badRequest('toDateTime must be later than fromDateTime.');
+  if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw badRequest('The time range between fromDateTime and toDateTime cannot exceed 90 days.');
+
+  const ref = createHash('sha256').update(`${name}|${from.toISOString()}|${to.toISOString()}`).digest('base64url').slice(0, 16);
+  const state = options.skipToken === undefined ? undefined : await decodePageToken(services.ctx.db, options.skipToken, fn.kind, ref);
+  const offset = state?.o ?? 0;
+  const page = await listPstnCalls(services.ctx, principalOf(request).tenantId, fn.kind, from.toISOString(), to.toISOString(), offset, PAGE);
+  const body: Record<string, unknown> = {
+    '@odata.context': contextUrl(request, services.config.publicUrl, `Collection(${fn.row})`),
+    '@odata.count': page.total,
+    value: page.items,
+  };
+  if (page.more) {
+    const token = await encodePageToken(services.ctx.db, { k: fn.kind, r: ref, o: offset + PAGE, n: PAGE });
+    body['@odata.nextLink'] = `${serviceRoot(request, services.config.publicUrl)}/communications/callRecords/${segment}?$skiptoken=${encodeURIComponent(token)}`;
+  }
+  return sendGraphJson(request, reply, 200, body);
+}
