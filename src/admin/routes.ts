@@ -7,6 +7,7 @@ import type { FaultRuleInput } from '../simulation/faults.js';
 import type { Services } from '../services.js';
 import * as s from './schemas.js';
 import { checkBodyStrictly, checkNoNul } from './strictBody.js';
+import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
 
 type T = { tenantId: string };
@@ -155,6 +156,9 @@ function routes(app: FastifyInstance, services: Services, admin: AdminService): 
 
   // Tokens
   app.post<{ Body: MintTokenRequest }>('/_emulator/tokens', { schema: { tags, body: s.mintTokenSchema, response: { 200: s.tokenSchema, ...errors } } }, async (request) => admin.mintToken(request.body));
+
+  // Meetings and ad hoc calls happening; metered-API usage
+  registerArtifactControlRoutes(app, services);
 
   // Reset
   app.post('/_emulator/reset', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.reset());

@@ -8,6 +8,8 @@ import type { GraphVersion } from '../http/versions.js';
 import type { Services } from '../services.js';
 import { registerOnlineMeetingRoutes } from './onlineMeetings/routes.js';
 import { registerUserRoutes } from './users/routes.js';
+import { registerMeetingArtifactRoutes } from './meetingArtifacts/routes.js';
+import { registerGetAllArtifactRoutes } from './getAllArtifacts/routes.js';
 
 /** Graph's 401 challenge, with the authority being this emulator (clients may follow it to sign in). */
 function unauthenticated(services: Services, request: FastifyRequest, message: string): GraphError {
@@ -38,5 +40,7 @@ export function graphPlugin(services: Services, graphVersion: GraphVersion) {
     });
     registerUserRoutes(app, services);
     registerOnlineMeetingRoutes(app, services);
+    registerMeetingArtifactRoutes(app, services);
+    registerGetAllArtifactRoutes(app, services);
   };
 }

@@ -146,6 +146,42 @@ export interface ChangeFeedTable {
   created_at: string;
 }
 
+/** A recording or transcript (migration 003): see domain/artifacts.ts. */
+export interface ArtifactTable {
+  id: string;
+  /** 'recording' | 'transcript'. */
+  kind: string;
+  tenant_id: string;
+  organizer_id: string;
+  /** The onlineMeeting; null for ad hoc calls. */
+  meeting_id: string | null;
+  adhoc_call_id: string | null;
+  call_id: string;
+  content_correlation_id: string;
+  created_at: string;
+  end_at: string;
+  /** The change_feed seq of its 'created' change: where delta pages stand. */
+  feed_seq: number | string;
+  /** Blob store key (sha-256 of the bytes), media type and length of the content stream. */
+  content_blob: string;
+  content_type: string;
+  content_size: number | string;
+  /** Transcripts: the metadataContent stream (WebVTT cues carrying JSON). */
+  metadata_blob: string | null;
+  metadata_size: number | string | null;
+}
+
+/** An ad hoc (1:1 or group) call without a meeting, whose artifacts live under /users/{id}/adhocCalls. */
+export interface AdhocCallTable {
+  id: string;
+  tenant_id: string;
+  organizer_id: string;
+  call_id: string;
+  /** JSON string[]: user ids in the call (the organizer included). */
+  participant_ids: string;
+  created_at: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -164,6 +200,8 @@ export interface Database {
   auth_codes: AuthCodeTable;
   settings: SettingTable;
   change_feed: ChangeFeedTable;
+  artifacts: ArtifactTable;
+  adhoc_calls: AdhocCallTable;
 }
 
 export type { Generated };
