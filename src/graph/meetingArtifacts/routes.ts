@@ -99,10 +99,10 @@ export function registerMeetingArtifactRoutes(app: FastifyInstance, services: Se
         delta: false,
         issuedAtMs: services.ctx.clock.nowMs(),
       });
-      const url = new URL(`${originOf(request, services.config.publicUrl)}${request.url}`);
-      for (const key of [...url.searchParams.keys()]) if (/^\$?skiptoken$/i.test(key)) url.searchParams.delete(key);
-      url.searchParams.set('$skiptoken', token);
-      body['@odata.nextLink'] = url.toString();
+      // The request's own query, less any old token, plus the new one (kept as the client wrote it: `$` unescaped).
+      const [pathPart = '', queryPart = ''] = request.url.split('?');
+      const kept = queryPart.split('&').filter((p) => p !== '' && !/^(%24|\$)?skiptoken=/i.test(p));
+      body['@odata.nextLink'] = `${originOf(request, services.config.publicUrl)}${pathPart}?${[...kept, `$skiptoken=${encodeURIComponent(token)}`].join('&')}`;
     }
     recordUsage(services, owner, kind);
     return sendGraphJson(request, reply, 200, body, options.top === undefined && request.graphState.prefer?.maxPageSize !== undefined ? [`odata.maxpagesize=${pageSize}`] : []);
@@ -142,8 +142,11 @@ export function registerMeetingArtifactRoutes(app: FastifyInstance, services: Se
       const collection = `${base}/${collectionOf(kind)}`;
       app.get(collection, list(kind, adhoc));
       app.get(`${collection}/:artifactId`, get(kind, adhoc));
-      app.get(`${collection}/:artifactId/content`, content(kind, adhoc, 'content'));
-      if (kind === 'transcript') app.get(`${collection}/:artifactId/metadataContent`, content(kind, adhoc, 'metadataContent'));
+      // HEAD first: Fastify's automatic HEAD would run the GET and read the whole stream to measure it.
+      for (const stream of kind === 'transcript' ? (['content', 'metadataContent'] as const) : (['content'] as const)) {
+        app.head(`${collection}/:artifactId/${stream}`, content(kind, adhoc, stream));
+        app.get(`${collection}/:artifactId/${stream}`, content(kind, adhoc, stream));
+      }
     }
   }
 }
