@@ -50,5 +50,7 @@ export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promi
     bar?.stop();
     clock.close();
     await store.close();
+    // A temporary blob store (no --data-dir beside PostgreSQL) goes with the process: say so in the README.
+    blobs.close();
   }
 }

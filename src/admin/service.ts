@@ -279,6 +279,7 @@ export class AdminService {
     this.services.verifier.clear();
     this.ctx.clock.reset();
     this.services.usage.clear();
+    this.services.deltaTokens.forget();
     await this.services.clockSaved();
     if (this.services.config.demo) {
       await ensureDemoTenant(this.ctx);

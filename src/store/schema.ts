@@ -182,6 +182,13 @@ export interface AdhocCallTable {
   created_at: string;
 }
 
+/** The HMAC key of skip/delta tokens (one row, id 'current'); survives a store reset. */
+export interface StateTokenKeyTable {
+  id: string;
+  secret: string;
+  created_at: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -202,6 +209,7 @@ export interface Database {
   change_feed: ChangeFeedTable;
   artifacts: ArtifactTable;
   adhoc_calls: AdhocCallTable;
+  state_token_keys: StateTokenKeyTable;
 }
 
 export type { Generated };

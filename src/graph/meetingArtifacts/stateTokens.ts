@@ -15,13 +15,12 @@ export const resyncRequired = (location: string): GraphError =>
   });
 
 /**
- * Check a skip/delta token: a bad signature is a 400; a token from before a store reset (its key is gone)
- * or too old is a 410 whose Location the caller builds from what it knows of the query.
+ * Check a skip/delta token: a bad signature is a 400; a token from before a store reset or too old is a 410 whose Location the caller builds from what it knows of the query.
  */
 export async function readToken(services: Services, token: string, resyncLocation: (state: TokenState | undefined) => string): Promise<TokenState> {
   const checked = await services.deltaTokens.verify(token);
   if (!checked.ok) {
-    if (checked.reason === 'unknownKey') throw resyncRequired(resyncLocation(undefined));
+    if (checked.reason === 'stale') throw resyncRequired(resyncLocation(undefined));
     throw tamperedToken();
   }
   if (services.ctx.clock.nowMs() - checked.state.issuedAtMs > TOKEN_LIFETIME_MS) throw resyncRequired(resyncLocation(checked.state));

@@ -40,9 +40,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('artifacts_organizer_feed').on('artifacts').columns(['tenant_id', 'organizer_id', 'kind', 'feed_seq']).execute();
   await db.schema.createIndex('artifacts_meeting').on('artifacts').columns(['meeting_id', 'kind', 'feed_seq']).execute();
   await db.schema.createIndex('artifacts_adhoc').on('artifacts').columns(['adhoc_call_id', 'kind', 'feed_seq']).execute();
+
+
+  // The skip/delta token key (domain/deltaTokens.ts): kept by a store reset, so a token signed
+  // before it still verifies and is answered 410 (resync) rather than taken for a forgery.
+  await db.schema
+    .createTable('state_token_keys')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('secret', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('state_token_keys').execute();
   await db.schema.dropTable('artifacts').execute();
   await db.schema.dropTable('adhoc_calls').execute();
 }
