@@ -3,7 +3,7 @@ const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 
 const simulateProperties = {
-  durationMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 1440, description: 'How long the call lasted; it ends now. Default 30.' },
+  durationMinutes: { type: 'number', minimum: 0.01, maximum: 1440, description: 'How long the call lasted; it ends now. Default 30.' },
   recording: { type: 'boolean', description: 'Make a recording (default true).' },
   recordingSizeBytes: { type: 'integer', minimum: 0, maximum: 68719476736, description: 'Grow the MP4 to this many bytes (streamed to the blob store). Default: the 3-second sample.' },
   transcript: { type: 'boolean', description: 'Make a transcript (default true).' },

@@ -55,6 +55,8 @@ export function toArtifact(r: ArtifactTable): Artifact {
   };
 }
 
+const INSERT_CHUNK = 500;
+
 // Any constant works; it only has to be the same in every emulator sharing the database.
 const ARTIFACT_FEED_LOCK = 0x67636561; // 'gcea'
 
@@ -78,6 +80,7 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
   return ctx.db.transaction().execute(async (trx) => {
     await lockArtifactFeed(trx);
     const made: Artifact[] = [];
+    const rows: ArtifactTable[] = [];
     for (const input of inputs) {
       const view: ArtifactView = {
         id: input.id ?? (input.kind === 'recording' ? newRecordingId(input.organizerId, input.tenantId) : newTranscriptId()),
@@ -123,9 +126,11 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
         metadata_blob: input.metadata?.blobKey ?? null,
         metadata_size: input.metadata?.size ?? null,
       };
-      await trx.insertInto('artifacts').values(row).execute();
+      rows.push(row);
       made.push(toArtifact(row));
     }
+    // Multi-row inserts: bulk seeding makes thousands per transaction (SQLite allows 32,766 bound values).
+    for (let at = 0; at < rows.length; at += INSERT_CHUNK) await trx.insertInto('artifacts').values(rows.slice(at, at + INSERT_CHUNK)).execute();
     return made;
   });
 }

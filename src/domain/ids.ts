@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 /** Identifier shapes as Graph issues them, so apps that parse or store ids see realistic values. */
 
@@ -50,7 +50,7 @@ export function newClientSecret(): string {
   return `${body.slice(0, 3)}8Q~${body.slice(3)}`;
 }
 
-const randomHex = (bytes: number): string => Array.from({ length: bytes * 2 }, () => '0123456789abcdef'[randomInt(0, 16)]).join('');
+const randomHex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
 /** Base64 that stays one URL path segment: re-draw the random part until the text has no `/` or `+`. */
 function pathSafeBase64(make: () => string): string {
