@@ -94,6 +94,7 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
         createdDateTime: input.createdDateTime,
         endDateTime: input.endDateTime,
       };
+      const resource = artifactResource(view, GRAPH_V1_ROOT);
       const fed = await ctx.changes.emit(
         trx,
         {
@@ -106,7 +107,7 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
           callId: view.callId,
         },
         view.createdDateTime,
-        artifactResource(view, GRAPH_V1_ROOT),
+        resource,
       );
       const row: ArtifactTable = {
         id: view.id,
@@ -125,6 +126,7 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
         content_size: input.content.size,
         metadata_blob: input.metadata?.blobKey ?? null,
         metadata_size: input.metadata?.size ?? null,
+        resource_json: JSON.stringify(resource),
       };
       rows.push(row);
       made.push(toArtifact(row));
@@ -166,6 +168,16 @@ export async function pageArtifacts(ctx: DomainContext, scope: ArtifactScope, af
   const rows = await scoped(ctx.db, scope).selectAll().where('feed_seq', '>', afterSeq).orderBy('feed_seq').limit(limit + 1).execute();
   const more = rows.length > limit;
   return { items: (more ? rows.slice(0, limit) : rows).map(toArtifact), more };
+}
+
+/**
+ * Like pageArtifacts, but only each artifact's stored resource JSON and position: a getAll* page is
+ * then text in, text out (no row objects, no re-serialization), which is most of its cost.
+ */
+export async function pageArtifactJson(ctx: DomainContext, scope: ArtifactScope, afterSeq: number, limit: number): Promise<{ items: Array<{ seq: number; json: string }>; more: boolean }> {
+  const rows = await scoped(ctx.db, scope).select(['feed_seq', 'resource_json']).where('feed_seq', '>', afterSeq).orderBy('feed_seq').limit(limit + 1).execute();
+  const more = rows.length > limit;
+  return { items: (more ? rows.slice(0, limit) : rows).map((r) => ({ seq: Number(r.feed_seq), json: r.resource_json })), more };
 }
 
 /** The last feed position in the scope (0 if empty): a token pointing beyond it predates a reset of the store. */

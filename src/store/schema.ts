@@ -169,6 +169,8 @@ export interface ArtifactTable {
   /** Transcripts: the metadataContent stream (WebVTT cues carrying JSON). */
   metadata_blob: string | null;
   metadata_size: number | string | null;
+  /** The callRecording/callTranscript JSON with links under GRAPH_V1_ROOT (domain/artifactResource.ts). */
+  resource_json: string;
 }
 
 /** An ad hoc (1:1 or group) call without a meeting, whose artifacts live under /users/{id}/adhocCalls. */

@@ -139,6 +139,12 @@ describe('getAllRecordings / getAllTranscripts and delta (S0)', () => {
     expect(old.ids.length).toBeGreaterThan(0);
     expect(old.ids.length + recent.ids.length).toBeLessThan(everything.ids.length);
     expect(old.ids.some((id) => recent.ids.includes(id))).toBe(false);
+    // Prefer: omit-values=nulls drops the null members the stored resources carry.
+    const omitted = await graph(emu, `/beta${fn(adele, '/delta')}?$top=2`, appToken, { headers: { prefer: 'omit-values=nulls' } });
+    const item = (expectGraphOk(omitted, 'beta', DELTA)['value'] as Json[])[0]!;
+    expect(item['meetingOrganizer']).toEqual({ user: expect.objectContaining({ id: adele }) as unknown });
+    expect(item['recordingContentUrl']).toMatch(new RegExp(`^${emu.url}/beta/users/`));
+    expect(omitted.headers.get('preference-applied')).toBe('omit-values=nulls');
     const res = await graph(emu, `/v1.0${fn(adele, '/delta')}`, appToken, { headers: { prefer: 'odata.maxpagesize=7' } });
     expect((expectGraphOk(res, 'v1.0', DELTA)['value'] as Json[]).length).toBe(7);
     expect(res.headers.get('preference-applied')).toBe('odata.maxpagesize=7');
@@ -167,6 +173,11 @@ describe('getAllRecordings / getAllTranscripts and delta (S0)', () => {
       expectGraphFailure(await graph(emu, `/v1.0${fn(adele)}?$deltatoken=abc`, appToken), 'v1.0', 400, 'BadRequest', /DeltaToken/);
       expectGraphFailure(await graph(emu, `/v1.0${fn(adele)}?$filter=${encodeURIComponent("callId eq 'x'")}`, appToken), 'v1.0', 400, 'BadRequest');
       expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='00000000-0000-0000-0000-0000000000aa')`, appToken), 'v1.0', 404, 'Request_ResourceNotFound');
+      // Not the function: a meeting id that merely starts with its name.
+      expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordingsX`, appToken), 'v1.0', 404, 'NotFound');
+      const unbalanced = await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='${adele}'`, appToken);
+      expect(unbalanced.status).toBeGreaterThanOrEqual(400);
+      expect(unbalanced.status).toBeLessThan(500);
     });
 
     it('is application-only, needs OnlineMeetingRecording.Read.All and the access policy', async () => {

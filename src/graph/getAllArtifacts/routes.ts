@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS } from '../../auth/permissions.js';
 import { isAppAllowedForUser } from '../../domain/accessPolicies.js';
 import type { ArtifactKind } from '../../domain/artifactResource.js';
-import { lastArtifactSeq, pageArtifacts, type ArtifactScope } from '../../domain/artifacts.js';
+import { GRAPH_V1_ROOT } from '../../domain/artifactResource.js';
+import { lastArtifactSeq, pageArtifactJson, type ArtifactScope } from '../../domain/artifacts.js';
+import { GRAPH_JSON } from '../../http/app.js';
+import { preferenceApplied } from '../../http/odata/prefer.js';
 import type { TokenState } from '../../domain/deltaTokens.js';
 import { findUser } from '../../domain/users.js';
 import { forbidden, GraphError, notFound } from '../../http/errors.js';
@@ -11,7 +14,6 @@ import { originOf } from '../../http/requestContext.js';
 import type { Services } from '../../services.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
 import { meteredApi } from '../meetingArtifacts/access.js';
-import { shapeArtifact } from '../meetingArtifacts/shape.js';
 import { readToken, resyncRequired, tamperedToken } from '../meetingArtifacts/stateTokens.js';
 import { contextUrl, sendGraphJson, serviceRoot } from '../respond.js';
 import { functionSegment, parseGetAllQuery, type GetAllQuery } from './query.js';
@@ -21,6 +23,22 @@ type Req = FastifyRequest<{ Params: { userId?: string; args?: string } }>;
 /** Page size when the client names none, and the most a page holds ($top or odata.maxpagesize above it is capped). */
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1_000;
+
+/** How the stored resources write Graph's root (JSON-escaped, as it appears inside their text). */
+const GRAPH_ROOT_TEXT = JSON.stringify(GRAPH_V1_ROOT).slice(1, -1);
+
+/**
+ * sendGraphJson for a body already serialized: the same headers; `Prefer: omit-values=nulls` needs the
+ * object, so that (rare) case parses it and takes the ordinary path.
+ */
+function sendGraphJsonText(request: FastifyRequest, reply: FastifyReply, text: string, applied: string[]): FastifyReply {
+  const prefer = request.graphState.prefer;
+  if (prefer?.omitNulls === true) return sendGraphJson(request, reply, 200, JSON.parse(text) as unknown, applied);
+  const used = [...applied];
+  if (prefer?.includeUnknownEnumMembers === true) used.push('include-unknown-enum-members');
+  if (used.length > 0) void reply.header('Preference-Applied', preferenceApplied(used));
+  return reply.code(200).type(GRAPH_JSON).send(text);
+}
 
 const FUNCTION_NAME: Record<ArtifactKind, string> = { recording: 'getAllRecordings', transcript: 'getAllTranscripts' };
 
@@ -91,9 +109,9 @@ export function registerGetAllArtifactRoutes(app: FastifyInstance, services: Ser
 
     const prefer = request.graphState.prefer?.maxPageSize;
     const pageSize = Math.min(options.top ?? query.top ?? prefer ?? DEFAULT_PAGE, MAX_PAGE);
-    const page = await pageArtifacts(services.ctx, scope, position, pageSize);
+    const page = await pageArtifactJson(services.ctx, scope, position, pageSize);
     const last = page.items.at(-1);
-    const next = last?.feedSeq ?? position;
+    const next = last?.seq ?? position;
     const signed = await services.deltaTokens.sign({
       query: { kind, tenant: principal.tenantId, pathUser: user.id, organizer: organizer.id, start: query.start, end: query.end, top: options.top ?? query.top ?? prefer ?? null },
       position: next,
@@ -101,17 +119,22 @@ export function registerGetAllArtifactRoutes(app: FastifyInstance, services: Ser
       issuedAtMs: services.ctx.clock.nowMs(),
     });
     const base = roundUrl(root, user.id, kind, query, delta);
-    const body: Record<string, unknown> = {
+    const head: Record<string, unknown> = {
       '@odata.context': contextUrl(request, services.config.publicUrl, `Collection(${kind === 'recording' ? 'callRecording' : 'callTranscript'})`),
     };
     // Both links carry `skipToken=` in the seed (S0); the token itself knows which kind it is.
-    if (page.more) body['@odata.nextLink'] = `${base}?skipToken=${encodeURIComponent(signed)}`;
-    else if (delta) body['@odata.deltaLink'] = `${base}?skipToken=${encodeURIComponent(signed)}`;
-    body['@odata.count'] = page.items.length;
-    body['value'] = page.items.map((a) => shapeArtifact(a, root, undefined, true));
+    if (page.more) head['@odata.nextLink'] = `${base}?skipToken=${encodeURIComponent(signed)}`;
+    else if (delta) head['@odata.deltaLink'] = `${base}?skipToken=${encodeURIComponent(signed)}`;
+    head['@odata.count'] = page.items.length;
     if (principal.kind === 'application') services.usage.record(principal.tenantId, principal.clientId, meteredApi(kind, false), services.ctx.clock.now());
     const applied = options.top === undefined && prefer !== undefined ? [`odata.maxpagesize=${pageSize}`] : [];
-    return sendGraphJson(request, reply, 200, body, applied);
+    // Each item is its stored JSON with the links moved under this request's root and @odata.type in front.
+    const typeProperty = `{"@odata.type":"#microsoft.graph.${kind === 'recording' ? 'callRecording' : 'callTranscript'}",`;
+    const rootText = JSON.stringify(root).slice(1, -1);
+    const items = page.items.map((item) => typeProperty + item.json.slice(1)).join(',');
+    const value = rootText === GRAPH_ROOT_TEXT ? items : items.replaceAll(GRAPH_ROOT_TEXT, rootText);
+    const text = `${JSON.stringify(head).slice(0, -1)},"value":[${value}]}`;
+    return sendGraphJsonText(request, reply, text, applied);
   };
 
   const notAFunction = async (request: Req) => {

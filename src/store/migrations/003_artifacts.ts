@@ -36,6 +36,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('content_size', 'bigint', (c) => c.notNull())
     .addColumn('metadata_blob', 'text')
     .addColumn('metadata_size', 'bigint')
+    // The resource as v1.0 serves it (links under Graph's root), so a delta page is read and written as text.
+    .addColumn('resource_json', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('artifacts_organizer_feed').on('artifacts').columns(['tenant_id', 'organizer_id', 'kind', 'feed_seq']).execute();
   await db.schema.createIndex('artifacts_meeting').on('artifacts').columns(['meeting_id', 'kind', 'feed_seq']).execute();
