@@ -61,7 +61,7 @@ function parseArgs(argv: readonly string[]): Settings {
         throughput: { rounds: 3, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, settleMs: 1_000 },
         only: all,
         delta: { recordings: 100_000, pageSize: 1_000, rounds: 3, smallStore: 10_000, largeStore: 1_000_000, largeSeedBudgetMs: 120_000, pageSamples: 200 },
-        content: { bytes: 1024 * 1024 * 1024, rounds: 2 },
+        content: { bytes: 1024 * 1024 * 1024, rounds: 3 },
       };
   const number = (name: string, lo: number, hi: number): number | undefined => {
     const at = argv.indexOf(name);
