@@ -175,6 +175,8 @@ describe('getAllRecordings / getAllTranscripts and delta (S0)', () => {
       expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='00000000-0000-0000-0000-0000000000aa')`, appToken), 'v1.0', 404, 'Request_ResourceNotFound');
       // Not the function: a meeting id that merely starts with its name.
       expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordingsX`, appToken), 'v1.0', 404, 'NotFound');
+      expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordingsX%25E2`, appToken), 'v1.0', 404, 'NotFound');
+      expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordingsX%E2`, appToken), 'v1.0', 400, 'BadRequest');
       const unbalanced = await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='${adele}'`, appToken);
       expect(unbalanced.status).toBeGreaterThanOrEqual(400);
       expect(unbalanced.status).toBeLessThan(500);

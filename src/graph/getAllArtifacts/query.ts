@@ -24,8 +24,8 @@ export function functionSegment(url: string, name: string): string {
   const path = url.split('?')[0] ?? '';
   const lower = name.toLowerCase();
   for (const segment of path.split('/')) {
-    const decoded = segment.toLowerCase();
-    if (decoded === lower || decoded.startsWith(`${lower}(`) || decoded.startsWith(`microsoft.graph.${lower}(`)) return segment;
+    const folded = segment.toLowerCase();
+    if (folded === lower || folded.startsWith(`${lower}(`) || folded.startsWith(`microsoft.graph.${lower}(`)) return segment;
   }
   return name;
 }

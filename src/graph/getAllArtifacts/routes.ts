@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS } from '../../auth/permissions.js';
 import { isAppAllowedForUser } from '../../domain/accessPolicies.js';
-import type { ArtifactKind } from '../../domain/artifactResource.js';
-import { GRAPH_V1_ROOT } from '../../domain/artifactResource.js';
+import { GRAPH_V1_ROOT, type ArtifactKind } from '../../domain/artifactResource.js';
 import { lastArtifactSeq, pageArtifactJson, type ArtifactScope } from '../../domain/artifacts.js';
-import { GRAPH_JSON } from '../../http/app.js';
-import { preferenceApplied } from '../../http/odata/prefer.js';
 import type { TokenState } from '../../domain/deltaTokens.js';
 import { findUser } from '../../domain/users.js';
-import { forbidden, GraphError, notFound } from '../../http/errors.js';
+import { GRAPH_JSON } from '../../http/app.js';
+import { forbidden, notFound } from '../../http/errors.js';
+import { preferenceApplied } from '../../http/odata/prefer.js';
 import { parseQueryOptions, type QueryInput, type QueryOptionSpec } from '../../http/odata/queryOptions.js';
 import { originOf } from '../../http/requestContext.js';
 import type { Services } from '../../services.js';
@@ -138,7 +137,8 @@ export function registerGetAllArtifactRoutes(app: FastifyInstance, services: Ser
   };
 
   const notAFunction = async (request: Req) => {
-    throw new GraphError(404, 'NotFound', `The onlineMeeting '${decodeURIComponent(request.url.split('?')[0]?.split('/').at(-1) ?? '')}' was not found for this user.`);
+    // The raw segment: a malformed percent-escape in it must not throw.
+    throw notFound(`The onlineMeeting '${request.url.split('?')[0]?.split('/').at(-1) ?? ''}' was not found for this user.`);
   };
 
   for (const kind of ['recording', 'transcript'] as const) {

@@ -26,11 +26,3 @@ export async function readToken(services: Services, token: string, resyncLocatio
   if (services.ctx.clock.nowMs() - checked.state.issuedAtMs > TOKEN_LIFETIME_MS) throw resyncRequired(resyncLocation(checked.state));
   return checked.state;
 }
-
-/** `url?k=v&…` with the values percent-encoded. */
-export function withQuery(url: string, params: Record<string, string>): string {
-  const query = Object.entries(params)
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
-    .join('&');
-  return query === '' ? url : `${url}?${query}`;
-}
