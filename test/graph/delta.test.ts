@@ -215,6 +215,11 @@ describe('getAllRecordings / getAllTranscripts and delta (S0)', () => {
       expectGraphFailure(stale, 'v1.0', 410, 'resyncRequired');
       const location = stale.headers.get('location')!;
       expect(location).toBe(`${emu.url}/v1.0/users(${adele})/onlineMeetings/getAllRecordings(meetingOrganizerUserId='${adele}')/delta?$deltatoken=`);
+      // A stale token of the plain function (no delta) restarts without a $deltatoken.
+      const plainToken = new URL(body['@odata.nextLink'] as string).searchParams.get('skipToken')!;
+      const plain = await graph(emu, `/v1.0${fn(adele)}?$skiptoken=${encodeURIComponent(plainToken)}`, appToken);
+      expectGraphFailure(plain, 'v1.0', 410, 'resyncRequired');
+      expect(plain.headers.get('location')).toBe(`${emu.url}/v1.0/users(${adele})/onlineMeetings/getAllRecordings(meetingOrganizerUserId='${adele}')`);
       const again = await round(client, location);
       expect(again.ids.length).toBeGreaterThan(SEEDED);
     });

@@ -73,16 +73,18 @@ export function registerGetAllArtifactRoutes(app: FastifyInstance, services: Ser
     const user = await resolvePathUser(services, request, request.params.userId);
     await authorize(services, request, kind === 'recording' ? PERMISSIONS.recordingGetAll : PERMISSIONS.transcriptGetAll, { userId: user.id });
     const root = serviceRoot(request, services.config.publicUrl);
+    // Where a resync starts: the round's first URL, with the empty $deltatoken graph-semantics §c describes (delta only).
+    const restart = delta ? '?$deltatoken=' : '';
 
     // A token (skip or delta, any spelling) carries the round's query; otherwise the URL does.
     const token = options.skipToken ?? (options.deltaToken !== '' ? options.deltaToken : undefined);
     let query: GetAllQuery;
     let position = 0;
     if (token !== undefined) {
-      const fallback = (): string => `${originOf(request, services.config.publicUrl)}${(request.url.split('?')[0] ?? '')}?$deltatoken=`;
+      const fallback = (): string => `${originOf(request, services.config.publicUrl)}${request.url.split('?')[0] ?? ''}${restart}`;
       const state = await readToken(services, token, (s) => {
         const q = s === undefined ? undefined : queryFromToken(s);
-        return q === undefined ? fallback() : `${roundUrl(root, user.id, kind, q, delta)}?$deltatoken=`;
+        return q === undefined ? fallback() : `${roundUrl(root, user.id, kind, q, delta)}${restart}`;
       });
       const fromToken = queryFromToken(state);
       if (fromToken === undefined || state.query['tenant'] !== principal.tenantId || state.query['kind'] !== kind) throw tamperedToken();
@@ -103,7 +105,7 @@ export function registerGetAllArtifactRoutes(app: FastifyInstance, services: Ser
     const scope: ArtifactScope = { by: 'organizer', kind, tenantId: principal.tenantId, organizerId: organizer.id, start: query.start, end: query.end };
     if (position > 0 && position > (await lastArtifactSeq(services.ctx, scope))) {
       // The store was emptied since the token was issued: what it points at is gone.
-      throw resyncRequired(`${roundUrl(root, user.id, kind, query, delta)}?$deltatoken=`);
+      throw resyncRequired(`${roundUrl(root, user.id, kind, query, delta)}${restart}`);
     }
 
     const prefer = request.graphState.prefer?.maxPageSize;
