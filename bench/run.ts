@@ -2,7 +2,8 @@
  * `npm run bench`: start-up time, throughput and idle memory of the emulator, each against a bare
  * Node HTTPS server measured in the same run (interleaved), printed as a markdown table.
  *
- *   node dist/bench/run.js [--quick] [--only core|callRecord] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+ *   node dist/bench/run.js [--quick] [--only startup,throughput,delta,content,callRecord] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+ *                          [--delta-recordings N] [--large-rows N] [--content-mib N]
  *
  * Progress goes to stderr, the table to stdout. Every spawned process is stopped at the end, on
  * error and on Ctrl-C; all traffic goes to 127.0.0.1.
@@ -17,30 +18,52 @@ import { renderReport } from './report.js';
 import { bareArgs, bareScript, emulatorArgs, emulatorNodeFlags, emulatorScript, loadGeneratorScript, type Paths } from './servers.js';
 import { measureStartup } from './startup.js';
 import { measureThroughput, type ThroughputOptions } from './throughput.js';
+import { measureDelta, renderDelta, type DeltaOptions } from './delta.js';
+import { measureContent, renderContent, type ContentOptions } from './content.js';
 import { measureCallRecordThroughput, renderCallRecordReport } from './callRecord.js';
 
-const USAGE = `usage: node dist/bench/run.js [--quick] [--only core|callRecord] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+                                [--delta-recordings N] [--large-rows N] [--content-mib N]
+  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord (default: all)
+  --delta-recordings N  recordings in the delta full-sync store (default 100000; --quick 10000)
+  --large-rows N   target rows of the large store for the page-time comparison (default 1000000, at most 120 s of seeding)
+  --content-mib N  size of the downloaded recording in MiB (default 1024; --quick 64)
   --quick          3 warm starts, 1 throughput round of 2 s (about 20 s in all)
-  --only WHAT      run one part: core (start-up, GET throughput, memory) or callRecord (150-session call-record GET)
   --starts N       warm starts of each server (default 7, 1..25)
   --rounds N       throughput rounds of each server (default 3, 1..7)
   --duration S     measured seconds per round (default 5, 1..30)
   --warmup S       warm-up seconds per round (default 1, 0..10)
   --concurrency N  requests in flight (default 32, 1..256)`;
 
-type Part = 'core' | 'callRecord';
+const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord'] as const;
+type Part = (typeof PARTS)[number];
 
 interface Settings {
-  parts: ReadonlySet<Part>;
   starts: number;
   throughput: ThroughputOptions;
+  only: ReadonlySet<Part>;
+  delta: DeltaOptions;
+  content: ContentOptions;
 }
 
 function parseArgs(argv: readonly string[]): Settings {
   const quick = argv.includes('--quick');
-  const settings: Omit<Settings, 'parts'> = quick
-    ? { starts: 3, throughput: { rounds: 1, concurrency: 32, warmupMs: 500, durationMs: 2_000, settleMs: 500 } }
-    : { starts: 7, throughput: { rounds: 3, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, settleMs: 1_000 } };
+  const all = new Set<Part>(PARTS);
+  const settings: Settings = quick
+    ? {
+        starts: 3,
+        throughput: { rounds: 1, concurrency: 32, warmupMs: 500, durationMs: 2_000, settleMs: 500 },
+        only: all,
+        delta: { recordings: 10_000, pageSize: 1_000, rounds: 1, smallStore: 2_000, largeStore: 50_000, largeSeedBudgetMs: 30_000, pageSamples: 50 },
+        content: { bytes: 64 * 1024 * 1024, rounds: 1 },
+      }
+    : {
+        starts: 7,
+        throughput: { rounds: 3, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, settleMs: 1_000 },
+        only: all,
+        delta: { recordings: 100_000, pageSize: 1_000, rounds: 3, smallStore: 10_000, largeStore: 1_000_000, largeSeedBudgetMs: 120_000, pageSamples: 200 },
+        content: { bytes: 1024 * 1024 * 1024, rounds: 3 },
+      };
   const number = (name: string, lo: number, hi: number): number | undefined => {
     const at = argv.indexOf(name);
     if (at < 0) return undefined;
@@ -48,7 +71,7 @@ function parseArgs(argv: readonly string[]): Settings {
     if (!Number.isFinite(value) || value < lo || value > hi) throw new Error(`${name} takes a number from ${lo} to ${hi}\n${USAGE}`);
     return value;
   };
-  const known = new Set(['--quick', '--only', '--starts', '--rounds', '--duration', '--warmup', '--concurrency']);
+  const known = new Set(['--quick', '--starts', '--rounds', '--duration', '--warmup', '--concurrency', '--only', '--delta-recordings', '--large-rows', '--content-mib']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
@@ -65,10 +88,16 @@ function parseArgs(argv: readonly string[]): Settings {
   t.warmupMs = Math.round((number('--warmup', 0, 10) ?? t.warmupMs / 1000) * 1000);
   t.concurrency = Math.round(number('--concurrency', 1, 256) ?? t.concurrency);
   const onlyAt = argv.indexOf('--only');
-  const only = onlyAt < 0 ? undefined : argv[onlyAt + 1];
-  if (only !== undefined && only !== 'core' && only !== 'callRecord') throw new Error(`--only takes core or callRecord\n${USAGE}`);
-  const parts = new Set<Part>(only === undefined ? ['core', 'callRecord'] : [only]);
-  return { ...settings, parts };
+  if (onlyAt >= 0) {
+    const names = (argv[onlyAt + 1] ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+    const bad = names.find((n) => !(PARTS as readonly string[]).includes(n));
+    if (names.length === 0 || bad !== undefined) throw new Error(`--only takes a list of ${PARTS.join(', ')}\n${USAGE}`);
+    settings.only = new Set(names as Part[]);
+  }
+  settings.delta.recordings = Math.round(number('--delta-recordings', 1_000, 10_000_000) ?? settings.delta.recordings);
+  settings.delta.largeStore = Math.round(number('--large-rows', 1_000, 10_000_000) ?? settings.delta.largeStore);
+  settings.content.bytes = Math.round((number('--content-mib', 1, 65_536) ?? settings.content.bytes / 1024 / 1024) * 1024 * 1024);
+  return settings;
 }
 
 const log = (line: string): void => {
@@ -82,7 +111,7 @@ async function main(): Promise<void> {
   const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
   const workDir = await mkdtemp(join(tmpdir(), 'gce-bench-'));
   const paths: Paths = { repoRoot, dataDir: workDir, tlsDir: join(workDir, 'tls') };
-  for (const script of [emulatorScript(paths), bareScript(paths), loadGeneratorScript(paths)]) {
+  for (const script of [emulatorScript(paths), bareScript(paths), loadGeneratorScript(paths), join(repoRoot, 'dist', 'bench', 'bareArtifactServer.js')]) {
     if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" (or "npm run bench") first`);
   }
 
@@ -104,40 +133,59 @@ async function main(): Promise<void> {
   const loadAverageAtStart = loadavg();
   try {
     log(`bench: work dir ${workDir}`);
-    if (settings.parts.has('core')) {
+    const sections: string[] = [];
+    const wants = (part: Part): boolean => settings.only.has(part);
+    if (wants('startup') !== wants('throughput')) throw new Error('startup and throughput are reported together: --only takes both or neither');
+    let startup: Awaited<ReturnType<typeof measureStartup>> | undefined;
+    let throughput: Awaited<ReturnType<typeof measureThroughput>> | undefined;
+    // Start-up first: its cold start is the one that makes the TLS material.
+    if (wants('startup')) {
       log(`bench: start-up (1 cold, ${settings.starts} warm starts of each, interleaved)`);
-      const startup = await measureStartup(paths, settings.starts, log);
+      startup = await measureStartup(paths, settings.starts, log);
       log(`bench: throughput (${settings.throughput.rounds} round(s) of each, interleaved) and memory`);
-      const throughput = await measureThroughput(paths, workDir, settings.throughput, log);
-      const report = renderReport(
-        {
-          command: (process.env['npm_lifecycle_event'] === 'bench' ? 'npm run bench → ' : '') + ['node', 'dist/bench/run.js', ...argv].join(' '),
-          node: process.version,
-          platform: `${process.platform} ${process.arch}`,
-          cpus: cpus().length,
-          date: new Date().toISOString(),
-          loadAverageAtStart,
-          loadAverageAtEnd: loadavg(),
-          elapsedMs: performance.now() - began,
-          starts: settings.starts,
-          throughput: settings.throughput,
-          commands: {
-            emulator: shown(emulatorScript(paths), emulatorArgs(paths), emulatorNodeFlags(paths)),
-            bare: shown(bareScript(paths), bareArgs(paths)),
-            load: `GCE_BENCH_LOAD=<config> ${shown(loadGeneratorScript(paths), [])}`,
-          },
-        },
-        startup,
-        throughput,
-      );
-      console.log(report);
+      throughput = await measureThroughput(paths, workDir, settings.throughput, log);
     }
-    if (settings.parts.has('callRecord')) {
+    if (wants('delta')) {
+      log(`bench: delta (${settings.delta.recordings} recordings, ${settings.delta.rounds} full-sync round(s) of each, interleaved; page time by store size)`);
+      sections.push(renderDelta(await measureDelta(paths, workDir, settings.delta, log)));
+    }
+    if (wants('content')) {
+      log(`bench: content download (${(settings.content.bytes / 1024 / 1024).toFixed(0)} MiB, ${settings.content.rounds} round(s) of each, interleaved)`);
+      sections.push(renderContent(await measureContent(paths, workDir, settings.content, log)));
+    }
+    if (wants('callRecord')) {
       log(`bench: call-record GET (${settings.throughput.rounds} round(s) of each, interleaved)`);
       const callRecord = await measureCallRecordThroughput(paths, workDir, settings.throughput, log);
-      const command = (process.env['npm_lifecycle_event'] === 'bench' ? 'npm run bench → ' : '') + ['node', 'dist/bench/run.js', ...argv].join(' ');
-      console.log(`\n${renderCallRecordReport(callRecord, settings.throughput, command)}`);
+      sections.push(renderCallRecordReport(callRecord, settings.throughput, ['node', 'dist/bench/run.js', ...argv].join(' ')));
     }
+    if (startup === undefined || throughput === undefined) {
+      const command = ['node', 'dist/bench/run.js', ...argv].join(' ');
+      const load = loadAverageAtStart.map((l) => l.toFixed(2)).join(' ');
+      console.log([`## graph-comms-emulator artifact benchmarks`, '', `\`${command}\` (node ${process.version}, ${cpus().length} CPUs, load average ${load} at start, ${((performance.now() - began) / 1000).toFixed(0)} s in all)`, '', ...sections.flatMap((section) => [section, ''])].join('\n'));
+      return;
+    }
+    const report = renderReport(
+      {
+        command: (process.env['npm_lifecycle_event'] === 'bench' ? 'npm run bench → ' : '') + ['node', 'dist/bench/run.js', ...argv].join(' '),
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        cpus: cpus().length,
+        date: new Date().toISOString(),
+        loadAverageAtStart,
+        loadAverageAtEnd: loadavg(),
+        elapsedMs: performance.now() - began,
+        starts: settings.starts,
+        throughput: settings.throughput,
+        commands: {
+          emulator: shown(emulatorScript(paths), emulatorArgs(paths), emulatorNodeFlags(paths)),
+          bare: shown(bareScript(paths), bareArgs(paths)),
+          load: `GCE_BENCH_LOAD=<config> ${shown(loadGeneratorScript(paths), [])}`,
+        },
+      },
+      startup,
+      throughput,
+    );
+    console.log([report, ...sections].join('\n\n'));
   } finally {
     cleanup();
   }

@@ -4,6 +4,7 @@ import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, resolveConfig, type EmulatorOpti
 import { startEmulator, type Emulator } from './emulator.js';
 import { openStore } from './store/database.js';
 import { emptyStore } from './store/reset.js';
+import { runSeed } from './seedCommand.js';
 
 /** Commander hands the flags over under the option names EmulatorOptions already uses. */
 type StartFlags = EmulatorOptions;
@@ -99,6 +100,32 @@ storeFlags(program.command('reset').description('empty the store; the next start
     await store.close();
   }
   console.log('store emptied');
+});
+
+const parseCount = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 10_000_000) throw new InvalidArgumentError('a whole number from 0 to 10000000.');
+  return n;
+};
+
+storeFlags(
+  program
+    .command('seed')
+    .description('bulk-create recordings and transcripts in a store (for delta and load tests), with a progress bar')
+    .option('--recordings <n>', 'recordings to create', parseCount, 0)
+    .option('--transcripts <n>', 'transcripts to create', parseCount, 0)
+    .option('--tenant <id>', 'tenant (default: the demo tenant)')
+    .option('--organizer <userId>', 'meeting organizer (default: the demo organizer)')
+    .option('--per-meeting <n>', 'artifacts of a kind per meeting', parseCount, 10)
+    .option('--batch <n>', 'artifacts per transaction', parseCount, 1000)
+    .option('--no-progress', 'no progress bar'),
+).action(async (flags: StartFlags & { recordings: number; transcripts: number; tenant?: string; organizer?: string; perMeeting: number; batch: number; progress: boolean }) => {
+  const { recordings, transcripts, tenant, organizer, perMeeting, batch, progress, ...store } = flags;
+  const result = await runSeed(toOptions(store), {
+    recordings, transcripts, perMeeting: Math.max(1, perMeeting), batch: Math.max(1, batch), progress,
+    ...(tenant !== undefined ? { tenant } : {}), ...(organizer !== undefined ? { organizer } : {}),
+  });
+  console.log(`seeded ${result.recordings} recordings and ${result.transcripts} transcripts in ${result.meetings} meetings in ${result.seconds.toFixed(1)} s`);
 });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -28,6 +28,11 @@ export interface EmulatorOptions {
   logLevel?: string;
   /** Seed the demo tenant on an empty store. Default true. */
   demo?: boolean;
+  /**
+   * Where recording and transcript bytes live. Default `<dataDir>/blobs` for a SQLite file store or an
+   * explicit --data-dir; otherwise (in memory, or PostgreSQL without --data-dir) a temporary directory.
+   */
+  blobDir?: string;
 }
 
 export type StoreConfig = StoreOptions;
@@ -42,6 +47,8 @@ export interface ResolvedConfig {
   strict: boolean;
   logLevel: string;
   demo: boolean;
+  /** undefined: a temporary directory, removed on close. */
+  blobDir: string | undefined;
 }
 
 export const DEFAULT_HTTPS_PORT = 8443;
@@ -66,5 +73,11 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
     strict: options.strict ?? false,
     logLevel: options.logLevel ?? 'warn',
     demo: options.demo ?? true,
+    blobDir:
+      options.blobDir !== undefined
+        ? resolve(options.blobDir)
+        : options.dataDir !== undefined || store.kind === 'sqlite' && !inMemory
+          ? join(dataDir, 'blobs')
+          : undefined,
   };
 }

@@ -15,7 +15,10 @@ import { GRAPH_VERSIONS } from './http/versions.js';
 import type { Services } from './services.js';
 import { VirtualClock } from './simulation/clock.js';
 import { loadClockState, persistClock, type ClockPersistence } from './simulation/clockState.js';
-import { ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
+import { ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
+import { BlobStore } from './store/blobs.js';
+import { DeltaTokens } from './domain/deltaTokens.js';
+import { UsageMeter } from './graph/usage.js';
 import { FaultInjector } from './simulation/faults.js';
 import { openStore } from './store/database.js';
 import { ChangePipeline } from './domain/changes.js';
@@ -68,14 +71,19 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let clock: VirtualClock | undefined;
   let persistence: ClockPersistence | undefined;
   let retention: { stop(): Promise<void> } | undefined;
+  let blobs: BlobStore | undefined;
   try {
+    blobs = BlobStore.open(config.blobDir);
     clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => app?.log.error({ err }, 'a clock timer failed'));
     const ctx: DomainContext = { db: store.db, clock, changes: new ChangePipeline() };
     persistence = persistClock(store.db, clock, (err) => app?.log.error({ err }, 'could not save the clock state'));
     const clockPersistence = persistence;
     const keys = new SigningKeyRing(ctx);
     await keys.load();
-    if (config.demo) await ensureDemoTenant(ctx);
+    if (config.demo) {
+      await ensureDemoTenant(ctx);
+      await ensureDemoArtifacts(ctx, blobs);
+    }
     retention = startCallRecordRetention(ctx, (err) => app?.log.error({ err }, 'the call-record retention sweep failed'));
     const services: Services = {
       config,
@@ -84,6 +92,9 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       keys,
       verifier: new AccessTokenVerifier(keys, async (tenantId) => (await findTenant(ctx, tenantId)) !== undefined),
       faults: new FaultInjector(),
+      blobs,
+      deltaTokens: new DeltaTokens(store.db),
+      usage: new UsageMeter(),
       caCertificatePem: tls?.caCertificatePem,
       caCertificatePath: tls?.caCertificatePath,
       clockSaved: () => clockPersistence.flush(),
@@ -103,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const running = app;
     const runningClock = clock;
     const runningRetention = retention;
+    const runningBlobs = blobs;
     let closing: Promise<void> | undefined;
     const close = async (closeOptions: { dropDatabaseSchema?: boolean }): Promise<void> => {
       const swept = runningRetention.stop();
@@ -114,6 +126,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       clockPersistence.stop();
       if (closeOptions.dropDatabaseSchema === true) await store.dropSchema();
       await store.close();
+      runningBlobs.close();
     };
     return {
       url,
@@ -134,6 +147,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     persistence?.stop();
     await app?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
+    blobs?.close();
     throw err;
   }
 }

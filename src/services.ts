@@ -4,6 +4,9 @@ import type { SigningKeyRing } from './auth/signingKeys.js';
 import type { AccessTokenVerifier } from './auth/tokens.js';
 import type { FaultInjector } from './simulation/faults.js';
 import type { Store } from './store/database.js';
+import type { BlobStore } from './store/blobs.js';
+import type { DeltaTokens } from './domain/deltaTokens.js';
+import type { UsageMeter } from './graph/usage.js';
 
 /** The running emulator's parts, handed to every route module. */
 export interface Services {
@@ -13,6 +16,12 @@ export interface Services {
   readonly keys: SigningKeyRing;
   readonly verifier: AccessTokenVerifier;
   readonly faults: FaultInjector;
+  /** Recording and transcript bytes. */
+  readonly blobs: BlobStore;
+  /** Signs and checks skip/delta tokens. */
+  readonly deltaTokens: DeltaTokens;
+  /** Calls to metered APIs, per app and API. */
+  readonly usage: UsageMeter;
   /** The local CA's PEM (HTTPS mode), served by the control API. */
   readonly caCertificatePem: string | undefined;
   readonly caCertificatePath: string | undefined;

@@ -9,6 +9,7 @@ import * as s from './schemas.js';
 import { registerCallAdminRoutes } from './callRoutes.js';
 import { CallsAdmin } from './calls.js';
 import { checkBodyStrictly, checkNoNul } from './strictBody.js';
+import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
 
 type T = { tenantId: string };
@@ -159,6 +160,8 @@ function routes(app: FastifyInstance, services: Services, admin: AdminService): 
   app.post<{ Body: MintTokenRequest }>('/_emulator/tokens', { schema: { tags, body: s.mintTokenSchema, response: { 200: s.tokenSchema, ...errors } } }, async (request) => admin.mintToken(request.body));
 
   registerCallAdminRoutes(app, new CallsAdmin(services.ctx));
+  // Meetings and ad hoc calls happening; metered-API usage
+  registerArtifactControlRoutes(app, services);
 
   // Reset
   app.post('/_emulator/reset', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.reset());

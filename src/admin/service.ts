@@ -7,7 +7,7 @@ import { createTenant, deleteTenant, findTenant, listTenants, type NewTenant, ty
 import { createUser, deleteUser, findUser, listUsers, type NewUser, type User } from '../domain/users.js';
 import { issueAppToken, issueUserToken, userTokenSubject, GRAPH_RESOURCE } from '../auth/tokens.js';
 import { parseDurationMs, parseInstantMs } from '../simulation/duration.js';
-import { demoTenantInfo, ensureDemoTenant, type DemoTenant } from '../simulation/demoTenant.js';
+import { demoTenantInfo, ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from '../simulation/demoTenant.js';
 import type { FaultRule, FaultRuleInput } from '../simulation/faults.js';
 import { emptyStore } from '../store/reset.js';
 import type { Services } from '../services.js';
@@ -268,8 +268,13 @@ export class AdminService {
     this.services.faults.clear();
     this.services.verifier.clear();
     this.ctx.clock.reset();
+    this.services.usage.clear();
+    this.services.deltaTokens.forget();
     await this.services.clockSaved();
-    if (this.services.config.demo) await ensureDemoTenant(this.ctx);
+    if (this.services.config.demo) {
+      await ensureDemoTenant(this.ctx);
+      await ensureDemoArtifacts(this.ctx, this.services.blobs);
+    }
     return this.demo();
   }
 

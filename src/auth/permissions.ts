@@ -28,6 +28,25 @@ export const PERMISSIONS = {
     delegated: null,
     application: ['OnlineMeetings.Read.All', 'OnlineMeetings.ReadWrite.All'],
   },
+  /** list/get/content of a meeting's recordings (S1): RSC for apps installed in the meeting; app use needs a policy. */
+  recordingRead: {
+    delegated: ['OnlineMeetingRecording.Read.All'],
+    application: ['OnlineMeetingRecording.Read.All'],
+    rsc: ['OnlineMeetingRecording.Read.Chat'],
+    needsAccessPolicy: true,
+  },
+  transcriptRead: {
+    delegated: ['OnlineMeetingTranscript.Read.All'],
+    application: ['OnlineMeetingTranscript.Read.All'],
+    rsc: ['OnlineMeetingTranscript.Read.Chat'],
+    needsAccessPolicy: true,
+  },
+  /** getAllRecordings / getAllTranscripts and their delta: application only (S0). */
+  recordingGetAll: { delegated: null, application: ['OnlineMeetingRecording.Read.All'], needsAccessPolicy: true },
+  transcriptGetAll: { delegated: null, application: ['OnlineMeetingTranscript.Read.All'], needsAccessPolicy: true },
+  /** Ad hoc call artifacts (adhoccall-list-recordings.md; S4's permission tables). */
+  adhocRecordingRead: { delegated: ['CallRecordings.Read.All'], application: ['CallRecordings.Read.All'] },
+  adhocTranscriptRead: { delegated: ['CallTranscripts.Read.All'], application: ['CallTranscripts.Read.All'] },
   /** GET /me or /users/{own id}: User.Read covers the signed-in user's own profile. */
   userReadSelf: {
     delegated: ['User.Read', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'],

@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 /** Identifier shapes as Graph issues them, so apps that parse or store ids see realistic values. */
 
@@ -49,3 +49,30 @@ export function newClientSecret(): string {
   const body = Array.from({ length: 37 }, () => alphabet[randomInt(0, alphabet.length)]).join('');
   return `${body.slice(0, 3)}8Q~${body.slice(3)}`;
 }
+
+const randomHex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+/** Base64 that stays one URL path segment: re-draw the random part until the text has no `/` or `+`. */
+function pathSafeBase64(make: () => string): string {
+  for (let i = 0; i < 64; i++) {
+    const id = Buffer.from(make()).toString('base64');
+    if (!/[/+]/.test(id)) return id;
+  }
+  return Buffer.from(make()).toString('base64url');
+}
+
+/**
+ * callRecording ids: Base64 of `V2##1{organizerId}{tenantId}{iCalUid hex}##{guid}` (the seeds' ids decode
+ * to this shape).
+ */
+export function newRecordingId(organizerId: string, tenantId: string): string {
+  return pathSafeBase64(() => `V2##1${organizerId}${tenantId}040000008200E00074C5B7101A82E008${randomHex(8).toUpperCase()}01000000000000000010000000${randomHex(16)}##${randomUUID()}`);
+}
+
+/** callTranscript ids: Base64 of `1##0##{guid}` (calltranscript-get.md). */
+export function newTranscriptId(): string {
+  return pathSafeBase64(() => `1##0##${randomUUID()}`);
+}
+
+/** contentCorrelationId: a GUID with Teams' `-0` suffix (S1 ex.3), shared by a recording and its transcript. */
+export const newContentCorrelationId = (): string => `${randomUUID()}-0`;

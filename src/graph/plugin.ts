@@ -10,6 +10,8 @@ import { registerOnlineMeetingRoutes } from './onlineMeetings/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 import { registerCallRecordRoutes } from './callRecords/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
+import { registerMeetingArtifactRoutes } from './meetingArtifacts/routes.js';
+import { registerGetAllArtifactRoutes } from './getAllArtifacts/routes.js';
 
 /** Graph's 401 challenge, with the authority being this emulator (clients may follow it to sign in). */
 function unauthenticated(services: Services, request: FastifyRequest, message: string): GraphError {
@@ -42,5 +44,7 @@ export function graphPlugin(services: Services, graphVersion: GraphVersion) {
     registerOnlineMeetingRoutes(app, services);
     registerCallRecordRoutes(app, services);
     registerCallRoutes(app, services);
+    registerMeetingArtifactRoutes(app, services);
+    registerGetAllArtifactRoutes(app, services);
   };
 }

@@ -1,13 +1,16 @@
 import { SEED_APPLICATION_PERMISSIONS, SEED_DELEGATED_PERMISSIONS } from '../auth/permissions.js';
 import { createAccessPolicy } from '../domain/accessPolicies.js';
 import { createApp } from '../domain/apps.js';
-import { createCall } from '../domain/calls.js';
+import { createCall, findCall } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
 import { meetingIdFor } from '../domain/ids.js';
-import { createMeeting } from '../domain/meetings.js';
+import { createMeeting, findMeeting } from '../domain/meetings.js';
 import { createTenant, findTenant } from '../domain/tenants.js';
 import { createUser } from '../domain/users.js';
 import { ensureDemoCallRecord } from './demoCalls.js';
+import type { BlobStore } from '../store/blobs.js';
+import { storeRecordingContent, storeTranscriptContent } from './content/artifactContent.js';
+import { recordEndedCall } from './meetingScenario.js';
 
 /**
  * The demo tenant every fresh store starts with. Its ids and secret are fixed, so READMEs, scripts
@@ -161,4 +164,33 @@ export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
     startedDateTime: review.startDateTime,
   });
   await ensureDemoCallRecord(ctx, DEMO);
+}
+
+/**
+ * The demo meeting's recording and transcript (DESIGN.md: `GET /_emulator/demo` names a meeting
+ * that has both), made once through the same code as a simulated meeting. On later starts the rows
+ * exist; their content is deterministic, so a blob store that was emptied (a temporary one beside
+ * PostgreSQL) is refilled with the same bytes under the same keys.
+ */
+export async function ensureDemoArtifacts(ctx: DomainContext, blobs: BlobStore): Promise<void> {
+  const meetingId = demoMeetingId();
+  const meeting = await findMeeting(ctx, meetingId);
+  const call = await findCall(ctx, DEMO.finishedCallId);
+  if (meeting === undefined || call === undefined) return;
+  const participantIds = [meeting.organizerId, ...(meeting.settings.attendees ?? []).flatMap((a) => (a.userId === null ? [] : [a.userId]))];
+  const existing = await ctx.db.selectFrom('artifacts').select(['content_blob', 'metadata_blob']).where('meeting_id', '=', meetingId).execute();
+  if (existing.length === 0) {
+    await recordEndedCall(ctx, blobs, { tenantId: meeting.tenantId, organizerId: meeting.organizerId, meetingId, adhocCallId: null, call, participantIds }, {});
+    return;
+  }
+  const missing = [];
+  for (const row of existing) for (const key of [row.content_blob, row.metadata_blob]) if (key !== null && !(await blobs.has(key))) missing.push(key);
+  if (missing.length === 0) return;
+  await storeRecordingContent(blobs);
+  const speakers: string[] = [];
+  for (const id of participantIds) {
+    const user = DEMO.users.find((u) => u.id === id);
+    if (user !== undefined) speakers.push(user.displayName);
+  }
+  await storeTranscriptContent(blobs, speakers, Date.parse(call.startedDateTime));
 }

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_change_feed.js';
+import * as m003 from './migrations/003_artifacts.js';
 import * as m004 from './migrations/004_call_records.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
@@ -32,6 +33,7 @@ export interface Store {
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_change_feed': m002,
+  '003_artifacts': m003,
   '004_call_records': m004,
 };
 

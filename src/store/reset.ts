@@ -3,9 +3,10 @@ import type { Store } from './database.js';
 
 /**
  * Tables a reset keeps: Kysely's migration bookkeeping, and the signing keys so tokens that clients
- * already hold keep verifying (their tenant must still exist, as the demo tenant does).
+ * already hold keep verifying (their tenant must still exist, as the demo tenant does); likewise the
+ * skip/delta token key, so an old delta token is recognised as stale (410) rather than forged (400).
  */
-const KEPT_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'signing_keys']);
+const KEPT_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'signing_keys', 'state_token_keys']);
 
 /** Every table of the store but the kept ones, read from the catalog so later migrations' tables are included. */
 export async function resettableTables(store: Store): Promise<string[]> {

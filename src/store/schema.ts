@@ -214,6 +214,51 @@ export interface CallRecordingStatusTable {
   created_at: string;
 }
 
+/** A recording or transcript (migration 003): see domain/artifacts.ts. */
+export interface ArtifactTable {
+  id: string;
+  /** 'recording' | 'transcript'. */
+  kind: string;
+  tenant_id: string;
+  organizer_id: string;
+  /** The onlineMeeting; null for ad hoc calls. */
+  meeting_id: string | null;
+  adhoc_call_id: string | null;
+  call_id: string;
+  content_correlation_id: string;
+  created_at: string;
+  end_at: string;
+  /** The change_feed seq of its 'created' change: where delta pages stand. */
+  feed_seq: number | string;
+  /** Blob store key (sha-256 of the bytes), media type and length of the content stream. */
+  content_blob: string;
+  content_type: string;
+  content_size: number | string;
+  /** Transcripts: the metadataContent stream (WebVTT cues carrying JSON). */
+  metadata_blob: string | null;
+  metadata_size: number | string | null;
+  /** The callRecording/callTranscript JSON with links under GRAPH_V1_ROOT (domain/artifactResource.ts). */
+  resource_json: string;
+}
+
+/** An ad hoc (1:1 or group) call without a meeting, whose artifacts live under /users/{id}/adhocCalls. */
+export interface AdhocCallTable {
+  id: string;
+  tenant_id: string;
+  organizer_id: string;
+  call_id: string;
+  /** JSON string[]: user ids in the call (the organizer included). */
+  participant_ids: string;
+  created_at: string;
+}
+
+/** The HMAC key of skip/delta tokens (one row, id 'current'); survives a store reset. */
+export interface StateTokenKeyTable {
+  id: string;
+  secret: string;
+  created_at: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -238,6 +283,9 @@ export interface Database {
   pstn_calls: PstnCallTable;
   call_app_joins: CallAppJoinTable;
   call_recording_statuses: CallRecordingStatusTable;
+  artifacts: ArtifactTable;
+  adhoc_calls: AdhocCallTable;
+  state_token_keys: StateTokenKeyTable;
 }
 
 export type { Generated };

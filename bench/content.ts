@@ -1,0 +1,117 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { demoAndToken, download, type DownloadResult } from './artifactClient.js';
+import { httpsRequest } from './httpsRequest.js';
+import { idleMemory, MB, type MemorySnapshot } from './memory.js';
+import { sleep, spawnNodeUntilReady, stopProcess } from './processes.js';
+import { startEmulatorProcess, type Paths, type RunningServer } from './servers.js';
+import { median } from './stats.js';
+
+export interface ContentOptions {
+  bytes: number;
+  rounds: number;
+}
+
+export interface ContentResult {
+  bytes: number;
+  simulateSeconds: number;
+  emulator: DownloadResult[];
+  bare: DownloadResult[];
+  emulatorIdle: MemorySnapshot;
+  bareIdle: MemorySnapshot;
+  commands: { emulator: string; bare: string };
+}
+
+const BARE_READY = /bare-server ready on https:\/\/\S+?:(\d+)\b/;
+
+/** The blob file of `bytes` bytes in the emulator's blob store (content-addressed: blobs/xx/<sha-256>). */
+async function findBlob(blobDir: string, bytes: number): Promise<string> {
+  for (const prefix of await readdir(blobDir)) {
+    if (prefix === 'tmp') continue;
+    for (const name of await readdir(join(blobDir, prefix))) {
+      const file = join(blobDir, prefix, name);
+      if ((await stat(file)).size === bytes) return file;
+    }
+  }
+  throw new Error(`no blob of ${bytes} bytes under ${blobDir}`);
+}
+
+/**
+ * Download of a large recording's content (streamed synthetic MP4) from the emulator against a bare
+ * Node HTTPS server piping the same file with fs.createReadStream; the servers' RSS is sampled while
+ * they stream.
+ */
+export async function measureContent(base: Paths, workDir: string, options: ContentOptions, log: (line: string) => void): Promise<ContentResult> {
+  const paths: Paths = { ...base, dataDir: join(workDir, 'content') };
+  let emu: RunningServer | undefined;
+  let bare: RunningServer | undefined;
+  try {
+    emu = await startEmulatorProcess(paths, 60_000);
+    const ca = await readFile(join(base.tlsDir, 'ca.pem'), 'utf8');
+    const { demo, authorization } = await demoAndToken(emu.port, ca);
+    const started = performance.now();
+    const made = await httpsRequest(emu.port, `/_emulator/meetings/${encodeURIComponent(demo.meetingId)}/simulate`, ca, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ recordingSizeBytes: options.bytes, transcript: false }),
+    }, 600_000);
+    if (made.status !== 201) throw new Error(`simulate: HTTP ${made.status} ${made.body.toString('utf8')}`);
+    const simulateSeconds = (performance.now() - started) / 1000;
+    const { recordingId } = JSON.parse(made.body.toString('utf8')) as { recordingId: string };
+    log(`  a ${(options.bytes / MB).toFixed(0)} MiB recording made (streamed to the blob store) in ${simulateSeconds.toFixed(1)} s`);
+    const path = `/v1.0/users/${demo.organizerUserId}/onlineMeetings/${encodeURIComponent(demo.meetingId)}/recordings/${encodeURIComponent(recordingId)}/content`;
+    const file = await findBlob(join(paths.dataDir, 'blobs'), options.bytes);
+    const ready = await spawnNodeUntilReady(join(base.repoRoot, 'dist', 'bench', 'bareArtifactServer.js'), ['--tls-dir', base.tlsDir, '--file', file, '--type', 'video/mp4'], BARE_READY, 30_000, base.repoRoot);
+    bare = { ...ready, port: Number(BARE_READY.exec(ready.readyLine)?.[1]), selfReportedMs: undefined };
+    const [emulatorIdle, bareIdle] = await Promise.all([idleMemory(emu.pid, 500), idleMemory(bare.pid, 500)]);
+    const emulator: DownloadResult[] = [];
+    const bareRuns: DownloadResult[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      const order: Array<'emulator' | 'bare'> = round % 2 === 0 ? ['emulator', 'bare'] : ['bare', 'emulator'];
+      for (const who of order) {
+        const server = who === 'emulator' ? emu : bare;
+        const result = await download(ca, server.port, path, authorization, server.pid);
+        if (result.bytes !== options.bytes) throw new Error(`${who}: downloaded ${result.bytes} bytes, expected ${options.bytes}`);
+        (who === 'emulator' ? emulator : bareRuns).push(result);
+        await sleep(250);
+      }
+      log(`  round ${round + 1}/${options.rounds}: emulator ${emulator.at(-1)!.mbPerSecond.toFixed(0)} MiB/s, bare ${bareRuns.at(-1)!.mbPerSecond.toFixed(0)} MiB/s`);
+    }
+    return {
+      bytes: options.bytes,
+      simulateSeconds,
+      emulator,
+      bare: bareRuns,
+      emulatorIdle,
+      bareIdle,
+      commands: {
+        emulator: 'node dist/src/cli.js start --port 0 --data-dir <tmp> --tls-dir <tmp>/tls',
+        bare: 'node dist/bench/bareArtifactServer.js --tls-dir <tmp>/tls --file <the same blob> --type video/mp4',
+      },
+    };
+  } finally {
+    await Promise.all([emu ? stopProcess(emu.child) : undefined, bare ? stopProcess(bare.child) : undefined]);
+  }
+}
+
+export function renderContent(r: ContentResult): string {
+  const e = median(r.emulator.map((x) => x.mbPerSecond));
+  const b = median(r.bare.map((x) => x.mbPerSecond));
+  const mb = (n: number | undefined): string => (n === undefined ? 'n/a' : `${(n / MB).toFixed(0)} MB`);
+  const peak = (runs: DownloadResult[]): number | undefined => {
+    const values = runs.map((x) => x.peakRss).filter((x): x is number => x !== undefined);
+    return values.length === 0 ? undefined : Math.max(...values);
+  };
+  return [
+    `### Content: download of a ${(r.bytes / MB).toFixed(0)} MiB recording (median of ${r.emulator.length} rounds each, interleaved)`,
+    '',
+    '| | emulator | bare HTTPS server, fs stream of the same file | ratio (goal ≥ 80%) |',
+    '| --- | ---: | ---: | ---: |',
+    `| MiB/s | ${e.toFixed(0)} | ${b.toFixed(0)} | ${((e / b) * 100).toFixed(0)}% |`,
+    `| RSS idle before | ${mb(r.emulatorIdle.rss)} | ${mb(r.bareIdle.rss)} | |`,
+    `| peak RSS while streaming | ${mb(peak(r.emulator))} | ${mb(peak(r.bare))} | |`,
+    '',
+    `Making the recording (POST /_emulator/meetings/{id}/simulate with recordingSizeBytes, streamed into the blob store): ${r.simulateSeconds.toFixed(1)} s.`,
+    `Commands: \`${r.commands.emulator}\`; \`${r.commands.bare}\`.`,
+  ].join('\n');
+}

@@ -1,0 +1,52 @@
+/** Control API schemas for making meetings and calls happen, and for metered-API usage. */
+const str = { type: 'string' } as const;
+const nullableStr = { type: ['string', 'null'] } as const;
+
+const simulateProperties = {
+  durationMinutes: { type: 'number', minimum: 0.01, maximum: 1440, description: 'How long the call lasted; it ends now. Default 30.' },
+  recording: { type: 'boolean', description: 'Make a recording (default true).' },
+  recordingSizeBytes: { type: 'integer', minimum: 0, maximum: 68719476736, description: 'Grow the MP4 to this many bytes (streamed to the blob store). Default: the 3-second sample.' },
+  transcript: { type: 'boolean', description: 'Make a transcript (default true).' },
+  artifactDelay: {
+    anyOf: [{ type: 'string', minLength: 1, maxLength: 64 }, { type: 'integer', minimum: 0 }],
+    description: 'Virtual time after the call ends before the artifacts appear: an ISO 8601 duration (PT5M) or milliseconds. Default: at once.',
+  },
+} as const;
+
+export const simulateSchema = { type: 'object', additionalProperties: false, properties: simulateProperties } as const;
+
+export const newAdhocCallSchema = {
+  type: 'object',
+  required: ['organizerId', 'participantIds'],
+  additionalProperties: false,
+  properties: {
+    organizerId: { type: 'string', minLength: 1 },
+    participantIds: { type: 'array', minItems: 1, maxItems: 250, items: { type: 'string', minLength: 1 } },
+    ...simulateProperties,
+  },
+} as const;
+
+export const simulationSchema = {
+  type: 'object',
+  properties: {
+    meetingId: nullableStr, adhocCallId: nullableStr, callId: str, callRecordId: str, recordingId: nullableStr, transcriptId: nullableStr,
+    contentCorrelationId: str, artifactsAvailableDateTime: str,
+  },
+} as const;
+
+export const usageSchema = {
+  type: 'object',
+  properties: {
+    value: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { tenantId: str, clientId: str, api: str, calls: { type: 'integer' }, firstCallDateTime: str, lastCallDateTime: str },
+      },
+    },
+  },
+} as const;
+
+export const usageQuery = { type: 'object', additionalProperties: false, properties: { tenantId: { type: 'string', minLength: 1 } } } as const;
+
+export const meetingIdParams = { type: 'object', required: ['meetingId'], properties: { meetingId: { type: 'string', minLength: 1, maxLength: 2000 } } } as const;

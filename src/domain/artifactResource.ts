@@ -1,0 +1,54 @@
+/**
+ * The callRecording / callTranscript resource as Graph serializes it (seeds S0, S1; property order as
+ * there). Used by the Graph handlers (links under the request's service root) and by the change
+ * pipeline (links under Graph's own root: the origin serving a notification is not known when the
+ * artifact is made).
+ */
+export type ArtifactKind = 'recording' | 'transcript';
+
+export interface ArtifactView {
+  id: string;
+  kind: ArtifactKind;
+  tenantId: string;
+  organizerId: string;
+  meetingId: string | null;
+  adhocCallId: string | null;
+  callId: string;
+  contentCorrelationId: string;
+  createdDateTime: string;
+  endDateTime: string;
+}
+
+export const GRAPH_V1_ROOT = 'https://graph.microsoft.com/v1.0';
+
+/** `recordings` / `transcripts`: the navigation property holding artifacts of this kind. */
+export const collectionOf = (kind: ArtifactKind): 'recordings' | 'transcripts' => (kind === 'recording' ? 'recordings' : 'transcripts');
+
+/** Where the artifact lives under its organizer: `users/{id}/onlineMeetings/{id}` or `users/{id}/adhocCalls/{id}`. */
+export function ownerPath(a: ArtifactView): string {
+  return a.meetingId !== null ? `users/${a.organizerId}/onlineMeetings/${a.meetingId}` : `users/${a.organizerId}/adhocCalls/${a.adhocCallId ?? ''}`;
+}
+
+/** The canonical content URL (S0 / getAllRecordings doc form; graph-semantics §d.4). */
+export const contentUrl = (a: ArtifactView, serviceRoot: string): string => `${serviceRoot}/${ownerPath(a)}/${collectionOf(a.kind)}/${a.id}/content`;
+
+export function meetingOrganizer(organizerId: string, tenantId: string): Record<string, unknown> {
+  return {
+    application: null,
+    device: null,
+    user: { '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: organizerId, displayName: null, userIdentityType: 'aadUser', tenantId },
+  };
+}
+
+export function artifactResource(a: ArtifactView, serviceRoot: string): Record<string, unknown> {
+  return {
+    id: a.id,
+    meetingId: a.meetingId,
+    callId: a.callId,
+    createdDateTime: a.createdDateTime,
+    endDateTime: a.endDateTime,
+    contentCorrelationId: a.contentCorrelationId,
+    [a.kind === 'recording' ? 'recordingContentUrl' : 'transcriptContentUrl']: contentUrl(a, serviceRoot),
+    meetingOrganizer: meetingOrganizer(a.organizerId, a.tenantId),
+  };
+}

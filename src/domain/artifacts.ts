@@ -1,0 +1,187 @@
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import type { ArtifactTable, Database } from '../store/schema.js';
+import { artifactResource, GRAPH_V1_ROOT, type ArtifactKind, type ArtifactView } from './artifactResource.js';
+import type { DomainContext } from './context.js';
+import { newRecordingId, newTranscriptId } from './ids.js';
+
+export type { ArtifactKind } from './artifactResource.js';
+
+/** A stored stream: blob key, length and media type. */
+export interface StreamRef {
+  blobKey: string;
+  size: number;
+  contentType: string;
+}
+
+/** A recording or a transcript of a meeting (meetingId) or of an ad hoc call (adhocCallId). */
+export interface Artifact extends ArtifactView {
+  /** Its change_feed seq: delta pages walk artifacts in this order. */
+  feedSeq: number;
+  content: StreamRef;
+  /** Transcripts: metadataContent (WebVTT with JSON cues). */
+  metadata: StreamRef | null;
+}
+
+export interface NewArtifact {
+  kind: ArtifactKind;
+  id?: string;
+  tenantId: string;
+  organizerId: string;
+  meetingId: string | null;
+  adhocCallId: string | null;
+  callId: string;
+  contentCorrelationId: string;
+  createdDateTime: string;
+  endDateTime: string;
+  content: StreamRef;
+  metadata?: StreamRef | null;
+}
+
+export function toArtifact(r: ArtifactTable): Artifact {
+  return {
+    id: r.id,
+    kind: r.kind === 'transcript' ? 'transcript' : 'recording',
+    tenantId: r.tenant_id,
+    organizerId: r.organizer_id,
+    meetingId: r.meeting_id,
+    adhocCallId: r.adhoc_call_id,
+    callId: r.call_id,
+    contentCorrelationId: r.content_correlation_id,
+    createdDateTime: r.created_at,
+    endDateTime: r.end_at,
+    feedSeq: Number(r.feed_seq),
+    content: { blobKey: r.content_blob, size: Number(r.content_size), contentType: r.content_type },
+    metadata: r.metadata_blob === null ? null : { blobKey: r.metadata_blob, size: Number(r.metadata_size ?? 0), contentType: 'text/vtt' },
+  };
+}
+
+const INSERT_CHUNK = 500;
+
+// Any constant works; it only has to be the same in every emulator sharing the database.
+const ARTIFACT_FEED_LOCK = 0x67636561; // 'gcea'
+
+/**
+ * Delta pages hand out "everything up to feed seq N" positions, so an artifact must never become
+ * visible with a seq below one a reader has already seen. PostgreSQL assigns a serial at insert but
+ * publishes at commit, so two concurrent transactions could commit out of seq order and a reader
+ * would skip the slower one for good. A transaction-scoped advisory lock taken before the seq is
+ * drawn makes artifact writers take seqs in commit order. SQLite has one writer at a time already.
+ */
+async function lockArtifactFeed(trx: Transaction<Database>): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(${ARTIFACT_FEED_LOCK})`.execute(trx);
+}
+
+/**
+ * Create artifacts in one transaction; each one's 'created' change goes through the change pipeline
+ * in that transaction, its data the resource as v1.0 serves it.
+ */
+export async function createArtifacts(ctx: DomainContext, inputs: readonly NewArtifact[]): Promise<Artifact[]> {
+  if (inputs.length === 0) return [];
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockArtifactFeed(trx);
+    const made: Artifact[] = [];
+    const rows: ArtifactTable[] = [];
+    for (const input of inputs) {
+      const view: ArtifactView = {
+        id: input.id ?? (input.kind === 'recording' ? newRecordingId(input.organizerId, input.tenantId) : newTranscriptId()),
+        kind: input.kind,
+        tenantId: input.tenantId,
+        organizerId: input.organizerId,
+        meetingId: input.meetingId,
+        adhocCallId: input.adhocCallId,
+        callId: input.callId,
+        contentCorrelationId: input.contentCorrelationId,
+        createdDateTime: input.createdDateTime,
+        endDateTime: input.endDateTime,
+      };
+      const resource = artifactResource(view, GRAPH_V1_ROOT);
+      const fed = await ctx.changes.emit(
+        trx,
+        {
+          resource: input.kind,
+          changeType: 'created',
+          tenantId: view.tenantId,
+          resourceId: view.id,
+          organizerId: view.organizerId,
+          meetingId: view.meetingId,
+          callId: view.callId,
+        },
+        view.createdDateTime,
+        resource,
+      );
+      const row: ArtifactTable = {
+        id: view.id,
+        kind: view.kind,
+        tenant_id: view.tenantId,
+        organizer_id: view.organizerId,
+        meeting_id: view.meetingId,
+        adhoc_call_id: view.adhocCallId,
+        call_id: view.callId,
+        content_correlation_id: view.contentCorrelationId,
+        created_at: view.createdDateTime,
+        end_at: view.endDateTime,
+        feed_seq: fed.seq,
+        content_blob: input.content.blobKey,
+        content_type: input.content.contentType,
+        content_size: input.content.size,
+        metadata_blob: input.metadata?.blobKey ?? null,
+        metadata_size: input.metadata?.size ?? null,
+        resource_json: JSON.stringify(resource),
+      };
+      rows.push(row);
+      made.push(toArtifact(row));
+    }
+    // Multi-row inserts: bulk seeding makes thousands per transaction (SQLite allows 32,766 bound values).
+    for (let at = 0; at < rows.length; at += INSERT_CHUNK) await trx.insertInto('artifacts').values(rows.slice(at, at + INSERT_CHUNK)).execute();
+    return made;
+  });
+}
+
+export async function findArtifact(ctx: DomainContext, kind: ArtifactKind, id: string): Promise<Artifact | undefined> {
+  const row = await ctx.db.selectFrom('artifacts').selectAll().where('id', '=', id).where('kind', '=', kind).executeTakeFirst();
+  return row === undefined ? undefined : toArtifact(row);
+}
+
+/** Which artifacts a page walks: an organizer's meeting artifacts (getAll*), one meeting's, or one ad hoc call's. */
+export type ArtifactScope =
+  | { by: 'organizer'; kind: ArtifactKind; tenantId: string; organizerId: string; start: string | null; end: string | null }
+  | { by: 'meeting'; kind: ArtifactKind; meetingId: string; contentCorrelationId?: string }
+  | { by: 'adhocCall'; kind: ArtifactKind; adhocCallId: string; contentCorrelationId?: string };
+
+function scoped(db: Kysely<Database>, scope: ArtifactScope) {
+  let q = db.selectFrom('artifacts').where('kind', '=', scope.kind);
+  if (scope.by === 'organizer') {
+    q = q.where('tenant_id', '=', scope.tenantId).where('organizer_id', '=', scope.organizerId).where('meeting_id', 'is not', null);
+    if (scope.start !== null) q = q.where('created_at', '>=', scope.start);
+    if (scope.end !== null) q = q.where('created_at', '<=', scope.end);
+  } else if (scope.by === 'meeting') {
+    q = q.where('meeting_id', '=', scope.meetingId);
+  } else {
+    q = q.where('adhoc_call_id', '=', scope.adhocCallId);
+  }
+  if (scope.by !== 'organizer' && scope.contentCorrelationId !== undefined) q = q.where('content_correlation_id', '=', scope.contentCorrelationId);
+  return q;
+}
+
+/** Up to `limit` artifacts of the scope after feed position `afterSeq`, in feed order; `more` when others follow. */
+export async function pageArtifacts(ctx: DomainContext, scope: ArtifactScope, afterSeq: number, limit: number): Promise<{ items: Artifact[]; more: boolean }> {
+  const rows = await scoped(ctx.db, scope).selectAll().where('feed_seq', '>', afterSeq).orderBy('feed_seq').limit(limit + 1).execute();
+  const more = rows.length > limit;
+  return { items: (more ? rows.slice(0, limit) : rows).map(toArtifact), more };
+}
+
+/**
+ * Like pageArtifacts, but only each artifact's stored resource JSON and position: a getAll* page is
+ * then text in, text out (no row objects, no re-serialization), which is most of its cost.
+ */
+export async function pageArtifactJson(ctx: DomainContext, scope: ArtifactScope, afterSeq: number, limit: number): Promise<{ items: Array<{ seq: number; json: string }>; more: boolean }> {
+  const rows = await scoped(ctx.db, scope).select(['feed_seq', 'resource_json']).where('feed_seq', '>', afterSeq).orderBy('feed_seq').limit(limit + 1).execute();
+  const more = rows.length > limit;
+  return { items: (more ? rows.slice(0, limit) : rows).map((r) => ({ seq: Number(r.feed_seq), json: r.resource_json })), more };
+}
+
+/** The last feed position in the scope (0 if empty): a token pointing beyond it predates a reset of the store. */
+export async function lastArtifactSeq(ctx: DomainContext, scope: ArtifactScope): Promise<number> {
+  const row = await scoped(ctx.db, scope).select((eb) => eb.fn.max('feed_seq').as('seq')).executeTakeFirst();
+  return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
+}

@@ -1,0 +1,78 @@
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../../auth/principal.js';
+import { PERMISSIONS, type PermissionRule } from '../../auth/permissions.js';
+import type { ArtifactKind } from '../../domain/artifactResource.js';
+import { parseStringList } from '../../domain/json.js';
+import { findMeeting, type Meeting } from '../../domain/meetings.js';
+import type { User } from '../../domain/users.js';
+import { badRequest, forbidden, GraphError, notFound } from '../../http/errors.js';
+import type { Services } from '../../services.js';
+import { authorize, principalOf, resolvePathUser } from '../authorize.js';
+import type { MeteredApi } from '../usage.js';
+
+/** Teams meetings expire 60 days after they end (Teams "meeting expiration"); the artifact APIs then refuse them (S1). */
+export const MEETING_EXPIRY_MS = 60 * 24 * 3_600_000;
+
+export type ArtifactParams = { userId?: string; meetingId?: string; adhocCallId?: string; artifactId?: string };
+
+export interface ArtifactOwner {
+  principal: Principal;
+  /** The user in the path (or the caller, for /me). */
+  user: User;
+  /** Exactly one of these two. */
+  meeting?: Meeting;
+  adhocCall?: { id: string; tenantId: string; organizerId: string; participantIds: string[] };
+}
+
+const meetingRule = (kind: ArtifactKind): PermissionRule => (kind === 'recording' ? PERMISSIONS.recordingRead : PERMISSIONS.transcriptRead);
+const adhocRule = (kind: ArtifactKind): PermissionRule => (kind === 'recording' ? PERMISSIONS.adhocRecordingRead : PERMISSIONS.adhocTranscriptRead);
+
+export const meteredApi = (kind: ArtifactKind, adhoc: boolean): MeteredApi =>
+  adhoc ? (kind === 'recording' ? 'adhocCallRecording' : 'adhocCallTranscript') : kind === 'recording' ? 'onlineMeetingRecording' : 'onlineMeetingTranscript';
+
+const meetingNotFound = (id: string): GraphError => notFound(`The onlineMeeting '${id}' was not found for this user.`);
+
+/**
+ * The meeting a `{me}/onlineMeetings/{id}/recordings|transcripts` request reads, after every check
+ * Graph makes: path user, permission (role + access policy, scope, or RSC in this meeting), the
+ * meeting being the path user's, and the meeting kinds the artifact APIs refuse.
+ */
+export async function meetingOwner(services: Services, request: FastifyRequest<{ Params: ArtifactParams }>, kind: ArtifactKind): Promise<ArtifactOwner> {
+  const principal = principalOf(request);
+  const user = await resolvePathUser(services, request, request.params.userId);
+  const meetingId = request.params.meetingId ?? '';
+  await authorize(services, request, meetingRule(kind), { userId: user.id, meetingId });
+  const meeting = await findMeeting(services.ctx, meetingId);
+  const attends = meeting !== undefined && (meeting.organizerId === user.id || (meeting.settings.attendees ?? []).some((a) => a.userId === user.id));
+  if (meeting === undefined || meeting.tenantId !== principal.tenantId || !attends) throw meetingNotFound(meetingId);
+  // The wording of Graph's answers as users report them (msgraph-beta-sdk-dotnet#695, microsoft-graph-docs-contrib#9103).
+  if (meeting.kind !== 'scheduled') throw badRequest('Channel based meetings are currently not supported.');
+  if (!meeting.hasCalendarEvent) throw badRequest('No iCalUid found for the meeting. This API is supported only for calendar backed OnlineMeeting.');
+  if (Date.parse(meeting.endDateTime) + MEETING_EXPIRY_MS < services.ctx.clock.nowMs()) {
+    throw notFound(`The onlineMeeting '${meetingId}' has expired; its ${kind === 'recording' ? 'recordings' : 'transcripts'} are no longer available.`);
+  }
+  return { principal, user, meeting };
+}
+
+/** The ad hoc call a `{me}/adhocCalls/{id}/...` request reads: the path user must have been in it. */
+export async function adhocOwner(services: Services, request: FastifyRequest<{ Params: ArtifactParams }>, kind: ArtifactKind): Promise<ArtifactOwner> {
+  const principal = principalOf(request);
+  const user = await resolvePathUser(services, request, request.params.userId);
+  await authorize(services, request, adhocRule(kind), { userId: user.id });
+  const id = request.params.adhocCallId ?? '';
+  const row = await services.ctx.db.selectFrom('adhoc_calls').selectAll().where('id', '=', id).executeTakeFirst();
+  const participantIds = row === undefined ? [] : parseStringList(row.participant_ids);
+  if (row === undefined || row.tenant_id !== principal.tenantId || !participantIds.includes(user.id)) {
+    throw notFound(`The adhocCall '${id}' was not found for this user.`);
+  }
+  return { principal, user, adhocCall: { id: row.id, tenantId: row.tenant_id, organizerId: row.organizer_id, participantIds } };
+}
+
+/** Delegated content download is the organizer's alone (S1: participants may not download recordings). */
+export function checkContentAccess(owner: ArtifactOwner): void {
+  if (owner.principal.kind !== 'delegated') return;
+  const organizerId = owner.meeting?.organizerId ?? owner.adhocCall?.organizerId;
+  if (organizerId !== owner.principal.objectId) {
+    throw forbidden('Only the meeting organizer can download the content of its recordings and transcripts.');
+  }
+}

@@ -1,0 +1,28 @@
+import type { TokenState } from '../../domain/deltaTokens.js';
+import { badRequest, GraphError } from '../../http/errors.js';
+import type { Services } from '../../services.js';
+
+/** A state token older than this can no longer be served: the client resyncs (410), as Graph's expired tokens do. */
+export const TOKEN_LIFETIME_MS = 7 * 24 * 3_600_000;
+
+export const tamperedToken = (): GraphError =>
+  badRequest('The state token (skipToken or deltaToken) is invalid: it was not issued by this service, or it was altered.', 'BadRequest');
+
+/** 410 Gone with a `Location` to start over from: the round's first URL with an empty $deltatoken (§c). */
+export const resyncRequired = (location: string): GraphError =>
+  new GraphError(410, 'resyncRequired', 'The state token is no longer valid. Start a new round of synchronization from the URL in the Location header.', {
+    headers: { Location: location },
+  });
+
+/**
+ * Check a skip/delta token: a bad signature is a 400; a token from before a store reset or too old is a 410 whose Location the caller builds from what it knows of the query.
+ */
+export async function readToken(services: Services, token: string, resyncLocation: (state: TokenState | undefined) => string): Promise<TokenState> {
+  const checked = await services.deltaTokens.verify(token);
+  if (!checked.ok) {
+    if (checked.reason === 'stale') throw resyncRequired(resyncLocation(undefined));
+    throw tamperedToken();
+  }
+  if (services.ctx.clock.nowMs() - checked.state.issuedAtMs > TOKEN_LIFETIME_MS) throw resyncRequired(resyncLocation(checked.state));
+  return checked.state;
+}

@@ -1,0 +1,70 @@
+/**
+ * Transcript content in WebVTT, as Teams writes it: `<v Speaker>` voice spans for content
+ * (calltranscript-get.md ex.2) and, for metadataContent, one JSON object per cue with
+ * startDateTime, endDateTime, speakerName, spokenText and spokenLanguage (ex.4). Timestamps use
+ * WebVTT's `hh:mm:ss.ttt` so standard parsers read them.
+ */
+export interface TranscriptCue {
+  speakerName: string;
+  text: string;
+  /** Offset from the start of the transcript, in milliseconds. */
+  startMs: number;
+  endMs: number;
+}
+
+const LINES = [
+  'Good morning everyone, thanks for joining.',
+  'Let us start with the status of the release.',
+  'The build is green and the last issues are closed.',
+  'Great. What about the customer feedback from last week?',
+  'Most of it was about the onboarding flow; we have a fix ready.',
+  'Can we ship it before the end of the month?',
+  'Yes, if the review goes well on Thursday.',
+  'Then let us plan the review for Thursday morning.',
+  'I will send the invitation after this call.',
+  'Thanks all, talk to you next week.',
+];
+
+/** A short scripted conversation among the speakers, about five seconds a line. */
+export function scriptedCues(speakers: readonly string[], lines = LINES.length): TranscriptCue[] {
+  const names = speakers.length > 0 ? speakers : ['Unknown speaker'];
+  const cues: TranscriptCue[] = [];
+  for (let i = 0; i < lines; i++) {
+    const text = LINES[i % LINES.length]!;
+    const startMs = i * 5_000;
+    cues.push({ speakerName: names[i % names.length]!, text, startMs, endMs: startMs + 1_000 + text.length * 60 });
+  }
+  return cues;
+}
+
+function timestamp(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = Math.floor((ms % 60_000) / 1000);
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
+}
+
+/** `<` `>` `&` would open a tag or an escape inside a cue. */
+const escapeCue = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function transcriptVtt(cues: readonly TranscriptCue[]): string {
+  const blocks = cues.map((c) => `${timestamp(c.startMs)} --> ${timestamp(c.endMs)}\n<v ${escapeCue(c.speakerName)}>${escapeCue(c.text)}</v>`);
+  return `WEBVTT\n\n${blocks.join('\n\n')}\n`;
+}
+
+/** metadataContent: the same cues, each payload a JSON object with absolute times. */
+export function metadataVtt(cues: readonly TranscriptCue[], startedAtMs: number, language = 'en-us'): string {
+  const blocks = cues.map((c) => {
+    const payload = {
+      startDateTime: new Date(startedAtMs + c.startMs).toISOString(),
+      endDateTime: new Date(startedAtMs + c.endMs).toISOString(),
+      speakerName: c.speakerName,
+      spokenText: c.text,
+      spokenLanguage: language,
+    };
+    // A blank line ends a cue, so the JSON stays on lines of its own with no empty ones.
+    return `${timestamp(c.startMs)} --> ${timestamp(c.endMs)}\n${JSON.stringify(payload, null, 2)}`;
+  });
+  return `WEBVTT\n\n${blocks.join('\n\n')}\n`;
+}

@@ -1,0 +1,98 @@
+import { createArtifacts, type NewArtifact } from '../domain/artifacts.js';
+import { createCall } from '../domain/calls.js';
+import type { DomainContext } from '../domain/context.js';
+import { DomainError } from '../domain/errors.js';
+import { newContentCorrelationId, newRecordingId, newTranscriptId } from '../domain/ids.js';
+import { createMeeting } from '../domain/meetings.js';
+import { findUser } from '../domain/users.js';
+import type { BlobStore } from '../store/blobs.js';
+import { storeRecordingContent, storeTranscriptContent } from './content/artifactContent.js';
+
+export interface SeedRequest {
+  tenantId: string;
+  organizerId: string;
+  recordings: number;
+  /** Transcripts to make alongside (each paired with a recording while there are some). Default 0. */
+  transcripts?: number;
+  /** Artifacts of a kind per meeting (a recurring meeting has many). Default 10. */
+  perMeeting?: number;
+  /** Artifacts per transaction. Default 1,000. */
+  batchSize?: number;
+  /** Called after each batch with the artifacts made so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SeedResult {
+  meetings: number;
+  recordings: number;
+  transcripts: number;
+}
+
+export const MAX_SEED = 10_000_000;
+
+/**
+ * Bulk-create artifacts for load and delta tests: meetings of one organizer, an ended call each, and
+ * their recordings/transcripts in batches of one transaction each. Every artifact goes through the
+ * same domain code (and change pipeline) as a simulated meeting; the bytes are the sample MP4 and one
+ * transcript, stored once (the blob store is content-addressed).
+ */
+export async function seedArtifacts(ctx: DomainContext, blobs: BlobStore, request: SeedRequest): Promise<SeedResult> {
+  const transcripts = request.transcripts ?? 0;
+  const perMeeting = Math.max(1, Math.floor(request.perMeeting ?? 10));
+  const batchSize = Math.max(1, Math.floor(request.batchSize ?? 1_000));
+  for (const [name, n] of [['recordings', request.recordings], ['transcripts', transcripts]] as const) {
+    if (!Number.isInteger(n) || n < 0 || n > MAX_SEED) throw new DomainError('invalid', `${name} must be a whole number from 0 to ${MAX_SEED}.`);
+  }
+  const organizer = await findUser(ctx, request.tenantId, request.organizerId);
+  if (organizer === undefined) throw new DomainError('notFound', `User '${request.organizerId}' was not found in tenant '${request.tenantId}'.`);
+  const recording = await storeRecordingContent(blobs);
+  const nowMs = ctx.clock.nowMs();
+  const transcript = await storeTranscriptContent(blobs, [organizer.displayName], nowMs);
+  const total = request.recordings + transcripts;
+  const meetingsNeeded = Math.ceil(Math.max(request.recordings, transcripts) / perMeeting);
+  let done = 0;
+  let meetings = 0;
+  let pending: NewArtifact[] = [];
+  const flush = async (): Promise<void> => {
+    await createArtifacts(ctx, pending);
+    done += pending.length;
+    pending = [];
+    request.onProgress?.(done, total);
+  };
+  for (let m = 0; m < meetingsNeeded; m++) {
+    // Meetings one hour apart, the newest ending an hour ago: recent enough not to have expired.
+    const endMs = nowMs - (meetingsNeeded - m) * 3_600_000;
+    const startMs = endMs - 1_800_000;
+    const meeting = await ctx.db.transaction().execute(async (trx) => {
+      const tctx: DomainContext = { ...ctx, db: trx };
+      const made = await createMeeting(tctx, {
+        tenantId: request.tenantId,
+        organizerId: organizer.id,
+        subject: `Seeded meeting ${m + 1}`,
+        startDateTime: new Date(startMs).toISOString(),
+        endDateTime: new Date(endMs).toISOString(),
+      });
+      const call = await createCall(tctx, { tenantId: request.tenantId, meetingId: made.id, state: 'terminated', startedDateTime: made.startDateTime, endedDateTime: made.endDateTime });
+      return { made, call };
+    });
+    meetings++;
+    for (let i = 0; i < perMeeting; i++) {
+      const index = m * perMeeting + i;
+      const base = {
+        tenantId: request.tenantId,
+        organizerId: organizer.id,
+        meetingId: meeting.made.id,
+        adhocCallId: null,
+        callId: meeting.call.id,
+        contentCorrelationId: newContentCorrelationId(),
+        createdDateTime: new Date(startMs + i * 1_000).toISOString(),
+        endDateTime: meeting.made.endDateTime,
+      };
+      if (index < request.recordings) pending.push({ ...base, kind: 'recording', id: newRecordingId(organizer.id, request.tenantId), content: recording });
+      if (index < transcripts) pending.push({ ...base, kind: 'transcript', id: newTranscriptId(), content: transcript.content, metadata: transcript.metadata });
+      if (pending.length >= batchSize) await flush();
+    }
+  }
+  if (pending.length > 0) await flush();
+  return { meetings, recordings: request.recordings, transcripts };
+}
