@@ -19,6 +19,7 @@ import { ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
 import { FaultInjector } from './simulation/faults.js';
 import { openStore } from './store/database.js';
 import { ChangePipeline } from './domain/changes.js';
+import { NotificationService } from './notifications/service.js';
 
 export type { EmulatorOptions } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
@@ -41,6 +42,11 @@ export interface Emulator {
   readonly admin: AdminService;
   readonly clock: VirtualClock;
   readonly config: ResolvedConfig;
+  /**
+   * Internal, unstable: the running parts (store, domain context, notifications) for the emulator's
+   * own tests and benchmarks. Not part of the public API.
+   */
+  readonly internals: { readonly services: Services };
   /** Stop serving and close the store. With `dropDatabaseSchema`, a PostgreSQL schema is dropped too. */
   close(options?: { dropDatabaseSchema?: boolean }): Promise<void>;
 }
@@ -66,6 +72,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let app: FastifyInstance | undefined;
   let clock: VirtualClock | undefined;
   let persistence: ClockPersistence | undefined;
+  let notifications: NotificationService | undefined;
   try {
     clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => app?.log.error({ err }, 'a clock timer failed'));
     const ctx: DomainContext = { db: store.db, clock, changes: new ChangePipeline() };
@@ -74,6 +81,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const keys = new SigningKeyRing(ctx);
     await keys.load();
     if (config.demo) await ensureDemoTenant(ctx);
+    notifications = new NotificationService(ctx, store.kind, keys, (err) => app?.log.error({ err }, 'notification delivery failed'));
     const services: Services = {
       config,
       store,
@@ -81,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       keys,
       verifier: new AccessTokenVerifier(keys, async (tenantId) => (await findTenant(ctx, tenantId)) !== undefined),
       faults: new FaultInjector(),
+      notifications,
       caCertificatePem: tls?.caCertificatePem,
       caCertificatePath: tls?.caCertificatePath,
       clockSaved: () => clockPersistence.flush(),
@@ -107,12 +116,15 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const url = config.publicUrl ?? `${config.protocol}://localhost:${port}`;
+    notifications.start();
     const running = app;
     const runningClock = clock;
+    const runningNotifications = notifications;
     let closing: Promise<void> | undefined;
     const close = async (closeOptions: { dropDatabaseSchema?: boolean }): Promise<void> => {
       runningClock.close();
       await running.close();
+      await runningNotifications.close();
       await runningClock.idle();
       await clockPersistence.flush();
       clockPersistence.stop();
@@ -129,11 +141,13 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       admin,
       clock,
       config,
+      internals: { services },
       // Idempotent: a second close waits for the first.
       close: (closeOptions = {}) => (closing ??= close(closeOptions)),
     };
   } catch (err) {
     clock?.close();
+    await notifications?.close();
     persistence?.stop();
     await app?.close().catch(() => undefined);
     await store.close().catch(() => undefined);

@@ -3,6 +3,7 @@ import type { DomainContext } from './domain/context.js';
 import type { SigningKeyRing } from './auth/signingKeys.js';
 import type { AccessTokenVerifier } from './auth/tokens.js';
 import type { FaultInjector } from './simulation/faults.js';
+import type { NotificationService } from './notifications/service.js';
 import type { Store } from './store/database.js';
 
 /** The running emulator's parts, handed to every route module. */
@@ -13,6 +14,8 @@ export interface Services {
   readonly keys: SigningKeyRing;
   readonly verifier: AccessTokenVerifier;
   readonly faults: FaultInjector;
+  /** Change notifications: outbox, dispatcher, lifecycle events. */
+  readonly notifications: NotificationService;
   /** The local CA's PEM (HTTPS mode), served by the control API. */
   readonly caCertificatePem: string | undefined;
   readonly caCertificatePath: string | undefined;

@@ -5,6 +5,7 @@ import type { NewTeamsAppInstallation } from '../domain/installations.js';
 import { DomainError } from '../domain/errors.js';
 import type { FaultRuleInput } from '../simulation/faults.js';
 import type { Services } from '../services.js';
+import { registerDeliveryRoutes } from './deliveries.js';
 import * as s from './schemas.js';
 import { checkBodyStrictly, checkNoNul } from './strictBody.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
@@ -155,6 +156,9 @@ function routes(app: FastifyInstance, services: Services, admin: AdminService): 
 
   // Tokens
   app.post<{ Body: MintTokenRequest }>('/_emulator/tokens', { schema: { tags, body: s.mintTokenSchema, response: { 200: s.tokenSchema, ...errors } } }, async (request) => admin.mintToken(request.body));
+
+  // Change notifications
+  registerDeliveryRoutes(app, services);
 
   // Reset
   app.post('/_emulator/reset', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.reset());

@@ -7,6 +7,7 @@ import { originOf } from '../http/requestContext.js';
 import type { GraphVersion } from '../http/versions.js';
 import type { Services } from '../services.js';
 import { registerOnlineMeetingRoutes } from './onlineMeetings/routes.js';
+import { registerSubscriptionRoutes } from './subscriptions/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 
 /** Graph's 401 challenge, with the authority being this emulator (clients may follow it to sign in). */
@@ -38,5 +39,6 @@ export function graphPlugin(services: Services, graphVersion: GraphVersion) {
     });
     registerUserRoutes(app, services);
     registerOnlineMeetingRoutes(app, services);
+    registerSubscriptionRoutes(app, services);
   };
 }

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_change_feed.js';
+import * as m005 from './migrations/005_subscriptions.js';
 import { nulGuard } from './nulGuard.js';
 import { SharedFileSqliteDialect } from './sqliteDialect.js';
 
@@ -27,6 +28,7 @@ export interface Store {
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_change_feed': m002,
+  '005_subscriptions': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import { parseObject } from '../domain/json.js';
+import type { Database } from '../store/schema.js';
+
+export interface DeliveryAttemptView {
+  attempt: number;
+  at: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  batchSize: number;
+  outcome: string;
+  instanceId: string;
+}
+
+/** One notification in the log: what was sent, what it says decrypted, and each attempt. */
+export interface DeliveryView {
+  id: number;
+  subscriptionId: string;
+  kind: string;
+  targetUrl: string;
+  status: string;
+  createdDateTime: string;
+  dueDateTime: string;
+  finishedDateTime: string | null;
+  lastError: string | null;
+  /** The changeNotification (or lifecycle notification) item as POSTed. */
+  payload: Record<string, unknown>;
+  /** encryptedContent's plaintext: the resource JSON; null for notifications without resource data. */
+  decryptedResourceData: Record<string, unknown> | null;
+  attempts: DeliveryAttemptView[];
+}
+
+export interface DeliveryQuery {
+  subscriptionId?: string;
+  status?: string;
+  kind?: string;
+  /** Newest first, at most this many (default 1000, at most 10000). */
+  top?: number;
+}
+
+export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery): Promise<DeliveryView[]> {
+  let rows = db.selectFrom('notification_deliveries').selectAll();
+  if (query.subscriptionId !== undefined) rows = rows.where('subscription_id', '=', query.subscriptionId.toLowerCase());
+  if (query.status !== undefined) rows = rows.where('status', '=', query.status);
+  if (query.kind !== undefined) rows = rows.where('kind', '=', query.kind);
+  const found = await rows
+    .orderBy('id', 'desc')
+    .limit(Math.min(Math.max(query.top ?? 1000, 1), 10_000))
+    .execute();
+  if (found.length === 0) return [];
+  const ids = found.map((r) => Number(r.id));
+  const attempts = new Map<number, DeliveryAttemptView[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = await db.selectFrom('notification_attempts').selectAll().where('delivery_id', 'in', ids.slice(i, i + 500)).orderBy('id').execute();
+    for (const a of chunk) {
+      const list = attempts.get(Number(a.delivery_id)) ?? [];
+      list.push({
+        attempt: a.attempt,
+        at: a.at,
+        statusCode: a.status_code,
+        error: a.error,
+        durationMs: a.duration_ms,
+        batchSize: a.batch_size,
+        outcome: a.outcome,
+        instanceId: a.instance_id,
+      });
+      attempts.set(Number(a.delivery_id), list);
+    }
+  }
+  return found.map((r) => ({
+    id: Number(r.id),
+    subscriptionId: r.subscription_id,
+    kind: r.kind,
+    targetUrl: r.target_url,
+    status: r.status,
+    createdDateTime: r.created_at,
+    dueDateTime: r.due_at,
+    finishedDateTime: r.finished_at,
+    lastError: r.last_error,
+    payload: parseObject(r.payload),
+    decryptedResourceData: r.resource_data === null ? null : parseObject(r.resource_data),
+    attempts: attempts.get(Number(r.id)) ?? [],
+  }));
+}
