@@ -17,25 +17,30 @@ import { renderReport } from './report.js';
 import { bareArgs, bareScript, emulatorArgs, emulatorScript, loadGeneratorScript, type Paths } from './servers.js';
 import { measureStartup } from './startup.js';
 import { measureThroughput, type ThroughputOptions } from './throughput.js';
+import { measureNotifications, renderNotificationsReport } from './notifications.js';
 
-const USAGE = `usage: node dist/bench/run.js [--quick] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+const USAGE = `usage: node dist/bench/run.js [--quick] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N] [--recordings N] [--no-notifications]
   --quick          3 warm starts, 1 throughput round of 2 s (about 20 s in all)
   --starts N       warm starts of each server (default 7, 1..25)
   --rounds N       throughput rounds of each server (default 3, 1..7)
   --duration S     measured seconds per round (default 5, 1..30)
   --warmup S       warm-up seconds per round (default 1, 0..10)
-  --concurrency N  requests in flight (default 32, 1..256)`;
+  --concurrency N  requests in flight (default 32, 1..256)
+  --recordings N   change-notification run: recordings created (default 10000, --quick 1000)
+  --no-notifications  skip the change-notification run (run it alone: node dist/bench/notifications.js)`;
 
 interface Settings {
   starts: number;
   throughput: ThroughputOptions;
+  /** Recordings for the change-notification run; 0 skips it. */
+  recordings: number;
 }
 
 function parseArgs(argv: readonly string[]): Settings {
   const quick = argv.includes('--quick');
   const settings: Settings = quick
-    ? { starts: 3, throughput: { rounds: 1, concurrency: 32, warmupMs: 500, durationMs: 2_000, settleMs: 500 } }
-    : { starts: 7, throughput: { rounds: 3, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, settleMs: 1_000 } };
+    ? { starts: 3, throughput: { rounds: 1, concurrency: 32, warmupMs: 500, durationMs: 2_000, settleMs: 500 }, recordings: 1_000 }
+    : { starts: 7, throughput: { rounds: 3, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, settleMs: 1_000 }, recordings: 10_000 };
   const number = (name: string, lo: number, hi: number): number | undefined => {
     const at = argv.indexOf(name);
     if (at < 0) return undefined;
@@ -43,7 +48,7 @@ function parseArgs(argv: readonly string[]): Settings {
     if (!Number.isFinite(value) || value < lo || value > hi) throw new Error(`${name} takes a number from ${lo} to ${hi}\n${USAGE}`);
     return value;
   };
-  const known = new Set(['--quick', '--starts', '--rounds', '--duration', '--warmup', '--concurrency']);
+  const known = new Set(['--quick', '--starts', '--rounds', '--duration', '--warmup', '--concurrency', '--recordings', '--no-notifications']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
@@ -51,7 +56,7 @@ function parseArgs(argv: readonly string[]): Settings {
       process.exit(0);
     }
     if (!known.has(arg)) throw new Error(`unknown argument ${arg}\n${USAGE}`);
-    if (arg !== '--quick') i++;
+    if (arg !== '--quick' && arg !== '--no-notifications') i++;
   }
   settings.starts = Math.round(number('--starts', 1, 25) ?? settings.starts);
   const t = settings.throughput;
@@ -59,6 +64,7 @@ function parseArgs(argv: readonly string[]): Settings {
   t.durationMs = Math.round((number('--duration', 1, 30) ?? t.durationMs / 1000) * 1000);
   t.warmupMs = Math.round((number('--warmup', 0, 10) ?? t.warmupMs / 1000) * 1000);
   t.concurrency = Math.round(number('--concurrency', 1, 256) ?? t.concurrency);
+  settings.recordings = argv.includes('--no-notifications') ? 0 : Math.round(number('--recordings', 10, 100_000) ?? settings.recordings);
   return settings;
 }
 
@@ -121,6 +127,10 @@ async function main(): Promise<void> {
       throughput,
     );
     console.log(report);
+    if (settings.recordings > 0) {
+      const notifications = await measureNotifications({ recordings: settings.recordings, subscriptions: 10, pacedPerSecond: 500, pacedSeconds: 10, tlsDir: paths.tlsDir, log });
+      console.log(`\n${renderNotificationsReport(notifications)}`);
+    }
   } finally {
     cleanup();
   }

@@ -80,6 +80,22 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery)
     lastError: r.last_error,
     payload: parseObject(r.payload),
     decryptedResourceData: r.resource_data === null ? null : parseObject(r.resource_data),
-    attempts: attempts.get(Number(r.id)) ?? [],
+    attempts: [
+      ...(attempts.get(Number(r.id)) ?? []),
+      ...(r.status === 'delivered'
+        ? [
+            {
+              attempt: r.attempts,
+              at: r.finished_at ?? r.due_at,
+              statusCode: r.last_status_code,
+              error: null,
+              durationMs: r.last_duration_ms ?? 0,
+              batchSize: r.last_batch_size ?? 1,
+              outcome: 'delivered',
+              instanceId: r.last_instance_id ?? '',
+            },
+          ]
+        : []),
+    ],
   }));
 }

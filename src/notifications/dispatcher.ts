@@ -27,6 +27,8 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** Wall-clock polling period: other instances' rows and retries falling due. */
   pollMs?: number;
+  /** Rounds running at once in this instance. */
+  maxRounds?: number;
   /** How long a claim holds (wall time) before another instance may take the row. */
   claimMs?: number;
 }
@@ -61,10 +63,11 @@ export class Dispatcher {
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly claimMs: number;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly maxRounds: number;
+  private readonly running = new Set<Promise<void>>();
+  private wanted = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private pokeTimer: NodeJS.Timeout | undefined;
-  private roundQueued = false;
   private closed = false;
   private lastScanMs = 0;
 
@@ -81,6 +84,7 @@ export class Dispatcher {
     this.concurrency = options.concurrency ?? 8;
     this.pollMs = options.pollMs ?? 250;
     this.claimMs = options.claimMs ?? 15_000;
+    this.maxRounds = options.maxRounds ?? 4;
   }
 
   private get db(): Kysely<Database> {
@@ -112,32 +116,43 @@ export class Dispatcher {
     this.pokeTimer.unref();
   }
 
-  /** Queue a round unless one is already queued; rounds run one at a time, and go on while rows keep coming. */
+  /**
+   * Start a round now unless `maxRounds` are already running (then one more starts when one ends).
+   * Rounds overlap: a round's POSTs are in flight while the next claims what came meanwhile; claims
+   * keep them from taking the same rows. A round that filled its batch is followed by another.
+   */
   kick(): void {
-    if (this.closed || this.roundQueued) return;
-    this.roundQueued = true;
-    void this.serial(async () => {
-      this.roundQueued = false;
-      for (let i = 0; i < 100 && !this.closed; i++) {
-        const round = await this.round();
-        if (round.claimed < this.claimBatch) break;
-      }
-    }).catch(this.onError);
+    if (this.closed) return;
+    if (this.running.size >= this.maxRounds) {
+      this.wanted = true;
+      return;
+    }
+    this.wanted = false;
+    const run: Promise<void> = this.round()
+      .then((round) => {
+        this.running.delete(run);
+        if (round.claimed >= this.claimBatch || this.wanted) this.kick();
+      })
+      .catch((err: unknown) => {
+        this.running.delete(run);
+        this.onError(err);
+      });
+    this.running.add(run);
   }
 
   /** Deliver everything due now; resolves when every due notification was delivered or failed (or after `timeoutMs`). */
   async flush(timeoutMs = 60_000): Promise<FlushResult> {
     const deadline = Date.now() + timeoutMs;
     const total: FlushResult = { delivered: 0, retrying: 0, dropped: 0, pending: 0 };
-    await this.serial(() => this.scan(true));
+    await this.scan(true);
     for (let i = 0; i < 100_000; i++) {
-      const round = await this.serial(() => this.round());
+      const round = await this.round();
       total.delivered += round.delivered;
       total.retrying += round.retrying;
       total.dropped += round.dropped;
       total.pending = await this.duePending();
       if (total.pending === 0 || Date.now() > deadline || this.closed) break;
-      // Rows claimed by another instance: wait for it to finish them (or for its claim to lapse).
+      // Rows claimed by another round or instance: wait for it to finish them (or for its claim to lapse).
       if (round.claimed === 0) await new Promise((r) => setTimeout(r, 20));
     }
     return total;
@@ -147,13 +162,7 @@ export class Dispatcher {
     this.closed = true;
     if (this.pollTimer !== undefined) clearTimeout(this.pollTimer);
     if (this.pokeTimer !== undefined) clearTimeout(this.pokeTimer);
-    await this.chain.catch(() => undefined);
-  }
-
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(work);
-    this.chain = run.catch(() => undefined);
-    return run;
+    await Promise.all([...this.running]);
   }
 
   private async duePending(): Promise<number> {
@@ -184,6 +193,8 @@ export class Dispatcher {
       .where('status', '=', 'pending')
       .where('due_at', '<=', now)
       .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<', lapsed)]))
+      // (due_at, id) follows the index, so the oldest due rows come without sorting the backlog.
+      .orderBy('due_at')
       .orderBy('id')
       .limit(this.claimBatch);
     if (this.storeKind === 'postgres') candidates = candidates.forUpdate().skipLocked();
@@ -270,11 +281,21 @@ export class Dispatcher {
       await this.db.transaction().execute(async (trx) => {
         await trx
           .updateTable('notification_deliveries')
-          .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), finished_at: now, claimed_by: null, claim_expires_at: null, last_error: null }))
+          .set((eb) => ({
+            status: 'delivered',
+            attempts: eb('attempts', '+', 1),
+            finished_at: now,
+            claimed_by: null,
+            claim_expires_at: null,
+            last_error: null,
+            last_status_code: status,
+            last_duration_ms: Math.round(durationMs),
+            last_batch_size: batch.length,
+            last_instance_id: this.instanceId,
+          }))
           .where('id', 'in', ids)
           .where('claimed_by', '=', this.instanceId)
           .execute();
-        await trx.insertInto('notification_attempts').values(batch.map((row) => attempt(row, 'delivered'))).execute();
       });
       return { delivered: batch.length, retrying: 0, dropped: 0 };
     }

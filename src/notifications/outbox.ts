@@ -92,6 +92,10 @@ export function outboxSink(ctx: DomainContext, written: () => void): ChangeSink 
         created_wall_at: wallNow,
         finished_at: null,
         last_error: null,
+        last_status_code: null,
+        last_duration_ms: null,
+        last_batch_size: null,
+        last_instance_id: null,
       });
     }
     if (deliveries.length === 0) return;
@@ -123,5 +127,9 @@ export function lifecycleDelivery(subscription: Subscription, event: LifecycleNo
     created_wall_at: new Date().toISOString(),
     finished_at: null,
     last_error: null,
+    last_status_code: null,
+    last_duration_ms: null,
+    last_batch_size: null,
+    last_instance_id: null,
   };
 }

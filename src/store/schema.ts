@@ -223,6 +223,11 @@ export interface NotificationDeliveryTable {
   created_wall_at: string;
   finished_at: string | null;
   last_error: string | null;
+  /** The delivering attempt (failed ones are notification_attempts rows). */
+  last_status_code: number | null;
+  last_duration_ms: number | null;
+  last_batch_size: number | null;
+  last_instance_id: string | null;
 }
 
 export interface NotificationAttemptTable {
@@ -236,7 +241,7 @@ export interface NotificationAttemptTable {
   error: string | null;
   duration_ms: number;
   batch_size: number;
-  /** 'delivered' | 'retry' | 'dropped'. */
+  /** 'retry' | 'dropped' (a delivering attempt is kept on the delivery row). */
   outcome: string;
 }
 

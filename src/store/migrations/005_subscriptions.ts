@@ -4,7 +4,8 @@ import { PostgresAdapter, type Kysely } from 'kysely';
  * Change notifications (issue 5): subscriptions, and the outbox the change pipeline writes in the
  * change's own transaction (one delivery row per matching subscription), with every attempt logged.
  * Delivery rows are claimed by one dispatcher at a time (claimed_by / claim_expires_at), so several
- * instances sharing a PostgreSQL database deliver each notification once.
+ * instances sharing a PostgreSQL database deliver each notification once. Failed attempts are rows of
+ * notification_attempts; the delivering attempt is recorded on the delivery row.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -63,6 +64,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_wall_at', 'text', (c) => c.notNull())
     .addColumn('finished_at', 'text')
     .addColumn('last_error', 'text')
+    // The successful attempt is kept on the row itself (no attempts row: the hot path stays one UPDATE).
+    .addColumn('last_status_code', 'integer')
+    .addColumn('last_duration_ms', 'integer')
+    .addColumn('last_batch_size', 'integer')
+    .addColumn('last_instance_id', 'text')
     .execute();
   await db.schema.createIndex('notification_deliveries_due').on('notification_deliveries').columns(['status', 'due_at', 'id']).execute();
   await db.schema.createIndex('notification_deliveries_subscription').on('notification_deliveries').columns(['subscription_id', 'id']).execute();
