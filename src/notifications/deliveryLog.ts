@@ -68,6 +68,18 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery)
       attempts.set(Number(a.delivery_id), list);
     }
   }
+  // Rich notifications' plaintext is the change's data in the feed.
+  const seqs = [...new Set(found.filter((r) => r.rich === 1 && r.change_seq !== null).map((r) => Number(r.change_seq)))];
+  const plaintext = new Map<number, Record<string, unknown>>();
+  for (let i = 0; i < seqs.length; i += 500) {
+    const chunk = await db.selectFrom('change_feed').select(['seq', 'data']).where('seq', 'in', seqs.slice(i, i + 500)).execute();
+    for (const row of chunk) plaintext.set(Number(row.seq), parseObject(row.data));
+  }
+  const decrypted = (r: (typeof found)[number]): Record<string, unknown> | null => {
+    if (r.rich !== 1) return null;
+    if (r.resource_data !== null) return parseObject(r.resource_data);
+    return r.change_seq === null ? null : (plaintext.get(Number(r.change_seq)) ?? null);
+  };
   return found.map((r) => ({
     id: Number(r.id),
     subscriptionId: r.subscription_id,
@@ -79,7 +91,7 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery)
     finishedDateTime: r.finished_at,
     lastError: r.last_error,
     payload: parseObject(r.payload),
-    decryptedResourceData: r.resource_data === null ? null : parseObject(r.resource_data),
+    decryptedResourceData: decrypted(r),
     attempts: [
       ...(attempts.get(Number(r.id)) ?? []),
       ...(r.status === 'delivered'

@@ -79,7 +79,8 @@ export function outboxSink(ctx: DomainContext, written: () => void): ChangeSink 
         kind: 'change',
         target_url: s.notificationUrl,
         payload: JSON.stringify(changeNotification(s, change, encrypted)),
-        resource_data: rich ? plaintext : null,
+        // The plaintext stays in the change feed (change_seq): the log's decrypted view reads it there.
+        resource_data: null,
         rich: rich ? 1 : 0,
         change_seq: change.seq,
         status: 'pending',

@@ -204,7 +204,7 @@ export interface NotificationDeliveryTable {
   target_url: string;
   /** JSON: the changeNotification item as sent (encryptedContent included). */
   payload: string;
-  /** JSON: the resource data in clear, for the control API's decrypted view; null without resource data. */
+  /** JSON: resource data in clear when not in the change feed (null: the decrypted view reads change_feed.data by change_seq). */
   resource_data: string | null;
   rich: number;
   change_seq: number | null;

@@ -112,3 +112,19 @@ describe('notifications without resource data', () => {
     expect(receiver.received.find((r) => r.path === '/records')!.body['validationTokens']).toBeUndefined();
   });
 });
+
+describe('the control API for deliveries', () => {
+  it('refuses bad filters and flush bodies with 400s', async () => {
+    for (const query of ['?status=lost', '?kind=other', '?top=0', '?top=abc']) {
+      const res = await fetch(`${emu.url}/_emulator/deliveries${query}`);
+      expect(res.status, query).toBe(400);
+    }
+    for (const body of ['{"timeoutMs":0}', '{"timeoutMs":"soon"}', '{"other":1}', '[]']) {
+      const res = await fetch(`${emu.url}/_emulator/deliveries/flush`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status, body).toBe(400);
+    }
+    const ok = await fetch(`${emu.url}/_emulator/deliveries/flush`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"timeoutMs":1000}' });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ pending: 0 });
+  });
+});
