@@ -182,6 +182,9 @@ async function runEmulator(options: NotificationBenchOptions, receiver: Receiver
     for (let n = 0; n < options.recordings; n++) {
       const { id, at } = await createRecording(emu, n);
       createdAt.set(id, at);
+      // better-sqlite3 is synchronous, so a tight loop of awaits never leaves the microtask queue and
+      // would starve the dispatcher's sockets; real changes arrive as requests or timers (macrotasks).
+      await new Promise((r) => setImmediate(r));
       if (n % 1000 === 999) options.log(`  emulator: ${n + 1} recordings created in ${((now() - started) / 1000).toFixed(1)} s`);
     }
     const expected = options.recordings * options.subscriptions;

@@ -278,25 +278,24 @@ export class Dispatcher {
     });
     const ids = batch.map((row) => Number(row.id));
     if (error === null) {
-      await this.db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('notification_deliveries')
-          .set((eb) => ({
-            status: 'delivered',
-            attempts: eb('attempts', '+', 1),
-            finished_at: now,
-            claimed_by: null,
-            claim_expires_at: null,
-            last_error: null,
-            last_status_code: status,
-            last_duration_ms: Math.round(durationMs),
-            last_batch_size: batch.length,
-            last_instance_id: this.instanceId,
-          }))
-          .where('id', 'in', ids)
-          .where('claimed_by', '=', this.instanceId)
-          .execute();
-      });
+      // One statement, no transaction: the hot path.
+      await this.db
+        .updateTable('notification_deliveries')
+        .set((eb) => ({
+          status: 'delivered',
+          attempts: eb('attempts', '+', 1),
+          finished_at: now,
+          claimed_by: null,
+          claim_expires_at: null,
+          last_error: null,
+          last_status_code: status,
+          last_duration_ms: Math.round(durationMs),
+          last_batch_size: batch.length,
+          last_instance_id: this.instanceId,
+        }))
+        .where('id', 'in', ids)
+        .where('claimed_by', '=', this.instanceId)
+        .execute();
       return { delivered: batch.length, retrying: 0, dropped: 0 };
     }
     let retrying = 0;
