@@ -4,6 +4,7 @@ import type { DomainContext } from '../domain/context.js';
 import { toSubscription } from '../domain/subscriptions.js';
 import type { StoreKind } from '../store/database.js';
 import type { Database, NotificationDeliveryTable } from '../store/schema.js';
+import { endpointOf, EndpointHealth, SLOW_ENDPOINT_DELAY_MS, SLOW_RESPONSE_MS } from './endpointHealth.js';
 import { post, PostFailed } from './httpPost.js';
 import type { LifecycleScanner } from './lifecycle.js';
 import { lifecycleDelivery } from './outbox.js';
@@ -70,6 +71,7 @@ export class Dispatcher {
   private pokeTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private lastScanMs = 0;
+  private readonly health: EndpointHealth;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -85,6 +87,7 @@ export class Dispatcher {
     this.pollMs = options.pollMs ?? 250;
     this.claimMs = options.claimMs ?? 15_000;
     this.maxRounds = options.maxRounds ?? 4;
+    this.health = new EndpointHealth(() => ctx.clock.nowMs());
   }
 
   private get db(): Kysely<Database> {
@@ -221,7 +224,10 @@ export class Dispatcher {
       else group.push(row);
     }
     const posts: Row[][] = [];
-    for (const group of groups.values()) for (let i = 0; i < group.length; i += this.perPost) posts.push(group.slice(i, i + this.perPost));
+    for (const group of groups.values()) {
+      const sendable = await this.applyEndpointRules(group, result);
+      for (let i = 0; i < sendable.length; i += this.perPost) posts.push(sendable.slice(i, i + this.perPost));
+    }
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < posts.length) {
@@ -234,6 +240,58 @@ export class Dispatcher {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, posts.length) }, worker));
     return result;
+  }
+
+  /**
+   * Slow-endpoint rules for one endpoint's claimed rows: dropping ⇒ every row dropped (with `missed`
+   * lifecycle notifications); delayed ⇒ rows younger than 10 minutes wait until they are 10 minutes
+   * old. Returns the rows to send now.
+   */
+  private async applyEndpointRules(group: Row[], result: RoundResult): Promise<Row[]> {
+    const state = this.health.state(endpointOf(group[0]!.target_url));
+    if (state === 'healthy') return group;
+    const nowMs = this.ctx.clock.nowMs();
+    const now = new Date(nowMs).toISOString();
+    if (state === 'dropping') {
+      const error = 'dropped: the endpoint answered 15 % or more of its notifications after 2.9 s';
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('notification_deliveries')
+          .set({ status: 'dropped', finished_at: now, claimed_by: null, claim_expires_at: null, last_error: error })
+          .where('id', 'in', group.map((row) => Number(row.id)))
+          .where('claimed_by', '=', this.instanceId)
+          .execute();
+        await this.queueMissed(trx, group, now);
+      });
+      result.dropped += group.length;
+      return [];
+    }
+    const send: Row[] = [];
+    for (const row of group) {
+      const releaseAt = Date.parse(row.created_at) + SLOW_ENDPOINT_DELAY_MS;
+      if (releaseAt <= nowMs) {
+        send.push(row);
+        continue;
+      }
+      await this.db
+        .updateTable('notification_deliveries')
+        .set({ due_at: new Date(releaseAt).toISOString(), claimed_by: null, claim_expires_at: null, last_error: 'delayed 10 minutes: the endpoint answered 10 % or more of its notifications after 2.9 s' })
+        .where('id', '=', row.id)
+        .where('claimed_by', '=', this.instanceId)
+        .execute();
+      result.retrying++;
+    }
+    return send;
+  }
+
+  /** A `missed` lifecycle notification for each subscription that lost change notifications (where it has a lifecycle URL). */
+  private async queueMissed(trx: Kysely<Database>, rows: Row[], now: string): Promise<void> {
+    const subscriptions = new Set(rows.filter((row) => row.kind === 'change').map((row) => row.subscription_id));
+    for (const id of subscriptions) {
+      const row = await trx.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+      const missed = row === undefined ? undefined : lifecycleDelivery(toSubscription(row), 'missed', now);
+      if (missed !== undefined) await trx.insertInto('notification_deliveries').values(missed).execute();
+    }
   }
 
   private async body(batch: Row[]): Promise<string> {
@@ -251,6 +309,7 @@ export class Dispatcher {
     let status: number | null = null;
     let error: string | null = null;
     let durationMs = 0;
+    let timedOut = false;
     const started = performance.now();
     try {
       const res = await post(url, await this.body(batch), 'application/json; charset=utf-8', DELIVERY_TIMEOUT_MS);
@@ -260,6 +319,7 @@ export class Dispatcher {
     } catch (err) {
       durationMs = performance.now() - started;
       error = err instanceof PostFailed ? err.message : String(err);
+      timedOut = err instanceof PostFailed && err.timedOut;
     }
     const nowMs = this.ctx.clock.nowMs();
     const now = new Date(nowMs).toISOString();
@@ -278,6 +338,7 @@ export class Dispatcher {
     });
     const ids = batch.map((row) => Number(row.id));
     if (error === null) {
+      this.health.record(endpointOf(batch[0]!.target_url), batch.length, durationMs > SLOW_RESPONSE_MS);
       // One statement, no transaction: the hot path.
       await this.db
         .updateTable('notification_deliveries')
@@ -298,18 +359,21 @@ export class Dispatcher {
         .execute();
       return { delivered: batch.length, retrying: 0, dropped: 0 };
     }
+    this.health.record(endpointOf(batch[0]!.target_url), batch.length, timedOut || durationMs > SLOW_RESPONSE_MS);
+    // A flagged endpoint's failures are retried after 10 minutes.
+    const flagged = this.health.state(endpointOf(batch[0]!.target_url)) !== 'healthy';
     let retrying = 0;
     let dropped = 0;
+    const droppedRows: Row[] = [];
     await this.db.transaction().execute(async (trx) => {
-      const missedFor = new Set<string>();
       for (const row of batch) {
         const attempts = row.attempts + 1;
         const expired = nowMs - Date.parse(row.first_due_at) >= RETRY_WINDOW_MS;
         if (expired) {
           dropped++;
-          if (row.kind === 'change') missedFor.add(row.subscription_id);
+          droppedRows.push(row);
         } else retrying++;
-        const dueAt = new Date(nowMs + BACKOFF_MS[Math.min(attempts - 1, BACKOFF_MS.length - 1)]!).toISOString();
+        const dueAt = new Date(nowMs + (flagged ? SLOW_ENDPOINT_DELAY_MS : BACKOFF_MS[Math.min(attempts - 1, BACKOFF_MS.length - 1)]!)).toISOString();
         await trx
           .updateTable('notification_deliveries')
           .set(
@@ -322,12 +386,7 @@ export class Dispatcher {
           .execute();
       }
       await trx.insertInto('notification_attempts').values(batch.map((row) => attempt(row, nowMs - Date.parse(row.first_due_at) >= RETRY_WINDOW_MS ? 'dropped' : 'retry'))).execute();
-      // Dropped notifications: a `missed` lifecycle notification per subscription, where it has a lifecycle URL.
-      for (const id of missedFor) {
-        const row = await trx.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
-        const missed = row === undefined ? undefined : lifecycleDelivery(toSubscription(row), 'missed', now);
-        if (missed !== undefined) await trx.insertInto('notification_deliveries').values(missed).execute();
-      }
+      await this.queueMissed(trx, droppedRows, now);
     });
     return { delivered: 0, retrying, dropped };
   }

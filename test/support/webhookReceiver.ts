@@ -20,6 +20,8 @@ export class WebhookReceiver {
   readonly received: Received[] = [];
   readonly validations: string[] = [];
   mode: ReceiverMode = 'up';
+  /** Answer notification POSTs (not handshakes) this much later. */
+  delayMs = 0;
   private server: Server;
   private port = 0;
   private hanging: ServerResponse[] = [];
@@ -93,7 +95,8 @@ export class WebhookReceiver {
         body: JSON.parse(text) as Record<string, unknown>,
         receivedAtMs: Date.now(),
       });
-      res.writeHead(202).end();
+      if (this.delayMs > 0) setTimeout(() => res.writeHead(202).end(), this.delayMs);
+      else res.writeHead(202).end();
     });
   }
 }
