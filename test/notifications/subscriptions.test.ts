@@ -229,6 +229,8 @@ describe('get, list, renew, reauthorize, delete', () => {
     expectGraphType('v1.0', 'microsoft.graph.subscription', created);
     const got = (await client.api(`/subscriptions/${id}`).get()) as Record<string, unknown>;
     expect(got['clientState']).toBe('c');
+    // OData key syntax too.
+    expect(((await client.api(`/subscriptions('${id}')`).get()) as Record<string, unknown>)['id']).toBe(id);
     const list = (await client.api('/subscriptions').get()) as { value: Array<Record<string, unknown>> };
     expect(list.value.map((s) => s['id'])).toContain(id);
     list.value.forEach((s) => expectGraphType('v1.0', 'microsoft.graph.subscription', s));
@@ -278,6 +280,40 @@ describe('strict mode', () => {
       expectGraphFailure(res, 'v1.0', 400, 'InvalidRequest', `Invalid notificationUrl '${receiver.url}/hook': it must use https.`);
     } finally {
       await strict.stop();
+    }
+  });
+});
+
+describe('robustness', () => {
+  it('answers odd input with Graph-shaped 4xx, never 500', async () => {
+    const token = await mintToken(emu);
+    const bodies: unknown[] = [
+      {},
+      null,
+      'text',
+      42,
+      basic({ resource: 'x'.repeat(5000) }),
+      basic({ resource: `users/${'\u0000'}/onlineMeetings/getAllRecordings` }),
+      basic({ clientState: 'a\u0000b' }),
+      basic({ resource: "communications/onlineMeetings/a'b/recordings" }),
+      basic({ resource: '/communications/onlineMeetings/getAllRecordings/' }),
+      basic({ notificationUrl: `${receiver.url}/${'%00'}` }),
+      basic({ expirationDateTime: '9999-12-31T23:59:59Z' }),
+      basic({ expirationDateTime: '2020-02-30T00:00:00Z' }),
+      basic({ changeType: ',,,' }),
+      basic({ includeResourceData: true, encryptionCertificate: 'A'.repeat(100_000), encryptionCertificateId: 'c' }),
+    ];
+    for (const body of bodies) {
+      const res = await graph(emu, '/v1.0/subscriptions', token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBeLessThan(500);
+      if (res.status >= 400) expectGraphFailure(res, 'v1.0', res.status);
+    }
+    for (const id of ['nope', "x'y", 'x'.repeat(1500), '%00', '00000000-0000-0000-0000-000000000000']) {
+      for (const method of ['GET', 'PATCH', 'DELETE']) {
+        const res = await graph(emu, `/v1.0/subscriptions/${id}`, token, { method, ...(method === 'PATCH' ? { headers: { 'content-type': 'application/json' }, body: '{"expirationDateTime":"2030-01-01T00:00:00Z"}' } : {}) });
+        expect(res.status, `${method} ${id.slice(0, 20)}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${method} ${id.slice(0, 20)}`).toBeLessThan(500);
+      }
     }
   });
 });
