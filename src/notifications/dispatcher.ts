@@ -24,7 +24,7 @@ export interface DispatcherOptions {
   claimBatch?: number;
   /** Notifications per POST (Graph sends several in one changeNotificationCollection). */
   perPost?: number;
-  /** POSTs in flight at once. */
+  /** POSTs in flight at once per round (one wave: a round never outlives its claims). */
   concurrency?: number;
   /** Wall-clock polling period: other instances' rows and retries falling due. */
   pollMs?: number;
@@ -228,17 +228,26 @@ export class Dispatcher {
       const sendable = await this.applyEndpointRules(group, result);
       for (let i = 0; i < sendable.length; i += this.perPost) posts.push(sendable.slice(i, i + this.perPost));
     }
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < posts.length) {
-        const batch = posts[next++]!;
+    // One wave of POSTs per round, so a round always ends well within its claim: rows beyond it go
+    // back to the queue (and another round follows at once).
+    if (posts.length > this.concurrency) {
+      const excess = posts.splice(this.concurrency).flat();
+      await this.db
+        .updateTable('notification_deliveries')
+        .set({ claimed_by: null, claim_expires_at: null })
+        .where('id', 'in', excess.map((row) => Number(row.id)))
+        .where('claimed_by', '=', this.instanceId)
+        .execute();
+      result.claimed = Math.max(result.claimed, this.claimBatch);
+    }
+    await Promise.all(
+      posts.map(async (batch) => {
         const outcome = await this.deliver(batch);
         result.delivered += outcome.delivered;
         result.retrying += outcome.retrying;
         result.dropped += outcome.dropped;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, posts.length) }, worker));
+      }),
+    );
     return result;
   }
 

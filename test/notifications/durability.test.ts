@@ -108,17 +108,29 @@ describe('nothing lost', () => {
 
     const producer = await storeProducer(options);
     cleanups.push(() => producer.close());
+    const spec = { tenantId: demo.tenantId, organizerId: demo.organizerUserId, meetingId: demo.meetingId };
     const produced: string[] = [];
-    for (let i = 0; i < 40; i++) produced.push((await produceRecording(producer, { tenantId: demo.tenantId, organizerId: demo.organizerUserId, meetingId: demo.meetingId })).id);
-    // Let the instance try (and fail) some of them, then kill it mid-stream with more arriving.
+    // Receiver down: the instance tries these, fails, and schedules retries.
+    for (let i = 0; i < 40; i++) produced.push((await produceRecording(producer, spec)).id);
     await new Promise((r) => setTimeout(r, 600));
-    for (let i = 0; i < 20; i++) produced.push((await produceRecording(producer, { tenantId: demo.tenantId, organizerId: demo.organizerUserId, meetingId: demo.meetingId })).id);
+    // Receiver up but never answering: the instance claims these and is killed mid-POST.
+    await receiver.start(port);
+    receiver.mode = 'hanging';
+    for (let i = 0; i < 20; i++) produced.push((await produceRecording(producer, spec)).id);
+    const claimed = async () =>
+      Number((await producer.ctx.db.selectFrom('notification_deliveries').select((eb) => eb.fn.countAll().as('n')).where('claimed_by', 'is not', null).where('status', '=', 'pending').executeTakeFirst())?.n ?? 0);
+    for (let i = 0; i < 100 && (await claimed()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await claimed()).toBeGreaterThan(0);
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
+    expect(await claimed()).toBeGreaterThan(0);
+    await receiver.stop();
+    receiver.mode = 'up';
 
     await receiver.start(port);
     const second = await startCli(flags);
-    // Retries fall due on the virtual clock: move it past the first backoff, then flush.
+    // Retries fall due on the virtual clock: move it past the first backoff, then flush; the dead
+    // instance's claims lapse on their own (wall time) and those rows go out too.
     await json(`${second.url}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: 'PT1M' }) });
     const flushed = await json<{ pending: number }>(`${second.url}/_emulator/deliveries/flush`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timeoutMs: 40_000 }) });
     expect(flushed.pending).toBe(0);
