@@ -93,6 +93,35 @@ describe('rich notifications', () => {
   });
 });
 
+describe('validation tokens', () => {
+  it('puts one token per (app, tenant) in a POST that mixes two apps on one URL', async () => {
+    const { tenantId, organizerUserId, meetingId } = emu.demo;
+    const other = await control<{ clientId: string }>(emu, 'POST', `/tenants/${tenantId}/apps`, { displayName: 'Second receiver app', applicationPermissions: ['OnlineMeetingRecording.Read.All'] });
+    const body = richBody('/shared', `communications/onlineMeetings/${meetingId}/recordings`);
+    expect((await subscribe(emu, body)).status).toBe(201);
+    expect((await subscribe(emu, body, { token: await mintToken(emu, { clientId: other.clientId }) })).status).toBe(201);
+    await control(emu, 'POST', '/clock', { freeze: true }, 200);
+    try {
+      receiver.mode = 'failing';
+      await produceRecording(emu, { tenantId, organizerId: organizerUserId, meetingId });
+      await flush(emu);
+      receiver.mode = 'up';
+      await control(emu, 'POST', '/clock', { advance: 'PT1M' }, 200);
+      await flush(emu);
+    } finally {
+      receiver.mode = 'up';
+      await control(emu, 'POST', '/clock', { unfreeze: true }, 200);
+    }
+    const posts = receiver.received.filter((r) => r.path === '/shared');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.body['value']).toHaveLength(2);
+    const jwks = createRemoteJWKSet(new URL(`${emu.url}/common/discovery/keys`));
+    const audiences = [];
+    for (const token of posts[0]!.body['validationTokens'] as string[]) audiences.push((await jwtVerify(token, jwks, { issuer: `https://sts.windows.net/${tenantId}/` })).payload.aud);
+    expect(audiences.sort()).toEqual([emu.demo.clientId, other.clientId].sort());
+  });
+});
+
 describe('notifications without resource data', () => {
   it('sends the basic shape (no encryptedContent, no validationTokens) and call records as #Microsoft.Graph.callrecord', async () => {
     const { tenantId, organizerUserId } = emu.demo;
