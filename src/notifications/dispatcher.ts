@@ -17,6 +17,8 @@ export const DELIVERY_TIMEOUT_MS = 3_000;
 /** Graph retries for up to 4 hours, then drops the notification. */
 export const RETRY_WINDOW_MS = 4 * 60 * 60_000;
 /** Virtual delays before each retry ([exact schedule undocumented]): growing, then every 10 minutes. */
+/** How long new rows wait for company before a round takes them (measured: fewer POSTs, same p99). */
+const POKE_COALESCE_MS = 25;
 const BACKOFF_MS = [10_000, 30_000, 60_000, 120_000, 300_000, 600_000];
 
 export interface DispatcherOptions {
@@ -106,8 +108,9 @@ export class Dispatcher {
   }
 
   /**
-   * New rows were written (their transaction may still be committing): run a round shortly, and
-   * once more a little later for a commit that had not landed yet.
+   * New rows were written (their transaction may still be committing): run a round after a short
+   * coalescing window, so a burst of changes goes out in fewer, fuller POSTs, and once more a little
+   * later for a commit that had not landed yet.
    */
   poke(): void {
     if (this.closed || this.pokeTimer !== undefined) return;
@@ -115,7 +118,7 @@ export class Dispatcher {
       this.pokeTimer = undefined;
       this.kick();
       setTimeout(() => this.kick(), 15).unref();
-    }, 1);
+    }, POKE_COALESCE_MS);
     this.pokeTimer.unref();
   }
 
