@@ -16,9 +16,9 @@ type Row = Selectable<NotificationDeliveryTable>;
 export const DELIVERY_TIMEOUT_MS = 3_000;
 /** Graph retries for up to 4 hours, then drops the notification. */
 export const RETRY_WINDOW_MS = 4 * 60 * 60_000;
-/** Virtual delays before each retry ([exact schedule undocumented]): growing, then every 10 minutes. */
 /** How long new rows wait for company before a round takes them (measured: fewer POSTs, same p99). */
 const POKE_COALESCE_MS = 25;
+/** Virtual delays before each retry ([exact schedule undocumented]): growing, then every 10 minutes. */
 const BACKOFF_MS = [10_000, 30_000, 60_000, 120_000, 300_000, 600_000];
 
 export interface DispatcherOptions {
