@@ -21,21 +21,25 @@ import { measureThroughput, type ThroughputOptions } from './throughput.js';
 import { measureDelta, renderDelta, type DeltaOptions } from './delta.js';
 import { measureContent, renderContent, type ContentOptions } from './content.js';
 import { measureCallRecordThroughput, renderCallRecordReport } from './callRecord.js';
+import { measureNotifications, renderNotificationsReport } from './notifications.js';
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
-                                [--delta-recordings N] [--large-rows N] [--content-mib N]
-  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord (default: all)
+                                [--delta-recordings N] [--large-rows N] [--content-mib N] [--notification-recordings N]
+  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications (default: all)
   --delta-recordings N  recordings in the delta full-sync store (default 100000; --quick 10000)
   --large-rows N   target rows of the large store for the page-time comparison (default 1000000, at most 120 s of seeding)
   --content-mib N  size of the downloaded recording in MiB (default 1024; --quick 64)
+  --notification-recordings N  recordings created against 10 subscriptions (default 10000; --quick 1000)
   --quick          3 warm starts, 1 throughput round of 2 s (about 20 s in all)
   --starts N       warm starts of each server (default 7, 1..25)
   --rounds N       throughput rounds of each server (default 3, 1..7)
   --duration S     measured seconds per round (default 5, 1..30)
   --warmup S       warm-up seconds per round (default 1, 0..10)
-  --concurrency N  requests in flight (default 32, 1..256)`;
+  --concurrency N  requests in flight (default 32, 1..256)
+  --recordings N   change-notification run: recordings created (default 10000, --quick 1000)
+  --no-notifications  skip the change-notification run (run it alone: node dist/bench/notifications.js)`;
 
-const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord'] as const;
+const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Settings {
@@ -44,6 +48,8 @@ interface Settings {
   only: ReadonlySet<Part>;
   delta: DeltaOptions;
   content: ContentOptions;
+  /** Recordings created for the change-notification run. */
+  notificationRecordings: number;
 }
 
 function parseArgs(argv: readonly string[]): Settings {
@@ -56,6 +62,7 @@ function parseArgs(argv: readonly string[]): Settings {
         only: all,
         delta: { recordings: 10_000, pageSize: 1_000, rounds: 1, smallStore: 2_000, largeStore: 50_000, largeSeedBudgetMs: 30_000, pageSamples: 50 },
         content: { bytes: 64 * 1024 * 1024, rounds: 1 },
+        notificationRecordings: 1_000,
       }
     : {
         starts: 7,
@@ -63,6 +70,7 @@ function parseArgs(argv: readonly string[]): Settings {
         only: all,
         delta: { recordings: 100_000, pageSize: 1_000, rounds: 3, smallStore: 10_000, largeStore: 1_000_000, largeSeedBudgetMs: 120_000, pageSamples: 200 },
         content: { bytes: 1024 * 1024 * 1024, rounds: 3 },
+        notificationRecordings: 10_000,
       };
   const number = (name: string, lo: number, hi: number): number | undefined => {
     const at = argv.indexOf(name);
@@ -71,7 +79,7 @@ function parseArgs(argv: readonly string[]): Settings {
     if (!Number.isFinite(value) || value < lo || value > hi) throw new Error(`${name} takes a number from ${lo} to ${hi}\n${USAGE}`);
     return value;
   };
-  const known = new Set(['--quick', '--starts', '--rounds', '--duration', '--warmup', '--concurrency', '--only', '--delta-recordings', '--large-rows', '--content-mib']);
+  const known = new Set(['--quick', '--starts', '--rounds', '--duration', '--warmup', '--concurrency', '--only', '--delta-recordings', '--large-rows', '--content-mib', '--notification-recordings']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
@@ -79,7 +87,7 @@ function parseArgs(argv: readonly string[]): Settings {
       process.exit(0);
     }
     if (!known.has(arg)) throw new Error(`unknown argument ${arg}\n${USAGE}`);
-    if (arg !== '--quick') i++;
+    if (arg !== '--quick' && arg !== '--no-notifications') i++;
   }
   settings.starts = Math.round(number('--starts', 1, 25) ?? settings.starts);
   const t = settings.throughput;
@@ -97,6 +105,7 @@ function parseArgs(argv: readonly string[]): Settings {
   settings.delta.recordings = Math.round(number('--delta-recordings', 1_000, 10_000_000) ?? settings.delta.recordings);
   settings.delta.largeStore = Math.round(number('--large-rows', 1_000, 10_000_000) ?? settings.delta.largeStore);
   settings.content.bytes = Math.round((number('--content-mib', 1, 65_536) ?? settings.content.bytes / 1024 / 1024) * 1024 * 1024);
+  settings.notificationRecordings = Math.round(number('--notification-recordings', 10, 100_000) ?? settings.notificationRecordings);
   return settings;
 }
 
@@ -158,10 +167,15 @@ async function main(): Promise<void> {
       const callRecord = await measureCallRecordThroughput(paths, workDir, settings.throughput, log);
       sections.push(renderCallRecordReport(callRecord, settings.throughput, ['node', 'dist/bench/run.js', ...argv].join(' ')));
     }
+    if (wants('notifications')) {
+      log(`bench: change notifications (${settings.notificationRecordings} recordings, 10 subscriptions, half rich)`);
+      const notifications = await measureNotifications({ recordings: settings.notificationRecordings, subscriptions: 10, pacedPerSecond: 500, pacedSeconds: 10, tlsDir: paths.tlsDir, log });
+      sections.push(renderNotificationsReport(notifications));
+    }
     if (startup === undefined || throughput === undefined) {
       const command = ['node', 'dist/bench/run.js', ...argv].join(' ');
       const load = loadAverageAtStart.map((l) => l.toFixed(2)).join(' ');
-      console.log([`## graph-comms-emulator artifact benchmarks`, '', `\`${command}\` (node ${process.version}, ${cpus().length} CPUs, load average ${load} at start, ${((performance.now() - began) / 1000).toFixed(0)} s in all)`, '', ...sections.flatMap((section) => [section, ''])].join('\n'));
+      console.log([`## graph-comms-emulator benchmarks`, '', `\`${command}\` (node ${process.version}, ${cpus().length} CPUs, load average ${load} at start, ${((performance.now() - began) / 1000).toFixed(0)} s in all)`, '', ...sections.flatMap((section) => [section, ''])].join('\n'));
       return;
     }
     const report = renderReport(

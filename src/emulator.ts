@@ -23,6 +23,7 @@ import { FaultInjector } from './simulation/faults.js';
 import { openStore } from './store/database.js';
 import { ChangePipeline } from './domain/changes.js';
 import { startCallRecordRetention } from './simulation/callRecordRetention.js';
+import { NotificationService } from './notifications/service.js';
 
 export type { EmulatorOptions } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
@@ -45,6 +46,11 @@ export interface Emulator {
   readonly admin: AdminService;
   readonly clock: VirtualClock;
   readonly config: ResolvedConfig;
+  /**
+   * Internal, unstable: the running parts (store, domain context, notifications) for the emulator's
+   * own tests and benchmarks. Not part of the public API.
+   */
+  readonly internals: { readonly services: Services };
   /** Stop serving and close the store. With `dropDatabaseSchema`, a PostgreSQL schema is dropped too. */
   close(options?: { dropDatabaseSchema?: boolean }): Promise<void>;
 }
@@ -72,6 +78,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let persistence: ClockPersistence | undefined;
   let retention: { stop(): Promise<void> } | undefined;
   let blobs: BlobStore | undefined;
+  let notifications: NotificationService | undefined;
   try {
     blobs = BlobStore.open(config.blobDir);
     clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => app?.log.error({ err }, 'a clock timer failed'));
@@ -80,6 +87,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const clockPersistence = persistence;
     const keys = new SigningKeyRing(ctx);
     await keys.load();
+    notifications = new NotificationService(ctx, store.kind, keys, (err) => app?.log.error({ err }, 'notification delivery failed'));
     if (config.demo) {
       await ensureDemoTenant(ctx);
       await ensureDemoArtifacts(ctx, blobs);
@@ -95,6 +103,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       blobs,
       deltaTokens: new DeltaTokens(store.db),
       usage: new UsageMeter(),
+      notifications,
       caCertificatePem: tls?.caCertificatePem,
       caCertificatePath: tls?.caCertificatePath,
       clockSaved: () => clockPersistence.flush(),
@@ -111,15 +120,18 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const url = config.publicUrl ?? `${config.protocol}://localhost:${port}`;
+    notifications.start(url);
     const running = app;
     const runningClock = clock;
     const runningRetention = retention;
     const runningBlobs = blobs;
+    const runningNotifications = notifications;
     let closing: Promise<void> | undefined;
     const close = async (closeOptions: { dropDatabaseSchema?: boolean }): Promise<void> => {
       const swept = runningRetention.stop();
       runningClock.close();
       await running.close();
+      await runningNotifications.close();
       await runningClock.idle();
       await swept;
       await clockPersistence.flush();
@@ -138,12 +150,14 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       admin,
       clock,
       config,
+      internals: { services },
       // Idempotent: a second close waits for the first.
       close: (closeOptions = {}) => (closing ??= close(closeOptions)),
     };
   } catch (err) {
     void retention?.stop();
     clock?.close();
+    await notifications?.close();
     persistence?.stop();
     await app?.close().catch(() => undefined);
     await store.close().catch(() => undefined);

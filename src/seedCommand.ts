@@ -1,7 +1,9 @@
 import cliProgress from 'cli-progress';
-import { sql } from 'kysely';
+import { sql } from './store/kysely.js';
 import { resolveConfig, DEFAULT_HTTPS_PORT, type EmulatorOptions } from './config.js';
 import { ChangePipeline } from './domain/changes.js';
+import { outboxSink } from './notifications/outbox.js';
+import { ResourceLinks } from './notifications/resourceLinks.js';
 import type { DomainContext } from './domain/context.js';
 import { VirtualClock } from './simulation/clock.js';
 import { loadClockState } from './simulation/clockState.js';
@@ -36,6 +38,11 @@ export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promi
   const blobs = BlobStore.open(config.blobDir);
   const clock = new VirtualClock(await loadClockState(store.db), Date.now);
   const ctx: DomainContext = { db: store.db, clock, changes: new ChangePipeline() };
+  // Seeded artifacts notify like any others: matching subscriptions get their outbox rows, which the
+  // next emulator serving this store delivers (links rebased on --public-url when given).
+  const links = new ResourceLinks();
+  if (config.publicUrl !== undefined) links.setPublicUrl(config.publicUrl);
+  ctx.changes.register(outboxSink(ctx, links, () => undefined));
   const bar = flags.progress ? new cliProgress.SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} artifacts | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
   const started = performance.now();
   try {

@@ -3,6 +3,7 @@ import type { DomainContext } from './domain/context.js';
 import type { SigningKeyRing } from './auth/signingKeys.js';
 import type { AccessTokenVerifier } from './auth/tokens.js';
 import type { FaultInjector } from './simulation/faults.js';
+import type { NotificationService } from './notifications/service.js';
 import type { Store } from './store/database.js';
 import type { BlobStore } from './store/blobs.js';
 import type { DeltaTokens } from './domain/deltaTokens.js';
@@ -22,6 +23,8 @@ export interface Services {
   readonly deltaTokens: DeltaTokens;
   /** Calls to metered APIs, per app and API. */
   readonly usage: UsageMeter;
+  /** Change notifications: outbox, dispatcher, lifecycle events. */
+  readonly notifications: NotificationService;
   /** The local CA's PEM (HTTPS mode), served by the control API. */
   readonly caCertificatePem: string | undefined;
   readonly caCertificatePath: string | undefined;

@@ -5,6 +5,7 @@ import type { NewTeamsAppInstallation } from '../domain/installations.js';
 import { DomainError } from '../domain/errors.js';
 import type { FaultRuleInput } from '../simulation/faults.js';
 import type { Services } from '../services.js';
+import { registerDeliveryRoutes } from './deliveries.js';
 import * as s from './schemas.js';
 import { registerCallAdminRoutes } from './callRoutes.js';
 import { CallsAdmin } from './calls.js';
@@ -162,6 +163,8 @@ function routes(app: FastifyInstance, services: Services, admin: AdminService): 
   registerCallAdminRoutes(app, new CallsAdmin(services.ctx));
   // Meetings and ad hoc calls happening; metered-API usage
   registerArtifactControlRoutes(app, services);
+  // Change notifications
+  registerDeliveryRoutes(app, services);
 
   // Reset
   app.post('/_emulator/reset', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.reset());

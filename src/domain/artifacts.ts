@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, sql } from '../store/kysely.js';
 import type { ArtifactTable, Database } from '../store/schema.js';
 import { artifactResource, GRAPH_V1_ROOT, type ArtifactKind, type ArtifactView } from './artifactResource.js';
 import type { DomainContext } from './context.js';

@@ -7,6 +7,7 @@ import { originOf } from '../http/requestContext.js';
 import type { GraphVersion } from '../http/versions.js';
 import type { Services } from '../services.js';
 import { registerOnlineMeetingRoutes } from './onlineMeetings/routes.js';
+import { registerSubscriptionRoutes } from './subscriptions/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 import { registerCallRecordRoutes } from './callRecords/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
@@ -46,5 +47,6 @@ export function graphPlugin(services: Services, graphVersion: GraphVersion) {
     registerCallRoutes(app, services);
     registerMeetingArtifactRoutes(app, services);
     registerGetAllArtifactRoutes(app, services);
+    registerSubscriptionRoutes(app, services);
   };
 }

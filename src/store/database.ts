@@ -7,6 +7,7 @@ import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_change_feed.js';
 import * as m003 from './migrations/003_artifacts.js';
 import * as m004 from './migrations/004_call_records.js';
+import * as m005 from './migrations/005_subscriptions.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
 import { SharedFileSqliteDialect } from './sqliteDialect.js';
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '002_change_feed': m002,
   '003_artifacts': m003,
   '004_call_records': m004,
+  '005_subscriptions': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

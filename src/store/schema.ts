@@ -264,6 +264,100 @@ export interface SettingTable {
   value: string;
 }
 
+/** A change-notification subscription (migration 005): see domain/subscriptions.ts. */
+export interface SubscriptionTable {
+  id: string;
+  tenant_id: string;
+  /** Client id of the app that created it (applicationId). */
+  app_id: string;
+  /** Service principal id (app-only) or user id (delegated). */
+  creator_id: string;
+  /** 'application' | 'delegated'. */
+  principal_kind: string;
+  /** The resource string as the client sent it. */
+  resource: string;
+  /** Which resource pattern it matched (domain/subscriptionResources.ts). */
+  resource_kind: string;
+  /** 'recording' | 'transcript' | 'callRecord': the change-feed resource it listens to. */
+  artifact: string;
+  /** The pattern's id segment: user, meeting, ad hoc call or Teams app id. */
+  scope_id: string | null;
+  /** 1 with `?useResourceSpecificConsentBasedAuthorization=true`. */
+  rsc: number;
+  change_type: string;
+  notification_url: string;
+  lifecycle_notification_url: string | null;
+  client_state: string | null;
+  include_resource_data: number;
+  encryption_certificate: string | null;
+  encryption_certificate_id: string | null;
+  /** Upper-case hex SHA-1 of the certificate's DER. */
+  encryption_certificate_thumbprint: string | null;
+  latest_supported_tls_version: string;
+  notification_url_app_id: string | null;
+  notification_query_options: string | null;
+  notification_content_type: string | null;
+  expiration_date_time: string;
+  created_at: string;
+  /** 'active' | 'removed' (expired, deleted by the service, or permission revoked). */
+  status: string;
+  removed_reason: string | null;
+  /** Virtual instant of the next lifecycle check (reauthorizationRequired, expiry). */
+  next_lifecycle_at: string | null;
+}
+
+/** The notifications outbox: one row per notification to deliver (migration 005). */
+export interface NotificationDeliveryTable {
+  id: Generated<number>;
+  subscription_id: string;
+  tenant_id: string;
+  app_id: string;
+  /** 'change' | 'lifecycle'. */
+  kind: string;
+  target_url: string;
+  /** JSON: the changeNotification item as sent (encryptedContent included). */
+  payload: string;
+  /** JSON: resource data in clear when not in the change feed (null: the decrypted view reads change_feed.data by change_seq). */
+  resource_data: string | null;
+  rich: number;
+  change_seq: number | null;
+  /** 'pending' | 'delivered' | 'dropped'. */
+  status: string;
+  attempts: number;
+  /** Virtual instant the next attempt is due. */
+  due_at: string;
+  /** Virtual instant of the first attempt: retries stop 4 hours after it. */
+  first_due_at: string;
+  claimed_by: string | null;
+  /** Wall-clock instant a claim lapses (an instance that died mid-delivery frees its rows). */
+  claim_expires_at: string | null;
+  created_at: string;
+  /** Wall-clock creation instant, for latency measurements. */
+  created_wall_at: string;
+  finished_at: string | null;
+  last_error: string | null;
+  /** The delivering attempt (failed ones are notification_attempts rows). */
+  last_status_code: number | null;
+  last_duration_ms: number | null;
+  last_batch_size: number | null;
+  last_instance_id: string | null;
+}
+
+export interface NotificationAttemptTable {
+  id: Generated<number>;
+  delivery_id: number;
+  attempt: number;
+  instance_id: string;
+  at: string;
+  wall_at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  batch_size: number;
+  /** 'retry' | 'dropped' (a delivering attempt is kept on the delivery row). */
+  outcome: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   users: UserTable;
@@ -286,6 +380,9 @@ export interface Database {
   artifacts: ArtifactTable;
   adhoc_calls: AdhocCallTable;
   state_token_keys: StateTokenKeyTable;
+  subscriptions: SubscriptionTable;
+  notification_deliveries: NotificationDeliveryTable;
+  notification_attempts: NotificationAttemptTable;
 }
 
 export type { Generated };

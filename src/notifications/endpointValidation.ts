@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import { post, PostFailed } from './httpPost.js';
+
+/** Graph's validation handshake allows the endpoint 10 seconds (§b.1). */
+export const VALIDATION_TIMEOUT_MS = 10_000;
+
+export type EndpointCheck = { ok: true } | { ok: false; code: string; message: string };
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function isLoopback(hostname: string): boolean {
+  if (LOOPBACK_NAMES.has(hostname.toLowerCase()) || hostname.toLowerCase().endsWith('.localhost')) return true;
+  return isIP(hostname) === 4 && hostname.startsWith('127.');
+}
+
+/**
+ * Graph takes only https notification URLs. The emulator also takes http:// on loopback (a local
+ * receiver needs no certificate) unless it runs with `strict`.
+ */
+export function checkEndpointUrl(property: string, text: string, strict: boolean): { ok: true; url: URL } | { ok: false; code: string; message: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { ok: false, code: 'InvalidRequest', message: `Invalid ${property} '${text}': it must be an absolute https URL.` };
+  }
+  if (url.protocol === 'https:') return { ok: true, url };
+  if (url.protocol === 'http:' && !strict && isLoopback(url.hostname)) return { ok: true, url };
+  const rule = strict ? 'it must use https' : 'it must use https (http is accepted on loopback only)';
+  return { ok: false, code: 'InvalidRequest', message: `Invalid ${property} '${text}': ${rule}.` };
+}
+
+/**
+ * The validation handshake (§b.1): POST `{url}?validationToken=…` (the URL's own query kept) as
+ * text/plain; the endpoint must answer 200, text/plain, with the token exactly, within 10 seconds.
+ */
+export async function validateEndpoint(url: URL, timeoutMs = VALIDATION_TIMEOUT_MS): Promise<EndpointCheck> {
+  const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
+  const target = new URL(url);
+  target.searchParams.append('validationToken', token);
+  const failed = { ok: false as const, code: 'ValidationError', message: 'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.' };
+  try {
+    const res = await post(target, '', 'text/plain; charset=utf-8', timeoutMs);
+    if (res.status !== 200 || !/^text\/plain\b/i.test(res.contentType)) return failed;
+    if (res.body !== token) {
+      return { ok: false, code: 'ValidationError', message: 'Subscription validation request failed. Response must exactly match validationToken query parameter.' };
+    }
+    return { ok: true };
+  } catch (err) {
+    if (err instanceof PostFailed && err.timedOut) return { ok: false, code: 'InvalidRequest', message: 'Subscription validation request timed out.' };
+    return failed;
+  }
+}

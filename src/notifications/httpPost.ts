@@ -1,0 +1,74 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+export interface PostResult {
+  status: number;
+  contentType: string;
+  body: string;
+  durationMs: number;
+}
+
+export class PostFailed extends Error {
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+  ) {
+    super(message);
+    this.name = 'PostFailed';
+  }
+}
+
+/** Receivers' answers are read up to this size; the rest is discarded. */
+const MAX_BODY = 64 * 1024;
+
+// Idle keep-alive sockets are unref'd by the agents, so they never hold a process open.
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
+
+/**
+ * POST a body and read the answer, failing after `timeoutMs` in all (connect, send and answer), as
+ * Graph's HTTP client does (3 s for notifications, 10 s for the validation handshake).
+ */
+export function post(url: URL, body: string, contentType: string, timeoutMs: number): Promise<PostResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const payload = Buffer.from(body, 'utf8');
+    let settled = false;
+    const fail = (err: PostFailed): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(err);
+    };
+    const req = send(url, {
+      method: 'POST',
+      agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
+      headers: { 'content-type': contentType, 'content-length': payload.length, 'user-agent': 'graph-comms-emulator (Microsoft Graph change notifications)' },
+    });
+    const timer = setTimeout(() => fail(new PostFailed(`no answer within ${timeoutMs} ms`, true)), timeoutMs);
+    req.on('error', (err) => fail(new PostFailed(err.message, false)));
+    req.on('response', (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_BODY) chunks.push(chunk);
+      });
+      res.on('error', (err) => fail(new PostFailed(err.message, false)));
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+          durationMs: performance.now() - started,
+        });
+      });
+    });
+    req.end(payload);
+  });
+}

@@ -1,0 +1,137 @@
+import type { Transaction } from 'kysely';
+import type { ChangeSink, FeedChange } from '../domain/changes.js';
+import type { DomainContext } from '../domain/context.js';
+import { scopeMatches, type ChangeScope } from '../domain/subscriptionResources.js';
+import { toSubscription, type Subscription } from '../domain/subscriptions.js';
+import type { Database, NotificationDeliveryTable } from '../store/schema.js';
+import { CertificateCache, encryptResourceData } from './encryption.js';
+import type { ResourceLinks } from './resourceLinks.js';
+import { changeNotification, lifecycleNotification, type LifecycleNotificationItem } from './payload.js';
+
+type Insertable = Omit<NotificationDeliveryTable, 'id'>;
+
+/** The creation instant the transcript rule compares with: the resource's createdDateTime, else the change's. */
+function startedAt(change: FeedChange): string {
+  const created = change.data['createdDateTime'];
+  return typeof created === 'string' && !Number.isNaN(Date.parse(created)) ? new Date(created).toISOString() : change.createdAt;
+}
+
+/** Does the subscription's comma-separated changeType list include this change's type? */
+const wantsChangeType = (s: Subscription, changeType: string): boolean => s.changeType.split(',').some((t) => t.trim() === changeType);
+
+/**
+ * The notifications outbox writer, registered on the change pipeline: inside the change's transaction
+ * it finds every active subscription the change matches and writes one delivery row for each, with
+ * the notification already built (and encrypted for rich subscriptions). Rules (S4): private channel
+ * meetings never notify; a transcript notifies only subscriptions made before transcription started.
+ */
+export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: () => void): ChangeSink {
+  const certificates = new CertificateCache();
+  return async (trx: Transaction<Database>, change: FeedChange): Promise<void> => {
+    const now = ctx.clock.now().toISOString();
+    const rows = await trx
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('tenant_id', '=', change.tenantId)
+      .where('artifact', '=', change.resource)
+      .where('status', '=', 'active')
+      .where('expiration_date_time', '>', now)
+      .execute();
+    if (rows.length === 0) return;
+    const subscriptions = rows.map(toSubscription).filter((s) => wantsChangeType(s, change.changeType));
+    if (subscriptions.length === 0) return;
+
+    let installedTeamsAppIds: string[] = [];
+    if (change.resource !== 'callRecord' && change.meetingId !== null) {
+      const meeting = await trx.selectFrom('meetings').select('meeting_kind').where('id', '=', change.meetingId).executeTakeFirst();
+      if (meeting?.meeting_kind === 'privateChannel') return;
+      if (subscriptions.some((s) => s.resourceKind === 'teamsApp')) {
+        const installed = await trx.selectFrom('teams_app_installations').select('teams_app_id').where('meeting_id', '=', change.meetingId).execute();
+        installedTeamsAppIds = installed.map((r) => r.teams_app_id);
+      }
+    }
+    const scope: ChangeScope = {
+      artifact: change.resource,
+      tenantId: change.tenantId,
+      organizerId: change.organizerId,
+      meetingId: change.meetingId,
+      callId: change.callId,
+      installedTeamsAppIds,
+    };
+    const transcriptStart = change.resource === 'transcript' ? startedAt(change) : undefined;
+    const plaintext = links.rebase(JSON.stringify(change.data));
+    const wallNow = new Date().toISOString();
+    const deliveries: Insertable[] = [];
+    for (const s of subscriptions) {
+      if (!scopeMatches(s.resourceKind, s.scopeId, scope)) continue;
+      if (transcriptStart !== undefined && s.createdAt > transcriptStart) continue;
+      const rich = s.includeResourceData && change.resource !== 'callRecord';
+      let encrypted;
+      if (rich) {
+        const certificate = certificates.get(s.encryptionCertificate ?? '');
+        // Certificates are checked at creation; one that no longer parses cannot be encrypted for.
+        if (certificate === undefined) continue;
+        encrypted = encryptResourceData(certificate, s.encryptionCertificateId ?? '', plaintext);
+      }
+      deliveries.push({
+        subscription_id: s.id,
+        tenant_id: s.tenantId,
+        app_id: s.appId,
+        kind: 'change',
+        target_url: s.notificationUrl,
+        payload: JSON.stringify(changeNotification(s, change, encrypted)),
+        // The plaintext stays in the change feed (change_seq): the log's decrypted view reads it there.
+        resource_data: null,
+        rich: rich ? 1 : 0,
+        change_seq: change.seq,
+        status: 'pending',
+        attempts: 0,
+        due_at: now,
+        first_due_at: now,
+        claimed_by: null,
+        claim_expires_at: null,
+        created_at: now,
+        created_wall_at: wallNow,
+        finished_at: null,
+        last_error: null,
+        last_status_code: null,
+        last_duration_ms: null,
+        last_batch_size: null,
+        last_instance_id: null,
+      });
+    }
+    if (deliveries.length === 0) return;
+    await trx.insertInto('notification_deliveries').values(deliveries).execute();
+    written();
+  };
+}
+
+/** A lifecycle notification row for the subscription's lifecycleNotificationUrl (none without one). */
+export function lifecycleDelivery(subscription: Subscription, event: LifecycleNotificationItem['lifecycleEvent'], now: string): Insertable | undefined {
+  if (subscription.lifecycleNotificationUrl === null) return undefined;
+  return {
+    subscription_id: subscription.id,
+    tenant_id: subscription.tenantId,
+    app_id: subscription.appId,
+    kind: 'lifecycle',
+    target_url: subscription.lifecycleNotificationUrl,
+    payload: JSON.stringify(lifecycleNotification(subscription, event)),
+    resource_data: null,
+    rich: 0,
+    change_seq: null,
+    status: 'pending',
+    attempts: 0,
+    due_at: now,
+    first_due_at: now,
+    claimed_by: null,
+    claim_expires_at: null,
+    created_at: now,
+    created_wall_at: new Date().toISOString(),
+    finished_at: null,
+    last_error: null,
+    last_status_code: null,
+    last_duration_ms: null,
+    last_batch_size: null,
+    last_instance_id: null,
+  };
+}

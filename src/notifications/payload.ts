@@ -1,0 +1,67 @@
+import type { FeedChange } from '../domain/changes.js';
+import type { Subscription } from '../domain/subscriptions.js';
+import type { EncryptedContent } from './encryption.js';
+
+/**
+ * changeNotification items exactly as S4 shows them: the resource in Graph's key syntax
+ * (`users/{organizer}/onlineMeetings('{meeting}')/recordings('{id}')`, ad hoc calls as
+ * `users/{user}/adhoccalls('{call}')/…`), resourceData with the capitalised `#Microsoft.Graph.` type,
+ * clientState echoed (null when the subscription has none).
+ */
+export interface ChangeNotificationItem {
+  subscriptionId: string;
+  changeType: string;
+  tenantId: string;
+  clientState: string | null;
+  subscriptionExpirationDateTime: string;
+  resource: string;
+  resourceData: { id: string; '@odata.type': string; '@odata.id': string };
+  encryptedContent?: EncryptedContent;
+}
+
+export interface LifecycleNotificationItem {
+  subscriptionId: string;
+  subscriptionExpirationDateTime: string;
+  tenantId: string;
+  clientState: string | null;
+  lifecycleEvent: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
+}
+
+const ODATA_TYPES = {
+  recording: '#Microsoft.Graph.callRecording',
+  transcript: '#Microsoft.Graph.callTranscript',
+  callRecord: '#Microsoft.Graph.callrecord',
+} as const;
+
+/** The notification's resource path for a change. */
+export function notificationResource(change: FeedChange): string {
+  if (change.resource === 'callRecord') return `communications/callRecords/${change.resourceId}`;
+  const collection = change.resource === 'recording' ? 'recordings' : 'transcripts';
+  const owner = change.organizerId ?? '';
+  if (change.meetingId === null) return `users/${owner}/adhoccalls('${change.callId}')/${collection}('${change.resourceId}')`;
+  return `users/${owner}/onlineMeetings('${change.meetingId}')/${collection}('${change.resourceId}')`;
+}
+
+export function changeNotification(subscription: Subscription, change: FeedChange, encryptedContent: EncryptedContent | undefined): ChangeNotificationItem {
+  const resource = notificationResource(change);
+  return {
+    subscriptionId: subscription.id,
+    changeType: change.changeType,
+    tenantId: change.tenantId,
+    clientState: subscription.clientState,
+    subscriptionExpirationDateTime: subscription.expirationDateTime,
+    resource,
+    resourceData: { id: change.resourceId, '@odata.type': ODATA_TYPES[change.resource], '@odata.id': resource },
+    ...(encryptedContent !== undefined ? { encryptedContent } : {}),
+  };
+}
+
+export function lifecycleNotification(subscription: Subscription, lifecycleEvent: LifecycleNotificationItem['lifecycleEvent']): LifecycleNotificationItem {
+  return {
+    subscriptionId: subscription.id,
+    subscriptionExpirationDateTime: subscription.expirationDateTime,
+    tenantId: subscription.tenantId,
+    clientState: subscription.clientState,
+    lifecycleEvent,
+  };
+}

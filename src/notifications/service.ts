@@ -1,0 +1,52 @@
+import type { SigningKeyRing } from '../auth/signingKeys.js';
+import type { DomainContext } from '../domain/context.js';
+import type { StoreKind } from '../store/database.js';
+import { listDeliveries, type DeliveryQuery, type DeliveryView } from './deliveryLog.js';
+import { Dispatcher, type DispatcherOptions, type FlushResult } from './dispatcher.js';
+import { LifecycleScanner } from './lifecycle.js';
+import { outboxSink } from './outbox.js';
+import { ResourceLinks } from './resourceLinks.js';
+import { ValidationTokenIssuer } from './validationTokens.js';
+
+/**
+ * Change notifications for one emulator instance: the outbox writer on the change pipeline, the
+ * dispatcher that delivers it, and lifecycle events. Created before the server listens; `start` once
+ * it does; `close` before the store closes.
+ */
+export class NotificationService {
+  readonly dispatcher: Dispatcher;
+  private readonly links = new ResourceLinks();
+  private stopClockWatch: (() => void) | undefined;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    storeKind: StoreKind,
+    keys: SigningKeyRing,
+    onError: (err: unknown) => void,
+    options: DispatcherOptions = {},
+  ) {
+    this.dispatcher = new Dispatcher(ctx, storeKind, new ValidationTokenIssuer(keys), new LifecycleScanner(ctx), onError, options);
+    ctx.changes.register(outboxSink(ctx, this.links, () => this.dispatcher.poke()));
+  }
+
+  /** Start delivering; resource data links point at `publicUrl` (this instance's base URL) from now on. */
+  start(publicUrl: string): void {
+    this.links.setPublicUrl(publicUrl);
+    this.dispatcher.start();
+    // A clock move makes retries and lifecycle events fall due.
+    this.stopClockWatch = this.ctx.clock.onChange(() => this.dispatcher.poke());
+  }
+
+  flush(timeoutMs?: number): Promise<FlushResult> {
+    return this.dispatcher.flush(timeoutMs);
+  }
+
+  deliveries(query: DeliveryQuery): Promise<DeliveryView[]> {
+    return listDeliveries(this.ctx.db, query, this.links);
+  }
+
+  async close(): Promise<void> {
+    this.stopClockWatch?.();
+    await this.dispatcher.close();
+  }
+}

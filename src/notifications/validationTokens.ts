@@ -1,0 +1,50 @@
+import { SignJWT } from 'jose';
+import { randomBytes } from 'node:crypto';
+import type { SigningKeyRing } from '../auth/signingKeys.js';
+import { v1Issuer } from '../auth/graphResource.js';
+
+/** The app id Graph's change-notification publisher signs validation tokens as (§b.4). */
+export const NOTIFICATION_PUBLISHER_APP_ID = '0bf30f3b-4a52-48df-9a82-234910c4a086';
+
+const LIFETIME_S = 3600;
+/** A cached token is reissued once less than this much of its life is left. */
+const REFRESH_MARGIN_S = 600;
+
+/**
+ * validationTokens for rich notifications: one JWT per (app, tenant) among a POST's items, RS256 with
+ * the emulator's signing keys (published at /common/discovery/keys), claims as §b.4 lists. Lifetimes
+ * follow wall time, as receivers check them against their own clock.
+ */
+export class ValidationTokenIssuer {
+  private readonly cache = new Map<string, { token: string; expiresAt: number }>();
+
+  constructor(private readonly keys: SigningKeyRing) {}
+
+  async token(appId: string, tenantId: string): Promise<string> {
+    const cacheKey = `${appId}|${tenantId}`;
+    const nowS = Math.floor(Date.now() / 1000);
+    const cached = this.cache.get(cacheKey);
+    if (cached !== undefined && cached.expiresAt - nowS > REFRESH_MARGIN_S) return cached.token;
+    const key = this.keys.signingKey();
+    const issuer = v1Issuer(tenantId);
+    const token = await new SignJWT({
+      aio: randomBytes(24).toString('base64'),
+      appid: NOTIFICATION_PUBLISHER_APP_ID,
+      appidacr: '2',
+      idp: issuer,
+      tid: tenantId,
+      uti: randomBytes(16).toString('base64url').slice(0, 22),
+      ver: '1.0',
+    })
+      .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid, x5t: key.kid })
+      .setIssuer(issuer)
+      .setAudience(appId)
+      .setIssuedAt(nowS)
+      .setNotBefore(nowS)
+      .setExpirationTime(nowS + LIFETIME_S)
+      .sign(key.privateKey);
+    if (this.cache.size >= 1024) this.cache.clear();
+    this.cache.set(cacheKey, { token, expiresAt: nowS + LIFETIME_S });
+    return token;
+  }
+}

@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { produceRecording } from '../support/artifactChanges.js';
+import { WebhookReceiver } from '../support/webhookReceiver.js';
+import { control } from '../graph/support/http.js';
+import { deliveries, flush, inMinutes, subscribe } from './support.js';
+
+/** Graph's slow-endpoint rules (§b.2): answers after 2.9 s are slow; 10 % slow delays, 15 % drops. */
+let emu: TestEmulator;
+let receiver: WebhookReceiver;
+let lifecycle: WebhookReceiver;
+
+beforeEach(async () => {
+  [emu, receiver, lifecycle] = await Promise.all([startTestEmulator(), new WebhookReceiver().start(), new WebhookReceiver().start()]);
+  await control(emu, 'POST', '/clock', { freeze: true }, 200);
+  const res = await subscribe(emu, {
+    changeType: 'created',
+    notificationUrl: `${receiver.url}/slow`,
+    lifecycleNotificationUrl: `${lifecycle.url}/life`,
+    resource: 'communications/onlineMeetings/getAllRecordings',
+    expirationDateTime: inMinutes(emu, 180),
+  });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+});
+afterEach(async () => {
+  await emu?.stop();
+  await receiver?.stop();
+  await lifecycle?.stop();
+});
+
+const recordings = async (n: number): Promise<string[]> => {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push((await produceRecording(emu, { tenantId: emu.demo.tenantId, organizerId: emu.demo.organizerUserId, meetingId: emu.demo.meetingId })).id);
+  return ids;
+};
+const receivedIds = (): string[] => receiver.items('/slow').map((i) => (i['resourceData'] as { id: string }).id);
+
+describe('slow endpoints', () => {
+  it('drops the notifications of an endpoint answering 15 % or more after 2.9 s, and sends missed', async () => {
+    receiver.mode = 'failing';
+    await recordings(100);
+    await flush(emu);
+    receiver.mode = 'up';
+    receiver.delayMs = 2_930;
+    await control(emu, 'POST', '/clock', { advance: 'PT10S' }, 200);
+    await flush(emu);
+    expect(receiver.items('/slow')).toHaveLength(100);
+    receiver.delayMs = 0;
+    await recordings(1);
+    await flush(emu);
+    const [latest] = await deliveries(emu, '?kind=change&top=1');
+    expect(latest).toMatchObject({ status: 'dropped', lastError: expect.stringMatching(/15 %/) });
+    expect(receiver.items('/slow')).toHaveLength(100);
+    const [missed] = await lifecycle.waitForItems(1, 5_000, '/life');
+    expect(missed!['lifecycleEvent']).toBe('missed');
+  }, 30_000);
+
+  it('delays by 10 minutes the notifications of an endpoint answering 10 % after 2.9 s; the window resets every 10 minutes', async () => {
+    await recordings(100);
+    await flush(emu);
+    expect(receiver.items('/slow')).toHaveLength(100);
+    receiver.delayMs = 2_930;
+    await recordings(12);
+    await flush(emu);
+    expect(new Set(receivedIds()).size).toBe(112);
+    receiver.delayMs = 0;
+    const [late] = await recordings(1);
+    await flush(emu);
+    const [latest] = await deliveries(emu, '?kind=change&top=1');
+    expect(latest).toMatchObject({ status: 'pending', lastError: expect.stringMatching(/delayed 10 minutes/) });
+    expect(receivedIds()).not.toContain(late);
+    await control(emu, 'POST', '/clock', { advance: 'PT10M' }, 200);
+    await flush(emu);
+    expect(receivedIds()).toContain(late);
+  }, 30_000);
+});

@@ -1,0 +1,46 @@
+import { createSelfSignedRsaCertificate } from '../../src/http/certificates.js';
+import type { Emulator } from '../../src/emulator.js';
+import { graph, mintToken, type GraphResponse, type Version } from '../graph/support/http.js';
+
+export interface RsaCertificate {
+  certificateBase64Der: string;
+  privateKeyPem: string;
+}
+
+let shared: Promise<RsaCertificate> | undefined;
+/** One 2048-bit self-signed certificate for the whole file (key generation is slow). */
+export const testCertificate = (): Promise<RsaCertificate> => (shared ??= createSelfSignedRsaCertificate({ commonName: 'webhook receiver' }));
+
+export const inMinutes = (emu: Emulator, minutes: number): string => new Date(emu.clock.nowMs() + minutes * 60_000).toISOString();
+
+/** POST /{version}/subscriptions with an app token (all seed permissions unless `roles` says otherwise). */
+export async function subscribe(emu: Emulator, body: Record<string, unknown>, options: { version?: Version; token?: string } = {}): Promise<GraphResponse> {
+  const token = options.token ?? (await mintToken(emu));
+  return graph(emu, `/${options.version ?? 'v1.0'}/subscriptions`, token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+export async function flush(emu: Emulator): Promise<{ delivered: number; retrying: number; dropped: number; pending: number }> {
+  const res = await fetch(`${emu.url}/_emulator/deliveries/flush`, { method: 'POST' });
+  if (res.status !== 200) throw new Error(`flush: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { delivered: number; retrying: number; dropped: number; pending: number };
+}
+
+export interface DeliveryEntry {
+  id: number;
+  subscriptionId: string;
+  kind: string;
+  status: string;
+  payload: Record<string, unknown>;
+  decryptedResourceData: Record<string, unknown> | null;
+  attempts: Array<{ attempt: number; statusCode: number | null; outcome: string; error: string | null }>;
+}
+
+export async function deliveries(emu: Emulator, query = ''): Promise<DeliveryEntry[]> {
+  const res = await fetch(`${emu.url}/_emulator/deliveries${query}`);
+  if (res.status !== 200) throw new Error(`deliveries: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { value: DeliveryEntry[] }).value;
+}
