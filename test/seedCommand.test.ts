@@ -20,7 +20,7 @@ describe('graph-comms-emulator seed', () => {
     try {
       const kinds = await store.db.selectFrom('artifacts').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').orderBy('kind').execute();
       expect(kinds.map((k) => [k.kind, Number(k.n)])).toEqual([['recording', 120], ['transcript', 30]]);
-      const fed = await store.db.selectFrom('change_feed').select((eb) => eb.fn.countAll<number>().as('n')).where('change_type', '=', 'created').executeTakeFirstOrThrow();
+      const fed = await store.db.selectFrom('change_feed').select((eb) => eb.fn.countAll<number>().as('n')).where('change_type', '=', 'created').where('resource', 'in', ['recording', 'transcript']).executeTakeFirstOrThrow();
       expect(Number(fed.n)).toBe(150);
       // One MP4, one transcript and its metadata: content-addressed.
       const blobs = readdirSync(join(dir, 'blobs')).filter((d) => d !== 'tmp').flatMap((d) => readdirSync(join(dir, 'blobs', d)));

@@ -23,17 +23,8 @@ export interface Artifact extends ArtifactView {
   metadata: StreamRef | null;
 }
 
-export interface NewArtifact {
-  kind: ArtifactKind;
+export interface NewArtifact extends Omit<ArtifactView, 'id'> {
   id?: string;
-  tenantId: string;
-  organizerId: string;
-  meetingId: string | null;
-  adhocCallId: string | null;
-  callId: string;
-  contentCorrelationId: string;
-  createdDateTime: string;
-  endDateTime: string;
   content: StreamRef;
   metadata?: StreamRef | null;
 }

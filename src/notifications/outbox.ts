@@ -84,26 +84,33 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: ()
         resource_data: null,
         rich: rich ? 1 : 0,
         change_seq: change.seq,
-        status: 'pending',
-        attempts: 0,
-        due_at: now,
-        first_due_at: now,
-        claimed_by: null,
-        claim_expires_at: null,
-        created_at: now,
-        created_wall_at: wallNow,
-        finished_at: null,
-        last_error: null,
-        last_status_code: null,
-        last_duration_ms: null,
-        last_batch_size: null,
-        last_instance_id: null,
+        ...freshDelivery(now, wallNow),
       });
     }
     if (deliveries.length === 0) return;
     await trx.insertInto('notification_deliveries').values(deliveries).execute();
     written();
   };
+}
+
+/** The state columns of a delivery row nobody has tried yet, due at `now` (virtual) / `wallNow` (wall clock). */
+function freshDelivery(now: string, wallNow: string) {
+  return {
+    status: 'pending',
+    attempts: 0,
+    due_at: now,
+    first_due_at: now,
+    claimed_by: null,
+    claim_expires_at: null,
+    created_at: now,
+    created_wall_at: wallNow,
+    finished_at: null,
+    last_error: null,
+    last_status_code: null,
+    last_duration_ms: null,
+    last_batch_size: null,
+    last_instance_id: null,
+  } as const;
 }
 
 /** A lifecycle notification row for the subscription's lifecycleNotificationUrl (none without one). */
@@ -119,19 +126,6 @@ export function lifecycleDelivery(subscription: Subscription, event: LifecycleNo
     resource_data: null,
     rich: 0,
     change_seq: null,
-    status: 'pending',
-    attempts: 0,
-    due_at: now,
-    first_due_at: now,
-    claimed_by: null,
-    claim_expires_at: null,
-    created_at: now,
-    created_wall_at: new Date().toISOString(),
-    finished_at: null,
-    last_error: null,
-    last_status_code: null,
-    last_duration_ms: null,
-    last_batch_size: null,
-    last_instance_id: null,
+    ...freshDelivery(now, new Date().toISOString()),
   };
 }

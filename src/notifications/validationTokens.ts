@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { jose } from '../auth/jose.js';
 import { randomBytes } from 'node:crypto';
 import type { SigningKeyRing } from '../auth/signingKeys.js';
 import { v1Issuer } from '../auth/graphResource.js';
@@ -27,6 +27,7 @@ export class ValidationTokenIssuer {
     if (cached !== undefined && cached.expiresAt - nowS > REFRESH_MARGIN_S) return cached.token;
     const key = this.keys.signingKey();
     const issuer = v1Issuer(tenantId);
+    const { SignJWT } = await jose();
     const token = await new SignJWT({
       aio: randomBytes(24).toString('base64'),
       appid: NOTIFICATION_PUBLISHER_APP_ID,

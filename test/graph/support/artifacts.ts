@@ -1,19 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Emulator } from '../../../src/emulator.js';
+import type { SimulationResult } from '../../../src/simulation/meetingScenario.js';
 import { control } from './http.js';
 
 /** What the control API's simulate calls return. */
-export interface Simulation {
-  meetingId: string | null;
-  adhocCallId: string | null;
-  callId: string;
-  callRecordId: string;
-  recordingId: string | null;
-  transcriptId: string | null;
-  contentCorrelationId: string;
-  artifactsAvailableDateTime: string;
-}
+export type Simulation = SimulationResult;
 
 export interface ControlMeeting {
   id: string;
