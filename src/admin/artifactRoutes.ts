@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import { findTenant } from '../domain/tenants.js';
 import { parseDurationMs } from '../simulation/duration.js';
+import { acceptBotRecording } from '../simulation/botRecordings.js';
 import { simulateAdhocCall, simulateMeeting, type SimulateOptions } from '../simulation/meetingScenario.js';
 import type { Services } from '../services.js';
 import { errorSchema } from './schemas.js';
-import { meetingIdParams, newAdhocCallSchema, simulateSchema, simulationSchema, usageQuery, usageSchema } from './artifactSchemas.js';
+import { botRecordingResultSchema, botRecordingSchema, meetingIdParams, newAdhocCallSchema, simulateSchema, simulationSchema, usageQuery, usageSchema } from './artifactSchemas.js';
 
 interface SimulateBody {
   durationMinutes?: number;
@@ -65,6 +66,25 @@ export function registerArtifactControlRoutes(app: FastifyInstance, services: Se
       if ((await findTenant(services.ctx, request.params.tenantId)) === undefined) throw new DomainError('notFound', `Tenant '${request.params.tenantId}' was not found.`);
       const result = await simulateAdhocCall(services.ctx, services.blobs, { tenantId: request.params.tenantId, organizerId, participantIds, ...simulateOptions(rest) });
       return reply.code(201).send(result);
+    },
+  );
+
+  app.post<{ Params: { callId: string }; Body: { clientId: string; recordingSizeBytes?: number } }>(
+    '/_emulator/calls/:callId/botRecordings',
+    {
+      schema: {
+        tags,
+        description:
+          "A compliance-recording bot in the call hands in its recording: accepted (201, listed under the meeting's or ad hoc call's recordings, notifying subscribers) only while the app's latest updateRecordingStatus on the call is a successful 'recording'; otherwise 409 and nothing is stored.",
+        params: { type: 'object', required: ['callId'], properties: { callId: { type: 'string', minLength: 1, maxLength: 200 } } },
+        body: botRecordingSchema,
+        response: { 201: botRecordingResultSchema, ...errors, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const artifact = await acceptBotRecording(services.ctx, services.blobs, { callId: request.params.callId, ...request.body });
+      const { id, callId, meetingId, adhocCallId, organizerId, contentCorrelationId, createdDateTime, endDateTime } = artifact;
+      return reply.code(201).send({ id, callId, meetingId, adhocCallId, organizerId, contentCorrelationId, createdDateTime, endDateTime, size: artifact.content.size });
     },
   );
 

@@ -50,3 +50,21 @@ export const usageSchema = {
 export const usageQuery = { type: 'object', additionalProperties: false, properties: { tenantId: { type: 'string', minLength: 1 } } } as const;
 
 export const meetingIdParams = { type: 'object', required: ['meetingId'], properties: { meetingId: { type: 'string', minLength: 1, maxLength: 2000 } } } as const;
+
+export const botRecordingSchema = {
+  type: 'object',
+  required: ['clientId'],
+  additionalProperties: false,
+  properties: {
+    clientId: { type: 'string', minLength: 1, maxLength: 100, description: 'The bot app (in the call) that recorded it.' },
+    recordingSizeBytes: simulateProperties.recordingSizeBytes,
+  },
+} as const;
+
+export const botRecordingResultSchema = {
+  type: 'object',
+  properties: {
+    id: str, callId: str, meetingId: nullableStr, adhocCallId: nullableStr, organizerId: str, contentCorrelationId: str,
+    createdDateTime: str, endDateTime: str, size: { type: 'integer' },
+  },
+} as const;

@@ -100,6 +100,54 @@ describe('calls and updateRecordingStatus', () => {
     await control(emu, 'POST', `/calls/${call.id}/apps`, { clientId: emu.demo.clientId }, 409);
   });
 
+  it('a bot hands in its recording through the control API: accepted only while its status is recording, then served by Graph', async () => {
+    const call = await control<CallView>(emu, 'POST', `/tenants/${tenant}/calls`, { meetingId: emu.demo.meetingId });
+    await control(emu, 'POST', `/calls/${call.id}/apps`, { clientId: botClientId }, 200);
+    const recordingsPath = `/v1.0/users/${emu.demo.organizerUserId}/onlineMeetings/${emu.demo.meetingId}/recordings`;
+    const listed = async (): Promise<string[]> => ((expectGraphOk(await graph(emu, recordingsPath, token), 'v1.0', 'microsoft.graph.callRecordingCollectionResponse')['value'] ?? []) as Json[]).map((r) => String(r['id']));
+    const hand = (expected: number, body: Json = { clientId: botClientId }) => control<Json>(emu, 'POST', `/calls/${call.id}/botRecordings`, body, expected);
+    const before = await listed();
+
+    // No status yet: refused, nothing stored.
+    expect((await hand(409))['error']).toMatchObject({ code: 'Conflict', message: expect.stringMatching(/latest updateRecordingStatus/) });
+    const client = tokenClient(emu, botToken);
+    const post = (status: string) => client.api(`/communications/calls/${call.id}/updateRecordingStatus`).post({ status });
+    await post('failed');
+    await hand(409);
+    expect(await listed()).toEqual(before);
+
+    await post('recording');
+    const accepted = await hand(201, { clientId: botClientId.toUpperCase(), recordingSizeBytes: 65536 });
+    expect(accepted).toMatchObject({ callId: call.id, meetingId: emu.demo.meetingId, adhocCallId: null, organizerId: emu.demo.organizerUserId, size: 65536 });
+    expect(await listed()).toEqual([...before, accepted['id']]);
+    const one = expectGraphOk(await graph(emu, `${recordingsPath}/${String(accepted['id'])}`, token), 'v1.0', 'microsoft.graph.callRecording');
+    expect(one).toMatchObject({ id: accepted['id'], callId: call.id, contentCorrelationId: accepted['contentCorrelationId'] });
+    const content = await fetch(`${emu.url}${recordingsPath}/${String(accepted['id'])}/content`, { headers: { authorization: `Bearer ${token}` } });
+    expect(content.status).toBe(200);
+    expect((await content.arrayBuffer()).byteLength).toBe(65536);
+    expect(content.headers.get('content-type')).toBe('video/mp4');
+    expect(content.headers.get('content-length')).toBe('65536');
+
+    // The window closes with notRecording.
+    await post('notRecording');
+    await hand(409);
+    expect(await listed()).toEqual([...before, accepted['id']]);
+  });
+
+  it('control API: bot recordings need a known call, an app in it, a place to list it and a valid body', async () => {
+    await control(emu, 'POST', '/calls/00000000-0000-0000-0000-000000000000/botRecordings', { clientId: botClientId }, 404);
+    // The demo call's app is the demo app, not the bot.
+    await control(emu, 'POST', `/calls/${emu.demo.callId}/botRecordings`, { clientId: botClientId }, 409);
+    await control(emu, 'POST', `/calls/${emu.demo.callId}/botRecordings`, {}, 400);
+    await control(emu, 'POST', `/calls/${emu.demo.callId}/botRecordings`, { clientId: botClientId, recordingSizeBytes: -1 }, 400);
+    await control(emu, 'POST', `/calls/${emu.demo.callId}/botRecordings`, { clientId: botClientId, extra: 1 }, 400);
+    // A live call of no meeting (started through the control API) has nowhere to list a recording.
+    const bare = await control<CallView>(emu, 'POST', `/tenants/${tenant}/calls`, { clientId: botClientId });
+    await tokenClient(emu, botToken).api(`/communications/calls/${bare.id}/updateRecordingStatus`).post({ status: 'recording' });
+    const refused = await control<Json>(emu, 'POST', `/calls/${bare.id}/botRecordings`, { clientId: botClientId }, 409);
+    expect(String((refused['error'] as Json)['message'])).toMatch(/no meeting or ad hoc call/);
+  });
+
   describe('errors', () => {
     const update = (callId: string, body: unknown, t: string | undefined = token, headers: Record<string, string> = json) =>
       graph(emu, `/v1.0/communications/calls/${callId}/updateRecordingStatus`, t, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
