@@ -27,6 +27,10 @@ export interface LoadConfig {
 export interface LoadResult {
   /** Responses completed within the measurement window. */
   completed: number;
+  /** Responses completed over the whole run, warm-up included (what the server's CPU time served). */
+  total: number;
+  /** The server's user + system CPU time over the whole run, in ms (set by the caller from /proc). */
+  serverCpuMs?: number;
   windowMs: number;
   requestsPerSecond: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
   let sampleCount = 0;
   const statuses: Record<string, number> = {};
   let completed = 0;
+  let total = 0;
   let errors = 0;
   let firstError: string | undefined;
   let bodyBytes = 0;
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
         res.on('data', (chunk: Buffer) => (bytes += chunk.length));
         res.once('end', () => {
           const done = performance.now();
+          total++;
           if (done >= windowStart && done <= windowEnd) {
             completed++;
             const key = String(res.statusCode);
@@ -126,6 +132,7 @@ async function main(): Promise<void> {
   const windowMs = config.durationMs;
   const result: LoadResult = {
     completed,
+    total,
     windowMs,
     requestsPerSecond: completed / (windowMs / 1000),
     latencyMs: {

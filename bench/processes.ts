@@ -160,3 +160,15 @@ export async function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM' = 'V
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat, 100 ticks a second); undefined without /proc. */
+export async function procCpuMs(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}

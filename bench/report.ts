@@ -89,6 +89,23 @@ export function renderReport(info: RunInfo, startup: StartupResult, tp: Throughp
     times(share / THROUGHPUT_GOAL),
     valid ? verdict(share >= THROUGHPUT_GOAL) : '**invalid: non-200 or errors**',
   ]);
+  // With one load generator on a 2-core machine the client can be the bottleneck for both servers;
+  // the server's own CPU time per request shows the cost the throughput ratio then hides.
+  const cpuPerRequest = (runs: LoadResult[]): number | undefined => {
+    const values = runs.flatMap((r) => (r.serverCpuMs !== undefined && r.total > 0 ? [(r.serverCpuMs * 1000) / r.total] : []));
+    return values.length > 0 ? median(values) : undefined;
+  };
+  const emuCpu = cpuPerRequest(tp.emulator);
+  const bareCpu = cpuPerRequest(tp.bare);
+  rows.push([
+    'Server CPU time per request, user + system (median of rounds)',
+    emuCpu !== undefined ? `${emuCpu.toFixed(0)} µs` : 'n/a',
+    bareCpu !== undefined ? `${bareCpu.toFixed(0)} µs` : 'n/a',
+    emuCpu !== undefined && bareCpu !== undefined ? `${pct(bareCpu / emuCpu)} (baseline ÷ emulator)` : 'n/a',
+    '— (reported only)',
+    '—',
+    '—',
+  ]);
   for (const [label, key] of [
     ['p50', 'p50'],
     ['p99', 'p99'],

@@ -4,7 +4,7 @@ import type { CannedResponse } from './bareServer.js';
 import { httpsRequest } from './httpsRequest.js';
 import type { LoadConfig, LoadResult } from './loadGenerator.js';
 import { idleMemory, type ProcessMemory } from './memory.js';
-import { runNode, sleep, stopProcess } from './processes.js';
+import { procCpuMs, runNode, sleep, stopProcess } from './processes.js';
 import { loadGeneratorScript, startBareProcess, startEmulatorProcess, type Paths, type RunningServer } from './servers.js';
 
 export interface ThroughputOptions {
@@ -70,10 +70,15 @@ async function prepare(emu: RunningServer, ca: string): Promise<{ path: string; 
   return { path, authorization, canned };
 }
 
-async function load(paths: Paths, config: LoadConfig): Promise<LoadResult> {
+/** One load run against the server process `serverPid`, with the CPU time that process spent on it. */
+async function load(paths: Paths, config: LoadConfig, serverPid: number): Promise<LoadResult> {
+  const cpuBefore = await procCpuMs(serverPid);
   const out = await runNode(loadGeneratorScript(paths), [], config.warmupMs + config.durationMs + 20_000, paths.repoRoot, { GCE_BENCH_LOAD: JSON.stringify(config) });
+  const cpuAfter = await procCpuMs(serverPid);
   const line = out.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(line) as LoadResult;
+  const result = JSON.parse(line) as LoadResult;
+  if (cpuBefore !== undefined && cpuAfter !== undefined) result.serverCpuMs = cpuAfter - cpuBefore;
+  return result;
 }
 
 /**
@@ -105,11 +110,13 @@ export async function measureThroughput(paths: Paths, workDir: string, options: 
     const bareResults: LoadResult[] = [];
     const emuPort = emu.port;
     const barePort = bare.port;
+    const emuPid = emu.pid;
+    const barePid = bare.pid;
     const runEmulator = async (): Promise<void> => {
-      emulator.push(await load(paths, { ...common, port: emuPort }));
+      emulator.push(await load(paths, { ...common, port: emuPort }, emuPid));
     };
     const runBare = async (): Promise<void> => {
-      bareResults.push(await load(paths, { ...common, port: barePort }));
+      bareResults.push(await load(paths, { ...common, port: barePort }, barePid));
     };
     for (let round = 0; round < options.rounds; round++) {
       if (round % 2 === 0) {
