@@ -1,5 +1,8 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createSelfSignedRsaCertificate } from '../../src/http/certificates.js';
 import type { Emulator } from '../../src/emulator.js';
+import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { WebhookReceiver } from '../support/webhookReceiver.js';
 import { graph, mintToken, type GraphResponse, type Version } from '../graph/support/http.js';
 
 export interface RsaCertificate {
@@ -10,6 +13,26 @@ export interface RsaCertificate {
 let shared: Promise<RsaCertificate> | undefined;
 /** One 2048-bit self-signed certificate for the whole file (key generation is slow). */
 export const testCertificate = (): Promise<RsaCertificate> => (shared ??= createSelfSignedRsaCertificate({ commonName: 'webhook receiver' }));
+
+/** An emulator, a webhook receiver on 127.0.0.1 and a certificate for rich notifications. */
+export interface NotificationRig {
+  emu: TestEmulator;
+  receiver: WebhookReceiver;
+  cert: RsaCertificate;
+}
+
+/** Start the rig before the enclosing suite's tests and stop it after them; its fields are set once they start. */
+export function useNotificationRig(): NotificationRig {
+  const rig = {} as Partial<NotificationRig>;
+  beforeAll(async () => {
+    [rig.emu, rig.receiver, rig.cert] = await Promise.all([startTestEmulator(), new WebhookReceiver().start(), testCertificate()]);
+  });
+  afterAll(async () => {
+    await rig.emu?.stop();
+    await rig.receiver?.stop();
+  });
+  return rig as NotificationRig;
+}
 
 export const inMinutes = (emu: Emulator, minutes: number): string => new Date(emu.clock.nowMs() + minutes * 60_000).toISOString();
 

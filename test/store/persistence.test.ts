@@ -16,6 +16,18 @@ function sharedStore(): { options: EmulatorOptions; cleanup: () => void } {
   return { options: { port: 0, tlsDir: tlsDir(), ...options }, cleanup };
 }
 
+/** Everything the control API lists for a tenant's directory, to compare before and after a restart. */
+async function directory(emu: Emulator, t: string): Promise<Record<string, unknown[]>> {
+  return {
+    tenants: value(await control(emu, 'GET', '/tenants')),
+    users: value(await control(emu, 'GET', `/tenants/${t}/users`)),
+    apps: value(await control(emu, 'GET', `/tenants/${t}/apps`)),
+    policies: value(await control(emu, 'GET', `/tenants/${t}/accessPolicies`)),
+    meetings: value(await control(emu, 'GET', `/tenants/${t}/meetings`)),
+    installations: value(await control(emu, 'GET', `/tenants/${t}/teamsAppInstallations`)),
+  };
+}
+
 async function jwksKids(emu: Emulator): Promise<string[]> {
   const res = await fetch(`${emu.url}/${emu.demo.tenantId}/discovery/v2.0/keys`);
   return ((await res.json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid).sort();
@@ -37,28 +49,14 @@ describe('a restart on the same store', () => {
       const tokenBefore = await appToken(emu, String(app['clientId']), 'kept-secret', t);
       const demoTokenBefore = await appToken(emu);
       const kidsBefore = await jwksKids(emu);
-      const before = {
-        tenants: value(await control(emu, 'GET', '/tenants')),
-        users: value(await control(emu, 'GET', `/tenants/${t}/users`)),
-        apps: value(await control(emu, 'GET', `/tenants/${t}/apps`)),
-        policies: value(await control(emu, 'GET', `/tenants/${t}/accessPolicies`)),
-        meetings: value(await control(emu, 'GET', `/tenants/${t}/meetings`)),
-        installations: value(await control(emu, 'GET', `/tenants/${t}/teamsAppInstallations`)),
-      };
+      const before = await directory(emu, t);
       expect(before.policies).toEqual([policy]);
       expect(before.installations).toEqual([installation]);
 
       await emu.close();
       emu = await createEmulator(options);
 
-      expect({
-        tenants: value(await control(emu, 'GET', '/tenants')),
-        users: value(await control(emu, 'GET', `/tenants/${t}/users`)),
-        apps: value(await control(emu, 'GET', `/tenants/${t}/apps`)),
-        policies: value(await control(emu, 'GET', `/tenants/${t}/accessPolicies`)),
-        meetings: value(await control(emu, 'GET', `/tenants/${t}/meetings`)),
-        installations: value(await control(emu, 'GET', `/tenants/${t}/teamsAppInstallations`)),
-      }).toEqual(before);
+      expect(await directory(emu, t)).toEqual(before);
       const clock = obj(await control(emu, 'GET', '/clock'));
       expect(Math.abs(Number(clock['offsetMs']) - 30 * DAY)).toBeLessThan(5_000);
       expect(await jwksKids(emu)).toEqual(kidsBefore);
