@@ -10,17 +10,9 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { join } from 'node:path';
+import { flag, requiredFlag } from './scriptFlags.js';
 
-function flag(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
-
-const tlsDir = flag('--tls-dir');
-if (tlsDir === undefined) {
-  console.error('bare-artifact-server: --tls-dir is required');
-  process.exit(2);
-}
+const tlsDir = requiredFlag('bare-artifact-server', '--tls-dir');
 
 type Handler = Parameters<typeof createServer>[1];
 let handler: Handler;

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
+import { flag, requiredFlag } from './scriptFlags.js';
 
 export interface CannedResponse {
   status: number;
@@ -21,16 +22,7 @@ export interface CannedResponse {
   bodyBase64: string;
 }
 
-function flag(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
-
-const tlsDir = flag('--tls-dir');
-if (tlsDir === undefined) {
-  console.error('bare-server: --tls-dir is required');
-  process.exit(2);
-}
+const tlsDir = requiredFlag('bare-server', '--tls-dir');
 const responseFile = flag('--response');
 const canned: CannedResponse =
   responseFile !== undefined

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { CannedResponse } from './bareServer.js';
 import { httpsRequest } from './httpsRequest.js';
 import type { LoadConfig, LoadResult } from './loadGenerator.js';
-import { runNode, sleep, stopProcess } from './processes.js';
+import { alternateRounds } from './interleave.js';
+import { runNode, stopProcess } from './processes.js';
 import { loadGeneratorScript, startBareProcess, startEmulatorProcess, type Paths, type RunningServer } from './servers.js';
 import { median } from './stats.js';
 import type { ThroughputOptions } from './throughput.js';
@@ -89,15 +90,13 @@ export async function measureCallRecordThroughput(paths: Paths, workDir: string,
     const bareResults: LoadResult[] = [];
     const emuPort = emu.port;
     const barePort = bare.port;
-    for (let round = 0; round < options.rounds; round++) {
-      const order = round % 2 === 0 ? ['emu', 'bare'] : ['bare', 'emu'];
-      for (const which of order) {
-        if (which === 'emu') emulator.push(await load(paths, { ...common, port: emuPort }));
-        else bareResults.push(await load(paths, { ...common, port: barePort }));
-        await sleep(250);
-      }
-      log(`  call record round ${round + 1}/${options.rounds}: emulator ${emulator.at(-1)?.requestsPerSecond.toFixed(0)} req/s, bare ${bareResults.at(-1)?.requestsPerSecond.toFixed(0)} req/s`);
-    }
+    await alternateRounds(
+      options.rounds,
+      250,
+      async () => void emulator.push(await load(paths, { ...common, port: emuPort })),
+      async () => void bareResults.push(await load(paths, { ...common, port: barePort })),
+      (round) => log(`  call record round ${round + 1}/${options.rounds}: emulator ${emulator.at(-1)?.requestsPerSecond.toFixed(0)} req/s, bare ${bareResults.at(-1)?.requestsPerSecond.toFixed(0)} req/s`),
+    );
     return { path, responseBytes: Buffer.from(canned.bodyBase64, 'base64').length, emulator, bare: bareResults };
   } finally {
     await Promise.all([emu ? stopProcess(emu.child) : undefined, bare ? stopProcess(bare.child) : undefined]);

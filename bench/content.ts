@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { demoAndToken, download, type DownloadResult } from './artifactClient.js';
 import { httpsRequest } from './httpsRequest.js';
 import { idleMemory, MB, type MemorySnapshot } from './memory.js';
-import { sleep, spawnNodeUntilReady, stopProcess } from './processes.js';
+import { alternateRounds } from './interleave.js';
+import { spawnNodeUntilReady, stopProcess } from './processes.js';
 import { startEmulatorProcess, type Paths, type RunningServer } from './servers.js';
 import { median } from './stats.js';
 
@@ -66,17 +67,14 @@ export async function measureContent(base: Paths, workDir: string, options: Cont
     const [emulatorIdle, bareIdle] = await Promise.all([idleMemory(emu.pid, 500), idleMemory(bare.pid, 500)]);
     const emulator: DownloadResult[] = [];
     const bareRuns: DownloadResult[] = [];
-    for (let round = 0; round < options.rounds; round++) {
-      const order: Array<'emulator' | 'bare'> = round % 2 === 0 ? ['emulator', 'bare'] : ['bare', 'emulator'];
-      for (const who of order) {
-        const server = who === 'emulator' ? emu : bare;
-        const result = await download(ca, server.port, path, authorization, server.pid);
-        if (result.bytes !== options.bytes) throw new Error(`${who}: downloaded ${result.bytes} bytes, expected ${options.bytes}`);
-        (who === 'emulator' ? emulator : bareRuns).push(result);
-        await sleep(250);
-      }
-      log(`  round ${round + 1}/${options.rounds}: emulator ${emulator.at(-1)!.mbPerSecond.toFixed(0)} MiB/s, bare ${bareRuns.at(-1)!.mbPerSecond.toFixed(0)} MiB/s`);
-    }
+    const downloadFrom = (who: 'emulator' | 'bare', server: RunningServer, into: DownloadResult[]) => async (): Promise<void> => {
+      const result = await download(ca, server.port, path, authorization, server.pid);
+      if (result.bytes !== options.bytes) throw new Error(`${who}: downloaded ${result.bytes} bytes, expected ${options.bytes}`);
+      into.push(result);
+    };
+    await alternateRounds(options.rounds, 250, downloadFrom('emulator', emu, emulator), downloadFrom('bare', bare, bareRuns), (round) =>
+      log(`  round ${round + 1}/${options.rounds}: emulator ${emulator.at(-1)!.mbPerSecond.toFixed(0)} MiB/s, bare ${bareRuns.at(-1)!.mbPerSecond.toFixed(0)} MiB/s`),
+    );
     return {
       bytes: options.bytes,
       simulateSeconds,

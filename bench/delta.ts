@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { demoAndToken, getPage, keepAliveAgent } from './artifactClient.js';
+import { alternateRounds } from './interleave.js';
 import { runNode, spawnNodeUntilReady, stopProcess } from './processes.js';
 import { emulatorScript, startEmulatorProcess, type Paths, type RunningServer } from './servers.js';
 import { median } from './stats.js';
@@ -158,16 +159,19 @@ export async function measureDelta(base: Paths, workDir: string, options: DeltaO
     const ready = await spawnNodeUntilReady(join(base.repoRoot, 'dist', 'bench', 'bareArtifactServer.js'), bareArgs, BARE_READY, 60_000, base.repoRoot);
     bare = { ...ready, port: Number(BARE_READY.exec(ready.readyLine)?.[1]), selfReportedMs: undefined };
     await fullSync(bare.port, ca, first, authorization);
-    for (let round = 0; round < options.rounds; round++) {
-      const order: Array<'emulator' | 'bare'> = round % 2 === 0 ? ['emulator', 'bare'] : ['bare', 'emulator'];
-      for (const who of order) {
-        const run = await fullSync(who === 'emulator' ? emu.port : bare.port, ca, first, authorization);
-        (who === 'emulator' ? emulatorRuns : bareRuns).push(run);
-      }
-      const e = emulatorRuns.at(-1)!;
-      const b = bareRuns.at(-1)!;
-      log(`  round ${round + 1}/${options.rounds}: emulator ${(e.items / (e.ms / 1000)).toFixed(0)} items/s, bare ${(b.items / (b.ms / 1000)).toFixed(0)} items/s`);
-    }
+    const emuPort = emu.port;
+    const barePort = bare.port;
+    await alternateRounds(
+      options.rounds,
+      0,
+      async () => void emulatorRuns.push(await fullSync(emuPort, ca, first, authorization)),
+      async () => void bareRuns.push(await fullSync(barePort, ca, first, authorization)),
+      (round) => {
+        const e = emulatorRuns.at(-1)!;
+        const b = bareRuns.at(-1)!;
+        log(`  round ${round + 1}/${options.rounds}: emulator ${(e.items / (e.ms / 1000)).toFixed(0)} items/s, bare ${(b.items / (b.ms / 1000)).toFixed(0)} items/s`);
+      },
+    );
   } finally {
     await Promise.all([emu ? stopProcess(emu.child) : undefined, bare ? stopProcess(bare.child) : undefined]);
   }

@@ -1,4 +1,5 @@
-import { sleep, stopProcess } from './processes.js';
+import { alternateRounds } from './interleave.js';
+import { stopProcess } from './processes.js';
 import { startBareProcess, startEmulatorProcess, type Paths } from './servers.js';
 
 export interface StartupResult {
@@ -42,18 +43,8 @@ export async function measureStartup(paths: Paths, starts: number, log: (line: s
       await stopProcess(bare.child);
     }
   };
-  for (let i = 0; i < starts; i++) {
-    if (i % 2 === 0) {
-      await emulatorOnce();
-      await sleep(100);
-      await bareOnce();
-    } else {
-      await bareOnce();
-      await sleep(100);
-      await emulatorOnce();
-    }
-    await sleep(100);
-    log(`  start ${i + 1}/${starts}: emulator ${emulatorMs.at(-1)?.toFixed(0)} ms, bare ${bareMs.at(-1)?.toFixed(0)} ms`);
-  }
+  await alternateRounds(starts, 100, emulatorOnce, bareOnce, (i) =>
+    log(`  start ${i + 1}/${starts}: emulator ${emulatorMs.at(-1)?.toFixed(0)} ms, bare ${bareMs.at(-1)?.toFixed(0)} ms`),
+  );
   return { coldMs: cold.readyMs, coldSelfReportedMs: cold.selfReportedMs, emulatorMs, emulatorSelfReportedMs, bareMs };
 }

@@ -4,7 +4,8 @@ import type { CannedResponse } from './bareServer.js';
 import { httpsRequest } from './httpsRequest.js';
 import type { LoadConfig, LoadResult } from './loadGenerator.js';
 import { idleMemory, type ProcessMemory } from './memory.js';
-import { procCpuMs, runNode, sleep, stopProcess } from './processes.js';
+import { alternateRounds } from './interleave.js';
+import { procCpuMs, runNode, stopProcess } from './processes.js';
 import { loadGeneratorScript, startBareProcess, startEmulatorProcess, type Paths, type RunningServer } from './servers.js';
 
 export interface ThroughputOptions {
@@ -118,21 +119,9 @@ export async function measureThroughput(paths: Paths, workDir: string, options: 
     const runBare = async (): Promise<void> => {
       bareResults.push(await load(paths, { ...common, port: barePort }, barePid));
     };
-    for (let round = 0; round < options.rounds; round++) {
-      if (round % 2 === 0) {
-        await runEmulator();
-        await sleep(250);
-        await runBare();
-      } else {
-        await runBare();
-        await sleep(250);
-        await runEmulator();
-      }
-      await sleep(250);
-      const e = emulator.at(-1);
-      const b = bareResults.at(-1);
-      log(`  round ${round + 1}/${options.rounds}: emulator ${e?.requestsPerSecond.toFixed(0)} req/s, bare ${b?.requestsPerSecond.toFixed(0)} req/s`);
-    }
+    await alternateRounds(options.rounds, 250, runEmulator, runBare, (round) =>
+      log(`  round ${round + 1}/${options.rounds}: emulator ${emulator.at(-1)?.requestsPerSecond.toFixed(0)} req/s, bare ${bareResults.at(-1)?.requestsPerSecond.toFixed(0)} req/s`),
+    );
 
     const [emuAfter, bareAfter] = await Promise.all([idleMemory(emu.pid, options.settleMs * 2), idleMemory(bare.pid, options.settleMs * 2)]);
     emulatorMemory.afterLoad = emuAfter;
