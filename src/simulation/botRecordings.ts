@@ -6,6 +6,7 @@ import { newContentCorrelationId, newRecordingId } from '../domain/ids.js';
 import { findMeeting } from '../domain/meetings.js';
 import type { BlobStore } from '../store/blobs.js';
 import { storeRecordingContent } from './content/artifactContent.js';
+import { checkRecordingSize } from './meetingScenario.js';
 
 export interface BotRecordingInput {
   callId: string;
@@ -40,10 +41,7 @@ async function ownerOf(ctx: DomainContext, callId: string, tenantId: string, mee
  * `recording` (domain/calls.ts botRecordingAllowed); otherwise nothing is stored and it is a conflict.
  */
 export async function acceptBotRecording(ctx: DomainContext, blobs: BlobStore, input: BotRecordingInput): Promise<Artifact> {
-  const size = input.recordingSizeBytes;
-  if (size !== undefined && (!Number.isInteger(size) || size < 0 || size > 64 * 1024 ** 3)) {
-    throw new DomainError('invalid', 'recordingSizeBytes must be an integer from 0 to 68719476736 (64 GiB).');
-  }
+  checkRecordingSize(input.recordingSizeBytes);
   const call = await findCall(ctx, input.callId.toLowerCase());
   if (call === undefined) throw new DomainError('notFound', `Call '${input.callId}' was not found.`);
   const clientId = input.clientId.toLowerCase();
@@ -55,7 +53,7 @@ export async function acceptBotRecording(ctx: DomainContext, blobs: BlobStore, i
     );
   }
   const owner = await ownerOf(ctx, call.id, call.tenantId, call.meetingId);
-  const content = await storeRecordingContent(blobs, size);
+  const content = await storeRecordingContent(blobs, input.recordingSizeBytes);
   const [artifact] = await createArtifacts(ctx, [
     {
       ...owner,

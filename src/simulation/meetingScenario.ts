@@ -104,7 +104,11 @@ function checkOptions(options: SimulateOptions): void {
   if (minutes !== undefined && (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60)) {
     throw new DomainError('invalid', 'durationMinutes must be between 0 (exclusive) and 1440.');
   }
-  const size = options.recordingSizeBytes;
+  checkRecordingSize(options.recordingSizeBytes);
+}
+
+/** A requested recording size (simulated or bot-recorded): whole bytes, at most 64 GiB. */
+export function checkRecordingSize(size: number | undefined): void {
   if (size !== undefined && (!Number.isInteger(size) || size < 0 || size > 64 * 1024 ** 3)) {
     throw new DomainError('invalid', 'recordingSizeBytes must be an integer from 0 to 68719476736 (64 GiB).');
   }
