@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEmulator, type Emulator } from '../src/emulator.js';
-import { createSelfSignedRsaCertificate } from '../src/http/certificates.js';
+import { createSelfSignedRsaCertificate } from '../test/support/rsaCertificate.js';
 
 const now = (): number => performance.timeOrigin + performance.now();
 

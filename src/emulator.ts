@@ -10,16 +10,16 @@ import type { DomainContext } from './domain/context.js';
 import { findTenant } from './domain/tenants.js';
 import { graphPlugin } from './graph/plugin.js';
 import { buildApp } from './http/app.js';
-import { ensureTlsMaterial, type TlsMaterial } from './http/certificates.js';
+import { ensureTlsMaterial, type TlsMaterial } from './tls/certificates.js';
 import { GRAPH_VERSIONS } from './http/versions.js';
 import type { Services } from './services.js';
-import { VirtualClock } from './simulation/clock.js';
-import { loadClockState, persistClock, type ClockPersistence } from './simulation/clockState.js';
+import { VirtualClock } from './runtime/clock.js';
+import { loadClockState, persistClock, type ClockPersistence } from './store/clockState.js';
 import { ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
 import { BlobStore } from './store/blobs.js';
 import { DeltaTokens } from './domain/deltaTokens.js';
 import { UsageMeter } from './graph/usage.js';
-import { FaultInjector } from './simulation/faults.js';
+import { FaultInjector } from './runtime/faults.js';
 import { openStore } from './store/database.js';
 import { ChangePipeline } from './domain/changes.js';
 import { startCallRecordRetention } from './simulation/callRecordRetention.js';
@@ -28,8 +28,8 @@ import { NotificationService } from './notifications/service.js';
 export type { EmulatorOptions } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
 export type { AdminNewMeeting, AdminService, ClockCommand, ClockView, MintTokenRequest } from './admin/service.js';
-export type { FaultRule, FaultRuleInput } from './simulation/faults.js';
-export { VirtualClock } from './simulation/clock.js';
+export type { FaultRule, FaultRuleInput } from './runtime/faults.js';
+export { VirtualClock } from './runtime/clock.js';
 
 /** A running emulator, as the library API hands it out. */
 export interface Emulator {

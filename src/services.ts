@@ -2,7 +2,7 @@ import type { ResolvedConfig } from './config.js';
 import type { DomainContext } from './domain/context.js';
 import type { SigningKeyRing } from './auth/signingKeys.js';
 import type { AccessTokenVerifier } from './auth/tokens.js';
-import type { FaultInjector } from './simulation/faults.js';
+import type { FaultInjector } from './runtime/faults.js';
 import type { NotificationService } from './notifications/service.js';
 import type { Store } from './store/database.js';
 import type { BlobStore } from './store/blobs.js';

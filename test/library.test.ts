@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../src/emulator.js';
-import { DomainError } from '../src/domain/errors.js';
+import { DomainError } from '../src/runtime/errors.js';
 import { graphClient } from './support/clients.js';
 import { startTestEmulator, tlsDir } from './support/emulator.js';
 import { control, obj, value } from './admin/control.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { findTenant } from '../domain/tenants.js';
-import { parseDurationMs } from '../simulation/duration.js';
+import { parseDurationMs } from '../runtime/duration.js';
 import { acceptBotRecording } from '../simulation/botRecordings.js';
 import { simulateAdhocCall, simulateMeeting, type SimulateOptions } from '../simulation/meetingScenario.js';
 import type { Services } from '../services.js';

@@ -3,7 +3,7 @@ import {
   appsInCall, botRecordingAllowed, createCall, endCall, findCall, joinCall, listCalls, recordingStatusHistory, type Call, type RecordingStatusUpdate,
 } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { findMeeting } from '../domain/meetings.js';
 import { findTenant } from '../domain/tenants.js';
 import { findUser } from '../domain/users.js';

@@ -1,5 +1,5 @@
 import type { DomainContext } from '../domain/context.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 
 /**
  * Remove a meeting with what hangs off it (Teams app installations, calls). It lives here until

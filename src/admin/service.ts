@@ -1,14 +1,14 @@
 import { createAccessPolicy, deleteAccessPolicy, listAccessPolicies, type AccessPolicy, type NewAccessPolicy } from '../domain/accessPolicies.js';
 import { createApp, deleteApp, findApp, listApps, updateApp, type App, type AppChanges, type NewApp } from '../domain/apps.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { installTeamsApp, listTeamsAppInstallations, uninstallTeamsApp, type NewTeamsAppInstallation, type TeamsAppInstallation } from '../domain/installations.js';
 import { createMeeting, findMeeting, listMeetings, type Meeting, type MeetingAttendee, type MeetingKind } from '../domain/meetings.js';
 import { createTenant, deleteTenant, findTenant, listTenants, type NewTenant, type Tenant } from '../domain/tenants.js';
 import { createUser, deleteUser, findUser, listUsers, type NewUser, type User } from '../domain/users.js';
 import { issueAppToken, issueUserToken, userTokenSubject, GRAPH_RESOURCE } from '../auth/tokens.js';
-import { parseDurationMs, parseInstantMs } from '../simulation/duration.js';
+import { parseDurationMs, parseInstantMs } from '../runtime/duration.js';
 import { demoTenantInfo, ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from '../simulation/demoTenant.js';
-import type { FaultRule, FaultRuleInput } from '../simulation/faults.js';
+import type { FaultRule, FaultRuleInput } from '../runtime/faults.js';
 import { emptyStore } from '../store/reset.js';
 import type { Services } from '../services.js';
 import { deleteMeeting } from './meetings.js';

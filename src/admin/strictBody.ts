@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 
 interface PropertySchema {
   type?: string | string[];

@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { GRAPH_AUDIENCES, v1Issuer } from './graphResource.js';
 import { jose } from './jose.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../domain/principal.js';
 import type { SigningKeyRing } from './signingKeys.js';
 
 /** Why a token was refused; the Graph layer turns it into 401 InvalidAuthenticationToken. */

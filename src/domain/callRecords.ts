@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DomainContext } from './context.js';
 import { nowIso } from './context.js';
-import { DomainError } from './errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { parseObject } from './json.js';
 import type { CallRecordTable, Database } from '../store/schema.js';
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { VirtualClock } from '../simulation/clock.js';
+import type { VirtualClock } from '../runtime/clock.js';
 import type { ChangePipeline } from './changes.js';
 
 /** What every domain operation works with: the store and the virtual clock. */

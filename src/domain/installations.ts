@@ -1,6 +1,6 @@
 import type { DomainContext } from './context.js';
 import { nowIso } from './context.js';
-import { DomainError } from './errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { newGuid } from './ids.js';
 import { parseStringList } from './json.js';
 import type { TeamsAppInstallationTable } from '../store/schema.js';

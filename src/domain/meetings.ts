@@ -1,6 +1,6 @@
 import type { DomainContext } from './context.js';
 import { nowIso } from './context.js';
-import { DomainError } from './errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { joinWebUrlFor, meetingIdFor, newJoinMeetingId, newMeetingThreadId, newPasscode, newVideoTeleconferenceId } from './ids.js';
 import { parseObject } from './json.js';
 import type { MeetingTable } from '../store/schema.js';

@@ -1,4 +1,4 @@
-import type { PermissionRule } from '../auth/permissions.js';
+import type { PermissionRule } from './permissions.js';
 
 /**
  * The resource strings a change-notification subscription may name (S4, graph-semantics.md §a.7):

@@ -1,6 +1,6 @@
 import type { DomainContext } from './context.js';
 import { nowIso } from './context.js';
-import { DomainError } from './errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { newGuid } from './ids.js';
 import type { UserTable } from '../store/schema.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../auth/principal.js';
-import type { PermissionRule } from '../auth/permissions.js';
+import type { Principal } from '../domain/principal.js';
+import type { PermissionRule } from '../domain/permissions.js';
 import { rscPermissionsInMeeting } from '../domain/installations.js';
 import type { User } from '../domain/users.js';
 import { GraphError } from '../http/errors.js';

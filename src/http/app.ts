@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Services } from '../services.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, storeDataError, unsupportedMediaType } from './errors.js';
 import { injectedFault } from './faults.js';
 import { lazySchemaController } from './lazySchemaCompilers.js';

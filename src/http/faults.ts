@@ -1,4 +1,4 @@
-import type { FaultInjector } from '../simulation/faults.js';
+import type { FaultInjector } from '../runtime/faults.js';
 import { GraphError } from './errors.js';
 
 const CODES: Partial<Record<number, string>> = { 401: 'InvalidAuthenticationToken', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 410: 'Gone', 412: 'PreconditionFailed' };

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../domain/principal.js';
 import type { Preferences } from './odata/prefer.js';
 import type { GraphVersion } from './versions.js';
 

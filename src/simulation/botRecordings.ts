@@ -1,7 +1,7 @@
 import { createArtifacts, type Artifact } from '../domain/artifacts.js';
 import { appIsInCall, botRecordingAllowed, findCall } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { newContentCorrelationId, newRecordingId } from '../domain/ids.js';
 import { findMeeting } from '../domain/meetings.js';
 import type { BlobStore } from '../store/blobs.js';

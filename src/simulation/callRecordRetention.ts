@@ -1,6 +1,6 @@
 import { nextCallRecordExpiry, purgeExpiredCallRecords } from '../domain/callRecords.js';
 import type { DomainContext } from '../domain/context.js';
-import type { TimerHandle } from './clock.js';
+import type { TimerHandle } from '../runtime/clock.js';
 
 /** While the clock follows wall time, records made since the last sweep are looked at this often. */
 const WALL_INTERVAL_MS = 10 * 60_000;

@@ -2,7 +2,7 @@ import { createCallRecord, RETENTION_MS, type CallRecord, type CallType } from '
 import type { Call } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
 import { nowIso } from '../domain/context.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { findMeeting } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';
 import { generateCallRecord, type RecordPerson } from './callRecordGenerator.js';

@@ -1,7 +1,7 @@
 import { findCallRecord } from '../domain/callRecords.js';
 import { findCall } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { createCallRecordForCall, withinRetention } from './callRecords.js';
 
 /**

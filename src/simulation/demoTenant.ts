@@ -1,4 +1,4 @@
-import { SEED_APPLICATION_PERMISSIONS, SEED_DELEGATED_PERMISSIONS } from '../auth/permissions.js';
+import { SEED_APPLICATION_PERMISSIONS, SEED_DELEGATED_PERMISSIONS } from '../domain/permissions.js';
 import { createAccessPolicy } from '../domain/accessPolicies.js';
 import { createApp } from '../domain/apps.js';
 import { createCall, findCall } from '../domain/calls.js';

@@ -1,7 +1,7 @@
 import { createArtifacts, type NewArtifact } from '../domain/artifacts.js';
 import { createCall, type Call } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { newContentCorrelationId, newGuid, newRecordingId, newTranscriptId } from '../domain/ids.js';
 import { findMeeting, type Meeting } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DomainContext } from '../domain/context.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 import { insertPstnCalls, type PstnKind } from '../domain/pstnCalls.js';
 import { listUsers } from '../domain/users.js';
 

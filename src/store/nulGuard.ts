@@ -1,5 +1,5 @@
 import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../runtime/errors.js';
 
 const hasNul = (value: unknown): boolean => typeof value === 'string' && value.includes('\u0000');
 

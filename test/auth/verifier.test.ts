@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SigningKeyRing } from '../../src/auth/signingKeys.js';
 import { issueAppToken, issueUserToken } from '../../src/auth/tokens.js';
 import { AccessTokenVerifier } from '../../src/auth/verifier.js';
-import { VirtualClock } from '../../src/simulation/clock.js';
+import { VirtualClock } from '../../src/runtime/clock.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { STORE } from '../support/emulator.js';
 import { ChangePipeline } from '../../src/domain/changes.js';

@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/simulation/demoTenant.js';
-import { SEED_APPLICATION_PERMISSIONS, SEED_DELEGATED_PERMISSIONS } from '../../src/auth/permissions.js';
+import { SEED_APPLICATION_PERMISSIONS, SEED_DELEGATED_PERMISSIONS } from '../../src/domain/permissions.js';
 import { control, expectEntraError, GRAPH_DEFAULT, postToken } from '../auth/support.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 

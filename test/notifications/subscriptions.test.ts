@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSelfSignedRsaCertificate } from '../../src/http/certificates.js';
+import { createSelfSignedRsaCertificate } from '../support/rsaCertificate.js';
 import { graphClient } from '../support/clients.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { expectGraphType } from '../support/graphSchema.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createSelfSignedRsaCertificate } from '../../src/http/certificates.js';
+import { createSelfSignedRsaCertificate } from '../support/rsaCertificate.js';
 import type { Emulator } from '../../src/emulator.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { WebhookReceiver } from '../support/webhookReceiver.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/domain/errors.js';
+import { DomainError } from '../../src/runtime/errors.js';
 import { appToken, graphFetch } from '../support/clients.js';
 import { startTestEmulator, storeOptions, type TestEmulator } from '../support/emulator.js';
 import { sql } from 'kysely';

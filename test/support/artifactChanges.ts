@@ -4,8 +4,8 @@ import type { DomainContext } from '../../src/domain/context.js';
 import type { Emulator } from '../../src/emulator.js';
 import { outboxSink } from '../../src/notifications/outbox.js';
 import { ResourceLinks } from '../../src/notifications/resourceLinks.js';
-import { VirtualClock } from '../../src/simulation/clock.js';
-import { loadClockState } from '../../src/simulation/clockState.js';
+import { VirtualClock } from '../../src/runtime/clock.js';
+import { loadClockState } from '../../src/store/clockState.js';
 import { openStore, type Store, type StoreOptions } from '../../src/store/database.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CALL_PERMISSIONS } from '../../auth/callPermissions.js';
+import { CALL_PERMISSIONS } from '../../domain/callPermissions.js';
 import { findCallRecord, recordChildrenJson, type CallRecord } from '../../domain/callRecords.js';
 import { badRequest, GraphError } from '../../http/errors.js';
 import type { ExpandItem } from '../../http/odata/expand.js';

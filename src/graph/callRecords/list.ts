@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { CALL_PERMISSIONS } from '../../auth/callPermissions.js';
+import { CALL_PERMISSIONS } from '../../domain/callPermissions.js';
 import { listCallRecords, type CallRecordQuery, type StartBound } from '../../domain/callRecords.js';
 import { badRequest } from '../../http/errors.js';
 import type { FilterExpr } from '../../http/odata/filterAst.js';

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { CALL_PERMISSIONS } from '../../auth/callPermissions.js';
+import { CALL_PERMISSIONS } from '../../domain/callPermissions.js';
 import { listPstnCalls, type PstnKind } from '../../domain/pstnCalls.js';
 import { badRequest } from '../../http/errors.js';
 import { parseDateTimeOffset } from '../../http/odata/datetime.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CALL_PERMISSIONS } from '../../auth/callPermissions.js';
-import type { PermissionRule } from '../../auth/permissions.js';
+import { CALL_PERMISSIONS } from '../../domain/callPermissions.js';
+import type { PermissionRule } from '../../domain/permissions.js';
 import { appIsInCall, findCall, findRecordingStatusOperation, updateRecordingStatus, type Call } from '../../domain/calls.js';
 import { findMeeting } from '../../domain/meetings.js';
 import { findUser } from '../../domain/users.js';

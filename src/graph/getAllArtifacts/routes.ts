@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PERMISSIONS } from '../../auth/permissions.js';
+import { PERMISSIONS } from '../../domain/permissions.js';
 import { isAppAllowedForUser } from '../../domain/accessPolicies.js';
 import { GRAPH_V1_ROOT, type ArtifactKind } from '../../domain/artifactResource.js';
 import { lastArtifactSeq, pageArtifactJson, type ArtifactScope } from '../../domain/artifacts.js';

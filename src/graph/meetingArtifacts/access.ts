@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../../auth/principal.js';
-import { PERMISSIONS, type PermissionRule } from '../../auth/permissions.js';
+import type { Principal } from '../../domain/principal.js';
+import { PERMISSIONS, type PermissionRule } from '../../domain/permissions.js';
 import type { ArtifactKind } from '../../domain/artifactResource.js';
 import { parseStringList } from '../../domain/json.js';
 import { findMeeting, type Meeting } from '../../domain/meetings.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PERMISSIONS } from '../../auth/permissions.js';
+import { PERMISSIONS } from '../../domain/permissions.js';
 import { createMeeting, createOrGetMeeting, lookupMeetings, type Meeting, type NewMeeting } from '../../domain/meetings.js';
 import type { User } from '../../domain/users.js';
 import { badRequest, forbidden, GraphError, notImplemented } from '../../http/errors.js';

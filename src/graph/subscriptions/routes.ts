@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PermissionRule } from '../../auth/permissions.js';
+import type { PermissionRule } from '../../domain/permissions.js';
 import { newGuid } from '../../domain/ids.js';
 import { parseStringList } from '../../domain/json.js';
 import { findMeeting } from '../../domain/meetings.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PERMISSIONS, type PermissionRule } from '../../auth/permissions.js';
-import type { Principal } from '../../auth/principal.js';
+import { PERMISSIONS, type PermissionRule } from '../../domain/permissions.js';
+import type { Principal } from '../../domain/principal.js';
 import { findUser } from '../../domain/users.js';
 import { GraphError, notImplemented } from '../../http/errors.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { VirtualClock, type ClockState } from '../../src/simulation/clock.js';
-import { parseDurationMs, parseInstantMs } from '../../src/simulation/duration.js';
+import { VirtualClock, type ClockState } from '../../src/runtime/clock.js';
+import { parseDurationMs, parseInstantMs } from '../../src/runtime/duration.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const MIN = 60_000;

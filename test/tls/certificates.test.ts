@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSelfSignedRsaCertificate, ensureTlsMaterial, type TlsMaterial } from '../../src/http/certificates.js';
+import { ensureTlsMaterial, type TlsMaterial } from '../../src/tls/certificates.js';
+import { createSelfSignedRsaCertificate } from '../support/rsaCertificate.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {

@@ -53,40 +53,6 @@ export async function ensureTlsMaterial(dir: string, hostnames: readonly string[
   });
 }
 
-export async function createSelfSignedRsaCertificate(
-  options: { commonName?: string; modulusLength?: number } = {},
-): Promise<{ certificatePem: string; certificateBase64Der: string; privateKeyPem: string }> {
-  const x509 = await loadX509();
-  const algorithm = {
-    name: 'RSASSA-PKCS1-v1_5',
-    hash: 'SHA-256',
-    modulusLength: options.modulusLength ?? 2048,
-    publicExponent: new Uint8Array([1, 0, 1]),
-  };
-  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
-  const now = Date.now();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    // Object form: plain strings are run through DN unescaping/unquoting by @peculiar/x509.
-    name: new x509.Name([{ CN: [{ utf8String: options.commonName ?? 'graph-comms-emulator notifications' }] }]),
-    notBefore: new Date(now - 5 * 60_000),
-    notAfter: new Date(now + 365 * DAY_MS),
-    keys,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      // keyEncipherment: Graph encrypts rich-notification content keys with this public key.
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.dataEncipherment,
-      ),
-    ],
-  });
-  return {
-    certificatePem: cert.toString('pem'),
-    certificateBase64Der: Buffer.from(cert.rawData).toString('base64'),
-    privateKeyPem: await exportKeyPem(keys.privateKey),
-  };
-}
-
 async function loadValid(root: string, hosts: readonly string[]): Promise<TlsMaterial | undefined> {
   const ca = await loadCa(root);
   const server = ca && (await loadServer(root, ca, hosts));
@@ -196,13 +162,13 @@ function toFiles(certPem: string, keyPem: string): KeyPairFiles {
   return { certPem, keyPem, cert: new X509Certificate(certPem), key: createPrivateKey(keyPem) };
 }
 
-async function exportKeyPem(key: webcrypto.CryptoKey): Promise<string> {
+export async function exportKeyPem(key: webcrypto.CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
   return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
 // 16 random bytes with the top bits fixed so the DER INTEGER is positive and minimally encoded.
-function randomSerial(): string {
+export function randomSerial(): string {
   const bytes = randomBytes(16);
   bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x40;
   return bytes.toString('hex');
@@ -276,7 +242,7 @@ async function isStaleLock(lockPath: string): Promise<boolean> {
 let x509Loading: Promise<X509Module> | undefined;
 
 // Loaded lazily: it is only needed to generate, and importing it costs far more than reusing existing files.
-function loadX509(): Promise<X509Module> {
+export function loadX509(): Promise<X509Module> {
   x509Loading ??= (async () => {
     // @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
     await import('reflect-metadata');

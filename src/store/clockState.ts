@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
-import type { ClockState, VirtualClock } from './clock.js';
+import type { Database } from './schema.js';
+import type { ClockState, VirtualClock } from '../runtime/clock.js';
 
 const KEY = 'clock';
 
