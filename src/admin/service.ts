@@ -2,7 +2,7 @@ import { createAccessPolicy, deleteAccessPolicy, listAccessPolicies, type Access
 import { createApp, deleteApp, findApp, listApps, updateApp, type App, type AppChanges, type NewApp } from '../domain/apps.js';
 import { DomainError } from '../runtime/errors.js';
 import { installTeamsApp, listTeamsAppInstallations, uninstallTeamsApp, type NewTeamsAppInstallation, type TeamsAppInstallation } from '../domain/installations.js';
-import { createMeeting, findMeeting, listMeetings, type Meeting, type MeetingAttendee, type MeetingKind } from '../domain/meetings.js';
+import { createMeeting, deleteMeeting, findMeeting, listMeetings, type Meeting, type MeetingAttendee, type MeetingKind } from '../domain/meetings.js';
 import { createTenant, deleteTenant, findTenant, listTenants, type NewTenant, type Tenant } from '../domain/tenants.js';
 import { createUser, deleteUser, findUser, listUsers, type NewUser, type User } from '../domain/users.js';
 import { issueAppToken, issueUserToken, userTokenSubject, GRAPH_RESOURCE } from '../auth/tokens.js';
@@ -10,8 +10,7 @@ import { parseDurationMs, parseInstantMs } from '../runtime/duration.js';
 import { demoTenantInfo, ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from '../simulation/demoTenant.js';
 import type { FaultRule, FaultRuleInput } from '../runtime/faults.js';
 import { emptyStore } from '../store/reset.js';
-import type { Services } from '../services.js';
-import { deleteMeeting } from './meetings.js';
+import type { AdminServices } from './adminServices.js';
 
 export interface ClockView {
   now: string;
@@ -67,7 +66,7 @@ export interface MintTokenRequest {
  * `emulator.admin`, so both behave the same.
  */
 export class AdminService {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: AdminServices) {}
 
   private get ctx() {
     return this.services.ctx;

@@ -177,3 +177,9 @@ export async function lastArtifactSeq(ctx: DomainContext, scope: ArtifactScope):
   const row = await scoped(ctx.db, scope).select((eb) => eb.fn.max('feed_seq').as('seq')).executeTakeFirst();
   return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
 }
+
+/** The blob keys (content and metadata) of a meeting's artifacts, to check they are still in the blob store. */
+export async function artifactBlobKeysOfMeeting(ctx: DomainContext, meetingId: string): Promise<string[]> {
+  const rows = await ctx.db.selectFrom('artifacts').select(['content_blob', 'metadata_blob']).where('meeting_id', '=', meetingId).execute();
+  return rows.flatMap((row) => [row.content_blob, row.metadata_blob].filter((key): key is string => key !== null));
+}

@@ -12,3 +12,8 @@ export interface DomainContext {
 }
 
 export const nowIso = (ctx: DomainContext): string => ctx.clock.now().toISOString();
+
+/** Run `work` in one transaction, with a context whose reads and writes all go through it. */
+export function inTransaction<T>(ctx: DomainContext, work: (trx: DomainContext) => Promise<T>): Promise<T> {
+  return ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+}

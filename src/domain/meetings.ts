@@ -157,3 +157,13 @@ export async function createOrGetMeeting(ctx: DomainContext, input: NewMeeting &
   if (existing !== undefined) return { meeting: toMeeting(existing), created: false };
   return { meeting: await createMeeting(ctx, input), created: true };
 }
+
+/** Remove a meeting with what hangs off it (Teams app installations, calls). */
+export async function deleteMeeting(ctx: DomainContext, tenantId: string, meetingId: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const result = await trx.deleteFrom('meetings').where('tenant_id', '=', tenantId).where('id', '=', meetingId).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw new DomainError('notFound', `Meeting '${meetingId}' was not found in tenant '${tenantId}'.`);
+    await trx.deleteFrom('teams_app_installations').where('meeting_id', '=', meetingId).execute();
+    await trx.deleteFrom('calls').where('meeting_id', '=', meetingId).execute();
+  });
+}

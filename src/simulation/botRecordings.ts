@@ -1,3 +1,4 @@
+import { findAdhocCallOfCall } from '../domain/adhocCalls.js';
 import { createArtifacts, type Artifact } from '../domain/artifacts.js';
 import { appIsInCall, botRecordingAllowed, findCall } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
@@ -29,8 +30,8 @@ async function ownerOf(ctx: DomainContext, callId: string, tenantId: string, mee
     const meeting = await findMeeting(ctx, meetingId);
     if (meeting !== undefined) return { tenantId, organizerId: meeting.organizerId, meetingId: meeting.id, adhocCallId: null };
   }
-  const adhoc = await ctx.db.selectFrom('adhoc_calls').select(['id', 'organizer_id']).where('call_id', '=', callId).executeTakeFirst();
-  if (adhoc !== undefined) return { tenantId, organizerId: adhoc.organizer_id, meetingId: null, adhocCallId: adhoc.id };
+  const adhoc = await findAdhocCallOfCall(ctx, callId);
+  if (adhoc !== undefined) return { tenantId, organizerId: adhoc.organizerId, meetingId: null, adhocCallId: adhoc.id };
   throw new DomainError('conflict', `Call '${callId}' belongs to no meeting or ad hoc call, so a recording of it has nowhere to be listed.`);
 }
 

@@ -1,3 +1,4 @@
+import { artifactBlobKeysOfMeeting } from '../domain/artifacts.js';
 import { SEED_APPLICATION_PERMISSIONS, SEED_DELEGATED_PERMISSIONS } from '../domain/permissions.js';
 import { createAccessPolicy } from '../domain/accessPolicies.js';
 import { createApp } from '../domain/apps.js';
@@ -178,13 +179,13 @@ export async function ensureDemoArtifacts(ctx: DomainContext, blobs: BlobStore):
   const call = await findCall(ctx, DEMO.finishedCallId);
   if (meeting === undefined || call === undefined) return;
   const participantIds = [meeting.organizerId, ...(meeting.settings.attendees ?? []).flatMap((a) => (a.userId === null ? [] : [a.userId]))];
-  const existing = await ctx.db.selectFrom('artifacts').select(['content_blob', 'metadata_blob']).where('meeting_id', '=', meetingId).execute();
+  const existing = await artifactBlobKeysOfMeeting(ctx, meetingId);
   if (existing.length === 0) {
     await recordEndedCall(ctx, blobs, { tenantId: meeting.tenantId, organizerId: meeting.organizerId, meetingId, adhocCallId: null, call, participantIds }, {});
     return;
   }
   const missing = [];
-  for (const row of existing) for (const key of [row.content_blob, row.metadata_blob]) if (key !== null && !(await blobs.has(key))) missing.push(key);
+  for (const key of existing) if (!(await blobs.has(key))) missing.push(key);
   if (missing.length === 0) return;
   await storeRecordingContent(blobs);
   const speakers: string[] = [];

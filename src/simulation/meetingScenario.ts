@@ -1,3 +1,4 @@
+import { createAdhocCall } from '../domain/adhocCalls.js';
 import { createArtifacts, type NewArtifact } from '../domain/artifacts.js';
 import { createCall, type Call } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
@@ -169,9 +170,6 @@ export async function simulateAdhocCall(ctx: DomainContext, blobs: BlobStore, in
   });
   await createCallRecordForCall(ctx, { call, participants, type: participants.length === 2 ? 'peerToPeer' : 'groupCall' });
   const adhocCallId = newGuid();
-  await ctx.db
-    .insertInto('adhoc_calls')
-    .values({ id: adhocCallId, tenant_id: input.tenantId, organizer_id: organizer.id, call_id: call.id, participant_ids: JSON.stringify(participants), created_at: call.startedDateTime })
-    .execute();
+  await createAdhocCall(ctx, { id: adhocCallId, tenantId: input.tenantId, organizerId: organizer.id, callId: call.id, participantIds: participants, createdDateTime: call.startedDateTime });
   return recordEndedCall(ctx, blobs, { tenantId: input.tenantId, organizerId: organizer.id, meetingId: null, adhocCallId, call, participantIds: participants }, input);
 }

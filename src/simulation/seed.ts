@@ -1,6 +1,6 @@
 import { createArtifacts, type NewArtifact } from '../domain/artifacts.js';
 import { createCall } from '../domain/calls.js';
-import type { DomainContext } from '../domain/context.js';
+import { inTransaction, type DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
 import { newContentCorrelationId, newRecordingId, newTranscriptId } from '../domain/ids.js';
 import { createMeeting } from '../domain/meetings.js';
@@ -63,8 +63,7 @@ export async function seedArtifacts(ctx: DomainContext, blobs: BlobStore, reques
     // Meetings one hour apart, the newest ending an hour ago: recent enough not to have expired.
     const endMs = nowMs - (meetingsNeeded - m) * 3_600_000;
     const startMs = endMs - 1_800_000;
-    const meeting = await ctx.db.transaction().execute(async (trx) => {
-      const tctx: DomainContext = { ...ctx, db: trx };
+    const meeting = await inTransaction(ctx, async (tctx) => {
       const made = await createMeeting(tctx, {
         tenantId: request.tenantId,
         organizerId: organizer.id,
