@@ -3,7 +3,7 @@ import { AdminService } from './admin/service.js';
 import { describeRoutesLazily } from './admin/openapi.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { registerIdentityRoutes } from './auth/routes.js';
-import { SigningKeyRing } from './auth/signingKeys.js';
+import { SigningKeyRing } from './domain/signingKeys.js';
 import { AccessTokenVerifier } from './auth/tokens.js';
 import { resolveConfig, type EmulatorOptions, type ResolvedConfig } from './config.js';
 import type { DomainContext } from './domain/context.js';
@@ -18,7 +18,7 @@ import { loadClockState, persistClock, type ClockPersistence } from './store/clo
 import { ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
 import { BlobStore } from './store/blobs.js';
 import { DeltaTokens } from './domain/deltaTokens.js';
-import { UsageMeter } from './graph/usage.js';
+import { UsageMeter } from './domain/usage.js';
 import { FaultInjector } from './runtime/faults.js';
 import { openStore } from './store/database.js';
 import { ChangePipeline } from './domain/changes.js';

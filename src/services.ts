@@ -1,13 +1,13 @@
 import type { ResolvedConfig } from './config.js';
 import type { DomainContext } from './domain/context.js';
-import type { SigningKeyRing } from './auth/signingKeys.js';
+import type { SigningKeyRing } from './domain/signingKeys.js';
 import type { AccessTokenVerifier } from './auth/tokens.js';
 import type { FaultInjector } from './runtime/faults.js';
 import type { NotificationService } from './notifications/service.js';
 import type { Store } from './store/database.js';
 import type { BlobStore } from './store/blobs.js';
 import type { DeltaTokens } from './domain/deltaTokens.js';
-import type { UsageMeter } from './graph/usage.js';
+import type { UsageMeter } from './domain/usage.js';
 
 /** The running emulator's parts, handed to every route module. */
 export interface Services {

@@ -4,7 +4,7 @@ import { findTenant } from '../domain/tenants.js';
 import { parseDurationMs } from '../runtime/duration.js';
 import { acceptBotRecording } from '../simulation/botRecordings.js';
 import { simulateAdhocCall, simulateMeeting, type SimulateOptions } from '../simulation/meetingScenario.js';
-import type { Services } from '../services.js';
+import type { AdminServices } from './adminServices.js';
 import { errorSchema } from './schemas.js';
 import { botRecordingResultSchema, botRecordingSchema, meetingIdParams, newAdhocCallSchema, simulateSchema, simulationSchema, usageQuery, usageSchema } from './artifactSchemas.js';
 
@@ -32,7 +32,7 @@ function simulateOptions(body: SimulateBody | undefined): SimulateOptions {
 }
 
 /** Make meetings and ad hoc calls happen; report metered-API usage (DESIGN.md control API). */
-export function registerArtifactControlRoutes(app: FastifyInstance, services: Services): void {
+export function registerArtifactControlRoutes(app: FastifyInstance, services: Pick<AdminServices, 'ctx' | 'blobs' | 'usage'>): void {
   const tags = ['control'];
   const errors = { 400: errorSchema, 404: errorSchema };
 

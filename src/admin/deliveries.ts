@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryQuery } from '../notifications/deliveryLog.js';
-import type { Services } from '../services.js';
+import type { AdminServices } from './adminServices.js';
 import { errorSchema } from './schemas.js';
 
 const str = { type: 'string' } as const;
@@ -61,7 +61,7 @@ const flushResult = {
 } as const;
 
 /** The notification delivery log and flush (DESIGN.md control API). */
-export function registerDeliveryRoutes(app: FastifyInstance, services: Services): void {
+export function registerDeliveryRoutes(app: FastifyInstance, services: Pick<AdminServices, 'notifications'>): void {
   const tags = ['control'];
   app.get<{ Querystring: DeliveryQuery }>(
     '/_emulator/deliveries',

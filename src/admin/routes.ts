@@ -4,7 +4,7 @@ import type { AppChanges } from '../domain/apps.js';
 import type { NewTeamsAppInstallation } from '../domain/installations.js';
 import { DomainError } from '../runtime/errors.js';
 import type { FaultRuleInput } from '../runtime/faults.js';
-import type { Services } from '../services.js';
+import type { AdminServices } from './adminServices.js';
 import { registerDeliveryRoutes } from './deliveries.js';
 import * as s from './schemas.js';
 import { registerCallAdminRoutes } from './callRoutes.js';
@@ -24,7 +24,7 @@ const errors = { 400: s.errorSchema, 404: s.errorSchema, 409: s.errorSchema };
 const noContent = (reply: FastifyReply): FastifyReply => reply.code(204).send();
 
 /** The control API under /_emulator (DESIGN.md): JSON in, JSON out, described by /_emulator/openapi.json. */
-export async function registerAdminRoutes(app: FastifyInstance, services: Services, admin: AdminService): Promise<void> {
+export async function registerAdminRoutes(app: FastifyInstance, services: AdminServices, admin: AdminService): Promise<void> {
   await app.register(async (api) => {
     // Scripts often send `content-type: application/json` with no body (POST /reset, DELETE …): that is no body, not bad JSON.
     api.removeContentTypeParser('application/json');
@@ -44,7 +44,7 @@ export async function registerAdminRoutes(app: FastifyInstance, services: Servic
   });
 }
 
-function routes(app: FastifyInstance, services: Services, admin: AdminService): void {
+function routes(app: FastifyInstance, services: AdminServices, admin: AdminService): void {
   const tags = ['control'];
   const tenant = { tags, params: s.tenantParams };
 

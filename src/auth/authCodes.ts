@@ -3,7 +3,7 @@ import type { DomainContext } from '../domain/context.js';
 import type { AuthCodeTable } from '../store/schema.js';
 import { entra } from './entraErrors.js';
 import { signInternal, verifyInternal } from './internalTokens.js';
-import type { SigningKeyRing } from './signingKeys.js';
+import type { SigningKeyRing } from '../domain/signingKeys.js';
 
 const CODE_AUDIENCE = 'urn:graph-comms-emulator:authorization-code';
 const CODE_LIFETIME_S = 600;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { findApp, type App } from '../domain/apps.js';
 import { findTenant } from '../domain/tenants.js';
 import { findUser, listUsers } from '../domain/users.js';
-import type { Services } from '../services.js';
+import type { IdentityServices } from './identityServices.js';
 import { MULTI_TENANT_SEGMENTS, sendEntraError } from './discovery.js';
 import { issueAuthCode } from './authCodes.js';
 import { entra, EntraError } from './entraErrors.js';
@@ -53,7 +53,7 @@ function redirectWith(reply: FastifyReply, redirectUri: string, mode: string | u
  * The authorization endpoint of the code flow (with PKCE): a minimal sign-in page lists the tenant's
  * users; picking one (no password asked) redirects back with a code.
  */
-export function registerAuthorizeEndpoint(app: FastifyInstance, services: Services): void {
+export function registerAuthorizeEndpoint(app: FastifyInstance, services: IdentityServices): void {
   const handle = async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
     const query = paramsOf(request.query);
     const form = request.method === 'POST' ? paramsOf(request.body) : {};
@@ -111,7 +111,7 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, services: Servic
   });
 }
 
-async function signInPage(services: Services, reply: FastifyReply, tenantId: string, client: App, p: Params, error?: string): Promise<FastifyReply> {
+async function signInPage(services: IdentityServices, reply: FastifyReply, tenantId: string, client: App, p: Params, error?: string): Promise<FastifyReply> {
   const users = await listUsers(services.ctx, tenantId);
   const hidden = Object.entries(p)
     .filter(([k]) => k !== 'user_id')

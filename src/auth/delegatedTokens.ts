@@ -1,7 +1,7 @@
 import type { App } from '../domain/apps.js';
 import type { User } from '../domain/users.js';
-import { jose } from './jose.js';
-import type { SigningKeyRing } from './signingKeys.js';
+import { jose } from '../runtime/jose.js';
+import type { SigningKeyRing } from '../domain/signingKeys.js';
 import { entra } from './entraErrors.js';
 import { signInternal, verifyInternal } from './internalTokens.js';
 import { grantedDelegatedScopes, parseScopes } from './scopes.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findTenant } from '../domain/tenants.js';
 import { originOf } from '../http/requestContext.js';
-import type { Services } from '../services.js';
+import type { IdentityServices } from './identityServices.js';
 import { entra, EntraError } from './entraErrors.js';
 
 /** Tenant-independent path segments the identity platform accepts in place of a tenant id. */
@@ -18,7 +18,7 @@ export function sendEntraError(request: FastifyRequest, reply: import('fastify')
  * OIDC discovery, JWKS and instance discovery. The issuer shares the authority's scheme, host and
  * port, as MSAL checks.
  */
-export function registerDiscoveryRoutes(app: FastifyInstance, services: Services): void {
+export function registerDiscoveryRoutes(app: FastifyInstance, services: IdentityServices): void {
   const metadata = async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: import('fastify').FastifyReply) => {
     const origin = originOf(request, services.config.publicUrl);
     const segment = request.params.tenant;

@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
-import { jose } from './jose.js';
-import type { SigningKeyRing } from './signingKeys.js';
+import { jose } from '../runtime/jose.js';
+import type { SigningKeyRing } from '../domain/signingKeys.js';
 
 /**
  * Tokens only this emulator reads back (authorization codes, refresh tokens): JWTs signed with the

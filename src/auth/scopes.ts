@@ -1,4 +1,4 @@
-import { GRAPH_APP_ID, GRAPH_RESOURCE } from './graphResource.js';
+import { GRAPH_APP_ID, GRAPH_RESOURCE } from '../domain/graphResource.js';
 
 /** OpenID Connect scopes: they shape the token response, not the Graph token's `scp`. */
 export const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);

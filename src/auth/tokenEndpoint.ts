@@ -4,7 +4,7 @@ import { findApp, type App } from '../domain/apps.js';
 import { findTenant, type Tenant } from '../domain/tenants.js';
 import { findUser, findUserByUpn } from '../domain/users.js';
 import { originOf } from '../http/requestContext.js';
-import type { Services } from '../services.js';
+import type { IdentityServices } from './identityServices.js';
 import { redeemAuthCode } from './authCodes.js';
 import { issueDelegatedTokens, readRefreshToken } from './delegatedTokens.js';
 import { MULTI_TENANT_SEGMENTS, sendEntraError } from './discovery.js';
@@ -41,7 +41,7 @@ const safeEqual = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-async function resolveTenant(services: Services, segment: string, app: App | undefined): Promise<Tenant> {
+async function resolveTenant(services: IdentityServices, segment: string, app: App | undefined): Promise<Tenant> {
   if (MULTI_TENANT_SEGMENTS.has(segment.toLowerCase()) && app !== undefined) {
     const tenant = await findTenant(services.ctx, app.tenantId);
     if (tenant !== undefined) return tenant;
@@ -51,7 +51,7 @@ async function resolveTenant(services: Services, segment: string, app: App | und
   return tenant;
 }
 
-async function clientApp(services: Services, segment: string, clientId: string | undefined): Promise<{ app: App; tenant: Tenant }> {
+async function clientApp(services: IdentityServices, segment: string, clientId: string | undefined): Promise<{ app: App; tenant: Tenant }> {
   if (clientId === undefined || clientId === '') throw entra.missingParameter('client_id');
   const app = await findApp(services.ctx, clientId);
   const tenant = await resolveTenant(services, segment, app);
@@ -68,7 +68,7 @@ function checkSecret(app: App, secret: string | undefined, required: boolean): v
   if (!app.clientSecrets.some((s) => safeEqual(s, secret))) throw entra.invalidSecret(app.clientId);
 }
 
-export function registerTokenEndpoint(app: FastifyInstance, services: Services): void {
+export function registerTokenEndpoint(app: FastifyInstance, services: IdentityServices): void {
   app.post('/:tenant/oauth2/v2.0/token', async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
     try {
       return await token(services, request, reply);
@@ -81,7 +81,7 @@ export function registerTokenEndpoint(app: FastifyInstance, services: Services):
   app.get('/:tenant/oauth2/v2.0/token', async (request, reply) => sendEntraError(request, reply, entra.postOnly('GET'), services.ctx.clock.now()));
 }
 
-async function token(services: Services, request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply): Promise<unknown> {
+async function token(services: IdentityServices, request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply): Promise<unknown> {
   const form = formOf(request);
   const segment = request.params.tenant;
   const grantType = form['grant_type'];

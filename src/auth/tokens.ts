@@ -1,10 +1,10 @@
 import type { JWTPayload } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { ACCESS_TOKEN_LIFETIME_S, GRAPH_RESOURCE, v1Issuer } from './graphResource.js';
-import { jose } from './jose.js';
-import type { SigningKeyRing } from './signingKeys.js';
+import { ACCESS_TOKEN_LIFETIME_S, GRAPH_RESOURCE, v1Issuer } from '../domain/graphResource.js';
+import { jose } from '../runtime/jose.js';
+import type { SigningKeyRing } from '../domain/signingKeys.js';
 
-export { ACCESS_TOKEN_LIFETIME_S, GRAPH_APP_ID, GRAPH_RESOURCE, v1Issuer } from './graphResource.js';
+export { ACCESS_TOKEN_LIFETIME_S, GRAPH_APP_ID, GRAPH_RESOURCE, v1Issuer } from '../domain/graphResource.js';
 export { AccessTokenVerifier, TokenRejected } from './verifier.js';
 
 const uti = (): string => randomBytes(16).toString('base64url').slice(0, 22);

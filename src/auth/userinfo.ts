@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findUser } from '../domain/users.js';
 import { GraphError } from '../http/errors.js';
-import type { Services } from '../services.js';
+import type { IdentityServices } from './identityServices.js';
 import { TokenRejected } from './verifier.js';
 
 const unauthenticated = (message: string): GraphError => new GraphError(401, 'InvalidAuthenticationToken', message);
@@ -10,7 +10,7 @@ const unauthenticated = (message: string): GraphError => new GraphError(401, 'In
  * The OIDC UserInfo endpoint the discovery document names. Like Entra's (served by Graph), it takes
  * a delegated Graph access token; `sub` matches the ID token's.
  */
-export function registerUserInfoEndpoint(app: FastifyInstance, services: Services): void {
+export function registerUserInfoEndpoint(app: FastifyInstance, services: IdentityServices): void {
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (match === null) throw unauthenticated('Access token is empty.');

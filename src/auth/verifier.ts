@@ -1,8 +1,8 @@
 import type { JWTPayload } from 'jose';
-import { GRAPH_AUDIENCES, v1Issuer } from './graphResource.js';
-import { jose } from './jose.js';
+import { GRAPH_AUDIENCES, v1Issuer } from '../domain/graphResource.js';
+import { jose } from '../runtime/jose.js';
 import type { Principal } from '../domain/principal.js';
-import type { SigningKeyRing } from './signingKeys.js';
+import type { SigningKeyRing } from '../domain/signingKeys.js';
 
 /** Why a token was refused; the Graph layer turns it into 401 InvalidAuthenticationToken. */
 export class TokenRejected extends Error {}

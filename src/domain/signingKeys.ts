@@ -1,10 +1,10 @@
 import type { JWK } from 'jose';
 import { createPrivateKey, createPublicKey, type JsonWebKeyInput, type KeyObject, type webcrypto } from 'node:crypto';
-import { jose } from './jose.js';
+import { jose } from '../runtime/jose.js';
 
 type CryptoKey = webcrypto.CryptoKey;
-import type { DomainContext } from '../domain/context.js';
-import { nowIso } from '../domain/context.js';
+import type { DomainContext } from './context.js';
+import { nowIso } from './context.js';
 
 export interface SigningKey {
   kid: string;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenRejected } from '../auth/tokens.js';
-import { GRAPH_APP_ID } from '../auth/graphResource.js';
+import { GRAPH_APP_ID } from '../domain/graphResource.js';
 import { GraphError } from '../http/errors.js';
 import { parsePrefer } from '../http/odata/prefer.js';
 import { originOf } from '../http/requestContext.js';

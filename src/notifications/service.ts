@@ -1,4 +1,4 @@
-import type { SigningKeyRing } from '../auth/signingKeys.js';
+import type { SigningKeyRing } from '../domain/signingKeys.js';
 import type { DomainContext } from '../domain/context.js';
 import type { StoreKind } from '../store/database.js';
 import { listDeliveries, type DeliveryQuery, type DeliveryView } from './deliveryLog.js';

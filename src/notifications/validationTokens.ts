@@ -1,7 +1,7 @@
-import { jose } from '../auth/jose.js';
+import { jose } from '../runtime/jose.js';
 import { randomBytes } from 'node:crypto';
-import type { SigningKeyRing } from '../auth/signingKeys.js';
-import { v1Issuer } from '../auth/graphResource.js';
+import type { SigningKeyRing } from '../domain/signingKeys.js';
+import { v1Issuer } from '../domain/graphResource.js';
 
 /** The app id Graph's change-notification publisher signs validation tokens as (§b.4). */
 export const NOTIFICATION_PUBLISHER_APP_ID = '0bf30f3b-4a52-48df-9a82-234910c4a086';

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * Kysely and jose are loaded through one module each (src/store/kysely.ts: the CommonJS build, for
- * start-up time; src/auth/jose.ts: on first use). A second runtime import of either package loads a
+ * start-up time; src/runtime/jose.ts: on first use). A second runtime import of either package loads a
  * second copy whose classes fail `instanceof` against the first (a PostgresAdapter check in a
  * migration silently going false), so only type imports may name the packages elsewhere.
  */
-const GATEWAYS: Record<string, string> = { kysely: 'src/store/kysely.ts', jose: 'src/auth/jose.ts' };
+const GATEWAYS: Record<string, string> = { kysely: 'src/store/kysely.ts', jose: 'src/runtime/jose.ts' };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -8,7 +8,7 @@ import type { User } from '../../domain/users.js';
 import { badRequest, forbidden, GraphError, notFound } from '../../http/errors.js';
 import type { Services } from '../../services.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
-import type { MeteredApi } from '../usage.js';
+import type { MeteredApi } from '../../domain/usage.js';
 
 /** Teams meetings expire 60 days after they end (Teams "meeting expiration"); the artifact APIs then refuse them (S1). */
 export const MEETING_EXPIRY_MS = 60 * 24 * 3_600_000;

@@ -1,0 +1,29 @@
+import type { DomainContext } from '../domain/context.js';
+import type { SigningKeyRing } from '../domain/signingKeys.js';
+import type { UsageMeter } from '../domain/usage.js';
+import type { DeltaTokens } from '../domain/deltaTokens.js';
+import type { AccessTokenVerifier } from '../auth/tokens.js';
+import type { NotificationService } from '../notifications/service.js';
+import type { FaultInjector } from '../runtime/faults.js';
+import type { BlobStore } from '../store/blobs.js';
+import type { Store } from '../store/database.js';
+
+/**
+ * What the control API drives: it is the emulator's control plane, so it sees most parts. The
+ * assembly (src/services.ts) passes its whole self; each admin module names the part it reads.
+ */
+export interface AdminServices {
+  readonly config: { readonly demo: boolean };
+  readonly store: Store;
+  readonly ctx: DomainContext;
+  readonly keys: SigningKeyRing;
+  readonly verifier: AccessTokenVerifier;
+  readonly faults: FaultInjector;
+  readonly blobs: BlobStore;
+  readonly deltaTokens: Pick<DeltaTokens, 'forget'>;
+  readonly usage: UsageMeter;
+  readonly notifications: NotificationService;
+  readonly caCertificatePem: string | undefined;
+  /** Resolves once the virtual clock's state is saved in the store. */
+  clockSaved(): Promise<void>;
+}
