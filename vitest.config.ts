@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { resolve } from 'node:path';
 import { preparePostgresLeg } from './test/support/postgresLeg.js';
-import { ensureTlsMaterial } from './dist/src/tls/certificates.js';
+import { ensureTlsMaterial } from './src/tls/certificates.js';
 
 // One CA for every emulator the suite starts; forked workers read NODE_EXTRA_CA_CERTS at start-up,
 // so the official clients trust the emulator exactly as a user's app would.
@@ -19,7 +19,7 @@ if (leg.skippedBecause !== undefined) {
 }
 
 // Pure unit tests (no store) run once; everything that starts an emulator runs on both stores.
-const unitOnly = ['test/http/odata/**', 'test/tls/**', 'test/runtime/**'];
+const unitOnly = ['test/http/odata/**', 'test/tls/**', 'test/runtime/**', 'test/architecture/**'];
 
 export default defineConfig({
   test: {
