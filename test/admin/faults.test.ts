@@ -71,9 +71,9 @@ describe('matching', () => {
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
     expect((await fault(rule.id)).hits).toBe(1);
-    const quick = Date.now();
+    // Other paths are not delayed: the rule does not match them (its hit count stays), no stopwatch needed.
     expect((await graphFetch(emu, `/v1.0/users/${emu.demo.organizerUserId}`, token)).status).toBe(200);
-    expect(Date.now() - quick).toBeLessThan(390); // other paths are not delayed
+    expect((await fault(rule.id)).hits).toBe(1);
   });
 
   it('probability 0 never fires; probability 1 always does', async () => {

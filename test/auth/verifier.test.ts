@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SigningKeyRing } from '../../src/auth/signingKeys.js';
+import { SigningKeyRing } from '../../src/domain/signingKeys.js';
 import { issueAppToken, issueUserToken } from '../../src/auth/tokens.js';
 import { AccessTokenVerifier } from '../../src/auth/verifier.js';
 import { VirtualClock } from '../../src/runtime/clock.js';

@@ -106,13 +106,11 @@ describe('ensureTlsMaterial', () => {
     const before = await snapshot(dir);
     await new Promise((r) => setTimeout(r, 20)); // So a rewrite would show up in mtimes.
 
-    const started = performance.now();
     const second = await ensureTlsMaterial(dir);
-    const elapsed = performance.now() - started;
 
+    // Same bytes and the same mtimes: nothing was regenerated (no stopwatch, which flakes on a loaded machine).
     expect(second).toEqual(first);
     expect(await snapshot(dir)).toEqual(before);
-    expect(elapsed).toBeLessThan(200);
   });
 
   it('regenerates a corrupted server.pem but keeps the CA', async () => {
