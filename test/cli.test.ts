@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/database.js';
 import { STORE, tlsDir } from './support/emulator.js';
-import { control, value } from './admin/control.js';
+import { control, value } from './support/control.js';
 
 /** The compiled CLI, as `npm start` and the installed bin run it (npm test builds dist/ first). */
 // The bundled CLI, the package's bin: what `npm start` and `npx graph-comms-emulator` run.

@@ -5,7 +5,7 @@ import { createEmulator, type Emulator } from '../src/emulator.js';
 import { DomainError } from '../src/runtime/errors.js';
 import { graphClient } from './support/clients.js';
 import { startTestEmulator, tlsDir } from './support/emulator.js';
-import { control, obj, value } from './admin/control.js';
+import { control, obj, value } from './support/control.js';
 
 /** Resolves once something can listen on the port again. */
 function canListen(port: number): Promise<boolean> {

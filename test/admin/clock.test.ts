@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/emulator.js';
 import { appToken, graphFetch } from '../support/clients.js';
-import { startTestEmulator, storeOptions, tlsDir, type TestEmulator } from '../support/emulator.js';
-import { control, expectControlError, obj } from './control.js';
+import { useEmulator, storeOptions, tlsDir } from '../support/emulator.js';
+import { control, expectControlError, obj } from '../support/control.js';
 
 interface ClockView { now: string; frozen: boolean; offsetMs: number }
 
@@ -11,11 +11,7 @@ const DAY = 86_400_000;
 /** Wall-following readings are taken a few ms apart: allow for the time a request takes. */
 const SLACK = 2_000;
 
-let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => emu.stop());
+const emu = useEmulator();
 afterEach(async () => {
   expect((await control(emu, 'POST', '/reset')).status).toBe(200);
 });

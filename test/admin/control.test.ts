@@ -2,11 +2,11 @@ import { Ajv } from 'ajv';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { graphFetch } from '../support/clients.js';
-import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { startTestEmulator, useEmulator } from '../support/emulator.js';
 import { expectGraphError } from '../support/graphSchema.js';
-import { control, expectControlError, obj } from './control.js';
+import { control, expectControlError, obj } from '../support/control.js';
 
 /** Every control route the contract promises, as OpenAPI writes them. */
 const CONTROL_ROUTES: Array<[string, string]> = [
@@ -47,11 +47,7 @@ const CONTROL_ROUTES: Array<[string, string]> = [
 
 type OpenApiDoc = { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; parameters?: Array<{ in: string; name: string }> }>> };
 
-let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => emu.stop());
+const emu = useEmulator();
 
 describe('health, demo and CA', () => {
   it('GET /health answers {"status":"ok"}', async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appToken, graphFetch } from '../support/clients.js';
-import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
-import { control, expectControlError, obj, value } from './control.js';
+import { useEmulator } from '../support/emulator.js';
+import { control, expectControlError, obj, value } from '../support/control.js';
 
 interface Tenant { id: string; displayName: string; domain: string; createdDateTime: string }
 interface User { id: string; userPrincipalName: string; displayName: string; mail: string; password: string; tenantId: string }
@@ -12,11 +12,7 @@ interface Policy { id: string; name: string; appIds: string[]; userIds: string[]
 interface Installation { id: string; meetingId: string; clientId: string; rscPermissions: string[]; tenantId: string }
 interface Meeting { id: string; organizerId: string; subject: string | null; startDateTime: string; endDateTime: string; externalId: string | null; settings: { attendees?: Array<{ userId: string }> } }
 
-let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => emu.stop());
+const emu = useEmulator();
 
 let n = 0;
 async function newTenant(): Promise<Tenant> {

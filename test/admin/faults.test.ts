@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appToken, graphClient, graphFetch } from '../support/clients.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { expectGraphError } from '../support/graphSchema.js';
-import { control, expectControlError, obj, value } from './control.js';
+import { control, expectControlError, obj, value } from '../support/control.js';
 
 interface Fault { id: string; path: string; method?: string; status?: number; hits: number; exhausted: boolean; count?: number }
 

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appToken, graphFetch } from '../support/clients.js';
-import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
-import { control, obj, value } from './control.js';
+import { useEmulator } from '../support/emulator.js';
+import { control, obj, value } from '../support/control.js';
 
-let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => emu.stop());
+const emu = useEmulator();
 
 type Named = { id?: string; clientId?: string; name?: string; subject?: string | null };
 const ids = (items: Named[]): string[] => items.map((i) => i.id ?? i.clientId ?? '').sort();

@@ -1,3 +1,4 @@
+import { controlJson } from '../support/control.js';
 import { expect } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 
@@ -28,17 +29,9 @@ export function expectEntraError(res: RawResponse, status: number, error: string
   expect(res.body['correlation_id']).toMatch(/^[0-9a-f-]{36}$/);
 }
 
-/** Control API call: the JSON body, after checking the status. */
-export async function control<T>(emu: Emulator, method: string, path: string, body: unknown, expected: number): Promise<T> {
-  const res = await fetch(`${emu.url}/_emulator${path}`, {
-    method,
-    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBe(expected);
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
+/** The control API (one client for the whole suite: test/support/control.ts). */
+export { controlJson as control };
 
 export async function mintToken(emu: Emulator, request: Record<string, unknown>): Promise<string> {
-  return (await control<{ access_token: string }>(emu, 'POST', '/tokens', { clientId: emu.demo.clientId, ...request }, 200)).access_token;
+  return (await controlJson<{ access_token: string }>(emu, 'POST', '/tokens', { clientId: emu.demo.clientId, ...request }, 200)).access_token;
 }

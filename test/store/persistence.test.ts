@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
 import { appToken, graphClient, graphFetch } from '../support/clients.js';
 import { STORE, storeOptions, tlsDir } from '../support/emulator.js';
-import { control, obj, value } from '../admin/control.js';
+import { control, obj, value } from '../support/control.js';
 
 const DAY = 86_400_000;
 

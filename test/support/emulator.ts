@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
 
 /** Which store this vitest project runs against (vitest.config.ts sets it per project). */
@@ -40,6 +41,29 @@ export async function startTestEmulator(extra: EmulatorOptions = {}): Promise<Te
     stop: async () => {
       await emulator.close({ dropDatabaseSchema: true });
       cleanup();
+    },
+  });
+}
+
+/**
+ * One emulator for the calling test file: started before its tests, stopped after them. The returned
+ * object stands for it (property reads go to the running emulator), so a file writes
+ * `const emu = useEmulator();` instead of its own beforeAll/afterAll pair.
+ */
+export function useEmulator(extra: EmulatorOptions = {}): TestEmulator {
+  let running: TestEmulator | undefined;
+  beforeAll(async () => {
+    running = await startTestEmulator(extra);
+  });
+  afterAll(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+  return new Proxy({} as TestEmulator, {
+    get(_target, property) {
+      if (running === undefined) throw new Error('useEmulator(): the emulator is used before beforeAll started it or after afterAll stopped it');
+      const value: unknown = Reflect.get(running, property, running);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(running) : value;
     },
   });
 }

@@ -26,16 +26,8 @@ export async function mintToken(emu: Emulator, request: TokenRequest = {}): Prom
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-/** The control API: JSON in and out, failing loudly on anything but the expected status. */
-export async function control<T>(emu: Emulator, method: string, path: string, body?: unknown, expected = method === 'POST' ? 201 : 200): Promise<T> {
-  const res = await fetch(`${emu.url}/_emulator${path}`, {
-    method,
-    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  if (res.status !== expected) throw new Error(`${method} /_emulator${path}: ${res.status} ${text}`);
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
+/** The control API (one client for the whole suite: test/support/control.ts). */
+export { controlJson as control } from '../../support/control.js';
 
 /** The official Graph client (v3) with a fixed bearer token, pointed at the emulator as a user would. */
 export function tokenClient(emu: Emulator, token: string, version: Version = 'v1.0'): Client {

@@ -27,6 +27,13 @@ export async function control(emu: Pick<Emulator, 'url'>, method: string, path: 
   return { status: res.status, json, text, headers: res.headers };
 }
 
+/** The control API, JSON in and out: the parsed body, after checking the status (201 for a POST, else 200, by default). */
+export async function controlJson<T>(emu: Pick<Emulator, 'url'>, method: string, path: string, body?: unknown, expected = method === 'POST' ? 201 : 200): Promise<T> {
+  const res = await control(emu, method, path, body);
+  expect(res.status, `${method} /_emulator${path}: ${res.text}`).toBe(expected);
+  return res.json as T;
+}
+
 /** The response is `status` with Graph's error envelope (ODataError) and a request-id. */
 export function expectControlError(res: ControlResponse, status: number, messagePart?: string | RegExp): void {
   expect(res.status, res.text).toBe(status);
