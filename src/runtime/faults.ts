@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { compileGlob, type GlobMatcher } from './glob.js';
 
 /**
  * Fault injection for chosen paths: throttling (429 + Retry-After), server errors and latency, by
@@ -35,17 +36,15 @@ export interface FaultDecision {
   latencyMs: number;
 }
 
-const toRegExp = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
 
 export class FaultInjector {
-  private rules: Array<{ rule: FaultRule; pattern: RegExp }> = [];
+  private rules: Array<{ rule: FaultRule; matches: GlobMatcher }> = [];
 
   constructor(private readonly random: () => number = Math.random) {}
 
   add(input: FaultRuleInput): FaultRule {
     const rule: FaultRule = { ...input, ...(input.method !== undefined ? { method: input.method.toUpperCase() } : {}), id: randomUUID(), hits: 0, exhausted: false };
-    this.rules.push({ rule, pattern: toRegExp(input.path) });
+    this.rules.push({ rule, matches: compileGlob(input.path) });
     return rule;
   }
 
@@ -80,7 +79,7 @@ export class FaultInjector {
       const { rule } = entry;
       if (rule.exhausted) continue;
       if (rule.method !== undefined && rule.method !== method.toUpperCase()) continue;
-      if (!entry.pattern.test(path)) continue;
+      if (!entry.matches(path)) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       rule.hits += 1;
       if (rule.count !== undefined && rule.hits >= rule.count) rule.exhausted = true;

@@ -64,6 +64,15 @@ describe('throttling and errors recovered by the official client', () => {
 });
 
 describe('matching', () => {
+  it('a pattern built to make a backtracking matcher explode neither stalls requests nor matches wrongly', async () => {
+    const rule = await addFault({ path: '/v1.0/*a*a*a*a*a*a*a*a*a*a*a*a*b', status: 503 });
+    // Before the glob scanner, this 2,000-character path blocked every request for far longer than the test timeout.
+    const res = await graphFetch(emu, `/v1.0/users/${'a'.repeat(2_000)}`, token);
+    expect(res.status).toBe(404);
+    expect((await fault(rule.id)).hits).toBe(0);
+    expect((await graphFetch(emu, `/v1.0/users/${'a'.repeat(100)}b`, token)).status).toBe(503);
+  });
+
   it('latency delays the request, which then succeeds', async () => {
     const rule = await addFault({ path: `/v1.0${meetingPath}`, latencyMs: 400 });
     const started = Date.now();
