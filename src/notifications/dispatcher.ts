@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { DomainContext } from '../domain/context.js';
 import { toSubscription } from '../domain/subscriptions.js';
-import type { StoreKind } from '../store/database.js';
 import type { Database, NotificationDeliveryTable } from '../store/schema.js';
 import { endpointOf, EndpointHealth, SLOW_ENDPOINT_DELAY_MS, SLOW_RESPONSE_MS } from './endpointHealth.js';
 import { post, PostFailed } from './httpPost.js';
@@ -77,7 +76,6 @@ export class Dispatcher {
 
   constructor(
     private readonly ctx: DomainContext,
-    private readonly storeKind: StoreKind,
     private readonly tokens: ValidationTokenIssuer,
     private readonly lifecycle: LifecycleScanner,
     private readonly onError: (err: unknown) => void,
@@ -203,7 +201,7 @@ export class Dispatcher {
       .orderBy('due_at')
       .orderBy('id')
       .limit(this.claimBatch);
-    if (this.storeKind === 'postgres') candidates = candidates.forUpdate().skipLocked();
+    candidates = this.ctx.dialect.claimRowsSkippingLocked(candidates);
     const rows = await this.db
       .updateTable('notification_deliveries')
       .set({ claimed_by: this.instanceId, claim_expires_at: new Date(wall + this.claimMs).toISOString() })
