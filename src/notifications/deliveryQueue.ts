@@ -98,7 +98,7 @@ export class DeliveryQueue {
   }
 
   /** One POST's rows delivered. One statement, no transaction: the hot path. */
-  async markDelivered(rows: readonly DeliveryRow[], now: string, statusCode: number, durationMs: number): Promise<void> {
+  async markDelivered(rows: readonly DeliveryRow[], now: string, statusCode: number | null, durationMs: number): Promise<void> {
     await this.db
       .updateTable('notification_deliveries')
       .set((eb) => ({

@@ -231,7 +231,7 @@ export class Dispatcher {
     const endpoint = endpointOf(batch[0]!.target_url);
     this.health.record(endpoint, batch.length, isSlowAnswer(durationMs, timedOut), nowMs);
     if (error === null) {
-      await this.queue.markDelivered(batch, now, status!, durationMs);
+      await this.queue.markDelivered(batch, now, status, durationMs);
       return { delivered: batch.length, retrying: 0, dropped: 0 };
     }
     const flagged = this.health.state(endpoint, nowMs) !== 'healthy';
