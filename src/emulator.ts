@@ -82,12 +82,12 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   try {
     blobs = BlobStore.open(config.blobDir);
     clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => app?.log.error({ err }, 'a clock timer failed'));
-    const ctx: DomainContext = { db: store.db, clock, changes: new ChangePipeline() };
+    const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() };
     persistence = persistClock(store.db, clock, (err) => app?.log.error({ err }, 'could not save the clock state'));
     const clockPersistence = persistence;
     const keys = new SigningKeyRing(ctx);
     await keys.load();
-    notifications = new NotificationService(ctx, store.kind, keys, (err) => app?.log.error({ err }, 'notification delivery failed'));
+    notifications = new NotificationService(ctx, keys, (err) => app?.log.error({ err }, 'notification delivery failed'));
     if (config.demo) {
       await ensureDemoTenant(ctx);
       await ensureDemoArtifacts(ctx, blobs);

@@ -1,5 +1,4 @@
 import cliProgress from 'cli-progress';
-import { sql } from './store/kysely.js';
 import { resolveConfig, DEFAULT_HTTPS_PORT, type EmulatorOptions } from './config.js';
 import { ChangePipeline } from './domain/changes.js';
 import { outboxSink } from './notifications/outbox.js';
@@ -30,14 +29,9 @@ export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promi
   const config = resolveConfig(options, { port: DEFAULT_HTTPS_PORT, inMemory: false });
   if (config.store.kind === 'sqlite' && config.store.filename === ':memory:') throw new Error('seeding an in-memory store keeps nothing: give --data-dir or --database-url');
   const store = await openStore(config.store);
-  if (store.kind === 'sqlite') {
-    // Bulk load: a larger page cache keeps the indexes in memory; a crash mid-seed only loses the seed.
-    await sql`PRAGMA cache_size = -262144`.execute(store.db);
-    await sql`PRAGMA synchronous = OFF`.execute(store.db);
-  }
   const blobs = BlobStore.open(config.blobDir);
   const clock = new VirtualClock(await loadClockState(store.db), Date.now);
-  const ctx: DomainContext = { db: store.db, clock, changes: new ChangePipeline() };
+  const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() };
   // Seeded artifacts notify like any others: matching subscriptions get their outbox rows, which the
   // next emulator serving this store delivers (links rebased on --public-url when given).
   const links = new ResourceLinks();
@@ -46,17 +40,19 @@ export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promi
   const bar = flags.progress ? new cliProgress.SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} artifacts | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
   const started = performance.now();
   try {
-    if (flags.tenant === undefined) await ensureDemoTenant(ctx);
     const total = flags.recordings + flags.transcripts;
-    bar?.start(total, 0);
-    const result = await seedArtifacts(ctx, blobs, {
-      tenantId: flags.tenant ?? DEMO.tenantId,
-      organizerId: flags.organizer ?? DEMO.users[0].id,
-      recordings: flags.recordings,
-      transcripts: flags.transcripts,
-      perMeeting: flags.perMeeting,
-      batchSize: flags.batch,
-      onProgress: (done) => bar?.update(done),
+    const result = await store.dialect.bulkLoad(async () => {
+      if (flags.tenant === undefined) await ensureDemoTenant(ctx);
+      bar?.start(total, 0);
+      return seedArtifacts(ctx, blobs, {
+        tenantId: flags.tenant ?? DEMO.tenantId,
+        organizerId: flags.organizer ?? DEMO.users[0].id,
+        recordings: flags.recordings,
+        transcripts: flags.transcripts,
+        perMeeting: flags.perMeeting,
+        batchSize: flags.batch,
+        onProgress: (done) => bar?.update(done),
+      });
     });
     return { ...result, seconds: (performance.now() - started) / 1000 };
   } finally {

@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import { PostgresAdapter, sql } from '../store/kysely.js';
+import type { Kysely } from 'kysely';
 import type { ArtifactTable, Database } from '../store/schema.js';
 import { artifactResource, GRAPH_V1_ROOT, type ArtifactKind, type ArtifactView } from './artifactResource.js';
 import type { DomainContext } from './context.js';
@@ -49,20 +48,6 @@ export function toArtifact(r: ArtifactTable): Artifact {
 
 const INSERT_CHUNK = 500;
 
-// Any constant works; it only has to be the same in every emulator sharing the database.
-const ARTIFACT_FEED_LOCK = 0x67636561; // 'gcea'
-
-/**
- * Delta pages hand out "everything up to feed seq N" positions, so an artifact must never become
- * visible with a seq below one a reader has already seen. PostgreSQL assigns a serial at insert but
- * publishes at commit, so two concurrent transactions could commit out of seq order and a reader
- * would skip the slower one for good. A transaction-scoped advisory lock taken before the seq is
- * drawn makes artifact writers take seqs in commit order. SQLite has one writer at a time already.
- */
-async function lockArtifactFeed(trx: Transaction<Database>): Promise<void> {
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(${ARTIFACT_FEED_LOCK})`.execute(trx);
-}
-
 /**
  * Create artifacts in one transaction; each one's 'created' change goes through the change pipeline
  * in that transaction, its data the resource as v1.0 serves it.
@@ -70,7 +55,9 @@ async function lockArtifactFeed(trx: Transaction<Database>): Promise<void> {
 export async function createArtifacts(ctx: DomainContext, inputs: readonly NewArtifact[]): Promise<Artifact[]> {
   if (inputs.length === 0) return [];
   return ctx.db.transaction().execute(async (trx) => {
-    await lockArtifactFeed(trx);
+    // Delta pages hand out "everything up to feed seq N": an artifact must never become visible with
+    // a seq below one a reader has already seen, so artifact writers take seqs in commit order.
+    await ctx.dialect.lockFeedForWrite(trx);
     const made: Artifact[] = [];
     const rows: ArtifactTable[] = [];
     for (const input of inputs) {

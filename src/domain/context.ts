@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { StoreDialect } from '../store/dialectCapabilities.js';
 import type { Database } from '../store/schema.js';
 import type { VirtualClock } from '../runtime/clock.js';
 import type { ChangePipeline } from './changes.js';
@@ -6,6 +7,8 @@ import type { ChangePipeline } from './changes.js';
 /** What every domain operation works with: the store and the virtual clock. */
 export interface DomainContext {
   readonly db: Kysely<Database>;
+  /** The store's SQL differences (locks), asked for by effect. */
+  readonly dialect: StoreDialect;
   readonly clock: VirtualClock;
   /** Where artifact, call-record and subscription changes go (feed + outbox), in their transaction. */
   readonly changes: ChangePipeline;

@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
 import type { DomainContext } from '../domain/context.js';
-import { toSubscription } from '../domain/subscriptions.js';
-import type { StoreKind } from '../store/database.js';
-import type { Database, NotificationDeliveryTable } from '../store/schema.js';
-import { endpointOf, EndpointHealth, SLOW_ENDPOINT_DELAY_MS, SLOW_RESPONSE_MS } from './endpointHealth.js';
+import { afterFailure, DELAYED_SLOW_ERROR, DELIVERY_TIMEOUT_MS, DROPPED_SLOW_ERROR, endpointOf, isSlowAnswer, planEndpoint } from './deliveryPolicy.js';
+import { DeliveryQueue, type DeliveryRow } from './deliveryQueue.js';
+import { EndpointHealth } from './endpointHealth.js';
 import { post, PostFailed } from './httpPost.js';
 import type { LifecycleScanner } from './lifecycle.js';
-import { lifecycleDelivery } from './outbox.js';
+import { collectionBody, groupByTarget } from './notificationCollections.js';
 import type { ValidationTokenIssuer } from './validationTokens.js';
 
-type Row = Selectable<NotificationDeliveryTable>;
-
-/** Receivers must answer within 3 seconds (change-notifications-delivery-webhooks.md). */
-export const DELIVERY_TIMEOUT_MS = 3_000;
-/** Graph retries for up to 4 hours, then drops the notification. */
-export const RETRY_WINDOW_MS = 4 * 60 * 60_000;
 /** How long new rows wait for company before a round takes them (measured: fewer POSTs, same p99). */
 const POKE_COALESCE_MS = 25;
-/** Virtual delays before each retry ([exact schedule undocumented]): growing, then every 10 minutes. */
-const BACKOFF_MS = [10_000, 30_000, 60_000, 120_000, 300_000, 600_000];
 
 export interface DispatcherOptions {
   /** Rows claimed per round. */
@@ -52,15 +42,15 @@ interface RoundResult {
 }
 
 /**
- * Delivers the outbox. Each round claims due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two
- * instances never claim the same row; SQLite has a single writer), groups them by target URL, POSTs
- * changeNotificationCollections with validationTokens for rich items, then marks each row delivered,
- * or schedules a retry on the virtual clock, or drops it after 4 hours and queues a `missed`
- * lifecycle notification. A claim lapses after `claimMs` of wall time, so an instance killed
- * mid-delivery never strands its rows.
+ * The delivery loop: when to run a round and what a round does. Each round claims due rows from the
+ * queue (deliveryQueue.ts), applies the slow-endpoint rules and, after a POST, the retry rules
+ * (deliveryPolicy.ts), POSTs changeNotificationCollections (notificationCollections.ts) and writes
+ * the outcome back to the queue. A claim lapses after `claimMs` of wall time, so an instance killed
+ * mid-delivery never strands its rows. See README.md in this directory.
  */
 export class Dispatcher {
   readonly instanceId = randomUUID();
+  private readonly queue: DeliveryQueue;
   private readonly claimBatch: number;
   private readonly perPost: number;
   private readonly concurrency: number;
@@ -77,7 +67,6 @@ export class Dispatcher {
 
   constructor(
     private readonly ctx: DomainContext,
-    private readonly storeKind: StoreKind,
     private readonly tokens: ValidationTokenIssuer,
     private readonly lifecycle: LifecycleScanner,
     private readonly onError: (err: unknown) => void,
@@ -89,11 +78,8 @@ export class Dispatcher {
     this.pollMs = options.pollMs ?? 250;
     this.claimMs = options.claimMs ?? 15_000;
     this.maxRounds = options.maxRounds ?? 4;
-    this.health = new EndpointHealth(() => ctx.clock.nowMs());
-  }
-
-  private get db(): Kysely<Database> {
-    return this.ctx.db;
+    this.health = new EndpointHealth();
+    this.queue = new DeliveryQueue(ctx.db, ctx.dialect, this.instanceId);
   }
 
   start(): void {
@@ -156,7 +142,7 @@ export class Dispatcher {
       total.delivered += round.delivered;
       total.retrying += round.retrying;
       total.dropped += round.dropped;
-      total.pending = await this.duePending();
+      total.pending = await this.queue.countDue(this.ctx.clock.now().toISOString());
       if (total.pending === 0 || Date.now() > deadline || this.closed) break;
       // Rows claimed by another round or instance: wait for it to finish them (or for its claim to lapse).
       if (round.claimed === 0) await new Promise((r) => setTimeout(r, 20));
@@ -171,16 +157,6 @@ export class Dispatcher {
     await Promise.all([...this.running]);
   }
 
-  private async duePending(): Promise<number> {
-    const row = await this.db
-      .selectFrom('notification_deliveries')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('status', '=', 'pending')
-      .where('due_at', '<=', this.ctx.clock.now().toISOString())
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
-  }
-
   /** Lifecycle checks at most once a second of wall time (always on flush). */
   private async scan(force: boolean): Promise<void> {
     const wall = Date.now();
@@ -189,58 +165,21 @@ export class Dispatcher {
     await this.lifecycle.scan();
   }
 
-  private async claim(): Promise<Row[]> {
-    const now = this.ctx.clock.now().toISOString();
-    const wall = Date.now();
-    const lapsed = new Date(wall).toISOString();
-    let candidates = this.db
-      .selectFrom('notification_deliveries')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('due_at', '<=', now)
-      .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<', lapsed)]))
-      // (due_at, id) follows the index, so the oldest due rows come without sorting the backlog.
-      .orderBy('due_at')
-      .orderBy('id')
-      .limit(this.claimBatch);
-    if (this.storeKind === 'postgres') candidates = candidates.forUpdate().skipLocked();
-    const rows = await this.db
-      .updateTable('notification_deliveries')
-      .set({ claimed_by: this.instanceId, claim_expires_at: new Date(wall + this.claimMs).toISOString() })
-      .where('id', 'in', candidates)
-      .returningAll()
-      .execute();
-    return rows.sort((a, b) => Number(a.id) - Number(b.id));
-  }
-
   private async round(): Promise<RoundResult> {
     const result: RoundResult = { claimed: 0, delivered: 0, retrying: 0, dropped: 0 };
     await this.scan(false);
-    const rows = await this.claim();
+    const rows = await this.queue.claim(this.ctx.clock.now().toISOString(), Date.now(), this.claimBatch, this.claimMs);
     result.claimed = rows.length;
     if (rows.length === 0) return result;
-    const groups = new Map<string, Row[]>();
-    for (const row of rows) {
-      const key = `${row.kind} ${row.target_url}`;
-      const group = groups.get(key);
-      if (group === undefined) groups.set(key, [row]);
-      else group.push(row);
-    }
-    const posts: Row[][] = [];
-    for (const group of groups.values()) {
+    const posts: DeliveryRow[][] = [];
+    for (const group of groupByTarget(rows)) {
       const sendable = await this.applyEndpointRules(group, result);
       for (let i = 0; i < sendable.length; i += this.perPost) posts.push(sendable.slice(i, i + this.perPost));
     }
     // One wave of POSTs per round, so a round always ends well within its claim: rows beyond it go
     // back to the queue (and another round follows at once).
     if (posts.length > this.concurrency) {
-      const excess = posts.splice(this.concurrency).flat();
-      await this.db
-        .updateTable('notification_deliveries')
-        .set({ claimed_by: null, claim_expires_at: null })
-        .where('id', 'in', excess.map((row) => Number(row.id)))
-        .where('claimed_by', '=', this.instanceId)
-        .execute();
+      await this.queue.release(posts.splice(this.concurrency).flat());
       result.claimed = Math.max(result.claimed, this.claimBatch);
     }
     await Promise.all(
@@ -254,69 +193,22 @@ export class Dispatcher {
     return result;
   }
 
-  /**
-   * Slow-endpoint rules for one endpoint's claimed rows: dropping ⇒ every row dropped (with `missed`
-   * lifecycle notifications); delayed ⇒ rows younger than 10 minutes wait until they are 10 minutes
-   * old. Returns the rows to send now.
-   */
-  private async applyEndpointRules(group: Row[], result: RoundResult): Promise<Row[]> {
-    const state = this.health.state(endpointOf(group[0]!.target_url));
-    if (state === 'healthy') return group;
+  /** Slow-endpoint rules for one endpoint's claimed rows: drops and delays them as planned; returns the rows to send now. */
+  private async applyEndpointRules(group: DeliveryRow[], result: RoundResult): Promise<DeliveryRow[]> {
     const nowMs = this.ctx.clock.nowMs();
-    const now = new Date(nowMs).toISOString();
-    if (state === 'dropping') {
-      const error = 'dropped: the endpoint answered 15 % or more of its notifications after 2.9 s';
-      await this.db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('notification_deliveries')
-          .set({ status: 'dropped', finished_at: now, claimed_by: null, claim_expires_at: null, last_error: error })
-          .where('id', 'in', group.map((row) => Number(row.id)))
-          .where('claimed_by', '=', this.instanceId)
-          .execute();
-        await this.queueMissed(trx, group, now);
-      });
-      result.dropped += group.length;
-      return [];
+    const plan = planEndpoint(this.health.state(endpointOf(group[0]!.target_url), nowMs), group, (row) => Date.parse(row.created_at), nowMs);
+    if (plan.drop.length > 0) {
+      await this.queue.drop(plan.drop, new Date(nowMs).toISOString(), DROPPED_SLOW_ERROR);
+      result.dropped += plan.drop.length;
     }
-    const send: Row[] = [];
-    for (const row of group) {
-      const releaseAt = Date.parse(row.created_at) + SLOW_ENDPOINT_DELAY_MS;
-      if (releaseAt <= nowMs) {
-        send.push(row);
-        continue;
-      }
-      await this.db
-        .updateTable('notification_deliveries')
-        .set({ due_at: new Date(releaseAt).toISOString(), claimed_by: null, claim_expires_at: null, last_error: 'delayed 10 minutes: the endpoint answered 10 % or more of its notifications after 2.9 s' })
-        .where('id', '=', row.id)
-        .where('claimed_by', '=', this.instanceId)
-        .execute();
+    for (const { row, untilMs } of plan.delay) {
+      await this.queue.postpone(row, new Date(untilMs).toISOString(), DELAYED_SLOW_ERROR);
       result.retrying++;
     }
-    return send;
+    return plan.send;
   }
 
-  /** A `missed` lifecycle notification for each subscription that lost change notifications (where it has a lifecycle URL). */
-  private async queueMissed(trx: Kysely<Database>, rows: Row[], now: string): Promise<void> {
-    const subscriptions = new Set(rows.filter((row) => row.kind === 'change').map((row) => row.subscription_id));
-    for (const id of subscriptions) {
-      const row = await trx.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
-      const missed = row === undefined ? undefined : lifecycleDelivery(toSubscription(row), 'missed', now);
-      if (missed !== undefined) await trx.insertInto('notification_deliveries').values(missed).execute();
-    }
-  }
-
-  private async body(batch: Row[]): Promise<string> {
-    const pairs = new Map<string, { appId: string; tenantId: string }>();
-    for (const row of batch) if (row.rich === 1) pairs.set(`${row.app_id}|${row.tenant_id}`, { appId: row.app_id, tenantId: row.tenant_id });
-    const items = batch.map((row) => row.payload).join(',');
-    if (pairs.size === 0) return `{"value":[${items}]}`;
-    const tokens: string[] = [];
-    for (const { appId, tenantId } of pairs.values()) tokens.push(await this.tokens.token(appId, tenantId));
-    return `{"value":[${items}],"validationTokens":${JSON.stringify(tokens)}}`;
-  }
-
-  private async deliver(batch: Row[]): Promise<{ delivered: number; retrying: number; dropped: number }> {
+  private async deliver(batch: DeliveryRow[]): Promise<{ delivered: number; retrying: number; dropped: number }> {
     const url = new URL(batch[0]!.target_url);
     let status: number | null = null;
     let error: string | null = null;
@@ -324,7 +216,8 @@ export class Dispatcher {
     let timedOut = false;
     const started = performance.now();
     try {
-      const res = await post(url, await this.body(batch), 'application/json; charset=utf-8', DELIVERY_TIMEOUT_MS);
+      const body = await collectionBody(batch, (appId, tenantId) => this.tokens.token(appId, tenantId));
+      const res = await post(url, body, 'application/json; charset=utf-8', DELIVERY_TIMEOUT_MS);
       status = res.status;
       durationMs = res.durationMs;
       if (status < 200 || status > 299) error = `HTTP ${status}`;
@@ -335,71 +228,16 @@ export class Dispatcher {
     }
     const nowMs = this.ctx.clock.nowMs();
     const now = new Date(nowMs).toISOString();
-    const wallAt = new Date().toISOString();
-    const attempt = (row: Row, outcome: string) => ({
-      delivery_id: Number(row.id),
-      attempt: row.attempts + 1,
-      instance_id: this.instanceId,
-      at: now,
-      wall_at: wallAt,
-      status_code: status,
-      error,
-      duration_ms: Math.round(durationMs),
-      batch_size: batch.length,
-      outcome,
-    });
-    const ids = batch.map((row) => Number(row.id));
+    const endpoint = endpointOf(batch[0]!.target_url);
+    this.health.record(endpoint, batch.length, isSlowAnswer(durationMs, timedOut), nowMs);
     if (error === null) {
-      this.health.record(endpointOf(batch[0]!.target_url), batch.length, durationMs > SLOW_RESPONSE_MS);
-      // One statement, no transaction: the hot path.
-      await this.db
-        .updateTable('notification_deliveries')
-        .set((eb) => ({
-          status: 'delivered',
-          attempts: eb('attempts', '+', 1),
-          finished_at: now,
-          claimed_by: null,
-          claim_expires_at: null,
-          last_error: null,
-          last_status_code: status,
-          last_duration_ms: Math.round(durationMs),
-          last_batch_size: batch.length,
-          last_instance_id: this.instanceId,
-        }))
-        .where('id', 'in', ids)
-        .where('claimed_by', '=', this.instanceId)
-        .execute();
+      await this.queue.markDelivered(batch, now, status, durationMs);
       return { delivered: batch.length, retrying: 0, dropped: 0 };
     }
-    this.health.record(endpointOf(batch[0]!.target_url), batch.length, timedOut || durationMs > SLOW_RESPONSE_MS);
-    // A flagged endpoint's failures are retried after 10 minutes.
-    const flagged = this.health.state(endpointOf(batch[0]!.target_url)) !== 'healthy';
-    let retrying = 0;
-    let dropped = 0;
-    const droppedRows: Row[] = [];
-    await this.db.transaction().execute(async (trx) => {
-      for (const row of batch) {
-        const attempts = row.attempts + 1;
-        const expired = nowMs - Date.parse(row.first_due_at) >= RETRY_WINDOW_MS;
-        if (expired) {
-          dropped++;
-          droppedRows.push(row);
-        } else retrying++;
-        const dueAt = new Date(nowMs + (flagged ? SLOW_ENDPOINT_DELAY_MS : BACKOFF_MS[Math.min(attempts - 1, BACKOFF_MS.length - 1)]!)).toISOString();
-        await trx
-          .updateTable('notification_deliveries')
-          .set(
-            expired
-              ? { status: 'dropped', attempts, finished_at: now, claimed_by: null, claim_expires_at: null, last_error: error }
-              : { attempts, due_at: dueAt, claimed_by: null, claim_expires_at: null, last_error: error },
-          )
-          .where('id', '=', row.id)
-          .where('claimed_by', '=', this.instanceId)
-          .execute();
-      }
-      await trx.insertInto('notification_attempts').values(batch.map((row) => attempt(row, nowMs - Date.parse(row.first_due_at) >= RETRY_WINDOW_MS ? 'dropped' : 'retry'))).execute();
-      await this.queueMissed(trx, droppedRows, now);
-    });
-    return { delivered: 0, retrying, dropped };
+    const flagged = this.health.state(endpoint, nowMs) !== 'healthy';
+    const decided = batch.map((row) => ({ row, next: afterFailure(row.attempts + 1, Date.parse(row.first_due_at), nowMs, flagged) }));
+    await this.queue.recordFailure(decided, { statusCode: status, error, durationMs }, now, new Date().toISOString());
+    const dropped = decided.filter(({ next }) => next.outcome === 'dropped').length;
+    return { delivered: 0, retrying: batch.length - dropped, dropped };
   }
 }

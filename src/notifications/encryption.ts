@@ -1,7 +1,7 @@
 import { constants, createCipheriv, createHash, createHmac, publicEncrypt, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 
 /**
- * Rich notifications' encryption (change-notifications-with-resource-data.md, graph-semantics.md §b.4):
+ * Rich notifications' encryption (https://learn.microsoft.com/graph/change-notifications-with-resource-data):
  * a fresh 32-byte key per notification, RSA-OAEP (SHA-1, MGF1-SHA-1) under the app's certificate;
  * the resource JSON in AES-256-CBC with PKCS7 padding and IV = the key's first 16 bytes; an
  * HMAC-SHA256 of the ciphertext under the same key. Everything Base64 (standard alphabet).

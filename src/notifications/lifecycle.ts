@@ -6,10 +6,10 @@ import type { LifecycleNotificationItem } from './payload.js';
 import { lifecycleDelivery } from './outbox.js';
 
 /**
- * Lifecycle events on the virtual clock (change-notifications-lifecycle-events.md): reminders to
- * reauthorize as expiry nears, removal when a subscription expires or its app loses the permission
- * it was created with. Each state change is a conditional update, so with several instances on one
- * database only one of them sends the event.
+ * Lifecycle events on the virtual clock: reminders to reauthorize as expiry nears, removal when a
+ * subscription expires or its app loses the permission it was created with. Each state change is a
+ * conditional update, so with several instances on one database only one of them sends the event.
+ * https://learn.microsoft.com/graph/change-notifications-lifecycle-events
  */
 export class LifecycleScanner {
   constructor(private readonly ctx: DomainContext) {}

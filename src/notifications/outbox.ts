@@ -22,8 +22,9 @@ const wantsChangeType = (s: Subscription, changeType: string): boolean => s.chan
 /**
  * The notifications outbox writer, registered on the change pipeline: inside the change's transaction
  * it finds every active subscription the change matches and writes one delivery row for each, with
- * the notification already built (and encrypted for rich subscriptions). Rules (S4): private channel
- * meetings never notify; a transcript notifies only subscriptions made before transcription started.
+ * the notification already built (and encrypted for rich subscriptions). Private channel meetings
+ * never notify; a transcript notifies only subscriptions made before transcription started
+ * (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript).
  */
 export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: () => void): ChangeSink {
   const certificates = new CertificateCache();

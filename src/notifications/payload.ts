@@ -3,7 +3,8 @@ import type { Subscription } from '../domain/subscriptions.js';
 import type { EncryptedContent } from './encryption.js';
 
 /**
- * changeNotification items exactly as S4 shows them: the resource in Graph's key syntax
+ * changeNotification items exactly as Microsoft's examples show them
+ * (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript): the resource in Graph's key syntax
  * (`users/{organizer}/onlineMeetings('{meeting}')/recordings('{id}')`, ad hoc calls as
  * `users/{user}/adhoccalls('{call}')/…`), resourceData with the capitalised `#Microsoft.Graph.` type,
  * clientState echoed (null when the subscription has none).

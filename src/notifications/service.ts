@@ -1,6 +1,5 @@
 import type { SigningKeyRing } from '../domain/signingKeys.js';
 import type { DomainContext } from '../domain/context.js';
-import type { StoreKind } from '../store/database.js';
 import { listDeliveries, type DeliveryQuery, type DeliveryView } from './deliveryLog.js';
 import { Dispatcher, type DispatcherOptions, type FlushResult } from './dispatcher.js';
 import { LifecycleScanner } from './lifecycle.js';
@@ -20,12 +19,11 @@ export class NotificationService {
 
   constructor(
     private readonly ctx: DomainContext,
-    storeKind: StoreKind,
     keys: SigningKeyRing,
     onError: (err: unknown) => void,
     options: DispatcherOptions = {},
   ) {
-    this.dispatcher = new Dispatcher(ctx, storeKind, new ValidationTokenIssuer(keys), new LifecycleScanner(ctx), onError, options);
+    this.dispatcher = new Dispatcher(ctx, new ValidationTokenIssuer(keys), new LifecycleScanner(ctx), onError, options);
     ctx.changes.register(outboxSink(ctx, this.links, () => this.dispatcher.poke()));
   }
 

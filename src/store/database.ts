@@ -8,6 +8,7 @@ import * as m002 from './migrations/002_change_feed.js';
 import * as m003 from './migrations/003_artifacts.js';
 import * as m004 from './migrations/004_call_records.js';
 import * as m005 from './migrations/005_subscriptions.js';
+import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
 import { SharedFileSqliteDialect } from './sqliteDialect.js';
@@ -21,6 +22,8 @@ export type StoreOptions =
 export interface Store {
   readonly kind: StoreKind;
   readonly db: Kysely<Database>;
+  /** The SQL that differs between SQLite and PostgreSQL, for code outside the store. */
+  readonly dialect: StoreDialect;
   /** Hot reads kept until the data may have changed (disabled on PostgreSQL: see ReadCache). */
   readonly reads: ReadCache;
   /** PostgreSQL: the schema the tables live in; undefined for SQLite. */
@@ -77,6 +80,7 @@ async function openSqlite(filename: string): Promise<Store> {
   return {
     kind: 'sqlite',
     db,
+    dialect: sqliteCapabilities(db),
     reads,
     schema: undefined,
     dropSchema: async () => undefined,
@@ -107,6 +111,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
   return {
     kind: 'postgres',
     db,
+    dialect: postgresCapabilities,
     reads: ReadCache.disabled(),
     schema: current,
     dropSchema: async () => {

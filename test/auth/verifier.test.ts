@@ -24,7 +24,7 @@ describe('AccessTokenVerifier caching', () => {
     store = await openStore(
       STORE === 'postgres' && url !== undefined ? { kind: 'postgres', url, schema: `t_${randomBytes(6).toString('hex')}` } : { kind: 'sqlite', filename: ':memory:' },
     );
-    keys = new SigningKeyRing({ db: store.db, clock, changes: new ChangePipeline() });
+    keys = new SigningKeyRing({ db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() });
     await keys.load();
   });
   afterAll(async () => {

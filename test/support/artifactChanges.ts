@@ -47,7 +47,7 @@ export interface StoreProducer {
 export async function storeProducer(options: StoreOptions): Promise<StoreProducer> {
   const store: Store = await openStore(options);
   const clock = new VirtualClock(await loadClockState(store.db));
-  const ctx: DomainContext = { db: store.db, clock, changes: new ChangePipeline() };
+  const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() };
   ctx.changes.register(outboxSink(ctx, new ResourceLinks(), () => undefined));
   return {
     ctx,

@@ -1,0 +1,176 @@
+import type { Kysely, Selectable } from 'kysely';
+import { toSubscription } from '../domain/subscriptions.js';
+import type { StoreDialect } from '../store/dialectCapabilities.js';
+import type { Database, NotificationDeliveryTable } from '../store/schema.js';
+import type { FailureOutcome } from './deliveryPolicy.js';
+import { lifecycleDelivery } from './outbox.js';
+
+export type DeliveryRow = Selectable<NotificationDeliveryTable>;
+
+/** How a failed POST went, for the attempt log. */
+export interface FailedPost {
+  statusCode: number | null;
+  error: string;
+  durationMs: number;
+}
+
+/**
+ * The outbox as a queue: every statement the dispatcher runs on notification_deliveries and
+ * notification_attempts. An instance claims rows (claimed_by, claim_expires_at in wall time) and only
+ * ever finishes rows it still holds, so a lapsed claim taken over by another instance is not
+ * finished twice. Instants are passed in: `now` is the virtual clock, `wallMs`/`wallAt` wall time.
+ */
+export class DeliveryQueue {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: StoreDialect,
+    readonly instanceId: string,
+  ) {}
+
+  /** Rows pending and due at `now`, claimed or not. */
+  async countDue(now: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('notification_deliveries')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', '=', 'pending')
+      .where('due_at', '<=', now)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Claim up to `limit` of the oldest due rows nobody holds (or whose claim lapsed), for `claimMs` of
+   * wall time; in id order. One statement: the candidate select is locked, skipping rows another
+   * instance is claiming, where the store can.
+   */
+  async claim(now: string, wallMs: number, limit: number, claimMs: number): Promise<DeliveryRow[]> {
+    const lapsed = new Date(wallMs).toISOString();
+    const candidates = this.db
+      .selectFrom('notification_deliveries')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('due_at', '<=', now)
+      .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<', lapsed)]))
+      // (due_at, id) follows the index, so the oldest due rows come without sorting the backlog.
+      .orderBy('due_at')
+      .orderBy('id')
+      .limit(limit);
+    const rows = await this.db
+      .updateTable('notification_deliveries')
+      .set({ claimed_by: this.instanceId, claim_expires_at: new Date(wallMs + claimMs).toISOString() })
+      .where('id', 'in', this.dialect.claimRowsSkippingLocked(candidates))
+      .returningAll()
+      .execute();
+    return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** Give claimed rows back to the queue unchanged. */
+  async release(rows: readonly DeliveryRow[]): Promise<void> {
+    await this.db
+      .updateTable('notification_deliveries')
+      .set({ claimed_by: null, claim_expires_at: null })
+      .where('id', 'in', ids(rows))
+      .where('claimed_by', '=', this.instanceId)
+      .execute();
+  }
+
+  /** Put a claimed row back, due at `dueAt`, saying why. */
+  async postpone(row: DeliveryRow, dueAt: string, reason: string): Promise<void> {
+    await this.db
+      .updateTable('notification_deliveries')
+      .set({ due_at: dueAt, claimed_by: null, claim_expires_at: null, last_error: reason })
+      .where('id', '=', row.id)
+      .where('claimed_by', '=', this.instanceId)
+      .execute();
+  }
+
+  /** Drop claimed rows unsent, with `missed` lifecycle notifications, in one transaction. */
+  async drop(rows: readonly DeliveryRow[], now: string, reason: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('notification_deliveries')
+        .set({ status: 'dropped', finished_at: now, claimed_by: null, claim_expires_at: null, last_error: reason })
+        .where('id', 'in', ids(rows))
+        .where('claimed_by', '=', this.instanceId)
+        .execute();
+      await queueMissed(trx, rows, now);
+    });
+  }
+
+  /** One POST's rows delivered. One statement, no transaction: the hot path. */
+  async markDelivered(rows: readonly DeliveryRow[], now: string, statusCode: number | null, durationMs: number): Promise<void> {
+    await this.db
+      .updateTable('notification_deliveries')
+      .set((eb) => ({
+        status: 'delivered',
+        attempts: eb('attempts', '+', 1),
+        finished_at: now,
+        claimed_by: null,
+        claim_expires_at: null,
+        last_error: null,
+        last_status_code: statusCode,
+        last_duration_ms: Math.round(durationMs),
+        last_batch_size: rows.length,
+        last_instance_id: this.instanceId,
+      }))
+      .where('id', 'in', ids(rows))
+      .where('claimed_by', '=', this.instanceId)
+      .execute();
+  }
+
+  /**
+   * One POST failed: each row is rescheduled or dropped as decided, the attempt is logged for every
+   * row, and dropped change notifications get `missed` lifecycle notifications; one transaction.
+   */
+  async recordFailure(decided: ReadonlyArray<{ row: DeliveryRow; next: FailureOutcome }>, failed: FailedPost, now: string, wallAt: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const { row, next } of decided) {
+        const attempts = row.attempts + 1;
+        await trx
+          .updateTable('notification_deliveries')
+          .set(
+            next.outcome === 'dropped'
+              ? { status: 'dropped', attempts, finished_at: now, claimed_by: null, claim_expires_at: null, last_error: failed.error }
+              : { attempts, due_at: new Date(next.dueAtMs).toISOString(), claimed_by: null, claim_expires_at: null, last_error: failed.error },
+          )
+          .where('id', '=', row.id)
+          .where('claimed_by', '=', this.instanceId)
+          .execute();
+      }
+      await trx
+        .insertInto('notification_attempts')
+        .values(
+          decided.map(({ row, next }) => ({
+            delivery_id: Number(row.id),
+            attempt: row.attempts + 1,
+            instance_id: this.instanceId,
+            at: now,
+            wall_at: wallAt,
+            status_code: failed.statusCode,
+            error: failed.error,
+            duration_ms: Math.round(failed.durationMs),
+            batch_size: decided.length,
+            outcome: next.outcome,
+          })),
+        )
+        .execute();
+      await queueMissed(
+        trx,
+        decided.filter(({ next }) => next.outcome === 'dropped').map(({ row }) => row),
+        now,
+      );
+    });
+  }
+}
+
+const ids = (rows: readonly DeliveryRow[]): number[] => rows.map((row) => Number(row.id));
+
+/** A `missed` lifecycle notification for each subscription that lost change notifications (where it has a lifecycle URL). */
+async function queueMissed(trx: Kysely<Database>, rows: readonly DeliveryRow[], now: string): Promise<void> {
+  const subscriptions = new Set(rows.filter((row) => row.kind === 'change').map((row) => row.subscription_id));
+  for (const id of subscriptions) {
+    const row = await trx.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+    const missed = row === undefined ? undefined : lifecycleDelivery(toSubscription(row), 'missed', now);
+    if (missed !== undefined) await trx.insertInto('notification_deliveries').values(missed).execute();
+  }
+}

@@ -1,0 +1,56 @@
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import { sql } from './kysely.js';
+import type { Database } from './schema.js';
+
+/**
+ * What SQLite and PostgreSQL do differently that code outside the store needs: each caller asks for
+ * the effect and the store decides the SQL, so no module outside src/store branches on the kind.
+ */
+export interface StoreDialect {
+  /**
+   * Make this transaction's change-feed writers take feed sequence numbers in commit order. A reader
+   * holding "everything up to seq N" must never see a seq below N appear later; PostgreSQL draws a
+   * serial at insert but publishes it at commit, so concurrent writers are serialized until commit.
+   * SQLite has one writer at a time already.
+   */
+  lockFeedForWrite(trx: Transaction<Database>): Promise<void>;
+  /**
+   * The query's rows locked for this transaction, skipping rows another transaction holds, so that
+   * instances sharing a database never claim the same row. SQLite (one writer): the query as it is.
+   */
+  claimRowsSkippingLocked<TB extends keyof Database, O>(query: SelectQueryBuilder<Database, TB, O>): SelectQueryBuilder<Database, TB, O>;
+  /** Run a bulk load (seeding) with the connection tuned for it, then restore the tuning. */
+  bulkLoad<T>(load: () => Promise<T>): Promise<T>;
+}
+
+// Any constant works; it only has to be the same in every emulator sharing the database.
+const FEED_LOCK = 0x67636561; // 'gcea'
+
+export const postgresCapabilities: StoreDialect = {
+  async lockFeedForWrite(trx) {
+    await sql`select pg_advisory_xact_lock(${FEED_LOCK})`.execute(trx);
+  },
+  claimRowsSkippingLocked: (query) => query.forUpdate().skipLocked(),
+  bulkLoad: (load) => load(),
+};
+
+export function sqliteCapabilities(db: Kysely<Database>): StoreDialect {
+  return {
+    lockFeedForWrite: async () => undefined,
+    claimRowsSkippingLocked: (query) => query,
+    async bulkLoad(load) {
+      const pragma = async (name: string): Promise<unknown> => (await sql<Record<string, unknown>>`PRAGMA ${sql.raw(name)}`.execute(db)).rows[0]?.[name];
+      const cacheSize = Number(await pragma('cache_size'));
+      const synchronous = Number(await pragma('synchronous'));
+      // A larger page cache keeps the indexes in memory; without fsync a crash mid-load only loses the load.
+      await sql`PRAGMA cache_size = -262144`.execute(db);
+      await sql`PRAGMA synchronous = OFF`.execute(db);
+      try {
+        return await load();
+      } finally {
+        await sql.raw(`PRAGMA cache_size = ${cacheSize}`).execute(db);
+        await sql.raw(`PRAGMA synchronous = ${synchronous}`).execute(db);
+      }
+    },
+  };
+}
