@@ -45,7 +45,7 @@ export function maskRecordJson(request: FastifyRequest, json: string): string {
   return json.includes('azureCommunicationServices') ? json.replaceAll('"productFamily":"azureCommunicationServices"', '"productFamily":"unknownFutureValue"') : json;
 }
 
-/** The record's own properties in the seed's order, with the annotations it shows (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
+/** The record's own properties in the order the reference page shows them, with its annotations (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export function recordHead(record: CallRecord, metadata: string, context: string | undefined): Record<string, unknown> {
   const resource = callRecordResource(record);
   const head: Record<string, unknown> = {};
