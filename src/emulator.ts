@@ -50,7 +50,11 @@ export interface Emulator {
    * Internal, unstable: the running parts (store, domain context, notifications) for the emulator's
    * own tests and benchmarks. Not part of the public API.
    */
-  readonly internals: { readonly services: Services };
+  readonly internals: {
+    readonly services: Services;
+    /** The Fastify instance serving it all (the route-table snapshot test prints its routes). */
+    readonly app: FastifyInstance;
+  };
   /** Stop serving and close the store. With `dropDatabaseSchema`, a PostgreSQL schema is dropped too. */
   close(options?: { dropDatabaseSchema?: boolean }): Promise<void>;
 }
@@ -150,7 +154,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       admin,
       clock,
       config,
-      internals: { services },
+      internals: { services, app: running },
       // Idempotent: a second close waits for the first.
       close: (closeOptions = {}) => (closing ??= close(closeOptions)),
     };

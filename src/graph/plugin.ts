@@ -1,22 +1,47 @@
+/**
+ * The Graph API under /v1.0 and /beta. Each area's `routes.ts` lists its paths literally, as Graph
+ * documents them, each pointing at a named handler:
+ *
+ *   users/routes.ts              /me, /users/{id}
+ *   onlineMeetings/routes.ts     {me}/onlineMeetings…, /communications/onlineMeetings
+ *   recordings/routes.ts         {me}/onlineMeetings/{id}/recordings…, {me}/adhocCalls/{id}/recordings…
+ *   transcripts/routes.ts        {me}/onlineMeetings/{id}/transcripts…, {me}/adhocCalls/{id}/transcripts…
+ *   getAllRecordings/routes.ts   {me}/onlineMeetings/getAllRecordings(…)[/delta]
+ *   getAllTranscripts/routes.ts  {me}/onlineMeetings/getAllTranscripts(…)[/delta]
+ *   callRecords/routes.ts        /communications/callRecords…
+ *   calls/routes.ts              /communications/calls/{id}…
+ *   subscriptions/routes.ts      /subscriptions…
+ *
+ * Before routing, http/app.ts rewrites OData key and function syntax in the path (http/odata/keySyntax.ts):
+ * `users('x')` and `users(x)` become `users/x`; `delta()` and `microsoft.graph.delta()` become `delta`.
+ * A function call with named parameters stays one segment, so
+ * `getAllRecordings(meetingOrganizerUserId='…',startDateTime=…)` reaches the route
+ * `…/onlineMeetings/getAllRecordings:args` (`:args` holds the parenthesised parameters), and
+ * `callRecords/getPstnCalls(fromDateTime=…,toDateTime=…)` reaches `/communications/callRecords/:callRecordId`,
+ * whose handler tells a function call from a record id.
+ */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenRejected } from '../auth/tokens.js';
 import { GRAPH_APP_ID } from '../domain/graphResource.js';
 import { GraphError } from '../http/errors.js';
 import { parsePrefer } from '../http/odata/prefer.js';
-import { originOf } from '../http/requestContext.js';
+import { originOf, requestOrigin } from '../http/requestContext.js';
 import type { GraphVersion } from '../http/versions.js';
 import type { Services } from '../services.js';
-import { registerOnlineMeetingRoutes } from './onlineMeetings/routes.js';
-import { registerSubscriptionRoutes } from './subscriptions/routes.js';
-import { registerUserRoutes } from './users/routes.js';
 import { registerCallRecordRoutes } from './callRecords/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
-import { registerMeetingArtifactRoutes } from './meetingArtifacts/routes.js';
-import { registerGetAllArtifactRoutes } from './getAllArtifacts/routes.js';
+import { registerGetAllRecordingsRoutes } from './getAllRecordings/routes.js';
+import { registerGetAllTranscriptsRoutes } from './getAllTranscripts/routes.js';
+import { registerOnlineMeetingRoutes } from './onlineMeetings/routes.js';
+import { registerRecordingRoutes } from './recordings/routes.js';
+import './servicesOf.js';
+import { registerSubscriptionRoutes } from './subscriptions/routes.js';
+import { registerTranscriptRoutes } from './transcripts/routes.js';
+import { registerUserRoutes } from './users/routes.js';
 
 /** Graph's 401 challenge, with the authority being this emulator (clients may follow it to sign in). */
-function unauthenticated(services: Services, request: FastifyRequest, message: string): GraphError {
-  const authorize = `${originOf(request, services.config.publicUrl)}/common/oauth2/v2.0/authorize`;
+function unauthenticated(request: FastifyRequest, message: string): GraphError {
+  const authorize = `${requestOrigin(request)}/common/oauth2/v2.0/authorize`;
   return new GraphError(401, 'InvalidAuthenticationToken', message, {
     headers: { 'WWW-Authenticate': `Bearer realm="", authorization_uri="${authorize}", client_id="${GRAPH_APP_ID}"` },
   });
@@ -24,29 +49,33 @@ function unauthenticated(services: Services, request: FastifyRequest, message: s
 
 async function authenticate(services: Services, request: FastifyRequest): Promise<void> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (match === null) throw unauthenticated(services, request, 'Access token is empty.');
+  if (match === null) throw unauthenticated(request, 'Access token is empty.');
   try {
     request.graphState.principal = await services.verifier.verify(match[1]!);
   } catch (err) {
-    if (err instanceof TokenRejected) throw unauthenticated(services, request, err.message);
+    if (err instanceof TokenRejected) throw unauthenticated(request, err.message);
     throw err;
   }
 }
 
-/** One Graph version's routes: every request is authenticated and its Prefer header parsed first. */
+/** One Graph version's routes: every request gets its origin, Prefer header and principal first. */
 export function graphPlugin(services: Services, graphVersion: GraphVersion) {
   return async (app: FastifyInstance): Promise<void> => {
+    app.decorate('graphServices', services);
     app.addHook('onRequest', async (request) => {
       request.graphState.version = graphVersion;
+      request.graphState.origin = originOf(request, services.config.publicUrl);
       request.graphState.prefer = parsePrefer(request.headers.prefer);
       await authenticate(services, request);
     });
-    registerUserRoutes(app, services);
-    registerOnlineMeetingRoutes(app, services);
-    registerCallRecordRoutes(app, services);
-    registerCallRoutes(app, services);
-    registerMeetingArtifactRoutes(app, services);
-    registerGetAllArtifactRoutes(app, services);
-    registerSubscriptionRoutes(app, services);
+    registerUserRoutes(app);
+    registerOnlineMeetingRoutes(app);
+    registerRecordingRoutes(app);
+    registerTranscriptRoutes(app);
+    registerGetAllRecordingsRoutes(app);
+    registerGetAllTranscriptsRoutes(app);
+    registerCallRecordRoutes(app);
+    registerCallRoutes(app);
+    registerSubscriptionRoutes(app);
   };
 }

@@ -1,16 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GRAPH_JSON } from '../http/app.js';
 import { omitNulls, preferenceApplied } from '../http/odata/prefer.js';
-import { originOf } from '../http/requestContext.js';
+import { requestOrigin } from '../http/requestContext.js';
 import type { GraphVersion } from '../http/versions.js';
 
 /** `https://host/v1.0` for this request: every absolute link in a response starts here. */
-export function serviceRoot(request: FastifyRequest, publicUrl: string | undefined): string {
-  return `${originOf(request, publicUrl)}/${request.graphState.version ?? 'v1.0'}`;
+export function serviceRoot(request: FastifyRequest): string {
+  return `${requestOrigin(request)}/${request.graphState.version ?? 'v1.0'}`;
 }
 
-export const contextUrl = (request: FastifyRequest, publicUrl: string | undefined, fragment: string): string =>
-  `${serviceRoot(request, publicUrl)}/$metadata#${fragment}`;
+export const contextUrl = (request: FastifyRequest, fragment: string): string => `${serviceRoot(request)}/$metadata#${fragment}`;
 
 /** The context segment for a (possibly $select-ed) set: `users` or `users(displayName,mail)`, as OData writes it. */
 export const selectedSet = (set: string, select: readonly string[] | undefined): string =>
@@ -27,29 +26,33 @@ export const includeUnknownEnumMembers = (request: FastifyRequest): boolean => r
  * Send a Graph JSON body, honouring `Prefer: omit-values=nulls` and answering every preference that
  * shaped it in `Preference-Applied`.
  */
-export function sendGraphJson(request: FastifyRequest, reply: FastifyReply, status: number, body: unknown, applied: string[] = []): FastifyReply {
+export function sendGraphJson(request: FastifyRequest, reply: FastifyReply, status: number, body: unknown, applied: readonly string[] = []): FastifyReply {
   const used = [...applied];
   let payload = body;
   if (request.graphState.prefer?.omitNulls === true) {
     payload = omitNulls(body);
     used.push('omit-values=nulls');
   }
-  return sendJsonText(request, reply, status, JSON.stringify(payload), used);
+  return sendText(request, reply, status, JSON.stringify(payload), used);
 }
 
 /**
- * Send `{ '@odata.context': context, ...entity }` where the entity was serialized ahead (a cached
- * JSON object): the very bytes sendGraphJson would send, without building and serializing it again.
+ * sendGraphJson for a body serialized ahead (stored JSON spliced as text, a cached entity): the same
+ * bytes and headers, without parsing and serializing it again. `Prefer: omit-values=nulls` needs the
+ * object, so that (rare) case parses the text and takes sendGraphJson's path.
  */
-export function sendGraphEntityJson(request: FastifyRequest, reply: FastifyReply, status: number, context: string, entityJson: string, applied: string[] = []): FastifyReply {
-  if (request.graphState.prefer?.omitNulls === true) {
-    return sendGraphJson(request, reply, status, { '@odata.context': context, ...(JSON.parse(entityJson) as Record<string, unknown>) }, applied);
-  }
-  const rest = entityJson === '{}' ? '}' : `,${entityJson.slice(1)}`;
-  return sendJsonText(request, reply, status, `{"@odata.context":${JSON.stringify(context)}${rest}`, [...applied]);
+export function sendGraphJsonText(request: FastifyRequest, reply: FastifyReply, status: number, text: string, applied: readonly string[] = []): FastifyReply {
+  if (request.graphState.prefer?.omitNulls === true) return sendGraphJson(request, reply, status, JSON.parse(text) as unknown, applied);
+  return sendText(request, reply, status, text, [...applied]);
 }
 
-function sendJsonText(request: FastifyRequest, reply: FastifyReply, status: number, text: string, used: string[]): FastifyReply {
+/** `{ '@odata.context': context, ...entity }` where the entity was serialized ahead (a cached JSON object). */
+export function sendGraphEntityJson(request: FastifyRequest, reply: FastifyReply, status: number, context: string, entityJson: string, applied: readonly string[] = []): FastifyReply {
+  const rest = entityJson === '{}' ? '}' : `,${entityJson.slice(1)}`;
+  return sendGraphJsonText(request, reply, status, `{"@odata.context":${JSON.stringify(context)}${rest}`, applied);
+}
+
+function sendText(request: FastifyRequest, reply: FastifyReply, status: number, text: string, used: string[]): FastifyReply {
   if (request.graphState.prefer?.includeUnknownEnumMembers === true) used.push('include-unknown-enum-members');
   if (used.length > 0) void reply.header('Preference-Applied', preferenceApplied(used));
   return reply.code(status).type(GRAPH_JSON).send(text);

@@ -10,6 +10,8 @@ export interface GraphRequestState {
   version?: GraphVersion;
   principal?: Principal;
   prefer?: Preferences;
+  /** `https://host:port` (or the configured public URL): set once per request by the Graph plugin's hook. */
+  origin?: string;
 }
 
 declare module 'fastify' {
@@ -30,4 +32,11 @@ export function originOf(request: FastifyRequest, publicUrl: string | undefined)
   const host: unknown = request.host;
   const authority = typeof host === 'string' && HOST.test(host) ? host : `localhost:${request.socket.localPort ?? ''}`;
   return `${request.protocol}://${authority}`;
+}
+
+/** The origin the Graph plugin stored for this request: every absolute link a handler writes starts here. */
+export function requestOrigin(request: FastifyRequest): string {
+  const origin = request.graphState.origin;
+  if (origin === undefined) throw new Error('requestOrigin: the Graph plugin did not set this request\'s origin');
+  return origin;
 }

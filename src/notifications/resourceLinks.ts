@@ -1,4 +1,4 @@
-import { GRAPH_V1_ROOT } from '../domain/artifactResource.js';
+import { rebaseGraphLinks } from '../http/graphLinks.js';
 
 /**
  * Resource data is kept in the change feed with Graph's own links (an artifact is made before any
@@ -16,6 +16,6 @@ export class ResourceLinks {
 
   /** `json` (resource JSON text) with every Graph v1.0 link rebased; as given until the URL is known. */
   rebase(json: string): string {
-    return this.root === undefined ? json : json.replaceAll(JSON.stringify(GRAPH_V1_ROOT).slice(1, -1), JSON.stringify(this.root).slice(1, -1));
+    return this.root === undefined ? json : rebaseGraphLinks(json, this.root);
   }
 }

@@ -9,13 +9,17 @@ import { applySelect } from '../../http/odata/select.js';
 import type { Services } from '../../services.js';
 import { authorize, principalOf } from '../authorize.js';
 import { serviceRoot } from '../respond.js';
+import { servicesOf } from '../servicesOf.js';
+import { notImplemented } from '../../http/errors.js';
+import { parseFunctionCall } from '../../http/odata/keySyntax.js';
+import { getPstnLog, isPstnFunction } from './pstn.js';
 import { encodePageToken } from './pageToken.js';
 import {
   appliedPageSize, CALL_RECORD_EXPAND, CALL_RECORD_PROPERTIES, CALL_RECORD_TYPE, jsonArray, maskRecordJson, MAX_PARTICIPANTS_PAGE, MAX_SESSIONS_PAGE,
   pageSize, recordHead, refuseNestedOptions, SESSION_PROPERTIES, SESSION_TYPE, sendWithRaw, type RawProperty,
 } from './shape.js';
 
-/** S2: a record older than 30 days (or never made, or another tenant's) is a 404. */
+/** A record older than 30 days (or never made, or another tenant's) is a 404 (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export const recordNotFound = (id: string): GraphError => new GraphError(404, 'NotFound', `The call record '${id}' was not found.`);
 
 export async function requireRecord(services: Services, request: FastifyRequest, id: string): Promise<CallRecord> {
@@ -30,7 +34,7 @@ interface Expansion {
   participants: boolean;
 }
 
-/** `$select` inside `sessions(...)` is allowed (session takes $select); not inside segments or participants_v2 (S2). */
+/** `$select` inside `sessions(...)` is allowed (session takes $select); not inside segments or participants_v2 (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export function sessionSelect(select: readonly string[] | undefined): string[] | undefined {
   if (select === undefined) return undefined;
   return select.map((name) => {
@@ -64,7 +68,7 @@ function expansion(items: readonly ExpandItem[] | undefined): Expansion {
   return result;
 }
 
-/** `callRecords(sessions(segments()))` / `callRecords(participants_v2())` / `callRecords(id,version)` (S2). */
+/** `callRecords(sessions(segments()))` / `callRecords(participants_v2())` / `callRecords(id,version)` (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 function contextSet(select: readonly string[] | undefined, exp: Expansion): string {
   const parts: string[] = select === undefined || select.includes('*') ? [] : [...select];
   if (exp.sessions !== undefined) parts.push(exp.sessions.segments ? 'sessions(segments())' : 'sessions()');
@@ -87,15 +91,31 @@ export function sessionsLink(root: string, recordId: string, token: string, segm
 export const participantsLink = (root: string, recordId: string, token: string): string =>
   `${root}/communications/callRecords/${recordId}/participants_v2?$skiptoken=${encodeURIComponent(token)}`;
 
-/** GET /communications/callRecords/{id} with $select, $expand and nested paging (S2). */
-export async function getCallRecord(services: Services, request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply> {
+type RecordRequest = FastifyRequest<{ Params: { callRecordId: string } }>;
+
+/**
+ * GET /communications/callRecords/{id}, and the functions on the collection (getPstnCalls(…),
+ * getDirectRoutingCalls(…)): the key-syntax rewrite leaves a call with named parameters as one
+ * segment, so it arrives here as the "id".
+ */
+export async function getCallRecordOrFunction(request: RecordRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const services = servicesOf(request);
+  const segment = request.params.callRecordId;
+  const call = parseFunctionCall(segment);
+  if (call === null) return getCallRecord(services, request, reply, segment);
+  if (isPstnFunction(call)) return getPstnLog(services, request, reply, call, segment);
+  throw notImplemented(request.method, request.originalUrl.split('?')[0] ?? '');
+}
+
+/** GET /communications/callRecords/{id} with $select, $expand and nested paging (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
+async function getCallRecord(services: Services, request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply> {
   const options = parseQueryOptions(request.query as QueryInput, {
     select: { properties: CALL_RECORD_PROPERTIES, typeName: CALL_RECORD_TYPE },
     expand: CALL_RECORD_EXPAND,
   });
   const exp = expansion(options.expand);
   const record = await requireRecord(services, request, id);
-  const root = serviceRoot(request, services.config.publicUrl);
+  const root = serviceRoot(request);
   const metadata = `${root}/$metadata`;
   let head = recordHead(record, metadata, `${metadata}#${contextSet(options.select, exp)}/$entity`);
   if (options.select !== undefined) head = applySelect(head, options.select, ['id']);

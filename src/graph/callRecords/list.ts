@@ -1,15 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { CALL_PERMISSIONS } from '../../domain/callPermissions.js';
-import { listCallRecords, type CallRecordQuery, type StartBound } from '../../domain/callRecords.js';
+import { listCallRecords as pageCallRecords, type CallRecordQuery, type StartBound } from '../../domain/callRecords.js';
 import { badRequest } from '../../http/errors.js';
 import type { FilterExpr } from '../../http/odata/filterAst.js';
 import { pathMatches } from '../../http/odata/names.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { applySelect } from '../../http/odata/select.js';
-import type { Services } from '../../services.js';
 import { authorize, principalOf } from '../authorize.js';
 import { contextUrl, selectedSet, sendGraphJson, serviceRoot } from '../respond.js';
+import { servicesOf } from '../servicesOf.js';
 import { decodePageToken, encodePageToken } from './pageToken.js';
 import { appliedPageSize, CALL_RECORD_PROPERTIES, CALL_RECORD_TYPE, LIST_PAGE, maskRecordJson, pageSize, recordHead } from './shape.js';
 
@@ -45,8 +45,9 @@ export function recordQuery(expr: FilterExpr | undefined): CallRecordQuery {
   return query;
 }
 
-/** GET /communications/callRecords: records of the last 30 days, never expanded, 60 a page. */
-export async function listRecords(services: Services, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** GET /communications/callRecords: records of the last 30 days, never expanded, 60 a page (https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords). */
+export async function listCallRecords(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const services = servicesOf(request);
   const options = parseQueryOptions(request.query as QueryInput, {
     select: { properties: CALL_RECORD_PROPERTIES, typeName: CALL_RECORD_TYPE },
     filter: true,
@@ -58,14 +59,14 @@ export async function listRecords(services: Services, request: FastifyRequest, r
   const state = options.skipToken === undefined ? undefined : await decodePageToken(services.ctx.db, options.skipToken, 'list', ref);
   const size = pageSize(request, LIST_PAGE, state?.n);
   const offset = state?.o ?? 0;
-  const page = await listCallRecords(services.ctx, principalOf(request).tenantId, query, offset, size);
-  const root = serviceRoot(request, services.config.publicUrl);
+  const page = await pageCallRecords(services.ctx, principalOf(request).tenantId, query, offset, size);
+  const root = serviceRoot(request);
   const value = page.items.map((record) => {
     const item = recordHead(record, `${root}/$metadata`, undefined);
     const masked = JSON.parse(maskRecordJson(request, JSON.stringify(item))) as Record<string, unknown>;
     return options.select === undefined ? masked : applySelect(masked, options.select, ['id']);
   });
-  const body: Record<string, unknown> = { '@odata.context': contextUrl(request, services.config.publicUrl, selectedSet('communications/callRecords', options.select)), value };
+  const body: Record<string, unknown> = { '@odata.context': contextUrl(request, selectedSet('communications/callRecords', options.select)), value };
   if (page.more) {
     const token = await encodePageToken(services.ctx.db, { k: 'list', r: ref, o: offset + size, n: size });
     const params = [

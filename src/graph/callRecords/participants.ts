@@ -2,35 +2,41 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { recordChildrenJson } from '../../domain/callRecords.js';
 import { GraphError } from '../../http/errors.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
-import type { Services } from '../../services.js';
 import { contextUrl, sendGraphJson, serviceRoot } from '../respond.js';
+import { servicesOf } from '../servicesOf.js';
 import { participantsLink, requireRecord } from './get.js';
 import { decodePageToken, encodePageToken } from './pageToken.js';
 import { appliedPageSize, jsonArray, maskRecordJson, MAX_PARTICIPANTS_PAGE, pageSize, sendWithRaw } from './shape.js';
 
-/** GET …/callRecords/{id}/participants_v2: where `participants_v2@odata.nextLink` leads; pages of at most 130 (S2). */
-export async function listParticipants(services: Services, request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply> {
+type RecordRequest = FastifyRequest<{ Params: { callRecordId: string } }>;
+
+/** GET …/callRecords/{id}/participants_v2: where `participants_v2@odata.nextLink` leads; pages of at most 130 (https://learn.microsoft.com/graph/api/callrecords-callrecord-list-participants_v2). */
+export async function listCallRecordParticipants(request: RecordRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const services = servicesOf(request);
+  const id = request.params.callRecordId;
   const options = parseQueryOptions(request.query as QueryInput, { skipToken: true });
   const record = await requireRecord(services, request, id);
   const state = options.skipToken === undefined ? undefined : await decodePageToken(services.ctx.db, options.skipToken, 'participants', record.id);
   const size = pageSize(request, MAX_PARTICIPANTS_PAGE, state?.n);
   const offset = state?.o ?? 0;
   const page = await recordChildrenJson(services.ctx, record.id, 'participants', offset, size);
-  const head: Record<string, unknown> = { '@odata.context': contextUrl(request, services.config.publicUrl, `communications/callRecords('${record.id}')/participants_v2`) };
+  const head: Record<string, unknown> = { '@odata.context': contextUrl(request, `communications/callRecords('${record.id}')/participants_v2`) };
   if (page.more) {
     const token = await encodePageToken(services.ctx.db, { k: 'participants', r: record.id, o: offset + size, n: size });
-    head['@odata.nextLink'] = participantsLink(serviceRoot(request, services.config.publicUrl), record.id, token);
+    head['@odata.nextLink'] = participantsLink(serviceRoot(request), record.id, token);
   }
   return sendWithRaw(request, reply, head, [['value', maskRecordJson(request, jsonArray(page.items))]], appliedPageSize(request, size));
 }
 
 /** GET …/callRecords/{id}/organizer_v2. */
-export async function getOrganizer(services: Services, request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply> {
+export async function getCallRecordOrganizer(request: RecordRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const services = servicesOf(request);
+  const id = request.params.callRecordId;
   parseQueryOptions(request.query as QueryInput, {});
   const record = await requireRecord(services, request, id);
   if (record.organizerV2 === null) throw new GraphError(404, 'NotFound', `The call record '${record.id}' has no organizer.`);
   return sendGraphJson(request, reply, 200, {
-    '@odata.context': contextUrl(request, services.config.publicUrl, `communications/callRecords('${record.id}')/organizer_v2/$entity`),
+    '@odata.context': contextUrl(request, `communications/callRecords('${record.id}')/organizer_v2/$entity`),
     ...record.organizerV2,
   });
 }

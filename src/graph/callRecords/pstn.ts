@@ -35,7 +35,10 @@ const bareName = (call: FunctionCall): string | undefined => canonicalName(Objec
 
 export const isPstnFunction = (call: FunctionCall): boolean => bareName(call) !== undefined;
 
-/** GET /communications/callRecords/getPstnCalls(fromDateTime=…,toDateTime=…) and getDirectRoutingCalls(…). */
+/**
+ * GET /communications/callRecords/getPstnCalls(fromDateTime=…,toDateTime=…) and getDirectRoutingCalls(…)
+ * (https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls).
+ */
 export async function getPstnLog(services: Services, request: FastifyRequest, reply: FastifyReply, call: FunctionCall, segment: string): Promise<FastifyReply> {
   const name = bareName(call) ?? call.name;
   const fn = FUNCTIONS[name]!;
@@ -57,13 +60,13 @@ export async function getPstnLog(services: Services, request: FastifyRequest, re
   const offset = state?.o ?? 0;
   const page = await listPstnCalls(services.ctx, principalOf(request).tenantId, fn.kind, from.toISOString(), to.toISOString(), offset, PAGE);
   const body: Record<string, unknown> = {
-    '@odata.context': contextUrl(request, services.config.publicUrl, `Collection(${fn.row})`),
+    '@odata.context': contextUrl(request, `Collection(${fn.row})`),
     '@odata.count': page.total,
     value: page.items,
   };
   if (page.more) {
     const token = await encodePageToken(services.ctx.db, { k: fn.kind, r: ref, o: offset + PAGE, n: PAGE });
-    body['@odata.nextLink'] = `${serviceRoot(request, services.config.publicUrl)}/communications/callRecords/${segment}?$skiptoken=${encodeURIComponent(token)}`;
+    body['@odata.nextLink'] = `${serviceRoot(request)}/communications/callRecords/${segment}?$skiptoken=${encodeURIComponent(token)}`;
   }
   return sendGraphJson(request, reply, 200, body);
 }

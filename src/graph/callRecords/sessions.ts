@@ -3,8 +3,8 @@ import { findSessionJson, recordChildrenJson } from '../../domain/callRecords.js
 import { badRequest, GraphError } from '../../http/errors.js';
 import type { ExpandItem } from '../../http/odata/expand.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
-import type { Services } from '../../services.js';
 import { contextUrl, serviceRoot } from '../respond.js';
+import { servicesOf } from '../servicesOf.js';
 import { requireRecord, selectSession, sessionsLink } from './get.js';
 import { decodePageToken, encodePageToken } from './pageToken.js';
 import { appliedPageSize, jsonArray, maskRecordJson, MAX_SESSIONS_PAGE, pageSize, refuseNestedOptions, SESSION_PROPERTIES, SESSION_TYPE, sendWithRaw } from './shape.js';
@@ -26,8 +26,12 @@ const sessionOptions = (request: FastifyRequest, skipToken: boolean) =>
     ...(skipToken ? { skipToken: true as const } : {}),
   });
 
-/** GET …/callRecords/{id}/sessions: where `sessions@odata.nextLink` leads (S2); pages of at most 60. */
-export async function listSessions(services: Services, request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply> {
+type SessionRequest = FastifyRequest<{ Params: { callRecordId: string; sessionId: string } }>;
+
+/** GET …/callRecords/{id}/sessions: where `sessions@odata.nextLink` leads; pages of at most 60 (https://learn.microsoft.com/graph/api/callrecords-callrecord-list-sessions). */
+export async function listCallRecordSessions(request: SessionRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const services = servicesOf(request);
+  const id = request.params.callRecordId;
   const options = sessionOptions(request, true);
   const segments = withSegments(options.expand);
   const record = await requireRecord(services, request, id);
@@ -37,11 +41,11 @@ export async function listSessions(services: Services, request: FastifyRequest, 
   const page = await recordChildrenJson(services.ctx, record.id, 'sessions', offset, size, segments);
   const select = options.select;
   const items = select === undefined ? page.items : page.items.map((json) => selectSession(json, select));
-  const context = contextUrl(request, services.config.publicUrl, `communications/callRecords('${record.id}')/sessions${segments ? '(segments())' : ''}`);
+  const context = contextUrl(request, `communications/callRecords('${record.id}')/sessions${segments ? '(segments())' : ''}`);
   const head: Record<string, unknown> = { '@odata.context': context };
   if (page.more) {
     const token = await encodePageToken(services.ctx.db, { k: 'sessions', r: record.id, o: offset + size, n: size });
-    head['@odata.nextLink'] = sessionsLink(serviceRoot(request, services.config.publicUrl), record.id, token, segments, select);
+    head['@odata.nextLink'] = sessionsLink(serviceRoot(request), record.id, token, segments, select);
   }
   return sendWithRaw(request, reply, head, [['value', maskRecordJson(request, jsonArray(items))]], appliedPageSize(request, size));
 }
@@ -49,26 +53,30 @@ export async function listSessions(services: Services, request: FastifyRequest, 
 const sessionNotFound = (id: string): GraphError => new GraphError(404, 'NotFound', `The session '${id}' was not found.`);
 
 /** GET …/sessions/{sessionId} (segments with $expand). */
-export async function getSession(services: Services, request: FastifyRequest, reply: FastifyReply, id: string, sessionId: string): Promise<FastifyReply> {
+export async function getCallRecordSession(request: SessionRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const services = servicesOf(request);
+  const { callRecordId: id, sessionId } = request.params;
   const options = sessionOptions(request, false);
   const segments = withSegments(options.expand);
   const record = await requireRecord(services, request, id);
   const json = await findSessionJson(services.ctx, record.id, sessionId, segments);
   if (json === undefined) throw sessionNotFound(sessionId);
   const body = options.select === undefined ? json : selectSession(json, options.select);
-  const context = contextUrl(request, services.config.publicUrl, `communications/callRecords('${record.id}')/sessions${segments ? '(segments())' : ''}/$entity`);
+  const context = contextUrl(request, `communications/callRecords('${record.id}')/sessions${segments ? '(segments())' : ''}/$entity`);
   const text = maskRecordJson(request, body);
   // The stored session starts with `{`: put the context annotation first.
   return sendWithRaw(request, reply, JSON.parse(`{"@odata.context":${JSON.stringify(context)}${text.length > 2 ? ',' : ''}${text.slice(1)}`) as Record<string, unknown>, [], []);
 }
 
 /** GET …/sessions/{sessionId}/segments: a session's segments (never more than a handful). */
-export async function listSegments(services: Services, request: FastifyRequest, reply: FastifyReply, id: string, sessionId: string): Promise<FastifyReply> {
+export async function listCallRecordSegments(request: SessionRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const services = servicesOf(request);
+  const { callRecordId: id, sessionId } = request.params;
   parseQueryOptions(request.query as QueryInput, {});
   const record = await requireRecord(services, request, id);
   const json = await findSessionJson(services.ctx, record.id, sessionId, true);
   if (json === undefined) throw sessionNotFound(sessionId);
   const segments = JSON.stringify((JSON.parse(json) as { segments?: unknown[] }).segments ?? []);
-  const context = contextUrl(request, services.config.publicUrl, `communications/callRecords('${record.id}')/sessions('${sessionId}')/segments`);
+  const context = contextUrl(request, `communications/callRecords('${record.id}')/sessions('${sessionId}')/segments`);
   return sendWithRaw(request, reply, { '@odata.context': context }, [['value', maskRecordJson(request, segments)]], []);
 }

@@ -1,12 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { callRecordResource, type CallRecord } from '../../domain/callRecords.js';
-import { GRAPH_JSON } from '../../http/app.js';
 import { badRequest } from '../../http/errors.js';
 import type { ExpandSpec } from '../../http/odata/expandValidation.js';
-import { preferenceApplied } from '../../http/odata/prefer.js';
-import { includeUnknownEnumMembers, sendGraphJson } from '../respond.js';
+import { includeUnknownEnumMembers, sendGraphJsonText } from '../respond.js';
 
-/** Property names of callRecord and session, for $select (the only two types that take it, S2). */
+/** Property names of callRecord and session, for $select (the only two types that take it, https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export const CALL_RECORD_PROPERTIES = [
   'id', 'version', 'type', 'modalities', 'lastModifiedDateTime', 'startDateTime', 'endDateTime', 'joinWebUrl',
   'organizer', 'participants', 'organizer_v2', 'participants_v2', 'sessions',
@@ -22,7 +20,7 @@ export const CALL_RECORD_EXPAND: ExpandSpec = {
   navigationTypes: { sessions: SESSION_TYPE },
 };
 
-/** Page caps (S2): 60 sessions, 130 participants; the record list pages by 60 (list-callrecords doc). */
+/** Page caps: 60 sessions, 130 participants (https://learn.microsoft.com/graph/api/callrecords-callrecord-get); the record list pages by 60 (https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords). */
 export const MAX_SESSIONS_PAGE = 60;
 export const MAX_PARTICIPANTS_PAGE = 130;
 export const LIST_PAGE = 60;
@@ -40,14 +38,14 @@ export const appliedPageSize = (request: FastifyRequest, size: number): string[]
 /**
  * Evolvable enums inside call-record JSON: productFamily `azureCommunicationServices` comes after the
  * sentinel, so without `Prefer: include-unknown-enum-members` it is sent as `unknownFutureValue`
- * (graph-semantics §d.6). Stored JSON is JSON.stringify output, so the member appears in exactly this form.
+ * (https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations). Stored JSON is JSON.stringify output, so the member appears in exactly this form.
  */
 export function maskRecordJson(request: FastifyRequest, json: string): string {
   if (includeUnknownEnumMembers(request)) return json;
   return json.includes('azureCommunicationServices') ? json.replaceAll('"productFamily":"azureCommunicationServices"', '"productFamily":"unknownFutureValue"') : json;
 }
 
-/** The record's own properties in the seed's order, with the annotations it shows (S2). */
+/** The record's own properties in the order the reference page shows them, with its annotations (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export function recordHead(record: CallRecord, metadata: string, context: string | undefined): Record<string, unknown> {
   const resource = callRecordResource(record);
   const head: Record<string, unknown> = {};
@@ -73,18 +71,13 @@ export type RawProperty = readonly [name: string, json: string];
 
 /**
  * Send `head` followed by `raw` properties, spliced as text: a large page of sessions is never parsed
- * and re-serialized. Headers as sendGraphJson sets them. With `Prefer: omit-values=nulls` the body is
- * parsed and sent through sendGraphJson instead, which drops the nulls.
+ * and re-serialized (sendGraphJsonText: the same headers as sendGraphJson).
  */
 export function sendWithRaw(request: FastifyRequest, reply: FastifyReply, head: Record<string, unknown>, raw: readonly RawProperty[], applied: string[]): FastifyReply {
   const headJson = JSON.stringify(head);
   const tail = raw.map(([name, json]) => `${JSON.stringify(name)}:${json}`).join(',');
   const text = tail === '' ? headJson : `${headJson.slice(0, -1)}${headJson.length > 2 ? ',' : ''}${tail}}`;
-  if (request.graphState.prefer?.omitNulls === true) return sendGraphJson(request, reply, 200, JSON.parse(text) as unknown, applied);
-  const used = [...applied];
-  if (includeUnknownEnumMembers(request)) used.push('include-unknown-enum-members');
-  if (used.length > 0) void reply.header('Preference-Applied', preferenceApplied(used));
-  return reply.code(200).type(GRAPH_JSON).send(text);
+  return sendGraphJsonText(request, reply, 200, text, applied);
 }
 
 /** `[a,b,c]` from JSON texts. */

@@ -10,10 +10,11 @@ import type { Services } from '../../services.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
 import type { MeteredApi } from '../../domain/usage.js';
 
-/** Teams meetings expire 60 days after they end (Teams "meeting expiration"); the artifact APIs then refuse them (S1). */
+/** Teams meetings expire 60 days after they end (Teams "meeting expiration"); the artifact APIs then refuse them. */
 export const MEETING_EXPIRY_MS = 60 * 24 * 3_600_000;
 
-export type ArtifactParams = { userId?: string; meetingId?: string; adhocCallId?: string; artifactId?: string };
+/** Path parameters of the recordings and transcripts routes (`callId` is an ad hoc call's id). */
+export type ArtifactParams = { userId?: string; meetingId?: string; callId?: string; recordingId?: string; transcriptId?: string };
 
 export interface ArtifactOwner {
   principal: Principal;
@@ -59,7 +60,7 @@ export async function adhocOwner(services: Services, request: FastifyRequest<{ P
   const principal = principalOf(request);
   const user = await resolvePathUser(services, request, request.params.userId);
   await authorize(services, request, adhocRule(kind), { userId: user.id });
-  const id = request.params.adhocCallId ?? '';
+  const id = request.params.callId ?? '';
   const row = await services.ctx.db.selectFrom('adhoc_calls').selectAll().where('id', '=', id).executeTakeFirst();
   const participantIds = row === undefined ? [] : parseStringList(row.participant_ids);
   if (row === undefined || row.tenant_id !== principal.tenantId || !participantIds.includes(user.id)) {
@@ -68,7 +69,7 @@ export async function adhocOwner(services: Services, request: FastifyRequest<{ P
   return { principal, user, adhocCall: { id: row.id, tenantId: row.tenant_id, organizerId: row.organizer_id, participantIds } };
 }
 
-/** Delegated content download is the organizer's alone (S1: participants may not download recordings). */
+/** Delegated content download is the organizer's alone: participants may list but not download. */
 export function checkContentAccess(owner: ArtifactOwner): void {
   if (owner.principal.kind !== 'delegated') return;
   const organizerId = owner.meeting?.organizerId ?? owner.adhocCall?.organizerId;

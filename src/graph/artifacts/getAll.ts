@@ -1,0 +1,135 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PERMISSIONS } from '../../domain/permissions.js';
+import { isAppAllowedForUser } from '../../domain/accessPolicies.js';
+import type { ArtifactKind } from '../../domain/artifactResource.js';
+import { lastArtifactSeq, pageArtifactJson, type ArtifactScope } from '../../domain/artifacts.js';
+import type { TokenState } from '../../domain/deltaTokens.js';
+import { findUser } from '../../domain/users.js';
+import { forbidden, notFound } from '../../http/errors.js';
+import { rebaseGraphLinks } from '../../http/graphLinks.js';
+import { parseQueryOptions, type QueryInput, type QueryOptionSpec } from '../../http/odata/queryOptions.js';
+import { requestOrigin } from '../../http/requestContext.js';
+import { authorize, principalOf, resolvePathUser } from '../authorize.js';
+import { contextUrl, sendGraphJsonText, serviceRoot } from '../respond.js';
+import { servicesOf } from '../servicesOf.js';
+import { meteredApi } from './access.js';
+import { functionSegment, parseGetAllQuery, type GetAllQuery } from './getAllQuery.js';
+import { readToken, resyncRequired, tamperedToken } from './stateTokens.js';
+
+/**
+ * getAllRecordings and getAllTranscripts, and their delta: an organizer's artifacts across meetings
+ * (https://learn.microsoft.com/graph/api/onlinemeeting-getallrecordings,
+ * https://learn.microsoft.com/graph/api/callrecording-delta). getAllRecordings/ and getAllTranscripts/ route to these.
+ */
+
+/** `:args` is the function's parenthesised parameter list when the path calls it with `(…)` (see plugin.ts). */
+export type GetAllRequest = FastifyRequest<{ Params: { userId?: string; args?: string } }>;
+
+/** Page size when the client names none, and the most a page holds ($top or odata.maxpagesize above it is capped). */
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 1_000;
+
+const FUNCTION_NAME: Record<ArtifactKind, string> = { recording: 'getAllRecordings', transcript: 'getAllTranscripts' };
+
+/** `getAllRecordings(meetingOrganizerUserId='…',startDateTime=…,endDateTime=…)` as Graph writes it in links (https://learn.microsoft.com/graph/api/onlinemeeting-getallrecordings). */
+function functionCall(kind: ArtifactKind, q: GetAllQuery): string {
+  const params = [`meetingOrganizerUserId='${q.organizerId}'`];
+  if (q.start !== null) params.push(`startDateTime=${q.start}`);
+  if (q.end !== null) params.push(`endDateTime=${q.end}`);
+  return `${FUNCTION_NAME[kind]}(${params.join(',')})`;
+}
+
+/** The round's first URL, for links and the 410's Location (Graph's examples write `users({id})`). */
+const roundUrl = (root: string, pathUserId: string, kind: ArtifactKind, q: GetAllQuery, delta: boolean): string =>
+  `${root}/users(${pathUserId})/onlineMeetings/${functionCall(kind, q)}${delta ? '/delta' : ''}`;
+
+function queryFromToken(state: TokenState): GetAllQuery | undefined {
+  const { organizer, start, end, top, tenant, pathUser } = state.query;
+  if (typeof organizer !== 'string' || typeof tenant !== 'string' || typeof pathUser !== 'string') return undefined;
+  return {
+    organizerId: organizer,
+    start: typeof start === 'string' ? start : null,
+    end: typeof end === 'string' ? end : null,
+    top: typeof top === 'number' ? top : null,
+  };
+}
+
+/**
+ * One page of a getAllRecordings / getAllTranscripts round (`delta`: of its /delta form). Without `(…)` after
+ * the function name, a `:args` route matched some other name that starts like it (`getAllRecordingsX`):
+ * that is a meeting id, which no meeting has.
+ */
+export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply, kind: ArtifactKind, delta: boolean): Promise<FastifyReply> {
+  const args = request.params.args;
+  // The raw segment: a malformed percent-escape in it must not throw.
+  if (args !== undefined && !args.startsWith('(')) throw notFound(`The onlineMeeting '${request.url.split('?')[0]?.split('/').at(-1) ?? ''}' was not found for this user.`);
+  const services = servicesOf(request);
+  const principal = principalOf(request);
+  const spec: QueryOptionSpec = { top: { max: MAX_PAGE, min: 1 }, skipToken: true, filter: true, count: true };
+  if (delta) spec.deltaToken = true;
+  const options = parseQueryOptions(request.query as QueryInput, spec);
+  const user = await resolvePathUser(services, request, request.params.userId);
+  await authorize(services, request, kind === 'recording' ? PERMISSIONS.recordingGetAll : PERMISSIONS.transcriptGetAll, { userId: user.id });
+  const root = serviceRoot(request);
+  // Where a resync starts: the round's first URL, with an empty $deltatoken (delta only; https://learn.microsoft.com/graph/delta-query-overview).
+  const restart = delta ? '?$deltatoken=' : '';
+
+  // A token (skip or delta, any spelling) carries the round's query; otherwise the URL does.
+  const token = options.skipToken ?? (options.deltaToken !== '' ? options.deltaToken : undefined);
+  let query: GetAllQuery;
+  let position = 0;
+  if (token !== undefined) {
+    const fallback = (): string => `${requestOrigin(request)}${request.url.split('?')[0] ?? ''}${restart}`;
+    const state = await readToken(services, token, (s) => {
+      const q = s === undefined ? undefined : queryFromToken(s);
+      return q === undefined ? fallback() : `${roundUrl(root, user.id, kind, q, delta)}${restart}`;
+    });
+    const fromToken = queryFromToken(state);
+    if (fromToken === undefined || state.query['tenant'] !== principal.tenantId || state.query['kind'] !== kind) throw tamperedToken();
+    query = fromToken;
+    position = state.position;
+  } else {
+    query = parseGetAllQuery(functionSegment(request.url, FUNCTION_NAME[kind]), request.query as QueryInput, options.filter);
+  }
+
+  const organizer = await findUser(services.ctx, principal.tenantId, query.organizerId);
+  if (organizer === undefined) {
+    throw notFound(`Resource '${query.organizerId}' does not exist or one of its queried reference-property objects are not present.`, 'Request_ResourceNotFound');
+  }
+  // The organizer's artifacts are the organizer's: the app needs a policy for them too, not only for the path user.
+  if (organizer.id !== user.id && !(await isAppAllowedForUser(services.ctx, principal.tenantId, principal.clientId, organizer.id))) {
+    throw forbidden('No application access policy found for this app.');
+  }
+  const scope: ArtifactScope = { by: 'organizer', kind, tenantId: principal.tenantId, organizerId: organizer.id, start: query.start, end: query.end };
+  if (position > 0 && position > (await lastArtifactSeq(services.ctx, scope))) {
+    // The store was emptied since the token was issued: what it points at is gone.
+    throw resyncRequired(`${roundUrl(root, user.id, kind, query, delta)}${restart}`);
+  }
+
+  const prefer = request.graphState.prefer?.maxPageSize;
+  const pageSize = Math.min(options.top ?? query.top ?? prefer ?? DEFAULT_PAGE, MAX_PAGE);
+  const page = await pageArtifactJson(services.ctx, scope, position, pageSize);
+  const last = page.items.at(-1);
+  const next = last?.seq ?? position;
+  const signed = await services.deltaTokens.sign({
+    query: { kind, tenant: principal.tenantId, pathUser: user.id, organizer: organizer.id, start: query.start, end: query.end, top: options.top ?? query.top ?? prefer ?? null },
+    position: next,
+    delta: !page.more,
+    issuedAtMs: services.ctx.clock.nowMs(),
+  });
+  const base = roundUrl(root, user.id, kind, query, delta);
+  const head: Record<string, unknown> = {
+    '@odata.context': contextUrl(request, `Collection(${kind === 'recording' ? 'callRecording' : 'callTranscript'})`),
+  };
+  // Both links carry `skipToken=` in Graph's examples (https://learn.microsoft.com/graph/api/callrecording-delta); the token itself knows which kind it is.
+  if (page.more) head['@odata.nextLink'] = `${base}?skipToken=${encodeURIComponent(signed)}`;
+  else if (delta) head['@odata.deltaLink'] = `${base}?skipToken=${encodeURIComponent(signed)}`;
+  head['@odata.count'] = page.items.length;
+  if (principal.kind === 'application') services.usage.record(principal.tenantId, principal.clientId, meteredApi(kind, false), services.ctx.clock.now());
+  const applied = options.top === undefined && prefer !== undefined ? [`odata.maxpagesize=${pageSize}`] : [];
+  // Each item is its stored JSON with the links moved under this request's root and @odata.type in front.
+  const typeProperty = `{"@odata.type":"#microsoft.graph.${kind === 'recording' ? 'callRecording' : 'callTranscript'}",`;
+  const value = rebaseGraphLinks(page.items.map((item) => typeProperty + item.json.slice(1)).join(','), root);
+  const text = `${JSON.stringify(head).slice(0, -1)},"value":[${value}]}`;
+  return sendGraphJsonText(request, reply, 200, text, applied);
+}

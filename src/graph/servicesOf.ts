@@ -1,0 +1,15 @@
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../services.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set by the Graph plugin on its own (encapsulated) scope; see servicesOf. */
+    graphServices: Services;
+  }
+}
+
+/**
+ * The emulator's services for a Graph handler. The plugin decorates its scope with them once
+ * (plugin.ts), so handlers are plain named `(request, reply)` functions the route lists point at.
+ */
+export const servicesOf = (request: FastifyRequest): Services => request.server.graphServices;
