@@ -1,4 +1,4 @@
-import { rebaseGraphLinks } from '../http/graphLinks.js';
+import { rebaseGraphLinks } from '../domain/graphLinks.js';
 
 /**
  * Resource data is kept in the change feed with Graph's own links (an artifact is made before any

@@ -6,7 +6,7 @@ import { lastArtifactSeq, pageArtifactJson, type ArtifactScope } from '../../dom
 import type { TokenState } from '../../domain/deltaTokens.js';
 import { findUser } from '../../domain/users.js';
 import { forbidden, notFound } from '../../http/errors.js';
-import { rebaseGraphLinks } from '../../http/graphLinks.js';
+import { rebaseGraphLinks } from '../../domain/graphLinks.js';
 import { parseQueryOptions, type QueryInput, type QueryOptionSpec } from '../../http/odata/queryOptions.js';
 import { requestOrigin } from '../../http/requestContext.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';

@@ -1,4 +1,4 @@
-import { GRAPH_V1_ROOT } from '../domain/artifactResource.js';
+import { GRAPH_V1_ROOT } from './artifactResource.js';
 
 /** How stored resource JSON writes Graph's root: JSON-escaped, as it appears inside the text. */
 const GRAPH_ROOT_TEXT = JSON.stringify(GRAPH_V1_ROOT).slice(1, -1);
