@@ -80,3 +80,15 @@ export async function rscPermissionsInMeeting(ctx: DomainContext, meetingId: str
     .execute();
   return [...new Set(rows.flatMap((r) => parseStringList(r.rsc_permissions)))];
 }
+
+/** The RSC permissions an app holds through every installation of one Teams app in the tenant (subscriptions to a Teams app's meetings). */
+export async function rscPermissionsOfTeamsApp(ctx: DomainContext, tenantId: string, teamsAppId: string, clientId: string): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('teams_app_installations')
+    .select('rsc_permissions')
+    .where('tenant_id', '=', tenantId)
+    .where('teams_app_id', '=', teamsAppId)
+    .where('client_id', '=', clientId)
+    .execute();
+  return [...new Set(rows.flatMap((r) => parseStringList(r.rsc_permissions)))];
+}

@@ -154,6 +154,11 @@ export async function renewSubscription(ctx: DomainContext, id: string, expirati
   await ctx.db.updateTable('subscriptions').set({ expiration_date_time: expirationDateTime, next_lifecycle_at: next }).where('id', '=', id).execute();
 }
 
+/** A PATCH of the notification URL (validated by the caller). */
+export async function changeNotificationUrl(ctx: DomainContext, id: string, notificationUrl: string): Promise<void> {
+  await ctx.db.updateTable('subscriptions').set({ notification_url: notificationUrl }).where('id', '=', id).execute();
+}
+
 export async function reauthorizeSubscription(ctx: DomainContext, s: Subscription): Promise<void> {
   const next = new Date(nextLifecycleCheck(ctx.clock.nowMs(), Date.parse(s.expirationDateTime), false)).toISOString();
   await ctx.db.updateTable('subscriptions').set({ next_lifecycle_at: next }).where('id', '=', s.id).execute();

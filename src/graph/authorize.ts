@@ -4,7 +4,7 @@ import type { PermissionRule } from '../domain/permissions.js';
 import { rscPermissionsInMeeting } from '../domain/installations.js';
 import type { User } from '../domain/users.js';
 import { GraphError } from '../http/errors.js';
-import type { Services } from '../services.js';
+import type { GraphServices } from './graphServices.js';
 import { cachedAppAllowedForUser, cachedUser } from './cachedReads.js';
 
 export function principalOf(request: FastifyRequest): Principal {
@@ -28,7 +28,7 @@ export type GrantedBy = 'role' | 'scope' | 'rsc';
  * Authorize a Graph call as the seeds' permission tables say: app roles or delegated scopes, RSC
  * through a Teams app installed in the meeting, and application access policies for the path's user.
  */
-export async function authorize(services: Services, request: FastifyRequest, rule: PermissionRule, target: AuthorizationTarget = {}): Promise<GrantedBy> {
+export async function authorize(services: GraphServices, request: FastifyRequest, rule: PermissionRule, target: AuthorizationTarget = {}): Promise<GrantedBy> {
   const principal = principalOf(request);
   if (principal.kind === 'delegated') {
     if (rule.delegated === null) throw insufficient();
@@ -53,7 +53,7 @@ export async function authorize(services: Services, request: FastifyRequest, rul
  * Resolve `{me}`: `/me` needs a delegated token; `/users/{id or UPN}` must exist in the caller's
  * tenant, and a delegated caller may only name themselves.
  */
-export async function resolvePathUser(services: Services, request: FastifyRequest, userIdOrUpn: string | undefined): Promise<User> {
+export async function resolvePathUser(services: GraphServices, request: FastifyRequest, userIdOrUpn: string | undefined): Promise<User> {
   const principal = principalOf(request);
   if (userIdOrUpn === undefined) {
     if (principal.kind !== 'delegated') throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');

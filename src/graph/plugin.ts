@@ -27,7 +27,7 @@ import { GraphError } from '../http/errors.js';
 import { parsePrefer } from '../http/odata/prefer.js';
 import { originOf, requestOrigin } from '../http/requestContext.js';
 import type { GraphVersion } from '../http/versions.js';
-import type { Services } from '../services.js';
+import type { GraphServices } from './graphServices.js';
 import { registerCallRecordRoutes } from './callRecords/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
 import { registerGetAllRecordingsRoutes } from './getAllRecordings/routes.js';
@@ -47,7 +47,7 @@ function unauthenticated(request: FastifyRequest, message: string): GraphError {
   });
 }
 
-async function authenticate(services: Services, request: FastifyRequest): Promise<void> {
+async function authenticate(services: GraphServices, request: FastifyRequest): Promise<void> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
   if (match === null) throw unauthenticated(request, 'Access token is empty.');
   try {
@@ -59,7 +59,7 @@ async function authenticate(services: Services, request: FastifyRequest): Promis
 }
 
 /** One Graph version's routes: every request gets its origin, Prefer header and principal first. */
-export function graphPlugin(services: Services, graphVersion: GraphVersion) {
+export function graphPlugin(services: GraphServices, graphVersion: GraphVersion) {
   return async (app: FastifyInstance): Promise<void> => {
     app.decorate('graphServices', services);
     app.addHook('onRequest', async (request) => {

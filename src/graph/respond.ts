@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GRAPH_JSON } from '../http/app.js';
+import { GRAPH_JSON } from '../http/mediaTypes.js';
 import { omitNulls, preferenceApplied } from '../http/odata/prefer.js';
 import { requestOrigin } from '../http/requestContext.js';
 import type { GraphVersion } from '../http/versions.js';

@@ -1,3 +1,4 @@
+import { GRAPH_JSON } from './mediaTypes.js';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify';
 import formbody from '@fastify/formbody';
 import { randomUUID } from 'node:crypto';
@@ -16,8 +17,6 @@ export interface TlsOptions {
   cert: string;
 }
 
-/** Graph's JSON content type (graph-semantics §d.2); SDKs only look for `application/json` in it. */
-export const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 const AGS_DIAGNOSTIC = JSON.stringify({
   ServerInfo: { DataCenter: 'Localhost', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'graph-comms-emulator' },

@@ -22,6 +22,8 @@ describe('layer rules', () => {
     ['src/notifications/probe.ts', "import { registerGraph } from '../graph/plugin.js';"],
     ['src/simulation/probe.ts', "import { registerAdminRoutes } from '../admin/routes.js';"],
     ['src/http/probe.ts', "import { graphPlugin } from '../graph/plugin.js';"],
+    ['src/graph/probe.ts', "import type { Services } from '../services.js';"],
+    ['src/graph/probe.ts', "import { buildApp } from '../http/app.js';"],
   ])('%s may not %s', async (file, code) => {
     expect(await restrictedImports(file, `${code}\nexport {};\n`)).toHaveLength(1);
   });

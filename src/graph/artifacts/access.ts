@@ -1,12 +1,12 @@
+import { findAdhocCall } from '../../domain/adhocCalls.js';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../domain/principal.js';
 import { PERMISSIONS, type PermissionRule } from '../../domain/permissions.js';
 import type { ArtifactKind } from '../../domain/artifactResource.js';
-import { parseStringList } from '../../domain/json.js';
 import { findMeeting, type Meeting } from '../../domain/meetings.js';
 import type { User } from '../../domain/users.js';
 import { badRequest, forbidden, GraphError, notFound } from '../../http/errors.js';
-import type { Services } from '../../services.js';
+import type { GraphServices } from '../graphServices.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
 import type { MeteredApi } from '../../domain/usage.js';
 
@@ -38,7 +38,7 @@ const meetingNotFound = (id: string): GraphError => notFound(`The onlineMeeting 
  * Graph makes: path user, permission (role + access policy, scope, or RSC in this meeting), the
  * meeting being the path user's, and the meeting kinds the artifact APIs refuse.
  */
-export async function meetingOwner(services: Services, request: FastifyRequest<{ Params: ArtifactParams }>, kind: ArtifactKind): Promise<ArtifactOwner> {
+export async function meetingOwner(services: GraphServices, request: FastifyRequest<{ Params: ArtifactParams }>, kind: ArtifactKind): Promise<ArtifactOwner> {
   const principal = principalOf(request);
   const user = await resolvePathUser(services, request, request.params.userId);
   const meetingId = request.params.meetingId ?? '';
@@ -56,17 +56,16 @@ export async function meetingOwner(services: Services, request: FastifyRequest<{
 }
 
 /** The ad hoc call a `{me}/adhocCalls/{id}/...` request reads: the path user must have been in it. */
-export async function adhocOwner(services: Services, request: FastifyRequest<{ Params: ArtifactParams }>, kind: ArtifactKind): Promise<ArtifactOwner> {
+export async function adhocOwner(services: GraphServices, request: FastifyRequest<{ Params: ArtifactParams }>, kind: ArtifactKind): Promise<ArtifactOwner> {
   const principal = principalOf(request);
   const user = await resolvePathUser(services, request, request.params.userId);
   await authorize(services, request, adhocRule(kind), { userId: user.id });
   const id = request.params.callId ?? '';
-  const row = await services.ctx.db.selectFrom('adhoc_calls').selectAll().where('id', '=', id).executeTakeFirst();
-  const participantIds = row === undefined ? [] : parseStringList(row.participant_ids);
-  if (row === undefined || row.tenant_id !== principal.tenantId || !participantIds.includes(user.id)) {
+  const call = await findAdhocCall(services.ctx, id);
+  if (call === undefined || call.tenantId !== principal.tenantId || !call.participantIds.includes(user.id)) {
     throw notFound(`The adhocCall '${id}' was not found for this user.`);
   }
-  return { principal, user, adhocCall: { id: row.id, tenantId: row.tenant_id, organizerId: row.organizer_id, participantIds } };
+  return { principal, user, adhocCall: { id: call.id, tenantId: call.tenantId, organizerId: call.organizerId, participantIds: [...call.participantIds] } };
 }
 
 /** Delegated content download is the organizer's alone: participants may list but not download. */

@@ -5,7 +5,7 @@ import { badRequest, notFound } from '../../http/errors.js';
 import { filterConditions, sameName, type FilterExpr } from '../../http/odata/filter.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { requestOrigin } from '../../http/requestContext.js';
-import type { Services } from '../../services.js';
+import type { GraphServices } from '../graphServices.js';
 import { contextUrl, selectedSet, sendGraphJson, serviceRoot } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
 import { checkContentAccess, meteredApi, type ArtifactOwner, type ArtifactParams } from './access.js';
@@ -21,7 +21,7 @@ import { readToken, tamperedToken } from './stateTokens.js';
 export type ArtifactRequest = FastifyRequest<{ Params: ArtifactParams }>;
 
 /** Who a request's artifacts belong to: access.ts's meetingOwner or adhocOwner. */
-export type OwnerLookup = (services: Services, request: ArtifactRequest, kind: ArtifactKind) => Promise<ArtifactOwner>;
+export type OwnerLookup = (services: GraphServices, request: ArtifactRequest, kind: ArtifactKind) => Promise<ArtifactOwner>;
 
 /** Teams platform doc "Use Graph APIs to fetch transcript": 10 a page by default, at most 100. */
 const DEFAULT_PAGE = 10;
@@ -53,12 +53,12 @@ function scopeOf(owner: ArtifactOwner, kind: ArtifactKind, contentCorrelationId:
     : { by: 'adhocCall', kind, adhocCallId: owner.adhocCall?.id ?? '', ...correlation };
 }
 
-function recordUsage(services: Services, owner: ArtifactOwner, kind: ArtifactKind): void {
+function recordUsage(services: GraphServices, owner: ArtifactOwner, kind: ArtifactKind): void {
   if (owner.principal.kind !== 'application') return;
   services.usage.record(owner.principal.tenantId, owner.principal.clientId, meteredApi(kind, owner.adhocCall !== undefined), services.ctx.clock.now());
 }
 
-async function artifactOf(services: Services, request: ArtifactRequest, owner: ArtifactOwner, kind: ArtifactKind): Promise<Artifact> {
+async function artifactOf(services: GraphServices, request: ArtifactRequest, owner: ArtifactOwner, kind: ArtifactKind): Promise<Artifact> {
   const id = (kind === 'recording' ? request.params.recordingId : request.params.transcriptId) ?? '';
   const artifact = await findArtifact(services.ctx, kind, id);
   const belongs = artifact !== undefined && (owner.meeting !== undefined ? artifact.meetingId === owner.meeting.id : artifact.adhocCallId === owner.adhocCall?.id);

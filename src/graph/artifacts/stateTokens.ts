@@ -1,6 +1,6 @@
 import type { TokenState } from '../../domain/deltaTokens.js';
 import { badRequest, GraphError } from '../../http/errors.js';
-import type { Services } from '../../services.js';
+import type { GraphServices } from '../graphServices.js';
 
 /** A state token older than this can no longer be served: the client resyncs (410), as Graph's expired tokens do. */
 export const TOKEN_LIFETIME_MS = 7 * 24 * 3_600_000;
@@ -17,7 +17,7 @@ export const resyncRequired = (location: string): GraphError =>
 /**
  * Check a skip/delta token: a bad signature is a 400; a token from before a store reset or too old is a 410 whose Location the caller builds from what it knows of the query.
  */
-export async function readToken(services: Services, token: string, resyncLocation: (state: TokenState | undefined) => string): Promise<TokenState> {
+export async function readToken(services: GraphServices, token: string, resyncLocation: (state: TokenState | undefined) => string): Promise<TokenState> {
   const checked = await services.deltaTokens.verify(token);
   if (!checked.ok) {
     if (checked.reason === 'stale') throw resyncRequired(resyncLocation(undefined));

@@ -6,7 +6,7 @@ import type { ExpandItem } from '../../http/odata/expand.js';
 import { canonicalName } from '../../http/odata/names.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { applySelect } from '../../http/odata/select.js';
-import type { Services } from '../../services.js';
+import type { GraphServices } from '../graphServices.js';
 import { authorize, principalOf } from '../authorize.js';
 import { serviceRoot } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
@@ -22,7 +22,7 @@ import {
 /** A record older than 30 days (or never made, or another tenant's) is a 404 (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export const recordNotFound = (id: string): GraphError => new GraphError(404, 'NotFound', `The call record '${id}' was not found.`);
 
-export async function requireRecord(services: Services, request: FastifyRequest, id: string): Promise<CallRecord> {
+export async function requireRecord(services: GraphServices, request: FastifyRequest, id: string): Promise<CallRecord> {
   await authorize(services, request, CALL_PERMISSIONS.callRecordRead);
   const record = await findCallRecord(services.ctx, principalOf(request).tenantId, id);
   if (record === undefined) throw recordNotFound(id);
@@ -108,7 +108,7 @@ export async function getCallRecordOrFunction(request: RecordRequest, reply: Fas
 }
 
 /** GET /communications/callRecords/{id} with $select, $expand and nested paging (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
-async function getCallRecord(services: Services, request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply> {
+async function getCallRecord(services: GraphServices, request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply> {
   const options = parseQueryOptions(request.query as QueryInput, {
     select: { properties: CALL_RECORD_PROPERTIES, typeName: CALL_RECORD_TYPE },
     expand: CALL_RECORD_EXPAND,

@@ -7,7 +7,7 @@ import { parseDateTimeOffset } from '../../http/odata/datetime.js';
 import { resolveFunctionParams, type FunctionCall } from '../../http/odata/keySyntax.js';
 import { canonicalName } from '../../http/odata/names.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
-import type { Services } from '../../services.js';
+import type { GraphServices } from '../graphServices.js';
 import { authorize, principalOf } from '../authorize.js';
 import { contextUrl, sendGraphJson, serviceRoot } from '../respond.js';
 import { decodePageToken, encodePageToken } from './pageToken.js';
@@ -39,7 +39,7 @@ export const isPstnFunction = (call: FunctionCall): boolean => bareName(call) !=
  * GET /communications/callRecords/getPstnCalls(fromDateTime=…,toDateTime=…) and getDirectRoutingCalls(…)
  * (https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls).
  */
-export async function getPstnLog(services: Services, request: FastifyRequest, reply: FastifyReply, call: FunctionCall, segment: string): Promise<FastifyReply> {
+export async function getPstnLog(services: GraphServices, request: FastifyRequest, reply: FastifyReply, call: FunctionCall, segment: string): Promise<FastifyReply> {
   const name = bareName(call) ?? call.name;
   const fn = FUNCTIONS[name]!;
   const options = parseQueryOptions(request.query as QueryInput, { skipToken: true, count: true });

@@ -6,7 +6,7 @@ import { findMeeting } from '../../domain/meetings.js';
 import { findUser } from '../../domain/users.js';
 import { GraphError } from '../../http/errors.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
-import type { Services } from '../../services.js';
+import type { GraphServices } from '../graphServices.js';
 import { authorize, principalOf } from '../authorize.js';
 import { contextUrl, includeUnknownEnumMembers, sendGraphJson, serviceRoot } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
@@ -28,7 +28,7 @@ const operationRead: PermissionRule = {
   application: [...new Set([...CALL_PERMISSIONS.callRead.application, ...CALL_PERMISSIONS.updateRecordingStatus.application])],
 };
 
-async function liveCallOfApp(services: Services, request: FastifyRequest, callId: string, allowEnded = false): Promise<Call> {
+async function liveCallOfApp(services: GraphServices, request: FastifyRequest, callId: string, allowEnded = false): Promise<Call> {
   const principal = principalOf(request);
   const call = await findCall(services.ctx, callId.toLowerCase());
   if (call === undefined || call.tenantId !== principal.tenantId || !(await appIsInCall(services.ctx, call, principal.clientId))) throw callNotFound(callId);

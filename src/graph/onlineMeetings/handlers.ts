@@ -5,7 +5,7 @@ import type { User } from '../../domain/users.js';
 import { badRequest, forbidden, GraphError } from '../../http/errors.js';
 import { parseQueryOptions, type ParsedQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { applySelect } from '../../http/odata/select.js';
-import type { Services } from '../../services.js';
+import type { GraphServices } from '../graphServices.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
 import { cachedJson, cachedMeeting, cachedUser } from '../cachedReads.js';
 import { contextUrl, includeUnknownEnumMembers, selectedSet, sendGraphEntityJson, sendGraphJson, version } from '../respond.js';
@@ -36,7 +36,7 @@ function shape(request: Req, meeting: Meeting, organizer: User, select: readonly
   return select === undefined ? body : applySelect(body, select, ['id']);
 }
 
-async function organizerOf(services: Services, meeting: Meeting): Promise<User> {
+async function organizerOf(services: GraphServices, meeting: Meeting): Promise<User> {
   const organizer = await cachedUser(services, meeting.tenantId, meeting.organizerId);
   if (organizer === undefined) throw meetingNotFound(meeting.id);
   return organizer;

@@ -1,10 +1,11 @@
+import { rscPermissionsOfTeamsApp } from '../../domain/installations.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PermissionRule } from '../../domain/permissions.js';
 import { newGuid } from '../../domain/ids.js';
-import { parseStringList } from '../../domain/json.js';
 import { findMeeting } from '../../domain/meetings.js';
 import { parseSubscriptionResource, type ResourcePattern } from '../../domain/subscriptionResources.js';
 import {
+  changeNotificationUrl,
   deleteSubscription as removeSubscription,
   findSubscription,
   insertSubscription,
@@ -18,7 +19,7 @@ import { badRequest, forbidden, GraphError } from '../../http/errors.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { checkEndpointUrl, validateEndpoint } from '../../notifications/endpointValidation.js';
 import { parseEncryptionCertificate } from '../../notifications/encryption.js';
-import type { Services } from '../../services.js';
+import type { GraphServices } from '../graphServices.js';
 import { authorize, principalOf } from '../authorize.js';
 import { contextUrl, sendGraphJson, version } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
@@ -55,20 +56,13 @@ function patternOf(resource: string, graphVersion: string): ResourcePattern {
  * The permission table of the subscribed resource (https://learn.microsoft.com/graph/api/subscription-post-subscriptions):
  * roles, scopes, or RSC through an installed Teams app.
  */
-async function authorizeResource(services: Services, request: Req, pattern: ResourcePattern): Promise<void> {
+async function authorizeResource(services: GraphServices, request: Req, pattern: ResourcePattern): Promise<void> {
   const { ctx } = services;
   const rule: PermissionRule = pattern.permissions;
   if (pattern.kind === 'teamsApp' && pattern.rsc) {
     const principal = principalOf(request);
     if (principal.kind === 'application' && !rule.application!.some((p) => principal.roles.has(p))) {
-      const installs = await ctx.db
-        .selectFrom('teams_app_installations')
-        .select('rsc_permissions')
-        .where('tenant_id', '=', principal.tenantId)
-        .where('teams_app_id', '=', pattern.scopeId ?? '')
-        .where('client_id', '=', principal.clientId)
-        .execute();
-      const held = installs.flatMap((i) => parseStringList(i.rsc_permissions));
+      const held = await rscPermissionsOfTeamsApp(ctx, principal.tenantId, pattern.scopeId ?? '', principal.clientId);
       if (!(rule.rsc ?? []).some((p) => held.includes(p))) throw forbidden('Insufficient privileges to complete the operation.');
       return;
     }
@@ -77,7 +71,7 @@ async function authorizeResource(services: Services, request: Req, pattern: Reso
 }
 
 /** The ids in the resource must name things of the caller's tenant; private channel meetings are not supported. */
-async function checkScope(services: Services, request: Req, pattern: ResourcePattern): Promise<void> {
+async function checkScope(services: GraphServices, request: Req, pattern: ResourcePattern): Promise<void> {
   const { ctx } = services;
   const { tenantId } = principalOf(request);
   if ((pattern.kind === 'userMeetings' || pattern.kind === 'userAdhocCalls') && pattern.scopeId !== null) {
@@ -100,14 +94,14 @@ async function validateUrls(urls: URL[]): Promise<void> {
   }
 }
 
-function checkedUrl(services: Services, property: string, text: string): URL {
+function checkedUrl(services: GraphServices, property: string, text: string): URL {
   const checked = checkEndpointUrl(property, text, services.config.strict);
   if (!checked.ok) throw badRequest(checked.message, checked.code);
   return checked.url;
 }
 
 /** The caller's own, active subscription, with the permission its resource needs. */
-async function owned(services: Services, request: Req): Promise<{ subscription: Subscription; pattern: ResourcePattern }> {
+async function owned(services: GraphServices, request: Req): Promise<{ subscription: Subscription; pattern: ResourcePattern }> {
   const { ctx } = services;
   const principal = principalOf(request);
   const id = request.params.subscriptionId ?? '';
@@ -229,7 +223,7 @@ export async function updateSubscription(request: Req, reply: FastifyReply): Pro
   if (changes.notificationUrl !== undefined && changes.notificationUrl !== subscription.notificationUrl) {
     await validateUrls([checkedUrl(services, 'notificationUrl', changes.notificationUrl)]);
     notificationUrl = changes.notificationUrl;
-    await ctx.db.updateTable('subscriptions').set({ notification_url: notificationUrl }).where('id', '=', subscription.id).execute();
+    await changeNotificationUrl(ctx, subscription.id, notificationUrl);
   }
   await renewSubscription(ctx, subscription.id, expiration);
   return sendGraphJson(request, reply, 200, entity(request, { ...subscription, expirationDateTime: expiration, notificationUrl }));

@@ -4,7 +4,7 @@ import type { Principal } from '../../domain/principal.js';
 import { findUser } from '../../domain/users.js';
 import { GraphError } from '../../http/errors.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
-import type { Services } from '../../services.js';
+import type { GraphServices } from '../graphServices.js';
 import { authorize, principalOf } from '../authorize.js';
 import { contextUrl, selectedSet, sendGraphJson } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
@@ -20,7 +20,7 @@ const isSelf = (principal: Principal, key: string): boolean =>
   (key.toLowerCase() === principal.objectId.toLowerCase() || key.toLowerCase() === principal.userPrincipalName?.toLowerCase());
 
 /** Directory (AAD) errors carry their own codes (Request_ResourceNotFound, Authorization_RequestDenied). */
-async function authorizeDirectoryRead(services: Services, request: Req, rule: PermissionRule): Promise<void> {
+async function authorizeDirectoryRead(services: GraphServices, request: Req, rule: PermissionRule): Promise<void> {
   try {
     await authorize(services, request, rule);
   } catch (err) {

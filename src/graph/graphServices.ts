@@ -1,0 +1,21 @@
+import type { DomainContext } from '../domain/context.js';
+import type { DeltaTokens } from '../domain/deltaTokens.js';
+import type { UsageMeter } from '../domain/usage.js';
+import type { AccessTokenVerifier } from '../auth/tokens.js';
+import type { BlobStore } from '../store/blobs.js';
+import type { ReadCache } from '../store/readCache.js';
+
+/** What Graph handlers need of the running emulator (the assembly passes its whole self). */
+export interface GraphServices {
+  readonly config: { readonly publicUrl: string | undefined; readonly strict: boolean };
+  readonly ctx: DomainContext;
+  /** Hot reads (a request's user, meeting, access-policy decision), kept until the data may have changed. */
+  readonly store: { readonly reads: ReadCache };
+  readonly verifier: AccessTokenVerifier;
+  /** Recording and transcript bytes. */
+  readonly blobs: BlobStore;
+  /** Signs and checks skip/delta tokens. */
+  readonly deltaTokens: DeltaTokens;
+  /** Calls to metered APIs, per app and API. */
+  readonly usage: UsageMeter;
+}
