@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenRejected } from '../auth/tokens.js';
 import { GRAPH_APP_ID } from '../auth/graphResource.js';
+import { bearerToken } from '../auth/jwt.js';
 import { GraphError } from '../http/errors.js';
 import { parsePrefer } from '../http/odata/prefer.js';
 import { originOf } from '../http/requestContext.js';
@@ -23,10 +24,10 @@ function unauthenticated(services: Services, request: FastifyRequest, message: s
 }
 
 async function authenticate(services: Services, request: FastifyRequest): Promise<void> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (match === null) throw unauthenticated(services, request, 'Access token is empty.');
+  const token = bearerToken(request.headers.authorization);
+  if (token === undefined) throw unauthenticated(services, request, 'Access token is empty.');
   try {
-    request.graphState.principal = await services.verifier.verify(match[1]!);
+    request.graphState.principal = await services.verifier.verify(token);
   } catch (err) {
     if (err instanceof TokenRejected) throw unauthenticated(services, request, err.message);
     throw err;

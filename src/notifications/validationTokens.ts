@@ -1,4 +1,4 @@
-import { jose } from '../auth/jose.js';
+import { signJwt } from '../auth/jwt.js';
 import { randomBytes } from 'node:crypto';
 import type { SigningKeyRing } from '../auth/signingKeys.js';
 import { v1Issuer } from '../auth/graphResource.js';
@@ -25,10 +25,8 @@ export class ValidationTokenIssuer {
     const nowS = Math.floor(Date.now() / 1000);
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined && cached.expiresAt - nowS > REFRESH_MARGIN_S) return cached.token;
-    const key = this.keys.signingKey();
     const issuer = v1Issuer(tenantId);
-    const { SignJWT } = await jose();
-    const token = await new SignJWT({
+    const token = await signJwt(this.keys, {
       aio: randomBytes(24).toString('base64'),
       appid: NOTIFICATION_PUBLISHER_APP_ID,
       appidacr: '2',
@@ -36,14 +34,7 @@ export class ValidationTokenIssuer {
       tid: tenantId,
       uti: randomBytes(16).toString('base64url').slice(0, 22),
       ver: '1.0',
-    })
-      .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid, x5t: key.kid })
-      .setIssuer(issuer)
-      .setAudience(appId)
-      .setIssuedAt(nowS)
-      .setNotBefore(nowS)
-      .setExpirationTime(nowS + LIFETIME_S)
-      .sign(key.privateKey);
+    }, { issuer, audience: appId, issuedAt: nowS, notBefore: nowS, lifetimeSeconds: LIFETIME_S, typ: true, x5t: true });
     if (this.cache.size >= 1024) this.cache.clear();
     this.cache.set(cacheKey, { token, expiresAt: nowS + LIFETIME_S });
     return token;
