@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { Services } from '../services.js';
 import { DomainError } from '../runtime/errors.js';
 import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, storeDataError, unsupportedMediaType } from './errors.js';
+import { GraphErrors } from './errorCatalogue.js';
 import { injectedFault } from './faults.js';
 import { lazySchemaController } from './lazySchemaCompilers.js';
 import { normalizeODataPath } from './odata/keySyntax.js';
@@ -95,14 +96,15 @@ export function toGraphError(err: unknown): GraphError {
 /** Errors Node's HTTP parser raises before Fastify sees a request (oversized headers, garbage): still Graph-shaped. */
 function answerClientError(err: NodeJS.ErrnoException, socket: Socket, now: Date): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] =
+  const error =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'RequestHeaderFieldsTooLarge', 'The request headers are too large.']
+      ? GraphErrors.requestHeaderFieldsTooLarge('The request headers are too large.')
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'RequestTimeout', 'The request timed out.']
-        : [400, 'BadRequest', 'The request could not be parsed.'];
+        ? GraphErrors.requestTimeout('The request timed out.')
+        : GraphErrors.badRequest('The request could not be parsed.');
+  const status = error.status;
   const requestId = randomUUID();
-  const body = JSON.stringify(graphErrorBody(new GraphError(status, code, message), { requestId, clientRequestId: requestId }, now));
+  const body = JSON.stringify(graphErrorBody(error, { requestId, clientRequestId: requestId }, now));
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${GRAPH_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
