@@ -9,7 +9,7 @@ import { registerDeliveryRoutes } from './deliveries.js';
 import * as s from './schemas.js';
 import { registerCallAdminRoutes } from './callRoutes.js';
 import { CallsAdmin } from './calls.js';
-import { checkBodyStrictly, checkNoNul } from './strictBody.js';
+import { checkControlRequest, controlSchemaErrors } from './strictBody.js';
 import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
 
@@ -38,8 +38,8 @@ export async function registerAdminRoutes(app: FastifyInstance, services: Servic
       }
     });
     api.removeContentTypeParser('application/x-www-form-urlencoded'); // JSON only: a form post is a 415
-    api.addHook('preValidation', async (request) => checkNoNul(request.params, request.query, request.body));
-    api.addHook('preValidation', async (request) => checkBodyStrictly(request.routeOptions.schema?.body as Parameters<typeof checkBodyStrictly>[0], request.body));
+    api.addHook('preValidation', async (request) => checkControlRequest(request.params, request.query, request.body));
+    api.setSchemaErrorFormatter(controlSchemaErrors);
     routes(api, services, admin);
   });
 }

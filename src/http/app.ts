@@ -123,6 +123,10 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined):
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024 * 1024,
     schemaController: lazySchemaController(),
+    // JSON bodies are validated as sent: a property the schema does not know, or a value of the
+    // wrong type, is a 400 rather than silently dropped or converted (http/lazySchemaCompilers.ts
+    // keeps fastify's defaults for query strings and path parameters, which arrive as text).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     rewriteUrl: (req) => rewriteGraphUrl(req.url ?? '/'),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2000 },
     return503OnClosing: true,
