@@ -23,7 +23,7 @@ const list = (item: object) => ({ type: 'object', properties: { value: { type: '
 const errors = { 400: s.errorSchema, 404: s.errorSchema, 409: s.errorSchema };
 const noContent = (reply: FastifyReply): FastifyReply => reply.code(204).send();
 
-/** The control API under /_emulator (DESIGN.md): JSON in, JSON out, described by /_emulator/openapi.json. */
+/** The control API under /_emulator: JSON in, JSON out, described by /_emulator/openapi.json. */
 export async function registerAdminRoutes(app: FastifyInstance, services: Services, admin: AdminService): Promise<void> {
   await app.register(async (api) => {
     // Scripts often send `content-type: application/json` with no body (POST /reset, DELETE …): that is no body, not bad JSON.

@@ -17,7 +17,7 @@ export interface TlsOptions {
   cert: string;
 }
 
-/** Graph's JSON content type (graph-semantics §d.2); SDKs only look for `application/json` in it. */
+/** Graph's JSON content type (https://learn.microsoft.com/graph/use-the-api#response); SDKs only look for `application/json` in it. */
 export const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 const AGS_DIAGNOSTIC = JSON.stringify({
@@ -47,7 +47,10 @@ export function rewriteGraphUrl(url: string): string {
   }
 }
 
-/** request-id / client-request-id for this request (client-request-id echoed, else = request-id; §d.2). */
+/**
+ * request-id / client-request-id for this request: client-request-id echoed, else = request-id
+ * (https://learn.microsoft.com/graph/best-practices-concept#reliability-and-support).
+ */
 function assignRequestIds(request: FastifyRequest, reply: FastifyReply): void {
   if (request.graphState !== null && request.graphState !== undefined) return;
   const requestId = randomUUID();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { post, PostFailed } from './httpPost.js';
 
-/** Graph's validation handshake allows the endpoint 10 seconds (§b.1). */
+/** Graph's validation handshake allows the endpoint 10 seconds (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks#notificationurl-validation). */
 export const VALIDATION_TIMEOUT_MS = 10_000;
 
 /** The subscription-creation codes a failed endpoint check is answered with. */
@@ -35,8 +35,9 @@ export function checkEndpointUrl(property: string, text: string, strict: boolean
 }
 
 /**
- * The validation handshake (§b.1): POST `{url}?validationToken=…` (the URL's own query kept) as
- * text/plain; the endpoint must answer 200, text/plain, with the token exactly, within 10 seconds.
+ * The validation handshake
+ * (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks#notificationurl-validation):
+ * POST `{url}?validationToken=…` (the URL's own query kept) as text/plain; the endpoint must answer 200, text/plain, with the token exactly, within 10 seconds.
  */
 export async function validateEndpoint(url: URL, timeoutMs = VALIDATION_TIMEOUT_MS): Promise<EndpointCheck> {
   const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;

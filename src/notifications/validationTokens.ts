@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 import type { SigningKeyRing } from '../auth/signingKeys.js';
 import { v1Issuer } from '../auth/graphResource.js';
 
-/** The app id Graph's change-notification publisher signs validation tokens as (§b.4). */
+/**
+ * The app id Graph's change-notification publisher signs validation tokens as
+ * (https://learn.microsoft.com/graph/change-notifications-with-resource-data#validation-tokens-in-the-change-notification).
+ */
 export const NOTIFICATION_PUBLISHER_APP_ID = '0bf30f3b-4a52-48df-9a82-234910c4a086';
 
 const LIFETIME_S = 3600;
@@ -12,8 +15,8 @@ const REFRESH_MARGIN_S = 600;
 
 /**
  * validationTokens for rich notifications: one JWT per (app, tenant) among a POST's items, RS256 with
- * the emulator's signing keys (published at /common/discovery/keys), claims as §b.4 lists. Lifetimes
- * follow wall time, as receivers check them against their own clock.
+ * the emulator's signing keys (published at /common/discovery/keys), with the claims that page lists.
+ * Lifetimes follow wall time, as receivers check them against their own clock.
  */
 export class ValidationTokenIssuer {
   private readonly cache = new Map<string, { token: string; expiresAt: number }>();
