@@ -17,7 +17,7 @@ import { VirtualClock } from './runtime/clock.js';
 import { loadClockState, persistClock, type ClockPersistence } from './store/clockState.js';
 import { ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
 import { BlobStore } from './store/blobs.js';
-import { DeltaTokens } from './domain/deltaTokens.js';
+import { DeltaTokens, stateTokenCodec } from './domain/stateTokens.js';
 import { UsageMeter } from './domain/usage.js';
 import { FaultInjector } from './runtime/faults.js';
 import { openStore } from './store/database.js';
@@ -105,7 +105,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       verifier: new AccessTokenVerifier(keys, async (tenantId) => (await findTenant(ctx, tenantId)) !== undefined),
       faults: new FaultInjector(),
       blobs,
-      deltaTokens: new DeltaTokens(store.db),
+      deltaTokens: new DeltaTokens(stateTokenCodec(store.db)),
       usage: new UsageMeter(),
       notifications,
       caCertificatePem: tls?.caCertificatePem,

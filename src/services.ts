@@ -6,7 +6,7 @@ import type { FaultInjector } from './runtime/faults.js';
 import type { NotificationService } from './notifications/service.js';
 import type { Store } from './store/database.js';
 import type { BlobStore } from './store/blobs.js';
-import type { DeltaTokens } from './domain/deltaTokens.js';
+import type { DeltaTokens } from './domain/stateTokens.js';
 import type { UsageMeter } from './domain/usage.js';
 
 /** The running emulator's parts, handed to every route module. */

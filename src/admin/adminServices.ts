@@ -1,7 +1,7 @@
 import type { DomainContext } from '../domain/context.js';
 import type { SigningKeyRing } from '../domain/signingKeys.js';
 import type { UsageMeter } from '../domain/usage.js';
-import type { DeltaTokens } from '../domain/deltaTokens.js';
+import type { DeltaTokens } from '../domain/stateTokens.js';
 import type { AccessTokenVerifier } from '../auth/tokens.js';
 import type { NotificationService } from '../notifications/service.js';
 import type { FaultInjector } from '../runtime/faults.js';

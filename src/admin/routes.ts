@@ -9,7 +9,7 @@ import { registerDeliveryRoutes } from './deliveries.js';
 import * as s from './schemas.js';
 import { registerCallAdminRoutes } from './callRoutes.js';
 import { CallsAdmin } from './calls.js';
-import { checkBodyStrictly, checkNoNul } from './strictBody.js';
+import { checkControlRequest, controlSchemaErrors } from './strictBody.js';
 import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
 
@@ -23,7 +23,7 @@ const list = (item: object) => ({ type: 'object', properties: { value: { type: '
 const errors = { 400: s.errorSchema, 404: s.errorSchema, 409: s.errorSchema };
 const noContent = (reply: FastifyReply): FastifyReply => reply.code(204).send();
 
-/** The control API under /_emulator (DESIGN.md): JSON in, JSON out, described by /_emulator/openapi.json. */
+/** The control API under /_emulator: JSON in, JSON out, described by /_emulator/openapi.json. */
 export async function registerAdminRoutes(app: FastifyInstance, services: AdminServices, admin: AdminService): Promise<void> {
   await app.register(async (api) => {
     // Scripts often send `content-type: application/json` with no body (POST /reset, DELETE …): that is no body, not bad JSON.
@@ -38,8 +38,8 @@ export async function registerAdminRoutes(app: FastifyInstance, services: AdminS
       }
     });
     api.removeContentTypeParser('application/x-www-form-urlencoded'); // JSON only: a form post is a 415
-    api.addHook('preValidation', async (request) => checkNoNul(request.params, request.query, request.body));
-    api.addHook('preValidation', async (request) => checkBodyStrictly(request.routeOptions.schema?.body as Parameters<typeof checkBodyStrictly>[0], request.body));
+    api.addHook('preValidation', async (request) => checkControlRequest(request.params, request.query, request.body));
+    api.setSchemaErrorFormatter(controlSchemaErrors);
     routes(api, services, admin);
   });
 }

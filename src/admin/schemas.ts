@@ -142,7 +142,7 @@ export const clockCommandSchema = {
     set: { type: 'string', minLength: 1, description: 'ISO 8601 date-time, e.g. 2025-01-31T09:00:00Z (UTC when no zone). Forward fires what falls due; backward fires nothing.' },
     advance: {
       description: 'ISO 8601 duration (PT30M, P30D, P1W, PT0.5S) or a number of milliseconds; forward only.',
-      // Number first: Fastify coerces, and a string branch first would turn 90000 into "90000".
+      // Bodies are not coerced (http/app.ts), so 90000 stays a number and "PT1M" a string.
       anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', minLength: 2 }],
     },
   },

@@ -1,51 +1,46 @@
+import type { FastifySchemaValidationError } from 'fastify';
+
+type SchemaErrorDataVar = 'body' | 'headers' | 'params' | 'querystring';
 import { DomainError } from '../runtime/errors.js';
 
-interface PropertySchema {
-  type?: string | string[];
-  items?: PropertySchema;
-}
-
-interface BodySchema {
-  additionalProperties?: unknown;
-  properties?: Record<string, PropertySchema>;
-}
-
-const typeOf = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' && Number.isInteger(value) ? 'integer' : typeof value;
-
-const matches = (value: unknown, schema: PropertySchema): boolean => {
-  if (schema.type === undefined) return true; // anyOf and friends: the validator decides
-  const actual = typeOf(value);
-  const allowed = Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (!allowed.includes(actual) && !(actual === 'integer' && allowed.includes('number'))) return false;
-  return actual !== 'array' || schema.items === undefined || (value as unknown[]).every((item) => matches(item, schema.items!));
-};
-
 /**
- * Fastify's validator coerces (42 → "42", "x" → ["x"]) and silently drops unknown properties; a
- * control call with a typo or a wrong type should fail loudly instead. Checked before validation.
+ * What the control API checks beyond its JSON schemas. Unknown properties and wrong types are the
+ * validator's job: the server's ajv runs with `removeAdditional: false` and `coerceTypes: false` for
+ * bodies (http/app.ts), so a typo or a 42 for a string fails loudly instead of being dropped or
+ * converted. Left here: NUL characters, which no schema can refuse everywhere and PostgreSQL refuses
+ * in a query, and a nesting limit, so no walk over a body (ours, ajv's, the store's) runs deep.
  */
-export function checkBodyStrictly(schema: BodySchema | undefined, body: unknown): void {
-  if (schema === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) return;
-  const properties = schema.properties ?? {};
-  for (const [key, value] of Object.entries(body)) {
-    const property = properties[key];
-    if (property === undefined) {
-      if (schema.additionalProperties === false) throw new DomainError('invalid', `Unknown property '${key}' in the request body.`);
-      continue;
-    }
-    if (!matches(value, property)) {
-      const expected = Array.isArray(property.type) ? property.type.join(' or ') : property.type;
-      throw new DomainError('invalid', `Property '${key}' must be ${expected === 'array' ? `an array of ${property.items?.type ?? 'values'}` : `a ${expected}`}.`);
-    }
-  }
+
+/** Deeper bodies are refused; the deepest control-API body has 3 levels. */
+export const MAX_BODY_DEPTH = 32;
+
+/** Whether `value` holds a NUL; throws once it is nested deeper than MAX_BODY_DEPTH (checked before going deeper). */
+function containsNul(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object') return false;
+  if (depth >= MAX_BODY_DEPTH) throw new DomainError('invalid', `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`);
+  for (const [key, item] of Object.entries(value)) if (key.includes('\u0000') || containsNul(item, depth + 1)) return true;
+  return false;
 }
 
-const hasNul = (value: unknown): boolean =>
-  typeof value === 'string' ? value.includes('\u0000') : value !== null && typeof value === 'object' && Object.values(value).some(hasNul);
+/** A path id with a NUL names nothing (404); a query or body with one, or a body nested too deep, is a 400. */
+export function checkControlRequest(params: unknown, query: unknown, body: unknown): void {
+  if (containsNul(params, 0)) throw new DomainError('notFound', 'No such object: an id never contains a NUL character.');
+  if (containsNul(query, 0) || containsNul(body, 0)) throw new DomainError('invalid', 'The request must not contain NUL characters.');
+}
 
-/** No stored value holds a NUL, and PostgreSQL refuses one in a query: a path id with one names nothing, a body with one is bad. */
-export function checkNoNul(params: unknown, query: unknown, body: unknown): void {
-  if (hasNul(params)) throw new DomainError('notFound', 'No such object: an id never contains a NUL character.');
-  if (hasNul(query) || hasNul(body)) throw new DomainError('invalid', 'The request must not contain NUL characters.');
+/** The validator's findings in the control API's words (what a script author needs to fix). */
+export function controlSchemaErrors(errors: FastifySchemaValidationError[], dataVar: SchemaErrorDataVar): Error {
+  const first = errors[0];
+  const property = (first?.instancePath ?? '').replace(/^\//, '');
+  if (dataVar === 'body' && first?.keyword === 'additionalProperties') {
+    const extra = String((first.params as { additionalProperty?: unknown }).additionalProperty);
+    return new Error(`Unknown property '${property === '' ? extra : `${property}/${extra}`}' in the request body.`);
+  }
+  if (dataVar === 'body' && first?.keyword === 'type' && property !== '') {
+    const expected = String((first.params as { type?: unknown }).type);
+    return new Error(`Property '${property}' must be ${expected === 'array' || expected === 'integer' ? 'an' : 'a'} ${expected}.`);
+  }
+  // Fastify's own wording otherwise.
+  return new Error(errors.map((e) => `${dataVar}${e.instancePath} ${e.message ?? 'is invalid'}`).join(', '));
 }

@@ -1,6 +1,6 @@
 import type { App } from '../domain/apps.js';
 import type { User } from '../domain/users.js';
-import { jose } from '../runtime/jose.js';
+import { signJwt } from '../domain/jwt.js';
 import type { SigningKeyRing } from '../domain/signingKeys.js';
 import { entra } from './entraErrors.js';
 import { signInternal, verifyInternal } from './internalTokens.js';
@@ -49,29 +49,27 @@ export async function issueDelegatedTokens(keys: SigningKeyRing, grant: Delegate
     ext_expires_in: ACCESS_TOKEN_LIFETIME_S,
     access_token: accessToken,
   };
-  const key = keys.signingKey();
   if (requested.oidc.has('offline_access')) {
     const claims = { tid: user.tenantId, oid: user.id, azp: app.clientId, scope: grant.scope ?? '' };
     response.refresh_token = await signInternal(keys, claims, REFRESH_AUDIENCE, times.issuedAt, REFRESH_LIFETIME_S);
   }
   if (requested.oidc.has('openid')) {
-    const { SignJWT } = await jose();
-    response.id_token = await new SignJWT({
+    response.id_token = await signJwt(keys, {
       name: user.displayName,
       oid: user.id,
       preferred_username: user.userPrincipalName,
       tid: user.tenantId,
       ver: '2.0',
       ...(grant.nonce !== undefined && grant.nonce !== null ? { nonce: grant.nonce } : {}),
-    })
-      .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid })
-      .setIssuer(v2Issuer(grant.origin, user.tenantId))
-      .setSubject(user.id)
-      .setAudience(app.clientId)
-      .setIssuedAt(times.issuedAt)
-      .setNotBefore(times.issuedAt)
-      .setExpirationTime(times.issuedAt + times.lifetimeSeconds)
-      .sign(key.privateKey);
+    }, {
+      issuer: v2Issuer(grant.origin, user.tenantId),
+      subject: user.id,
+      audience: app.clientId,
+      issuedAt: times.issuedAt,
+      notBefore: times.issuedAt,
+      lifetimeSeconds: times.lifetimeSeconds,
+      typ: true,
+    });
   }
   if (grant.clientInfo) response.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: user.tenantId })).toString('base64url');
   return response;

@@ -1,20 +1,14 @@
 import type { JWTPayload } from 'jose';
 import { jose } from '../runtime/jose.js';
+import { signJwt } from '../domain/jwt.js';
 import type { SigningKeyRing } from '../domain/signingKeys.js';
 
 /**
  * Tokens only this emulator reads back (authorization codes, refresh tokens): JWTs signed with the
  * store's key, so any instance on the same database accepts them, with an audience of their kind.
  */
-export async function signInternal(keys: SigningKeyRing, claims: JWTPayload, audience: string, issuedAt: number, lifetimeSeconds: number): Promise<string> {
-  const key = keys.signingKey();
-  const { SignJWT } = await jose();
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'RS256', kid: key.kid })
-    .setAudience(audience)
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + lifetimeSeconds)
-    .sign(key.privateKey);
+export function signInternal(keys: SigningKeyRing, claims: JWTPayload, audience: string, issuedAt: number, lifetimeSeconds: number): Promise<string> {
+  return signJwt(keys, claims, { audience, issuedAt, lifetimeSeconds });
 }
 
 /** The payload if `token` is ours, of this kind and unexpired; undefined otherwise. */

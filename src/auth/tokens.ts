@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { ACCESS_TOKEN_LIFETIME_S, GRAPH_RESOURCE, v1Issuer } from '../domain/graphResource.js';
-import { jose } from '../runtime/jose.js';
+import { signJwt } from '../domain/jwt.js';
 import type { SigningKeyRing } from '../domain/signingKeys.js';
 
 export { ACCESS_TOKEN_LIFETIME_S, GRAPH_APP_ID, GRAPH_RESOURCE, v1Issuer } from '../domain/graphResource.js';
@@ -41,17 +41,8 @@ export const wallTimes = (lifetimeSeconds = ACCESS_TOKEN_LIFETIME_S): TokenTimes
   lifetimeSeconds,
 });
 
-async function sign(keys: SigningKeyRing, claims: JWTPayload, times: TokenTimes, audience: string): Promise<string> {
-  const key = keys.signingKey();
-  const { SignJWT } = await jose();
-  return new SignJWT(claims)
-    .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid, x5t: key.kid })
-    .setAudience(audience)
-    .setIssuedAt(times.issuedAt)
-    .setNotBefore(times.notBefore ?? times.issuedAt)
-    .setExpirationTime(times.issuedAt + times.lifetimeSeconds)
-    .sign(key.privateKey);
-}
+const sign = (keys: SigningKeyRing, claims: JWTPayload, times: TokenTimes, audience: string): Promise<string> =>
+  signJwt(keys, claims, { audience, issuedAt: times.issuedAt, lifetimeSeconds: times.lifetimeSeconds, notBefore: times.notBefore ?? times.issuedAt, typ: true, x5t: true });
 
 /** A v1-format app-only Graph token, with the claims Graph authorizes on. */
 export function issueAppToken(keys: SigningKeyRing, s: AppTokenSubject, times: TokenTimes = wallTimes(), audience = GRAPH_RESOURCE): Promise<string> {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findUser } from '../domain/users.js';
 import { GraphError } from '../http/errors.js';
 import type { IdentityServices } from './identityServices.js';
+import { bearerToken } from '../http/bearer.js';
 import { TokenRejected } from './verifier.js';
 
 const unauthenticated = (message: string): GraphError => new GraphError(401, 'InvalidAuthenticationToken', message);
@@ -12,9 +13,9 @@ const unauthenticated = (message: string): GraphError => new GraphError(401, 'In
  */
 export function registerUserInfoEndpoint(app: FastifyInstance, services: IdentityServices): void {
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (match === null) throw unauthenticated('Access token is empty.');
-    const principal = await services.verifier.verify(match[1]!).catch((err: unknown) => {
+    const token = bearerToken(request.headers.authorization);
+    if (token === undefined) throw unauthenticated('Access token is empty.');
+    const principal = await services.verifier.verify(token).catch((err: unknown) => {
       throw err instanceof TokenRejected ? unauthenticated(err.message) : err;
     });
     if (principal.kind !== 'delegated') throw unauthenticated('UserInfo needs a token issued to a signed-in user.');

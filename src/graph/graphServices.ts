@@ -1,5 +1,5 @@
 import type { DomainContext } from '../domain/context.js';
-import type { DeltaTokens } from '../domain/deltaTokens.js';
+import type { DeltaTokens } from '../domain/stateTokens.js';
 import type { UsageMeter } from '../domain/usage.js';
 import type { AccessTokenVerifier } from '../auth/tokens.js';
 import type { BlobStore } from '../store/blobs.js';

@@ -23,6 +23,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenRejected } from '../auth/tokens.js';
 import { GRAPH_APP_ID } from '../domain/graphResource.js';
+import { bearerToken } from '../http/bearer.js';
 import { GraphError } from '../http/errors.js';
 import { parsePrefer } from '../http/odata/prefer.js';
 import { originOf, requestOrigin } from '../http/requestContext.js';
@@ -48,10 +49,10 @@ function unauthenticated(request: FastifyRequest, message: string): GraphError {
 }
 
 async function authenticate(services: GraphServices, request: FastifyRequest): Promise<void> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (match === null) throw unauthenticated(request, 'Access token is empty.');
+  const token = bearerToken(request.headers.authorization);
+  if (token === undefined) throw unauthenticated(request, 'Access token is empty.');
   try {
-    request.graphState.principal = await services.verifier.verify(match[1]!);
+    request.graphState.principal = await services.verifier.verify(token);
   } catch (err) {
     if (err instanceof TokenRejected) throw unauthenticated(request, err.message);
     throw err;

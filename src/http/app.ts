@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { Services } from '../services.js';
 import { DomainError } from '../runtime/errors.js';
 import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, storeDataError, unsupportedMediaType } from './errors.js';
+import { GraphErrors } from './errorCatalogue.js';
 import { injectedFault } from './faults.js';
 import { lazySchemaController } from './lazySchemaCompilers.js';
 import { normalizeODataPath } from './odata/keySyntax.js';
@@ -45,7 +46,10 @@ export function rewriteGraphUrl(url: string): string {
   }
 }
 
-/** request-id / client-request-id for this request (client-request-id echoed, else = request-id; §d.2). */
+/**
+ * request-id / client-request-id for this request: client-request-id echoed, else = request-id
+ * (https://learn.microsoft.com/graph/best-practices-concept#reliability-and-support).
+ */
 function assignRequestIds(request: FastifyRequest, reply: FastifyReply): void {
   if (request.graphState !== null && request.graphState !== undefined) return;
   const requestId = randomUUID();
@@ -94,14 +98,15 @@ export function toGraphError(err: unknown): GraphError {
 /** Errors Node's HTTP parser raises before Fastify sees a request (oversized headers, garbage): still Graph-shaped. */
 function answerClientError(err: NodeJS.ErrnoException, socket: Socket, now: Date): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] =
+  const error =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'RequestHeaderFieldsTooLarge', 'The request headers are too large.']
+      ? GraphErrors.requestHeaderFieldsTooLarge('The request headers are too large.')
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'RequestTimeout', 'The request timed out.']
-        : [400, 'BadRequest', 'The request could not be parsed.'];
+        ? GraphErrors.requestTimeout('The request timed out.')
+        : GraphErrors.badRequest('The request could not be parsed.');
+  const status = error.status;
   const requestId = randomUUID();
-  const body = JSON.stringify(graphErrorBody(new GraphError(status, code, message), { requestId, clientRequestId: requestId }, now));
+  const body = JSON.stringify(graphErrorBody(error, { requestId, clientRequestId: requestId }, now));
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${GRAPH_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -120,6 +125,10 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined):
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024 * 1024,
     schemaController: lazySchemaController(),
+    // JSON bodies are validated as sent: a property the schema does not know, or a value of the
+    // wrong type, is a 400 rather than silently dropped or converted (http/lazySchemaCompilers.ts
+    // keeps fastify's defaults for query strings and path parameters, which arrive as text).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     rewriteUrl: (req) => rewriteGraphUrl(req.url ?? '/'),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2000 },
     return503OnClosing: true,

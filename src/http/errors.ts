@@ -1,56 +1,31 @@
+import { GRAPH_ERROR_CATALOGUE, GraphError, GraphErrors, type GraphErrorDetail, type GraphErrorName } from './errorCatalogue.js';
+
 /**
- * Graph's error envelope (DC:concepts/errors.md; graph-schema `microsoft.graph.ODataErrors.ODataError`).
- * Anything thrown inside a Graph handler that is not a GraphError becomes a 500 in this shape too.
+ * Graph's error envelope (https://learn.microsoft.com/graph/errors; graph-schema
+ * `microsoft.graph.ODataErrors.ODataError`). Anything thrown inside a Graph handler that is not a
+ * GraphError becomes a 500 in this shape too. Which errors exist is http/errorCatalogue.ts; the
+ * helpers here build the common ones from it.
  */
+export { GraphError, type GraphErrorDetail, type GraphErrorOptions } from './errorCatalogue.js';
 
-export interface GraphErrorDetail {
-  code: string;
-  message: string;
-  target?: string;
-}
+/** The catalogued codes Graph sends with `status`. */
+type CodeWithStatus<S extends number> = Extract<(typeof GRAPH_ERROR_CATALOGUE)[GraphErrorName], { status: S }>['code'];
 
-export interface GraphErrorOptions {
-  target?: string;
-  details?: GraphErrorDetail[];
-  /** Extra response headers, e.g. Retry-After on 429/503 or WWW-Authenticate on 401. */
-  headers?: Record<string, string>;
-}
+export const badRequest = (message: string, code: CodeWithStatus<400> = 'BadRequest'): GraphError => new GraphError(400, code, message);
+export const notFound = (message: string, code: CodeWithStatus<404> = 'NotFound'): GraphError => new GraphError(404, code, message);
+export const forbidden = (message: string, code: CodeWithStatus<403> = 'Forbidden'): GraphError => new GraphError(403, code, message);
 
-export class GraphError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly target: string | undefined;
-  readonly details: GraphErrorDetail[] | undefined;
-  readonly headers: Record<string, string>;
-
-  constructor(status: number, code: string, message: string, options: GraphErrorOptions = {}) {
-    super(message);
-    this.name = 'GraphError';
-    this.status = status;
-    this.code = code;
-    this.target = options.target;
-    this.details = options.details;
-    this.headers = options.headers ?? {};
-  }
-}
-
-export const badRequest = (message: string, code = 'BadRequest'): GraphError => new GraphError(400, code, message);
-export const notFound = (message: string, code = 'NotFound'): GraphError => new GraphError(404, code, message);
-export const forbidden = (message: string, code = 'Forbidden'): GraphError => new GraphError(403, code, message);
-
-/** A Graph path or method the emulator does not serve (delta-query-overview.md's 501 sample). */
+/** A Graph path or method the emulator does not serve (the 501 sample of https://learn.microsoft.com/graph/delta-query-overview). */
 export const notImplemented = (method: string, path: string): GraphError =>
-  new GraphError(501, 'NotImplemented', `This operation target is not yet supported: ${method} ${path} is not emulated by graph-comms-emulator.`);
+  GraphErrors.notImplemented(`This operation target is not yet supported: ${method} ${path} is not emulated by graph-comms-emulator.`);
 
 /** A known path asked with a method it does not take; `Allow` lists the ones it does. */
 export const methodNotAllowed = (method: string, allowed: readonly string[]): GraphError =>
-  new GraphError(405, 'methodNotAllowed', `The method '${method}' is not supported for this URL.`, { headers: { Allow: allowed.join(', ') } });
+  GraphErrors.methodNotAllowed(`The method '${method}' is not supported for this URL.`, { headers: { Allow: allowed.join(', ') } });
 
 /** ODL's wording when the request body is not JSON (it says "response" where it means the request). */
 export const unsupportedMediaType = (contentType: string): GraphError =>
-  new GraphError(
-    415,
-    'RequestBodyRead',
+  GraphErrors.requestBodyRead(
     `A supported MIME type could not be found that matches the content type of the response. None of the supported type(s) 'application/json' matches the content type '${contentType}'.`,
   );
 

@@ -1,7 +1,8 @@
 import type { FaultInjector } from '../runtime/faults.js';
+import type { GraphErrorCode } from './errorCatalogue.js';
 import { GraphError } from './errors.js';
 
-const CODES: Partial<Record<number, string>> = { 401: 'InvalidAuthenticationToken', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 410: 'Gone', 412: 'PreconditionFailed' };
+const CODES: Partial<Record<number, GraphErrorCode>> = { 401: 'InvalidAuthenticationToken', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 410: 'Gone', 412: 'PreconditionFailed' };
 
 /** Rules are written with plain characters (`users/adele@contoso…`); clients may percent-encode them. */
 function decodedPath(url: string): string {

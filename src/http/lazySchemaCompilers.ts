@@ -28,14 +28,24 @@ interface Validate {
  * the same options, called as fastify calls ajv (with the parent data, so root coercion works).
  * The trade-off: a schema that does not compile fails on its route's first request, not at start.
  */
+/**
+ * Query strings, path parameters and headers arrive as text, so they keep fastify's defaults
+ * (coercion, '10' → 10; unknown query parameters dropped) whatever the server's options say for bodies.
+ */
+function forText(options: unknown): unknown {
+  const given = (options ?? {}) as { customOptions?: Record<string, unknown> };
+  return { ...given, customOptions: { ...given.customOptions, coerceTypes: 'array', removeAdditional: true } };
+}
+
 function lazyValidatorFactory(): ValidatorFactory {
   let real: Factory<ValidatorCompiler> | undefined;
   const factory: Factory<ValidatorCompiler> = (externalSchemas, options) => {
-    let compiler: ValidatorCompiler | undefined;
+    let bodyCompiler: ValidatorCompiler | undefined;
+    let textCompiler: ValidatorCompiler | undefined;
     const compile = (route: RouteSchema): Validate => {
       real ??= (fromFastify('@fastify/ajv-compiler') as () => Factory<ValidatorCompiler>)();
-      compiler ??= real(externalSchemas, options);
-      return compiler(route);
+      if (route.httpPart === 'body') return (bodyCompiler ??= real(externalSchemas, options))(route);
+      return (textCompiler ??= real(externalSchemas, forText(options)))(route);
     };
     return (route) => {
       let validate: Validate | undefined;

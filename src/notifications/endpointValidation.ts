@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { post, PostFailed } from './httpPost.js';
 
-/** Graph's validation handshake allows the endpoint 10 seconds. */
+/** Graph's validation handshake allows the endpoint 10 seconds (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks#notificationurl-validation). */
 export const VALIDATION_TIMEOUT_MS = 10_000;
 
-export type EndpointCheck = { ok: true } | { ok: false; code: string; message: string };
+/** The subscription-creation codes a failed endpoint check is answered with. */
+type EndpointErrorCode = 'InvalidRequest' | 'ValidationError';
+
+export type EndpointCheck = { ok: true } | { ok: false; code: EndpointErrorCode; message: string };
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -18,7 +21,7 @@ function isLoopback(hostname: string): boolean {
  * Graph takes only https notification URLs. The emulator also takes http:// on loopback (a local
  * receiver needs no certificate) unless it runs with `strict`.
  */
-export function checkEndpointUrl(property: string, text: string, strict: boolean): { ok: true; url: URL } | { ok: false; code: string; message: string } {
+export function checkEndpointUrl(property: string, text: string, strict: boolean): { ok: true; url: URL } | { ok: false; code: EndpointErrorCode; message: string } {
   let url: URL;
   try {
     url = new URL(text);
@@ -32,15 +35,15 @@ export function checkEndpointUrl(property: string, text: string, strict: boolean
 }
 
 /**
- * The validation handshake (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks):
- * POST `{url}?validationToken=…` (the URL's own query kept) as text/plain; the endpoint must answer
- * 200, text/plain, with the token exactly, within 10 seconds.
+ * The validation handshake
+ * (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks#notificationurl-validation):
+ * POST `{url}?validationToken=…` (the URL's own query kept) as text/plain; the endpoint must answer 200, text/plain, with the token exactly, within 10 seconds.
  */
 export async function validateEndpoint(url: URL, timeoutMs = VALIDATION_TIMEOUT_MS): Promise<EndpointCheck> {
   const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
   const target = new URL(url);
   target.searchParams.append('validationToken', token);
-  const failed = { ok: false as const, code: 'ValidationError', message: 'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.' };
+  const failed = { ok: false as const, code: 'ValidationError' as const, message: 'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.' };
   try {
     const res = await post(target, '', 'text/plain; charset=utf-8', timeoutMs);
     if (res.status !== 200 || !/^text\/plain\b/i.test(res.contentType)) return failed;

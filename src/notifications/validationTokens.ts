@@ -1,9 +1,12 @@
-import { jose } from '../runtime/jose.js';
+import { signJwt } from '../domain/jwt.js';
 import { randomBytes } from 'node:crypto';
 import type { SigningKeyRing } from '../domain/signingKeys.js';
 import { v1Issuer } from '../domain/graphResource.js';
 
-/** The app id Graph's change-notification publisher signs validation tokens as. */
+/**
+ * The app id Graph's change-notification publisher signs validation tokens as
+ * (https://learn.microsoft.com/graph/change-notifications-with-resource-data#validation-tokens-in-the-change-notification).
+ */
 export const NOTIFICATION_PUBLISHER_APP_ID = '0bf30f3b-4a52-48df-9a82-234910c4a086';
 
 const LIFETIME_S = 3600;
@@ -26,10 +29,8 @@ export class ValidationTokenIssuer {
     const nowS = Math.floor(Date.now() / 1000);
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined && cached.expiresAt - nowS > REFRESH_MARGIN_S) return cached.token;
-    const key = this.keys.signingKey();
     const issuer = v1Issuer(tenantId);
-    const { SignJWT } = await jose();
-    const token = await new SignJWT({
+    const token = await signJwt(this.keys, {
       aio: randomBytes(24).toString('base64'),
       appid: NOTIFICATION_PUBLISHER_APP_ID,
       appidacr: '2',
@@ -37,14 +38,7 @@ export class ValidationTokenIssuer {
       tid: tenantId,
       uti: randomBytes(16).toString('base64url').slice(0, 22),
       ver: '1.0',
-    })
-      .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid, x5t: key.kid })
-      .setIssuer(issuer)
-      .setAudience(appId)
-      .setIssuedAt(nowS)
-      .setNotBefore(nowS)
-      .setExpirationTime(nowS + LIFETIME_S)
-      .sign(key.privateKey);
+    }, { issuer, audience: appId, issuedAt: nowS, notBefore: nowS, lifetimeSeconds: LIFETIME_S, typ: true, x5t: true });
     if (this.cache.size >= 1024) this.cache.clear();
     this.cache.set(cacheKey, { token, expiresAt: nowS + LIFETIME_S });
     return token;

@@ -4,7 +4,8 @@ import type { Store } from './database.js';
 /**
  * Tables a reset keeps: Kysely's migration bookkeeping, and the signing keys so tokens that clients
  * already hold keep verifying (their tenant must still exist, as the demo tenant does); likewise the
- * skip/delta token key, so an old delta token is recognised as stale (410) rather than forged (400).
+ * state-token key (domain/stateTokens.ts), so an old delta token is recognised as stale (410) rather
+ * than forged (400), and a call-record page token keeps paging a record that outlived the reset.
  */
 const KEPT_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'signing_keys', 'state_token_keys']);
 

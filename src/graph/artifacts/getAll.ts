@@ -3,7 +3,7 @@ import { PERMISSIONS } from '../../domain/permissions.js';
 import { isAppAllowedForUser } from '../../domain/accessPolicies.js';
 import type { ArtifactKind } from '../../domain/artifactResource.js';
 import { lastArtifactSeq, pageArtifactJson, type ArtifactScope } from '../../domain/artifacts.js';
-import type { TokenState } from '../../domain/deltaTokens.js';
+import type { TokenState } from '../../domain/stateTokens.js';
 import { findUser } from '../../domain/users.js';
 import { forbidden, notFound } from '../../http/errors.js';
 import { rebaseGraphLinks } from '../../domain/graphLinks.js';

@@ -44,7 +44,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('artifacts_adhoc').on('artifacts').columns(['adhoc_call_id', 'kind', 'feed_seq']).execute();
 
 
-  // The skip/delta token key (domain/deltaTokens.ts): kept by a store reset, so a token signed
+  // The state-token key (domain/stateTokens.ts): kept by a store reset, so a token signed
   // before it still verifies and is answered 410 (resync) rather than taken for a forgery.
   await db.schema
     .createTable('state_token_keys')
