@@ -19,7 +19,7 @@ if (leg.skippedBecause !== undefined) {
 }
 
 // Pure unit tests (no store) run once; everything that starts an emulator runs on both stores.
-const unitOnly = ['test/http/odata/**', 'test/repository/**', 'test/http/certificates.test.ts', 'test/simulation/**'];
+const unitOnly = ['test/http/odata/**', 'test/repository/**', 'test/store/sqliteBinding.test.ts', 'test/http/certificates.test.ts', 'test/simulation/**'];
 
 export default defineConfig({
   test: {
