@@ -24,8 +24,6 @@ class FileLock {
 
 const fileLocks = new Map<string, FileLock>();
 
-type Statement = SqliteStatementHandle;
-
 const STATEMENT_CACHE_LIMIT = 500;
 const SCHEMA_CHANGE = /^\s*(create|drop|alter)\b/i;
 
@@ -35,14 +33,14 @@ const SCHEMA_CHANGE = /^\s*(create|drop|alter)\b/i;
  * `onWrite` runs after every statement that can change data (what the read cache listens for).
  */
 class CachingSqliteConnection implements DatabaseConnection {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements = new Map<string, SqliteStatementHandle>();
 
   constructor(
     private readonly db: SqliteHandle,
     private readonly onWrite: () => void,
   ) {}
 
-  private prepare(sql: string): Statement {
+  private prepare(sql: string): SqliteStatementHandle {
     let stmt = this.statements.get(sql);
     if (stmt === undefined) {
       stmt = this.db.prepare(sql);
@@ -84,9 +82,9 @@ class CachingSqliteConnection implements DatabaseConnection {
  * Kysely's SQLite dialect, made safe for several emulators on one file:
  * - across processes, transactions take the write lock when they begin (BEGIN IMMEDIATE) and wait
  *   for it (busy_timeout) instead of failing with SQLITE_BUSY_SNAPSHOT half-way through;
- * - within one process, SQLite (node:sqlite or better-sqlite3) is synchronous: a connection waiting for a lock held across
- *   an `await` by another connection would block the very thread that must release it. So
- *   connections to the same file take turns, as Kysely already makes one connection's users do;
+ * - within one process, SQLite (node:sqlite or better-sqlite3) is synchronous: a connection waiting
+ *   for a lock held across an `await` by another connection would block the very thread that must
+ *   release it. So connections to the same file take turns, as Kysely already makes one connection's users do;
  * - migrations run in one such transaction (SQLite's DDL is transactional): that is the migration lock.
  */
 class SharedFileSqliteDriver extends SqliteDriver {
