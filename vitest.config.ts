@@ -19,7 +19,15 @@ if (leg.skippedBecause !== undefined) {
 }
 
 // Pure unit tests (no store) run once; everything that starts an emulator runs on both stores.
-const unitOnly = ['test/http/odata/**', 'test/tls/**', 'test/runtime/**', 'test/architecture/**', 'test/notifications/deliveryPolicy.test.ts'];
+const unitOnly = [
+  'test/http/odata/**',
+  'test/tls/**',
+  'test/runtime/**',
+  'test/architecture/**',
+  'test/repository/**',
+  'test/notifications/deliveryPolicy.test.ts',
+  'test/store/sqliteBinding.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -70,13 +70,22 @@ export async function stopProcess(child: ChildProcess, graceMs = 3_000): Promise
  * Spawn `node <script> ...args` and resolve when a stdout line matches `ready`.
  * Rejects (after killing the child) on early exit or after `timeoutMs`.
  */
-export function spawnNodeUntilReady(script: string, args: readonly string[], ready: RegExp, timeoutMs: number, cwd: string, nodeFlags: readonly string[] = []): Promise<ReadyProcess> {
+export function spawnNodeUntilReady(
+  script: string,
+  args: readonly string[],
+  ready: RegExp,
+  timeoutMs: number,
+  cwd: string,
+  nodeFlags: readonly string[] = [],
+  /** Another Node than the bench's own (the install bench compares Node lines). */
+  nodeBinary: string = process.execPath,
+): Promise<ReadyProcess> {
   return new Promise((resolve, reject) => {
     let tail = '';
     let pending = '';
     let settled = false;
     const started = performance.now();
-    const child = spawn(process.execPath, [...nodeFlags, script, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(nodeBinary, [...nodeFlags, script, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     live.add(child);
     const keep = (chunk: string): void => {
       tail = (tail + chunk).slice(-OUTPUT_TAIL);

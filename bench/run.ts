@@ -2,7 +2,7 @@
  * `npm run bench`: start-up time, throughput and idle memory of the emulator, each against a bare
  * Node HTTPS server measured in the same run (interleaved), printed as a markdown table.
  *
- *   node dist/bench/run.js [--quick] [--only startup,throughput,delta,content,callRecord] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+ *   node dist/bench/run.js [--quick] [--only startup,throughput,delta,content,callRecord,notifications,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
  *                          [--delta-recordings N] [--large-rows N] [--content-mib N]
  *
  * Progress goes to stderr, the table to stdout. Every spawned process is stopped at the end, on
@@ -22,10 +22,12 @@ import { measureDelta, renderDelta, type DeltaOptions } from './delta.js';
 import { measureContent, renderContent, type ContentOptions } from './content.js';
 import { measureCallRecordThroughput, renderCallRecordReport } from './callRecord.js';
 import { measureNotifications, renderNotificationsReport } from './notifications.js';
+import { measureInstall, renderInstall } from './install.js';
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
                                 [--delta-recordings N] [--large-rows N] [--content-mib N] [--notification-recordings N]
-  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications (default: all)
+  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications (default: all),
+                   install (only when named: npm ci of fresh copies on this Node and on Node 24, start-up on both; minutes)
   --delta-recordings N  recordings in the delta full-sync store (default 100000; --quick 10000)
   --large-rows N   target rows of the large store for the page-time comparison (default 1000000, at most 120 s of seeding)
   --content-mib N  size of the downloaded recording in MiB (default 1024; --quick 64)
@@ -39,8 +41,10 @@ const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N
   --recordings N   change-notification run: recordings created (default 10000, --quick 1000)
   --no-notifications  skip the change-notification run (run it alone: node dist/bench/notifications.js)`;
 
-const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications'] as const;
+const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'install'] as const;
 type Part = (typeof PARTS)[number];
+/** What runs without --only: install takes minutes and installs Node 24, so it is asked for by name. */
+const DEFAULT_PARTS: readonly Part[] = PARTS.filter((part) => part !== 'install');
 
 interface Settings {
   starts: number;
@@ -54,7 +58,7 @@ interface Settings {
 
 function parseArgs(argv: readonly string[]): Settings {
   const quick = argv.includes('--quick');
-  const all = new Set<Part>(PARTS);
+  const all = new Set<Part>(DEFAULT_PARTS);
   const settings: Settings = quick
     ? {
         starts: 3,
@@ -171,6 +175,10 @@ async function main(): Promise<void> {
       log(`bench: change notifications (${settings.notificationRecordings} recordings, 10 subscriptions, half rich)`);
       const notifications = await measureNotifications({ recordings: settings.notificationRecordings, subscriptions: 10, pacedPerSecond: 500, pacedSeconds: 10, tlsDir: paths.tlsDir, log });
       sections.push(renderNotificationsReport(notifications));
+    }
+    if (wants('install')) {
+      log(`bench: install (npm ci of fresh copies on ${process.version} and Node 24) and start-up on both (${settings.starts} warm starts of each)`);
+      sections.push(renderInstall(await measureInstall(paths, workDir, settings.starts, log), settings.starts));
     }
     if (startup === undefined || throughput === undefined) {
       const command = ['node', 'dist/bench/run.js', ...argv].join(' ');

@@ -65,15 +65,24 @@ export function graphErrorBody(
   return body;
 }
 
+/** SQLITE_TOOBIG, SQLITE_MISMATCH, SQLITE_RANGE. */
+const SQLITE_DATA_EXCEPTIONS = new Set([18, 20, 25]);
+
 /**
  * A store error caused by the request's data rather than by the emulator: PostgreSQL's SQLSTATE class
  * 22 (data exception: a value out of range, bad encoding) and SQLite's equivalents. Input validation
  * should catch these first; if one slips through, the client still gets a 400, not a 500.
  */
 export function storeDataError(err: unknown): GraphError | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
+  const { code, errcode } = (err ?? {}) as { code?: unknown; errcode?: unknown };
   if (typeof code !== 'string') return undefined;
   const postgresDataException = /^22[0-9A-Z]{3}$/.test(code);
-  const sqliteDataException = code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH' || code === 'SQLITE_RANGE';
+  // better-sqlite3 names the code; node:sqlite gives ERR_SQLITE_ERROR and the extended result code
+  // (https://nodejs.org/api/sqlite.html, https://www.sqlite.org/rescode.html), whose low byte is the primary one.
+  const sqliteDataException =
+    code === 'SQLITE_TOOBIG' ||
+    code === 'SQLITE_MISMATCH' ||
+    code === 'SQLITE_RANGE' ||
+    (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && SQLITE_DATA_EXCEPTIONS.has(errcode & 0xff));
   return postgresDataException || sqliteDataException ? badRequest('A value in the request could not be stored or compared.') : undefined;
 }

@@ -11,6 +11,7 @@ import * as m005 from './migrations/005_subscriptions.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
+import { openSqliteHandle } from './sqliteBinding.js';
 import { SharedFileSqliteDialect } from './sqliteDialect.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -65,16 +66,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 async function openSqlite(filename: string): Promise<Store> {
-  const { default: SqliteDatabase } = await import('better-sqlite3');
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-  const raw = new SqliteDatabase(filename);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = NORMAL');
-  raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 5000');
-  // Bumped when another connection (another process on the file) commits.
-  const dataVersion = raw.prepare('PRAGMA data_version').pluck();
-  const reads = new ReadCache(() => dataVersion.get() as number);
+  const raw = await openSqliteHandle(filename);
+  const reads = new ReadCache(() => raw.dataVersion());
   const dialect = new SharedFileSqliteDialect({ database: raw }, filename === ':memory:' ? filename : resolve(filename), () => reads.invalidate());
   const db = new Kysely<Database>({ dialect, plugins: [nulGuard] });
   return {

@@ -1,4 +1,5 @@
-import type { DatabaseConnection, DialectAdapter, Driver, QueryResult, SqliteDatabase, SqliteStatement } from 'kysely';
+import type { DatabaseConnection, DialectAdapter, Driver, QueryResult } from 'kysely';
+import type { SqliteHandle, SqliteStatementHandle } from './sqliteBinding.js';
 import { CompiledQuery, SelectQueryNode, SqliteAdapter, SqliteDialect, SqliteDriver } from './kysely.js';
 
 /** One queue per database file in this process. */
@@ -23,9 +24,6 @@ class FileLock {
 
 const fileLocks = new Map<string, FileLock>();
 
-/** better-sqlite3's statement, which says whether it can change the database. */
-type Statement = SqliteStatement & { readonly readonly?: boolean };
-
 const STATEMENT_CACHE_LIMIT = 500;
 const SCHEMA_CHANGE = /^\s*(create|drop|alter)\b/i;
 
@@ -35,17 +33,17 @@ const SCHEMA_CHANGE = /^\s*(create|drop|alter)\b/i;
  * `onWrite` runs after every statement that can change data (what the read cache listens for).
  */
 class CachingSqliteConnection implements DatabaseConnection {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements = new Map<string, SqliteStatementHandle>();
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: SqliteHandle,
     private readonly onWrite: () => void,
   ) {}
 
-  private prepare(sql: string): Statement {
+  private prepare(sql: string): SqliteStatementHandle {
     let stmt = this.statements.get(sql);
     if (stmt === undefined) {
-      stmt = this.db.prepare(sql) as Statement;
+      stmt = this.db.prepare(sql);
       if (this.statements.size >= STATEMENT_CACHE_LIMIT) this.statements.delete(this.statements.keys().next().value!);
       this.statements.set(sql, stmt);
     }
@@ -68,7 +66,7 @@ class CachingSqliteConnection implements DatabaseConnection {
     } finally {
       // `readonly` is false for anything that writes (INSERT … RETURNING included); transaction
       // ends are signalled by the driver.
-      if (stmt.readonly !== true) this.onWrite();
+      if (!stmt.readonly) this.onWrite();
     }
   }
 
@@ -84,9 +82,9 @@ class CachingSqliteConnection implements DatabaseConnection {
  * Kysely's SQLite dialect, made safe for several emulators on one file:
  * - across processes, transactions take the write lock when they begin (BEGIN IMMEDIATE) and wait
  *   for it (busy_timeout) instead of failing with SQLITE_BUSY_SNAPSHOT half-way through;
- * - within one process, better-sqlite3 is synchronous: a connection waiting for a lock held across
- *   an `await` by another connection would block the very thread that must release it. So
- *   connections to the same file take turns, as Kysely already makes one connection's users do;
+ * - within one process, SQLite (node:sqlite or better-sqlite3) is synchronous: a connection waiting
+ *   for a lock held across an `await` by another connection would block the very thread that must
+ *   release it. So connections to the same file take turns, as Kysely already makes one connection's users do;
  * - migrations run in one such transaction (SQLite's DDL is transactional): that is the migration lock.
  */
 class SharedFileSqliteDriver extends SqliteDriver {
@@ -134,7 +132,7 @@ class SharedFileSqliteDriver extends SqliteDriver {
 }
 
 /** The dialect's settings, with the database itself (not a factory): the driver keeps statements on it. */
-type SqliteDriverConfig = ConstructorParameters<typeof SqliteDriver>[0] & { database: SqliteDatabase };
+type SqliteDriverConfig = ConstructorParameters<typeof SqliteDriver>[0] & { database: SqliteHandle };
 
 class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl(): boolean {

@@ -1,12 +1,14 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
- * Microsoft's schema for the types we serve (../shared/graph-schema, strict flavour): every JSON
- * body a test receives from a Graph endpoint is checked against it.
+ * Microsoft's schema for the types we serve (strict flavour), vendored in test/fixtures/graph-schema
+ * with its provenance and licence: every JSON body a test receives from a Graph endpoint is checked
+ * against it.
  */
-const SCHEMA_DIR = resolve(process.env['GRAPH_SCHEMA_DIR'] ?? '../shared/graph-schema');
+const SCHEMA_DIR = fileURLToPath(new URL('../fixtures/graph-schema/', import.meta.url));
 
 type Version = 'v1.0' | 'beta';
 
@@ -17,7 +19,7 @@ function ajvFor(version: Version): Ajv {
   let ajv = ajvs.get(version);
   if (ajv === undefined) {
     const file = resolve(SCHEMA_DIR, version, 'schema.strict.json');
-    if (!existsSync(file)) throw new Error(`Graph schema not found at ${file}: the shared/ folder must sit beside the repository`);
+    if (!existsSync(file)) throw new Error(`Graph schema not found at ${file}: test/fixtures/graph-schema is part of the repository`);
     ajv = new Ajv({ strict: true, allErrors: true });
     ajv.addSchema(JSON.parse(readFileSync(file, 'utf8')) as object);
     ajvs.set(version, ajv);

@@ -1,8 +1,9 @@
 import type { Reporter, TestModule } from 'vitest/node';
+import { defaultSqliteLoaders } from '../../src/store/sqliteBinding.js';
 
 /** Prints one plain closing line ("vitest: N passed, N failed, N skipped") that any CI can read. */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -17,6 +18,8 @@ export default class SummaryReporter implements Reporter {
     }
     const pgNote = process.env['TEST_POSTGRES_SKIPPED'];
     if (pgNote !== undefined && pgNote !== '') console.log(`\nPostgreSQL leg SKIPPED: ${pgNote}. Only the SQLite leg ran.`);
-    console.log(`\nvitest: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+    // Which Node ran the suite (workers and spawned CLIs use the same process.execPath): CI runs it on two lines.
+    console.log(`\nNode.js ${process.version}, SQLite through ${(await defaultSqliteLoaders.nodeSqlite()) !== undefined ? 'node:sqlite' : 'better-sqlite3'}`);
+    console.log(`vitest: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   }
 }
