@@ -20,12 +20,13 @@ import { BlobStore } from './store/blobs.js';
 import { DeltaTokens } from './domain/deltaTokens.js';
 import { UsageMeter } from './graph/usage.js';
 import { FaultInjector } from './simulation/faults.js';
-import { openStore } from './store/database.js';
+import { openWritableStore } from './store/openWritable.js';
 import { ChangePipeline } from './domain/changes.js';
 import { startCallRecordRetention } from './simulation/callRecordRetention.js';
 import { NotificationService } from './notifications/service.js';
 
-export type { EmulatorOptions } from './config.js';
+export type { EmulatorOptions, LogFormat } from './config.js';
+export { ConfigError } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
 export type { AdminNewMeeting, AdminService, ClockCommand, ClockView, MintTokenRequest } from './admin/service.js';
 export type { FaultRule, FaultRuleInput } from './simulation/faults.js';
@@ -64,7 +65,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 export async function startEmulator(options: EmulatorOptions, defaults: { port: number; inMemory: boolean }): Promise<Emulator> {
   const config = resolveConfig(options, defaults);
   const [opened, made] = await Promise.allSettled([
-    openStore(config.store),
+    openWritableStore(config.store),
     config.protocol === 'https' ? ensureTlsMaterial(config.tlsDir) : Promise.resolve<TlsMaterial | undefined>(undefined),
   ]);
   if (opened.status === 'rejected' || made.status === 'rejected') {
@@ -116,7 +117,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     for (const graphVersion of GRAPH_VERSIONS) await app.register(graphPlugin(services, graphVersion), { prefix: `/${graphVersion}` });
     await registerAdminRoutes(app, services, admin);
 
-    await app.listen({ port: config.port, host: config.host });
+    await listenQuietly(app, config.port, config.host);
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const url = config.publicUrl ?? `${config.protocol}://localhost:${port}`;
@@ -163,5 +164,16 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     await store.close().catch(() => undefined);
     blobs?.close();
     throw err;
+  }
+}
+
+/** Fastify logs "Server listening at …" at info; the caller's ready line says that, and must come first. */
+async function listenQuietly(app: FastifyInstance, port: number, host: string): Promise<void> {
+  const level = app.log.level;
+  if (level === 'info' || level === 'debug' || level === 'trace') app.log.level = 'warn';
+  try {
+    await app.listen({ port, host });
+  } finally {
+    app.log.level = level;
   }
 }

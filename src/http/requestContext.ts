@@ -10,6 +10,8 @@ export interface GraphRequestState {
   version?: GraphVersion;
   principal?: Principal;
   prefer?: Preferences;
+  /** The error code of a Graph- or Entra-shaped error answer, for the request log. */
+  errorCode?: string;
 }
 
 declare module 'fastify' {
