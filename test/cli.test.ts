@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -379,6 +379,25 @@ describe('the TLS trust hint', () => {
     const health = await fetch(`${urlIn(run.stdout[0]!)}/_emulator/health`, { signal: AbortSignal.timeout(10_000) }).catch((err: unknown) => err);
     expect(health).toBeInstanceOf(Error);
     expect(run.stdout.filter((l) => /TLS client/.test(l))).toEqual([hint]);
+    expect(await stop(run)).toBe(0);
+  });
+});
+
+/** curl, when installed: an OpenSSL client that sends the "unknown CA" alert Node.js does not. */
+const hasCurl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe('the TLS trust hint for other stacks', () => {
+  it.runIf(hasCurl)('a client that sends an unknown-CA alert (curl) makes the emulator log the line with the CA path', async () => {
+    const cwd = tempDir();
+    const run = cli(['start', '--port', '0', '--in-memory', '--tls-dir', 'tls'], cwd);
+    const url = urlIn(await readyLine(run));
+    const curl = spawn('curl', ['--silent', '--cacert', join(tlsDir(), 'ca.pem'), `${url}/_emulator/health`], { stdio: 'ignore' });
+    const code = await new Promise<number | null>((done) => curl.once('exit', done));
+    expect(code).not.toBe(0); // trusts the suite's CA, not this emulator's
+    const record = JSON.parse(await lineMatching(run.stdout, /TLS client/)) as { msg: string };
+    expect(record.msg).toContain('does not trust the local CA');
+    expect(record.msg).toContain(`NODE_EXTRA_CA_CERTS=${join(cwd, 'tls', 'ca.pem')}`);
+    expect(record.msg).toContain(`REQUESTS_CA_BUNDLE=${join(cwd, 'tls', 'ca.pem')}`);
     expect(await stop(run)).toBe(0);
   });
 });
