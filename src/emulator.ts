@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from './admin/service.js';
+import { backgroundErrorReporter } from './backgroundErrors.js';
 import { describeRoutesLazily } from './admin/openapi.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { registerIdentityRoutes } from './auth/routes.js';
@@ -82,18 +83,19 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let notifications: NotificationService | undefined;
   try {
     blobs = BlobStore.open(config.blobDir);
-    clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => app?.log.error({ err }, 'a clock timer failed'));
+    const failed = backgroundErrorReporter(() => app?.log);
+    clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => failed('a clock timer failed', err));
     const ctx: DomainContext = { db: store.db, clock, changes: new ChangePipeline() };
-    persistence = persistClock(store.db, clock, (err) => app?.log.error({ err }, 'could not save the clock state'));
+    persistence = persistClock(store.db, clock, (err) => failed('could not save the clock state', err));
     const clockPersistence = persistence;
     const keys = new SigningKeyRing(ctx);
     await keys.load();
-    notifications = new NotificationService(ctx, store.kind, keys, (err) => app?.log.error({ err }, 'notification delivery failed'));
+    notifications = new NotificationService(ctx, store.kind, keys, (err) => failed('notification delivery failed', err));
     if (config.demo) {
       await ensureDemoTenant(ctx);
       await ensureDemoArtifacts(ctx, blobs);
     }
-    retention = startCallRecordRetention(ctx, (err) => app?.log.error({ err }, 'the call-record retention sweep failed'));
+    retention = startCallRecordRetention(ctx, (err) => failed('the call-record retention sweep failed', err));
     const services: Services = {
       config,
       store,
