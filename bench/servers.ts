@@ -34,7 +34,11 @@ export function emulatorNodeFlags(paths: Paths): string[] {
   return (match[1] ?? '').split(/\s+/).filter((flag) => flag !== '');
 }
 
-export const emulatorArgs = (paths: Paths): string[] => ['start', '--port', '0', '--data-dir', paths.dataDir, '--tls-dir', paths.tlsDir];
+/**
+ * `--log-level warn`: the bench compares serving with bare servers that log nothing; the request log
+ * (on at the CLI's default level) would add a line per request on both the server's and the bench's CPU.
+ */
+export const emulatorArgs = (paths: Paths): string[] => ['start', '--port', '0', '--data-dir', paths.dataDir, '--tls-dir', paths.tlsDir, '--log-level', 'warn'];
 export const bareArgs = (paths: Paths, responseFile?: string, serialize = false): string[] => [
   '--tls-dir',
   paths.tlsDir,

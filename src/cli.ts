@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, resolveConfig, type EmulatorOptions } from './config.js';
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, resolveConfig, type EmulatorOptions } from './config.js';
 import { startEmulator, type Emulator } from './emulator.js';
-import { openStore } from './store/database.js';
+import { ensureTlsMaterial } from './tls/certificates.js';
+import { trustInstructions } from './http/trust.js';
+import { openWritableStore } from './store/openWritable.js';
 import { emptyStore } from './store/reset.js';
 import { runSeed } from './seedCommand.js';
 
@@ -23,22 +26,50 @@ function toOptions(flags: StartFlags): EmulatorOptions {
   return options;
 }
 
+/**
+ * The package's version. The CLI runs as the bundle (dist/cli.mjs) or compiled (dist/src/cli.js),
+ * one or two levels below package.json.
+ */
+function packageVersion(): string {
+  for (const candidate of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'graph-comms-emulator' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not this one
+    }
+  }
+  return 'unknown';
+}
+
 function readyLine(emulator: Emulator, elapsedMs: number): string {
   const { store } = emulator.config;
   const where = store.kind === 'postgres' ? 'postgresql' : store.filename === ':memory:' ? 'in-memory' : store.filename;
-  const ca = emulator.caCertificatePath !== undefined ? `; CA: ${emulator.caCertificatePath} (trust it with NODE_EXTRA_CA_CERTS)` : '';
+  const ca =
+    emulator.caCertificatePath !== undefined
+      ? `; CA: ${emulator.caCertificatePath} (trust it with NODE_EXTRA_CA_CERTS; "graph-comms-emulator ca" shows other stacks)`
+      : '';
   return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo) in ${Math.round(elapsedMs)} ms`;
 }
 
+/**
+ * The store flags. Contradictions are refused rather than one flag silently winning; a --data-dir
+ * or --database-url from the environment is a default, so an explicit --in-memory overrides it.
+ */
 const storeFlags = (command: Command): Command =>
   command
-    .option('--in-memory', 'keep the store in memory (nothing survives the process)')
+    .addOption(new Option('--in-memory', 'keep the store in memory (nothing survives the process)').conflicts(['dataDir', 'databaseUrl']))
     .option('--data-dir <dir>', 'where the SQLite store and TLS material live', process.env['GRAPH_EMULATOR_DATA_DIR'])
     .option('--database-url <url>', 'use PostgreSQL, e.g. postgres://127.0.0.1:5432/graph', process.env['GRAPH_EMULATOR_DATABASE_URL'])
-    .option('--database-schema <name>', 'PostgreSQL schema to keep the tables in');
+    .option('--database-schema <name>', 'PostgreSQL schema to keep the tables in (needs --database-url)')
+    .hook('preAction', (_program, action) => {
+      const flags = action.opts<StartFlags>();
+      if (flags.databaseSchema !== undefined && flags.databaseUrl === undefined) action.error('error: --database-schema needs --database-url (it names a PostgreSQL schema).');
+    });
 
 const program = new Command()
   .name('graph-comms-emulator')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .description('A stateful, self-hosted emulator of the Microsoft Graph cloud-communications API for Teams meeting artifacts.')
   .addHelpText(
     'after',
@@ -50,6 +81,7 @@ Examples:
   graph-comms-emulator start --data-dir DIR           keep state in DIR
   graph-comms-emulator start --database-url postgres://127.0.0.1:5432/graph
   graph-comms-emulator reset --data-dir DIR           empty a store
+  graph-comms-emulator ca                             where the CA is and how to trust it
 
 Run "graph-comms-emulator start --help" for every start option.`,
   );
@@ -64,7 +96,8 @@ storeFlags(
     .option('--tls-dir <dir>', 'where the local CA and server certificate live')
     .option('--public-url <url>', 'base URL for absolute links, when behind a proxy')
     .option('--strict', "enforce Graph's rules that a local emulator relaxes")
-    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
+    .addOption(new Option('--log-level <level>', 'info logs one line per request; warn only problems').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--log-format <format>', 'json lines, or pretty: one compact human line each').choices(LOG_FORMATS).default('json'))
     .option('--no-demo', 'do not create the demo tenant on an empty store'),
 ).action(async (flags: StartFlags) => {
   const started = performance.now();
@@ -93,7 +126,7 @@ storeFlags(
 
 storeFlags(program.command('reset').description('empty the store; the next start recreates the demo tenant')).action(async (flags: StartFlags) => {
   const config = resolveConfig(toOptions(flags), { port: DEFAULT_HTTPS_PORT, inMemory: false });
-  const store = await openStore(config.store);
+  const store = await openWritableStore(config.store);
   try {
     await emptyStore(store);
   } finally {
@@ -127,6 +160,29 @@ storeFlags(
   });
   console.log(`seeded ${result.recordings} recordings and ${result.transcripts} transcripts in ${result.meetings} meetings in ${result.seconds.toFixed(1)} s`);
 });
+
+program
+  .command('ca')
+  .description('print where the local CA is and how to trust it (Node.js, Python, curl, .NET, Java, the OS); makes it if missing')
+  .addOption(new Option('--in-memory', 'the CA that start --in-memory uses (~/.graph-comms-emulator/tls)').conflicts(['dataDir', 'tlsDir']))
+  .option('--data-dir <dir>', 'the data dir whose tls/ holds the CA (default ./.graph-comms-emulator)', process.env['GRAPH_EMULATOR_DATA_DIR'])
+  .option('--tls-dir <dir>', 'where the CA lives, as given to start --tls-dir')
+  .option('--path', 'print only the absolute path, e.g. export NODE_EXTRA_CA_CERTS=$(graph-comms-emulator ca --path)')
+  .action(async (flags: { inMemory?: boolean; dataDir?: string; tlsDir?: string; path?: boolean }) => {
+    const { path, ...where } = flags;
+    const config = resolveConfig(toOptions(where), { port: DEFAULT_HTTPS_PORT, inMemory: false });
+    const tls = await ensureTlsMaterial(config.tlsDir);
+    console.log(path === true ? tls.caCertificatePath : trustInstructions(tls.caCertificatePath, `https://localhost:${DEFAULT_HTTPS_PORT}`));
+  });
+
+// The default command takes no arguments, so a mistyped command would otherwise read as "too many
+// arguments for 'start'".
+const first = process.argv[2];
+const commands = new Set([...program.commands.map((command) => command.name()), 'help']);
+if (first !== undefined && !first.startsWith('-') && !commands.has(first)) {
+  console.error(`graph-comms-emulator: unknown command '${first}'. Commands: ${[...commands].join(', ')} (see graph-comms-emulator --help).`);
+  process.exit(1);
+}
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`graph-comms-emulator: ${err instanceof Error ? err.message : String(err)}`);

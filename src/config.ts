@@ -24,8 +24,13 @@ export interface EmulatorOptions {
   publicUrl?: string;
   /** Enforce Graph's rules that a local emulator relaxes (e.g. https-only notification URLs). */
   strict?: boolean;
-  /** pino log level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'. Default 'warn'. */
+  /**
+   * pino log level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'. Library default
+   * 'warn'; 'info' adds one line per request (the CLI's default).
+   */
   logLevel?: string;
+  /** 'json' (pino's lines, the default) or 'pretty' (one compact human line each). */
+  logFormat?: LogFormat;
   /** Seed the demo tenant on an empty store. Default true. */
   demo?: boolean;
   /**
@@ -37,6 +42,18 @@ export interface EmulatorOptions {
 
 export type StoreConfig = StoreOptions;
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** What PostgreSQL's connection strings start with; anything else is not a store we can open. */
+const DATABASE_URL_SCHEMES = ['postgres:', 'postgresql:'];
+
+/** An option the emulator cannot start with; its message says what to change. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
 export interface ResolvedConfig {
   port: number;
   host: string;
@@ -46,6 +63,7 @@ export interface ResolvedConfig {
   publicUrl: string | undefined;
   strict: boolean;
   logLevel: string;
+  logFormat: LogFormat;
   demo: boolean;
   /** undefined: a temporary directory, removed on close. */
   blobDir: string | undefined;
@@ -56,6 +74,7 @@ export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_DATA_DIR = '.graph-comms-emulator';
 
 export function resolveConfig(options: EmulatorOptions, defaults: { port: number; inMemory: boolean }): ResolvedConfig {
+  checkOptions(options);
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const inMemory = options.inMemory ?? (options.dataDir === undefined && options.databaseUrl === undefined ? defaults.inMemory : false);
   const store: StoreConfig =
@@ -72,6 +91,7 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     strict: options.strict ?? false,
     logLevel: options.logLevel ?? 'warn',
+    logFormat: options.logFormat ?? 'json',
     demo: options.demo ?? true,
     blobDir:
       options.blobDir !== undefined
@@ -80,4 +100,29 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
           ? join(dataDir, 'blobs')
           : undefined,
   };
+}
+
+/** Refuse what would otherwise be silently ignored or fail later with a less helpful message. */
+function checkOptions(options: EmulatorOptions): void {
+  if (options.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(options.logLevel)) {
+    throw new ConfigError(`unknown log level '${options.logLevel}': use one of ${LOG_LEVELS.join(', ')}.`);
+  }
+  if (options.logFormat !== undefined && !(LOG_FORMATS as readonly string[]).includes(options.logFormat)) {
+    throw new ConfigError(`unknown log format '${String(options.logFormat)}': use json or pretty.`);
+  }
+  if (options.databaseUrl !== undefined) {
+    if (options.inMemory === true) throw new ConfigError('--in-memory and --database-url contradict each other: the store is either in memory or in PostgreSQL.');
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(options.databaseUrl)?.[0].toLowerCase();
+    if (scheme === undefined || !DATABASE_URL_SCHEMES.includes(scheme)) {
+      throw new ConfigError(
+        `unsupported database URL '${redactUrl(options.databaseUrl)}': only PostgreSQL is supported (postgres://user@host:5432/db); ` +
+          'leave --database-url out for the embedded SQLite store.',
+      );
+    }
+  }
+}
+
+/** A URL's password never goes into a message. */
+function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
 }

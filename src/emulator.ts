@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from './admin/service.js';
+import { backgroundErrorReporter } from './backgroundErrors.js';
 import { describeRoutesLazily } from './admin/openapi.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { registerIdentityRoutes } from './auth/routes.js';
@@ -20,12 +21,13 @@ import { BlobStore } from './store/blobs.js';
 import { DeltaTokens, stateTokenCodec } from './domain/stateTokens.js';
 import { UsageMeter } from './domain/usage.js';
 import { FaultInjector } from './runtime/faults.js';
-import { openStore } from './store/database.js';
+import { openWritableStore } from './store/openWritable.js';
 import { ChangePipeline } from './domain/changes.js';
 import { startCallRecordRetention } from './simulation/callRecordRetention.js';
 import { NotificationService } from './notifications/service.js';
 
-export type { EmulatorOptions } from './config.js';
+export type { EmulatorOptions, LogFormat } from './config.js';
+export { ConfigError } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
 export type { AdminNewMeeting, AdminService, ClockCommand, ClockView, MintTokenRequest } from './admin/service.js';
 export type { FaultRule, FaultRuleInput } from './runtime/faults.js';
@@ -68,7 +70,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 export async function startEmulator(options: EmulatorOptions, defaults: { port: number; inMemory: boolean }): Promise<Emulator> {
   const config = resolveConfig(options, defaults);
   const [opened, made] = await Promise.allSettled([
-    openStore(config.store),
+    openWritableStore(config.store),
     config.protocol === 'https' ? ensureTlsMaterial(config.tlsDir) : Promise.resolve<TlsMaterial | undefined>(undefined),
   ]);
   if (opened.status === 'rejected' || made.status === 'rejected') {
@@ -85,18 +87,19 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let notifications: NotificationService | undefined;
   try {
     blobs = BlobStore.open(config.blobDir);
-    clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => app?.log.error({ err }, 'a clock timer failed'));
+    const failed = backgroundErrorReporter(() => app?.log);
+    clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => failed('a clock timer failed', err));
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() };
-    persistence = persistClock(store.db, clock, (err) => app?.log.error({ err }, 'could not save the clock state'));
+    persistence = persistClock(store.db, clock, (err) => failed('could not save the clock state', err));
     const clockPersistence = persistence;
     const keys = new SigningKeyRing(ctx);
     await keys.load();
-    notifications = new NotificationService(ctx, keys, (err) => app?.log.error({ err }, 'notification delivery failed'));
+    notifications = new NotificationService(ctx, keys, (err) => failed('notification delivery failed', err));
     if (config.demo) {
       await ensureDemoTenant(ctx);
       await ensureDemoArtifacts(ctx, blobs);
     }
-    retention = startCallRecordRetention(ctx, (err) => app?.log.error({ err }, 'the call-record retention sweep failed'));
+    retention = startCallRecordRetention(ctx, (err) => failed('the call-record retention sweep failed', err));
     const services: Services = {
       config,
       store,
@@ -120,7 +123,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     for (const graphVersion of GRAPH_VERSIONS) await app.register(graphPlugin(services, graphVersion), { prefix: `/${graphVersion}` });
     await registerAdminRoutes(app, services, admin);
 
-    await app.listen({ port: config.port, host: config.host });
+    await listenQuietly(app, config.port, config.host);
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const url = config.publicUrl ?? `${config.protocol}://localhost:${port}`;
@@ -167,5 +170,16 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     await store.close().catch(() => undefined);
     blobs?.close();
     throw err;
+  }
+}
+
+/** Fastify logs "Server listening at …" at info; the caller's ready line says that, and must come first. */
+async function listenQuietly(app: FastifyInstance, port: number, host: string): Promise<void> {
+  const level = app.log.level;
+  if (level === 'info' || level === 'debug' || level === 'trace') app.log.level = 'warn';
+  try {
+    await app.listen({ port, host });
+  } finally {
+    app.log.level = level;
   }
 }

@@ -9,7 +9,7 @@ import { loadClockState } from './store/clockState.js';
 import { DEMO, ensureDemoTenant } from './simulation/demoTenant.js';
 import { seedArtifacts, type SeedResult } from './simulation/seed.js';
 import { BlobStore } from './store/blobs.js';
-import { openStore } from './store/database.js';
+import { openWritableStore } from './store/openWritable.js';
 
 export interface SeedFlags {
   recordings: number;
@@ -28,7 +28,7 @@ export interface SeedFlags {
 export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promise<SeedResult & { seconds: number }> {
   const config = resolveConfig(options, { port: DEFAULT_HTTPS_PORT, inMemory: false });
   if (config.store.kind === 'sqlite' && config.store.filename === ':memory:') throw new Error('seeding an in-memory store keeps nothing: give --data-dir or --database-url');
-  const store = await openStore(config.store);
+  const store = await openWritableStore(config.store);
   const blobs = BlobStore.open(config.blobDir);
   const clock = new VirtualClock(await loadClockState(store.db), Date.now);
   const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() };

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
@@ -34,8 +35,8 @@ function tempDir(): string {
   return dir;
 }
 
-function cli(args: string[], cwd = process.cwd()): Run {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+function cli(args: string[], cwd = process.cwd(), as: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {}): Run {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   running.push(child);
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -61,6 +62,17 @@ async function readyLine(run: Run, timeoutMs = 20_000): Promise<string> {
     await new Promise((r) => setTimeout(r, 20));
   }
   return run.stdout[0]!;
+}
+
+/** Waits for a line matching `pattern` in `lines` (the output keeps arriving while the CLI runs). */
+async function lineMatching(lines: string[], pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const started = Date.now();
+  for (;;) {
+    const found = lines.find((l) => pattern.test(l));
+    if (found !== undefined) return found;
+    if (Date.now() - started > timeoutMs) throw new Error(`no line matching ${String(pattern)} within ${timeoutMs} ms in:\n${lines.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 const urlIn = (line: string): string => {
@@ -99,8 +111,9 @@ describe('graph-comms-emulator start', () => {
     const health = await fetch(`${url}/_emulator/health`); // trusted through NODE_EXTRA_CA_CERTS, as the line says
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(run.stdout.filter((l) => l.trim() !== '')).toEqual([line]);
+    // After the ready line, stdout carries only the request log (one JSON line per request).
+    const logged = await lineMatching(run.stdout, /_emulator\/health/);
+    expect(run.stdout.filter((l) => l.trim() !== '')).toEqual([line, logged]);
 
     expect(await stop(run)).toBe(0);
     expect(await canListen(port)).toBe(true);
@@ -216,5 +229,230 @@ describe('graph-comms-emulator reset', () => {
     const again = urlIn(await readyLine(second));
     expect(value<{ displayName: string }>(await control({ url: again }, 'GET', '/tenants')).map((t) => t.displayName)).toEqual(['Contoso']);
     expect(await stop(second)).toBe(0);
+  });
+});
+
+/** Runs the CLI to its exit; the exit code and what it printed. */
+async function finished(args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = cli(args, cwd);
+  const { code } = await run.exit;
+  return { code, stdout: run.stdout.join('\n'), stderr: run.stderr.join('\n') };
+}
+
+describe('graph-comms-emulator refuses what it cannot do, saying why', () => {
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const { code, stdout } = await finished(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+
+  it('an unknown command is named as one, with the commands there are', async () => {
+    const { code, stdout, stderr } = await finished(['strat', '--in-memory']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/unknown command 'strat'/);
+    expect(stderr).toMatch(/start, reset, seed, ca/);
+    expect(stdout).toBe('');
+  });
+
+  it('an unknown --log-level lists the valid ones', async () => {
+    const { code, stderr } = await finished(['start', '--in-memory', '--http', '--port', '0', '--log-level', 'loud']);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/'loud' is invalid/);
+    expect(stderr).toMatch(/fatal, error, warn, info, debug, trace, silent/);
+  });
+
+  it('an unknown --log-format lists json and pretty', async () => {
+    const { code, stderr } = await finished(['start', '--in-memory', '--http', '--port', '0', '--log-format', 'xml']);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/json, pretty/);
+  });
+
+  it.each([
+    ['--in-memory with --data-dir', ['--in-memory', '--data-dir', 'somewhere'], /--in-memory.*cannot be used with.*--data-dir/],
+    ['--in-memory with --database-url', ['--in-memory', '--database-url', 'postgres://127.0.0.1:1/x'], /--in-memory.*cannot be used with.*--database-url/],
+    ['--database-schema without --database-url', ['--database-schema', 'mine', '--http'], /--database-schema needs --database-url/],
+  ])('refuses %s', async (_why, flags, message) => {
+    const cwd = tempDir();
+    const { code, stderr } = await finished(['start', '--port', '0', ...flags], cwd);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(message);
+    expect(existsSync(join(cwd, 'somewhere'))).toBe(false);
+  });
+
+  it('refuses a --database-url that is not PostgreSQL, without echoing its password', async () => {
+    const { code, stderr } = await finished(['start', '--port', '0', '--http', '--database-url', 'mysql://me:s3cret@127.0.0.1/graph'], tempDir());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/unsupported database URL 'mysql:\/\/me:\*\*\*@127\.0\.0\.1\/graph': only PostgreSQL/);
+    expect(stderr).not.toContain('s3cret');
+  });
+
+  it('a SQLite store that cannot be opened is named in the error', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'emulator.sqlite')); // a directory where the file should be
+    const { code, stdout, stderr } = await finished(['start', '--port', '0', '--http', '--data-dir', dir]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`SQLite store ${join(dir, 'emulator.sqlite')} cannot be opened`);
+    expect(stdout).toBe('');
+  });
+
+  it('a read-only store is refused at start, once, naming the file', async () => {
+    const dir = tempDir();
+    const first = cli(['start', '--port', '0', '--http', '--data-dir', dir]);
+    await readyLine(first);
+    expect(await stop(first)).toBe(0);
+    // chmod does not stop root: as root, the CLI runs as nobody, for whom the file is read-only.
+    const asRoot = process.getuid?.() === 0;
+    chmodSync(dir, asRoot ? 0o777 : 0o755);
+    chmodSync(join(dir, 'blobs'), asRoot ? 0o777 : 0o755);
+    chmodSync(join(dir, 'emulator.sqlite'), 0o444);
+    // (nobody cannot read the suite's CA either, and Node would warn about it.)
+    const { NODE_EXTRA_CA_CERTS: _unreadable, ...env } = process.env;
+    const run = cli(['start', '--port', '0', '--http', '--data-dir', dir], dir, asRoot ? { uid: 65534, gid: 65534, env } : {});
+    const { code } = await run.exit;
+    expect(code).toBe(1);
+    expect(run.stdout.join('')).toBe('');
+    const stderr = run.stderr.filter((l) => l.trim() !== '');
+    expect(stderr).toEqual([expect.stringContaining(`SQLite store ${join(dir, 'emulator.sqlite')} is read-only`)]);
+  });
+});
+
+describe('graph-comms-emulator ca', () => {
+  it('makes the CA if missing and prints its absolute path with the lines to trust it on each stack', async () => {
+    const cwd = tempDir();
+    const { code, stdout } = await finished(['ca', '--data-dir', 'state'], cwd);
+    expect(code).toBe(0);
+    const ca = join(cwd, 'state', 'tls', 'ca.pem');
+    expect(existsSync(ca)).toBe(true);
+    expect(stdout).toContain(`CA certificate: ${ca}`);
+    for (const line of [
+      `NODE_EXTRA_CA_CERTS=${ca}`,
+      `REQUESTS_CA_BUNDLE=${ca}`,
+      `SSL_CERT_FILE=${ca}`,
+      `curl --cacert ${ca}`,
+      `keytool -importcert`,
+      'update-ca-certificates',
+      'security add-trusted-cert',
+      'Cert:\\CurrentUser\\Root',
+    ]) {
+      expect(stdout).toContain(line);
+    }
+  });
+
+  it('--tls-dir --path prints only the path, the same CA start uses', async () => {
+    const cwd = tempDir();
+    const { code, stdout } = await finished(['ca', '--tls-dir', 'certs', '--path'], cwd);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(join(cwd, 'certs', 'ca.pem'));
+    const run = cli(['start', '--port', '0', '--in-memory', '--tls-dir', 'certs'], cwd);
+    expect(await readyLine(run)).toContain(`CA: ${join(cwd, 'certs', 'ca.pem')}`);
+    expect(await stop(run)).toBe(0);
+  });
+
+  it('refuses --in-memory with --tls-dir', async () => {
+    const { code, stderr } = await finished(['ca', '--in-memory', '--tls-dir', 'x'], tempDir());
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/cannot be used with/);
+  });
+});
+
+describe('the TLS trust hint', () => {
+  it('a Node.js client that does not trust the CA makes the emulator log one line naming NODE_EXTRA_CA_CERTS and the CA path', async () => {
+    const cwd = tempDir(); // a CA of its own, which this process (trusting the suite's CA) does not know
+    const run = cli(['start', '--port', '0', '--in-memory', '--tls-dir', 'tls'], cwd);
+    const port = Number(new URL(urlIn(await readyLine(run))).port);
+    const ca = join(cwd, 'tls', 'ca.pem');
+    for (let i = 0; i < 2; i++) {
+      const failure = await new Promise<Error>((done) => {
+        const socket = tlsConnect({ host: 'localhost', port, servername: 'localhost' });
+        socket.once('secureConnect', () => done(new Error('connected')));
+        socket.once('error', done);
+      });
+      expect(failure.message).not.toBe('connected');
+    }
+    const hint = await lineMatching(run.stdout, /TLS client/);
+    const record = JSON.parse(hint) as { level: number; msg: string };
+    expect(record.level).toBe(40);
+    expect(record.msg).toContain(`NODE_EXTRA_CA_CERTS=${ca}`);
+    expect(record.msg).toContain('graph-comms-emulator ca');
+    // The second rejection within the minute is not logged again.
+    const health = await fetch(`${urlIn(run.stdout[0]!)}/_emulator/health`, { signal: AbortSignal.timeout(10_000) }).catch((err: unknown) => err);
+    expect(health).toBeInstanceOf(Error);
+    expect(run.stdout.filter((l) => /TLS client/.test(l))).toEqual([hint]);
+    expect(await stop(run)).toBe(0);
+  });
+});
+
+/** curl, when installed: an OpenSSL client that sends the "unknown CA" alert Node.js does not. */
+const hasCurl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe('the TLS trust hint for other stacks', () => {
+  it.runIf(hasCurl)('a client that sends an unknown-CA alert (curl) makes the emulator log the line with the CA path', async () => {
+    const cwd = tempDir();
+    const run = cli(['start', '--port', '0', '--in-memory', '--tls-dir', 'tls'], cwd);
+    const url = urlIn(await readyLine(run));
+    const curl = spawn('curl', ['--silent', '--cacert', join(tlsDir(), 'ca.pem'), `${url}/_emulator/health`], { stdio: 'ignore' });
+    const code = await new Promise<number | null>((done) => curl.once('exit', done));
+    expect(code).not.toBe(0); // trusts the suite's CA, not this emulator's
+    const record = JSON.parse(await lineMatching(run.stdout, /TLS client/)) as { msg: string };
+    expect(record.msg).toContain('does not trust the local CA');
+    expect(record.msg).toContain(`NODE_EXTRA_CA_CERTS=${join(cwd, 'tls', 'ca.pem')}`);
+    expect(record.msg).toContain(`REQUESTS_CA_BUNDLE=${join(cwd, 'tls', 'ca.pem')}`);
+    expect(await stop(run)).toBe(0);
+  });
+});
+
+describe('the request log', () => {
+  interface Logged { method: string; url: string; status: number; ms: number; appId?: string; error?: string; requestId: string }
+
+  it('logs one JSON line per request at info (the CLI default): method, path, status, ms, the calling app, the error code', async () => {
+    const run = cli(['start', '--port', '0', '--in-memory', '--http']);
+    const url = urlIn(await readyLine(run));
+    const demo = (await (await fetch(`${url}/_emulator/demo`)).json()) as { tenantId: string; clientId: string; clientSecret: string; organizerUserId: string };
+    const tokenRes = await fetch(`${url}/${demo.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: demo.clientId, client_secret: demo.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+    });
+    const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+    const user = await fetch(`${url}/v1.0/users/${demo.organizerUserId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(user.status).toBe(200);
+    const missing = await fetch(`${url}/v1.0/users/nobody@nowhere.example`, { headers: { authorization: `Bearer ${token}` } });
+    expect(missing.status).toBe(404);
+    const badSecret = await fetch(`${url}/${demo.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: demo.clientId, client_secret: 'wrong', scope: 'https://graph.microsoft.com/.default' }),
+    });
+    expect(badSecret.status).toBe(401);
+
+    await lineMatching(run.stdout, /"status":401/);
+    const logged = run.stdout.slice(1).filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Logged);
+    expect(logged.map((l) => `${l.method} ${l.url} ${l.status}`)).toEqual([
+      'GET /_emulator/demo 200',
+      `POST /${demo.tenantId}/oauth2/v2.0/token 200`,
+      `GET /v1.0/users/${demo.organizerUserId} 200`,
+      'GET /v1.0/users/nobody@nowhere.example 404',
+      `POST /${demo.tenantId}/oauth2/v2.0/token 401`,
+    ]);
+    expect(logged[2]).toMatchObject({ appId: demo.clientId, requestId: user.headers.get('request-id') });
+    expect(logged[2]!.error).toBeUndefined();
+    expect(typeof logged[2]!.ms).toBe('number');
+    expect(logged[3]).toMatchObject({ appId: demo.clientId, error: 'Request_ResourceNotFound' });
+    expect(logged[4]!.error).toMatch(/^invalid_client AADSTS\d+$/);
+    expect(await stop(run)).toBe(0);
+  });
+
+  it('--log-format pretty prints one compact human line per request; --log-level warn none', async () => {
+    const pretty = cli(['start', '--port', '0', '--in-memory', '--http', '--log-format', 'pretty']);
+    const url = urlIn(await readyLine(pretty));
+    expect((await fetch(`${url}/v1.0/me`)).status).toBe(401);
+    const line = await lineMatching(pretty.stdout, /\/v1\.0\/me/);
+    expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET \/v1\.0\/me 401 [\d.]+ ms error=InvalidAuthenticationToken$/);
+    expect(await stop(pretty)).toBe(0);
+
+    const quiet = cli(['start', '--port', '0', '--in-memory', '--http', '--log-level', 'warn']);
+    const quietUrl = urlIn(await readyLine(quiet));
+    expect((await fetch(`${quietUrl}/v1.0/me`)).status).toBe(401);
+    expect(await stop(quiet)).toBe(0);
+    expect(quiet.stdout.filter((l) => l.trim() !== '')).toHaveLength(1);
   });
 });

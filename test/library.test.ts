@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/emulator.js';
+import { ConfigError, createEmulator, type Emulator } from '../src/emulator.js';
 import { DomainError } from '../src/runtime/errors.js';
 import { graphClient } from './support/clients.js';
 import { startTestEmulator, tlsDir } from './support/emulator.js';
@@ -76,6 +76,16 @@ describe('createEmulator()', () => {
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
+  });
+
+  it.each([
+    [{ logLevel: 'loud' }, /unknown log level 'loud': use one of fatal, error, warn, info, debug, trace, silent/],
+    [{ databaseUrl: 'mysql://127.0.0.1/graph' }, /unsupported database URL 'mysql:\/\/127\.0\.0\.1\/graph': only PostgreSQL/],
+    [{ databaseUrl: 'postgres://127.0.0.1:1/graph', inMemory: true }, /in memory or in PostgreSQL/],
+  ])('refuses %j with a ConfigError saying what to change', async (options, message) => {
+    const err = await createEmulator({ http: true, ...options }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(message);
   });
 
   it('serves plain HTTP with http: true', async () => {

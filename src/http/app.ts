@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Services } from '../services.js';
 import { DomainError } from '../runtime/errors.js';
 import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, storeDataError, unsupportedMediaType } from './errors.js';
@@ -11,6 +12,8 @@ import { GraphErrors } from './errorCatalogue.js';
 import { injectedFault } from './faults.js';
 import { lazySchemaController } from './lazySchemaCompilers.js';
 import { normalizeODataPath } from './odata/keySyntax.js';
+import { logOptions, logRequest, REQUEST_LOG_LEVELS } from './requestLog.js';
+import { isUntrustedCertificateAlert, handshakeHangupMessage, untrustedCaMessage } from './trust.js';
 import './requestContext.js';
 
 export interface TlsOptions {
@@ -61,6 +64,7 @@ function assignRequestIds(request: FastifyRequest, reply: FastifyReply): void {
 
 export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err: GraphError, now: Date): FastifyReply {
   assignRequestIds(request, reply);
+  request.graphState.errorCode = err.code;
   for (const [name, value] of Object.entries(err.headers)) void reply.header(name, value);
   return reply.code(err.status).type(GRAPH_JSON).send(graphErrorBody(err, request.graphState, now));
 }
@@ -121,7 +125,7 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined):
   const now = (): Date => services.ctx.clock.now();
   const app = Fastify({
     ...(tls !== undefined ? { https: { key: tls.key, cert: tls.cert } } : {}),
-    logger: { level: config.logLevel },
+    logger: logOptions(config),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024 * 1024,
     schemaController: lazySchemaController(),
@@ -143,6 +147,14 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined):
   });
 
   app.decorateRequest('graphState', null as unknown as FastifyRequest['graphState']);
+  if (tls !== undefined && services.caCertificatePath !== undefined) reportUntrustedClients(app, services.caCertificatePath);
+  // Added only when it would print: the hook costs every request something.
+  if (REQUEST_LOG_LEVELS.has(config.logLevel)) {
+    app.addHook('onResponse', (request, reply, done) => {
+      logRequest(app.log, request, reply);
+      done();
+    });
+  }
   await app.register(formbody);
   // JSON with a suffix or parameters (`application/merge-patch+json`, `application/json;odata=verbose`) is JSON too.
   app.addContentTypeParser(/^application\/[a-z.+-]*json/i, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
@@ -192,4 +204,33 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined):
   });
 
   return app;
+}
+
+const UNTRUSTED_REPORT_INTERVAL_MS = 60_000;
+
+/**
+ * A client that does not trust our CA only shows up as a failed handshake, on its side as an opaque
+ * "unable to verify the first certificate". Say on ours what to set, once a minute at most (a client
+ * retrying in a loop must not flood the log). Most TLS stacks (OpenSSL, curl, Python, Java, browsers)
+ * send an alert; Node.js checks the chain in JavaScript and just hangs up mid-handshake, so a reset
+ * during the handshake is reported too, naming Node.js.
+ */
+function reportUntrustedClients(app: FastifyInstance, caPath: string): void {
+  let lastReport = Number.NEGATIVE_INFINITY;
+  let suppressed = 0;
+  const report = (message: string): void => {
+    const now = Date.now();
+    if (now - lastReport < UNTRUSTED_REPORT_INTERVAL_MS) {
+      suppressed += 1;
+      return;
+    }
+    lastReport = now;
+    app.log.warn(suppressed > 0 ? { alsoRejectedSinceLastReport: suppressed } : {}, message);
+    suppressed = 0;
+  };
+  (app.server as unknown as TlsServer).on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
+    socket.destroy();
+    if (isUntrustedCertificateAlert(err)) report(untrustedCaMessage(caPath));
+    else if (err.code === 'ECONNRESET') report(handshakeHangupMessage(caPath));
+  });
 }

@@ -12,6 +12,8 @@ export interface GraphRequestState {
   prefer?: Preferences;
   /** `https://host:port` (or the configured public URL): set once per request by the Graph plugin's hook. */
   origin?: string;
+  /** The error code of a Graph- or Entra-shaped error answer, for the request log. */
+  errorCode?: string;
 }
 
 declare module 'fastify' {
