@@ -326,7 +326,9 @@ describe('callRecords', () => {
       const record = (await graph(emu, `/v1.0/communications/callRecords/${big.id}?$expand=sessions`, token)).body;
       const link = new URL(String(record['sessions@odata.nextLink']));
       const skip = link.searchParams.get('$skiptoken')!;
-      const tampered = `${skip.slice(0, -2)}${skip.endsWith('A') ? 'B' : 'A'}A`;
+      // Change the first character: all six of its bits count (the last one's low bits are padding, and may not).
+      const tampered = `${skip.startsWith('A') ? 'B' : 'A'}${skip.slice(1)}`;
+      expect(tampered).not.toBe(skip);
       expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/${big.id}/sessions?$skiptoken=${encodeURIComponent(tampered)}`, token), 'v1.0', 400, 'BadRequest');
       expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}/sessions?$skiptoken=${encodeURIComponent(skip)}`, token), 'v1.0', 400, 'BadRequest');
       expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/${big.id}/participants_v2?$skiptoken=${encodeURIComponent(skip)}`, token), 'v1.0', 400, 'BadRequest');
