@@ -38,9 +38,7 @@ export default defineConfig({
     reporters: ['default', './test/support/summaryReporter.ts'],
     projects: [
       { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { TEST_STORE: 'sqlite' } } },
-      ...(leg.url !== undefined
-        ? [{ extends: true as const, test: { name: 'postgres', include: ['test/**/*.test.ts'], exclude: unitOnly, env: { TEST_STORE: 'postgres' } } }]
-        : []),
+      ...(leg.url !== undefined ? [{ extends: true as const, test: { name: 'postgres', include: ['test/**/*.test.ts'], exclude: unitOnly, env: { TEST_STORE: 'postgres' } } }] : []),
     ],
   },
 });

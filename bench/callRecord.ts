@@ -95,7 +95,8 @@ export async function measureCallRecordThroughput(paths: Paths, workDir: string,
       250,
       async () => void emulator.push(await load(paths, { ...common, port: emuPort })),
       async () => void bareResults.push(await load(paths, { ...common, port: barePort })),
-      (round) => log(`  call record round ${round + 1}/${options.rounds}: emulator ${emulator.at(-1)?.requestsPerSecond.toFixed(0)} req/s, bare ${bareResults.at(-1)?.requestsPerSecond.toFixed(0)} req/s`),
+      (round) =>
+        log(`  call record round ${round + 1}/${options.rounds}: emulator ${emulator.at(-1)?.requestsPerSecond.toFixed(0)} req/s, bare ${bareResults.at(-1)?.requestsPerSecond.toFixed(0)} req/s`),
     );
     return { path, responseBytes: Buffer.from(canned.bodyBase64, 'base64').length, emulator, bare: bareResults };
   } finally {

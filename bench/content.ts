@@ -51,18 +51,30 @@ export async function measureContent(base: Paths, workDir: string, options: Cont
     const ca = await readFile(join(base.tlsDir, 'ca.pem'), 'utf8');
     const { demo, authorization } = await demoAndToken(emu.port, ca);
     const started = performance.now();
-    const made = await httpsRequest(emu.port, `/_emulator/meetings/${encodeURIComponent(demo.meetingId)}/simulate`, ca, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ recordingSizeBytes: options.bytes, transcript: false }),
-    }, 600_000);
+    const made = await httpsRequest(
+      emu.port,
+      `/_emulator/meetings/${encodeURIComponent(demo.meetingId)}/simulate`,
+      ca,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ recordingSizeBytes: options.bytes, transcript: false }),
+      },
+      600_000,
+    );
     if (made.status !== 201) throw new Error(`simulate: HTTP ${made.status} ${made.body.toString('utf8')}`);
     const simulateSeconds = (performance.now() - started) / 1000;
     const { recordingId } = JSON.parse(made.body.toString('utf8')) as { recordingId: string };
     log(`  a ${(options.bytes / MB).toFixed(0)} MiB recording made (streamed to the blob store) in ${simulateSeconds.toFixed(1)} s`);
     const path = `/v1.0/users/${demo.organizerUserId}/onlineMeetings/${encodeURIComponent(demo.meetingId)}/recordings/${encodeURIComponent(recordingId)}/content`;
     const file = await findBlob(join(paths.dataDir, 'blobs'), options.bytes);
-    const ready = await spawnNodeUntilReady(join(base.repoRoot, 'dist', 'bench', 'bareArtifactServer.js'), ['--tls-dir', base.tlsDir, '--file', file, '--type', 'video/mp4'], BARE_READY, 30_000, base.repoRoot);
+    const ready = await spawnNodeUntilReady(
+      join(base.repoRoot, 'dist', 'bench', 'bareArtifactServer.js'),
+      ['--tls-dir', base.tlsDir, '--file', file, '--type', 'video/mp4'],
+      BARE_READY,
+      30_000,
+      base.repoRoot,
+    );
     bare = { ...ready, port: Number(BARE_READY.exec(ready.readyLine)?.[1]), selfReportedMs: undefined };
     const [emulatorIdle, bareIdle] = await Promise.all([idleMemory(emu.pid, 500), idleMemory(bare.pid, 500)]);
     const emulator: DownloadResult[] = [];

@@ -116,8 +116,12 @@ export async function measureInstall(paths: Paths, workDir: string, starts: numb
     await startOnce(i, 'cold');
     startups[i]!.sqlite = hasNodeSqlite(startups[i]!.node) ? 'node:sqlite' : 'better-sqlite3';
   }
-  await alternateRounds(starts, 100, () => startOnce(0, 'warm'), () => startOnce(1, 'warm'), (round) =>
-    log(`  start ${round + 1}/${starts}: ${startups.map((s) => `${s.node} ${s.warmMs.at(-1)?.toFixed(0)} ms`).join(', ')}`),
+  await alternateRounds(
+    starts,
+    100,
+    () => startOnce(0, 'warm'),
+    () => startOnce(1, 'warm'),
+    (round) => log(`  start ${round + 1}/${starts}: ${startups.map((s) => `${s.node} ${s.warmMs.at(-1)?.toFixed(0)} ms`).join(', ')}`),
   );
   return { installs, startups };
 }
@@ -133,7 +137,7 @@ export function renderInstall(result: InstallResult, starts: number): string {
   return [
     '### Install and start-up by Node line',
     '',
-    'A fresh copy of the repository (its git files) per install, npm cache warm; `npm ci` includes the `prepare` build (tsc and bundle), `--ignore-scripts` skips it and better-sqlite3\'s build.',
+    "A fresh copy of the repository (its git files) per install, npm cache warm; `npm ci` includes the `prepare` build (tsc and bundle), `--ignore-scripts` skips it and better-sqlite3's build.",
     '',
     '| install | Node | wall time | better-sqlite3 compiled |',
     '|---|---|---:|---|',

@@ -57,10 +57,13 @@ async function main(): Promise<void> {
   if (raw === undefined) throw new Error('usage: GCE_BENCH_LOAD=<config JSON> node loadGenerator.js');
   const config = JSON.parse(raw) as LoadConfig;
   const requestTimeoutMs = config.requestTimeoutMs ?? 10_000;
-  const hardStop = setTimeout(() => {
-    console.error('load generator: hard time limit reached');
-    process.exit(3);
-  }, config.warmupMs + config.durationMs + 10_000);
+  const hardStop = setTimeout(
+    () => {
+      console.error('load generator: hard time limit reached');
+      process.exit(3);
+    },
+    config.warmupMs + config.durationMs + 10_000,
+  );
   hardStop.unref();
 
   const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency, maxFreeSockets: config.concurrency, ca: readFileSync(config.caFile) });
@@ -152,6 +155,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`load generator: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  console.error(`load generator: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);
 });

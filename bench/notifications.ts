@@ -148,9 +148,9 @@ async function createRecording(emu: Emulator, n: number): Promise<{ id: string; 
     n,
   };
   const at = now();
-  await ctx.db.transaction().execute((trx) =>
-    ctx.changes.emit(trx, { resource: 'recording', changeType: 'created', tenantId, resourceId: id, organizerId: organizerUserId, meetingId, callId }, createdDateTime, data),
-  );
+  await ctx.db
+    .transaction()
+    .execute((trx) => ctx.changes.emit(trx, { resource: 'recording', changeType: 'created', tenantId, resourceId: id, organizerId: organizerUserId, meetingId, callId }, createdDateTime, data));
   return { id, at };
 }
 
@@ -218,10 +218,13 @@ async function runBaseline(options: NotificationBenchOptions, receiver: Receiver
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const post = (path: string, body: string): Promise<void> =>
     new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: receiver.port, path, method: 'POST', agent, headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      });
+      const req = request(
+        { host: '127.0.0.1', port: receiver.port, path, method: 'POST', agent, headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -238,10 +241,27 @@ async function runBaseline(options: NotificationBenchOptions, receiver: Receiver
       ...base,
       subscriptionId: `s${sub}`,
       resourceData,
-      encryptedContent: { data: ciphertext.toString('base64'), dataSignature: createHmac('sha256', key).update(ciphertext).digest('base64'), dataKey, encryptionCertificateId: 'x', encryptionCertificateThumbprint: 'X'.repeat(40) },
+      encryptedContent: {
+        data: ciphertext.toString('base64'),
+        dataSignature: createHmac('sha256', key).update(ciphertext).digest('base64'),
+        dataKey,
+        encryptionCertificateId: 'x',
+        encryptionCertificateThumbprint: 'X'.repeat(40),
+      },
     });
   };
-  const data = (id: string): string => JSON.stringify({ id, meetingId: 'm'.repeat(120), callId: randomUUID(), contentCorrelationId: randomUUID(), createdDateTime: new Date().toISOString(), endDateTime: new Date().toISOString(), recordingContentUrl: 'u'.repeat(200), meetingOrganizer: { application: null, device: null, user: { userIdentityType: 'aadUser', id: randomUUID(), displayName: null, tenantId: randomUUID() } }, content: null });
+  const data = (id: string): string =>
+    JSON.stringify({
+      id,
+      meetingId: 'm'.repeat(120),
+      callId: randomUUID(),
+      contentCorrelationId: randomUUID(),
+      createdDateTime: new Date().toISOString(),
+      endDateTime: new Date().toISOString(),
+      recordingContentUrl: 'u'.repeat(200),
+      meetingOrganizer: { application: null, device: null, user: { userIdentityType: 'aadUser', id: randomUUID(), displayName: null, tenantId: randomUUID() } },
+      content: null,
+    });
   const token = 'e'.repeat(900); // a validation token's size
 
   // Flat out: per recording, one item per subscription; queued per URL and sent 100 per POST, 8 POSTs in flight.
@@ -321,11 +341,25 @@ export function renderNotificationsReport(r: NotificationBenchResult): string {
   const b = r.baseline;
   const lost = (p: PhaseResult): string => `${p.notifications - p.unique} lost, ${p.received - p.unique} duplicates`;
   const rows = [
-    ['notifications delivered / s (flat out)', `${f0(e.flatOut.perSecond)}`, `${f0(b.flatOut.perSecond)}`, `${(e.flatOut.perSecond / b.flatOut.perSecond).toFixed(2)}×`, '≥ 2,000/s', e.flatOut.perSecond >= 2000 ? 'met' : '**not met**'],
+    [
+      'notifications delivered / s (flat out)',
+      `${f0(e.flatOut.perSecond)}`,
+      `${f0(b.flatOut.perSecond)}`,
+      `${(e.flatOut.perSecond / b.flatOut.perSecond).toFixed(2)}×`,
+      '≥ 2,000/s',
+      e.flatOut.perSecond >= 2000 ? 'met' : '**not met**',
+    ],
     ['creation→receipt p50 (flat out)', `${f1(e.flatOut.p50Ms)} ms`, `${f1(b.flatOut.p50Ms)} ms`, `${(e.flatOut.p50Ms / b.flatOut.p50Ms).toFixed(2)}×`, '', ''],
     ['creation→receipt p99 (flat out)', `${f1(e.flatOut.p99Ms)} ms`, `${f1(b.flatOut.p99Ms)} ms`, `${(e.flatOut.p99Ms / b.flatOut.p99Ms).toFixed(2)}×`, '', ''],
     [`creation→receipt p50 at ${r.options.pacedPerSecond}/s`, `${f1(e.paced.p50Ms)} ms`, `${f1(b.paced.p50Ms)} ms`, `${(e.paced.p50Ms / b.paced.p50Ms).toFixed(2)}×`, '', ''],
-    [`creation→receipt p99 at ${r.options.pacedPerSecond}/s`, `${f1(e.paced.p99Ms)} ms`, `${f1(b.paced.p99Ms)} ms`, `${(e.paced.p99Ms / b.paced.p99Ms).toFixed(2)}×`, '< 100 ms', e.paced.p99Ms < 100 ? 'met' : '**not met**'],
+    [
+      `creation→receipt p99 at ${r.options.pacedPerSecond}/s`,
+      `${f1(e.paced.p99Ms)} ms`,
+      `${f1(b.paced.p99Ms)} ms`,
+      `${(e.paced.p99Ms / b.paced.p99Ms).toFixed(2)}×`,
+      '< 100 ms',
+      e.paced.p99Ms < 100 ? 'met' : '**not met**',
+    ],
     ['lost / duplicated (flat out)', lost(e.flatOut), lost(b.flatOut), '', 'none lost', e.flatOut.unique === e.flatOut.notifications ? 'met' : '**not met**'],
     ['lost / duplicated (paced)', lost(e.paced), lost(b.paced), '', 'none lost', e.paced.unique === e.paced.notifications ? 'met' : '**not met**'],
     ['POSTs (flat out)', `${e.flatOut.posts}`, `${b.flatOut.posts}`, '', '', ''],
@@ -349,7 +383,8 @@ function parse(argv: readonly string[]): { recordings: number; pacedSeconds: num
     if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${name} takes a whole number from ${lo} to ${hi}`);
     return v;
   };
-  for (let i = 0; i < argv.length; i += 2) if (!['--recordings', '--paced-seconds'].includes(argv[i]!)) throw new Error(`unknown argument ${argv[i]!}; usage: node dist/bench/notifications.js [--recordings N] [--paced-seconds S]`);
+  for (let i = 0; i < argv.length; i += 2)
+    if (!['--recordings', '--paced-seconds'].includes(argv[i]!)) throw new Error(`unknown argument ${argv[i]!}; usage: node dist/bench/notifications.js [--recordings N] [--paced-seconds S]`);
   return { recordings: value('--recordings', 10_000, 10, 100_000), pacedSeconds: value('--paced-seconds', 10, 1, 120) };
 }
 

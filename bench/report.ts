@@ -66,15 +66,7 @@ export function renderReport(info: RunInfo, startup: StartupResult, tp: Throughp
     times(warmEmu / STARTUP_GOAL_MS),
     verdict(warmEmu <= STARTUP_GOAL_MS),
   ]);
-  rows.push([
-    'Start-up, cold: first start, creates CA + store (1 run)',
-    ms(startup.coldMs),
-    `${ms(warmBare)} (warm median)`,
-    times(startup.coldMs / warmBare),
-    '— (reported only)',
-    '—',
-    '—',
-  ]);
+  rows.push(['Start-up, cold: first start, creates CA + store (1 run)', ms(startup.coldMs), `${ms(warmBare)} (warm median)`, times(startup.coldMs / warmBare), '— (reported only)', '—', '—']);
 
   const emuRps = median(tp.emulator.map((r) => r.requestsPerSecond));
   const bareRps = median(tp.bare.map((r) => r.requestsPerSecond));

@@ -101,7 +101,10 @@ function parseArgs(argv: readonly string[]): Settings {
   t.concurrency = Math.round(number('--concurrency', 1, 256) ?? t.concurrency);
   const onlyAt = argv.indexOf('--only');
   if (onlyAt >= 0) {
-    const names = (argv[onlyAt + 1] ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+    const names = (argv[onlyAt + 1] ?? '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== '');
     const bad = names.find((n) => !(PARTS as readonly string[]).includes(n));
     if (names.length === 0 || bad !== undefined) throw new Error(`--only takes a list of ${PARTS.join(', ')}\n${USAGE}`);
     settings.only = new Set(names as Part[]);
@@ -183,7 +186,15 @@ async function main(): Promise<void> {
     if (startup === undefined || throughput === undefined) {
       const command = ['node', 'dist/bench/run.js', ...argv].join(' ');
       const load = loadAverageAtStart.map((l) => l.toFixed(2)).join(' ');
-      console.log([`## graph-comms-emulator benchmarks`, '', `\`${command}\` (node ${process.version}, ${cpus().length} CPUs, load average ${load} at start, ${((performance.now() - began) / 1000).toFixed(0)} s in all)`, '', ...sections.flatMap((section) => [section, ''])].join('\n'));
+      console.log(
+        [
+          `## graph-comms-emulator benchmarks`,
+          '',
+          `\`${command}\` (node ${process.version}, ${cpus().length} CPUs, load average ${load} at start, ${((performance.now() - began) / 1000).toFixed(0)} s in all)`,
+          '',
+          ...sections.flatMap((section) => [section, '']),
+        ].join('\n'),
+      );
       return;
     }
     const report = renderReport(
@@ -216,7 +227,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    console.error(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
   },
 );

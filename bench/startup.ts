@@ -43,8 +43,6 @@ export async function measureStartup(paths: Paths, starts: number, log: (line: s
       await stopProcess(bare.child);
     }
   };
-  await alternateRounds(starts, 100, emulatorOnce, bareOnce, (i) =>
-    log(`  start ${i + 1}/${starts}: emulator ${emulatorMs.at(-1)?.toFixed(0)} ms, bare ${bareMs.at(-1)?.toFixed(0)} ms`),
-  );
+  await alternateRounds(starts, 100, emulatorOnce, bareOnce, (i) => log(`  start ${i + 1}/${starts}: emulator ${emulatorMs.at(-1)?.toFixed(0)} ms, bare ${bareMs.at(-1)?.toFixed(0)} ms`));
   return { coldMs: cold.readyMs, coldSelfReportedMs: cold.selfReportedMs, emulatorMs, emulatorSelfReportedMs, bareMs };
 }

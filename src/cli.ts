@@ -45,10 +45,7 @@ function packageVersion(): string {
 function readyLine(emulator: Emulator, elapsedMs: number): string {
   const { store } = emulator.config;
   const where = store.kind === 'postgres' ? 'postgresql' : store.filename === ':memory:' ? 'in-memory' : store.filename;
-  const ca =
-    emulator.caCertificatePath !== undefined
-      ? `; CA: ${emulator.caCertificatePath} (trust it with NODE_EXTRA_CA_CERTS; "graph-comms-emulator ca" shows other stacks)`
-      : '';
+  const ca = emulator.caCertificatePath !== undefined ? `; CA: ${emulator.caCertificatePath} (trust it with NODE_EXTRA_CA_CERTS; "graph-comms-emulator ca" shows other stacks)` : '';
   return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo) in ${Math.round(elapsedMs)} ms`;
 }
 
@@ -155,8 +152,13 @@ storeFlags(
 ).action(async (flags: StartFlags & { recordings: number; transcripts: number; tenant?: string; organizer?: string; perMeeting: number; batch: number; progress: boolean }) => {
   const { recordings, transcripts, tenant, organizer, perMeeting, batch, progress, ...store } = flags;
   const result = await runSeed(toOptions(store), {
-    recordings, transcripts, perMeeting: Math.max(1, perMeeting), batch: Math.max(1, batch), progress,
-    ...(tenant !== undefined ? { tenant } : {}), ...(organizer !== undefined ? { organizer } : {}),
+    recordings,
+    transcripts,
+    perMeeting: Math.max(1, perMeeting),
+    batch: Math.max(1, batch),
+    progress,
+    ...(tenant !== undefined ? { tenant } : {}),
+    ...(organizer !== undefined ? { organizer } : {}),
   });
   console.log(`seeded ${result.recordings} recordings and ${result.transcripts} transcripts in ${result.meetings} meetings in ${result.seconds.toFixed(1)} s`);
 });

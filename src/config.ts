@@ -93,12 +93,7 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
     logLevel: options.logLevel ?? 'warn',
     logFormat: options.logFormat ?? 'json',
     demo: options.demo ?? true,
-    blobDir:
-      options.blobDir !== undefined
-        ? resolve(options.blobDir)
-        : options.dataDir !== undefined || store.kind === 'sqlite' && !inMemory
-          ? join(dataDir, 'blobs')
-          : undefined,
+    blobDir: options.blobDir !== undefined ? resolve(options.blobDir) : options.dataDir !== undefined || (store.kind === 'sqlite' && !inMemory) ? join(dataDir, 'blobs') : undefined,
   };
 }
 
@@ -115,8 +110,7 @@ function checkOptions(options: EmulatorOptions): void {
     const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(options.databaseUrl)?.[0].toLowerCase();
     if (scheme === undefined || !DATABASE_URL_SCHEMES.includes(scheme)) {
       throw new ConfigError(
-        `unsupported database URL '${redactUrl(options.databaseUrl)}': only PostgreSQL is supported (postgres://user@host:5432/db); ` +
-          'leave --database-url out for the embedded SQLite store.',
+        `unsupported database URL '${redactUrl(options.databaseUrl)}': only PostgreSQL is supported (postgres://user@host:5432/db); ` + 'leave --database-url out for the embedded SQLite store.',
       );
     }
   }

@@ -37,7 +37,9 @@ export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promi
   const links = new ResourceLinks();
   if (config.publicUrl !== undefined) links.setPublicUrl(config.publicUrl);
   ctx.changes.register(outboxSink(ctx, links, () => undefined));
-  const bar = flags.progress ? new cliProgress.SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} artifacts | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = flags.progress
+    ? new cliProgress.SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} artifacts | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic)
+    : undefined;
   const started = performance.now();
   try {
     const total = flags.recordings + flags.transcripts;

@@ -6,7 +6,10 @@ describe('backgroundErrorReporter', () => {
     const lines: Array<{ fields: Record<string, unknown>; message: string }> = [];
     const logger: ErrorLogger = { error: (fields, message) => lines.push({ fields, message }) };
     let now = 0;
-    const report = backgroundErrorReporter(() => logger, () => now);
+    const report = backgroundErrorReporter(
+      () => logger,
+      () => now,
+    );
     const readOnly = new Error('attempt to write a readonly database');
     for (let i = 0; i <= 240; i++) {
       report('notification delivery failed', readOnly);

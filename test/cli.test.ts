@@ -197,7 +197,8 @@ describe('graph-comms-emulator --help', () => {
     const run = cli(['start', '--help']);
     expect((await run.exit).code).toBe(0);
     const text = run.stdout.join('\n');
-    for (const flag of ['--port', '--host', '--in-memory', '--data-dir', '--database-url', '--database-schema', '--http', '--tls-dir', '--public-url', '--log-level', '--no-demo']) expect(text).toContain(flag);
+    for (const flag of ['--port', '--host', '--in-memory', '--data-dir', '--database-url', '--database-schema', '--http', '--tls-dir', '--public-url', '--log-level', '--no-demo'])
+      expect(text).toContain(flag);
   });
 });
 
@@ -403,7 +404,15 @@ describe('the TLS trust hint for other stacks', () => {
 });
 
 describe('the request log', () => {
-  interface Logged { method: string; url: string; status: number; ms: number; appId?: string; error?: string; requestId: string }
+  interface Logged {
+    method: string;
+    url: string;
+    status: number;
+    ms: number;
+    appId?: string;
+    error?: string;
+    requestId: string;
+  }
 
   it('logs one JSON line per request at info (the CLI default): method, path, status, ms, the calling app, the error code', async () => {
     const run = cli(['start', '--port', '0', '--in-memory', '--http']);
@@ -425,7 +434,10 @@ describe('the request log', () => {
     expect(badSecret.status).toBe(401);
 
     await lineMatching(run.stdout, /"status":401/);
-    const logged = run.stdout.slice(1).filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Logged);
+    const logged = run.stdout
+      .slice(1)
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Logged);
     expect(logged.map((l) => `${l.method} ${l.url} ${l.status}`)).toEqual([
       'GET /_emulator/demo 200',
       `POST /${demo.tenantId}/oauth2/v2.0/token 200`,

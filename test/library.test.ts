@@ -115,7 +115,7 @@ describe('emulator.admin equals the HTTP control API', () => {
       await sameAsHttp(emu, '/tenants', await emu.admin.listTenants());
 
       const userRes = await control(emu, 'POST', `/tenants/${tenant.id}/users`, { userPrincipalName: 'http@inprocess.example', displayName: 'Over HTTP' });
-      expect((await emu.admin.listUsers(tenant.id))).toEqual([userRes.json]);
+      expect(await emu.admin.listUsers(tenant.id)).toEqual([userRes.json]);
       await sameAsHttp(emu, `/tenants/${tenant.id}/users`, await emu.admin.listUsers(tenant.id));
 
       const app = await emu.admin.createApp({ tenantId: tenant.id, displayName: 'Lib app', applicationPermissions: ['User.Read.All'] });

@@ -27,8 +27,7 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-const exec = (command: string, args: string[], cwd: string, env = userEnv()) =>
-  run(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 900_000 });
+const exec = (command: string, args: string[], cwd: string, env = userEnv()) => run(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 900_000 });
 
 const USER_TEST = `
 import { afterAll, beforeAll, expect, it } from 'vitest';

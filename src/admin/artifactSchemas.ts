@@ -8,7 +8,10 @@ const simulateProperties = {
   recordingSizeBytes: { type: 'integer', minimum: 0, maximum: 68719476736, description: 'Grow the MP4 to this many bytes (streamed to the blob store). Default: the 3-second sample.' },
   transcript: { type: 'boolean', description: 'Make a transcript (default true).' },
   artifactDelay: {
-    anyOf: [{ type: 'string', minLength: 1, maxLength: 64 }, { type: 'integer', minimum: 0 }],
+    anyOf: [
+      { type: 'string', minLength: 1, maxLength: 64 },
+      { type: 'integer', minimum: 0 },
+    ],
     description: 'Virtual time after the call ends before the artifacts appear: an ISO 8601 duration (PT5M) or milliseconds. Default: at once.',
   },
 } as const;
@@ -29,8 +32,14 @@ export const newAdhocCallSchema = {
 export const simulationSchema = {
   type: 'object',
   properties: {
-    meetingId: nullableStr, adhocCallId: nullableStr, callId: str, callRecordId: str, recordingId: nullableStr, transcriptId: nullableStr,
-    contentCorrelationId: str, artifactsAvailableDateTime: str,
+    meetingId: nullableStr,
+    adhocCallId: nullableStr,
+    callId: str,
+    callRecordId: str,
+    recordingId: nullableStr,
+    transcriptId: nullableStr,
+    contentCorrelationId: str,
+    artifactsAvailableDateTime: str,
   },
 } as const;
 
@@ -64,7 +73,14 @@ export const botRecordingSchema = {
 export const botRecordingResultSchema = {
   type: 'object',
   properties: {
-    id: str, callId: str, meetingId: nullableStr, adhocCallId: nullableStr, organizerId: str, contentCorrelationId: str,
-    createdDateTime: str, endDateTime: str, size: { type: 'integer' },
+    id: str,
+    callId: str,
+    meetingId: nullableStr,
+    adhocCallId: nullableStr,
+    organizerId: str,
+    contentCorrelationId: str,
+    createdDateTime: str,
+    endDateTime: str,
+    size: { type: 'integer' },
   },
 } as const;

@@ -12,16 +12,31 @@ const errors = { 400: errorSchema, 404: errorSchema, 409: errorSchema };
 const callSchema = {
   type: 'object',
   properties: {
-    id: str, tenantId: str, meetingId: nullableStr, state: str, callChainId: str, startedDateTime: str, endedDateTime: nullableStr,
+    id: str,
+    tenantId: str,
+    meetingId: nullableStr,
+    state: str,
+    callChainId: str,
+    startedDateTime: str,
+    endedDateTime: nullableStr,
     apps: { type: 'array', items: str, description: 'Client ids of the apps in the call (the one that placed it first).' },
   },
 } as const;
 const callRecordSchema = {
   type: 'object',
   properties: {
-    id: str, tenantId: str, callId: nullableStr, meetingId: nullableStr, version: { type: 'integer' }, type: str,
-    startDateTime: str, endDateTime: str, lastModifiedDateTime: str, expiresDateTime: str,
-    participantCount: { type: 'integer' }, sessionCount: { type: 'integer' },
+    id: str,
+    tenantId: str,
+    callId: nullableStr,
+    meetingId: nullableStr,
+    version: { type: 'integer' },
+    type: str,
+    startDateTime: str,
+    endDateTime: str,
+    lastModifiedDateTime: str,
+    expiresDateTime: str,
+    participantCount: { type: 'integer' },
+    sessionCount: { type: 'integer' },
   },
 } as const;
 const recordingStatusSchema = {
@@ -77,9 +92,13 @@ type C = { callId: string };
 /** Control API for calls, call records and PSTN logs (DESIGN.md control API; registered by routes.ts). */
 export function registerCallAdminRoutes(app: FastifyInstance, calls: CallsAdmin): void {
   const tags = ['control'];
-  app.get<{ Params: T }>('/_emulator/tenants/:tenantId/calls', { schema: { tags, response: { 200: { type: 'object', properties: { value: { type: 'array', items: callSchema } } }, ...errors } } }, async (request) => ({
-    value: await calls.listCalls(request.params.tenantId),
-  }));
+  app.get<{ Params: T }>(
+    '/_emulator/tenants/:tenantId/calls',
+    { schema: { tags, response: { 200: { type: 'object', properties: { value: { type: 'array', items: callSchema } } }, ...errors } } },
+    async (request) => ({
+      value: await calls.listCalls(request.params.tenantId),
+    }),
+  );
   app.post<{ Params: T; Body: NewLiveCall }>(
     '/_emulator/tenants/:tenantId/calls',
     { preValidation: optionalBody, schema: { tags, description: 'Start a live call (of a meeting, or ad hoc).', body: newCallSchema, response: { 201: callSchema, ...errors } } },
@@ -87,11 +106,20 @@ export function registerCallAdminRoutes(app: FastifyInstance, calls: CallsAdmin)
   );
   app.post<{ Params: C; Body: { clientId: string } }>(
     '/_emulator/calls/:callId/apps',
-    { schema: { tags, description: 'An app (e.g. a compliance-recording bot) joins a live call: it may then GET the call and update its recording status.', body: joinSchema, response: { 200: callSchema, ...errors } } },
+    {
+      schema: {
+        tags,
+        description: 'An app (e.g. a compliance-recording bot) joins a live call: it may then GET the call and update its recording status.',
+        body: joinSchema,
+        response: { 200: callSchema, ...errors },
+      },
+    },
     async (request) => calls.joinCall(request.params.callId, request.body.clientId),
   );
-  app.post<{ Params: C }>('/_emulator/calls/:callId/end', { preValidation: optionalBody, schema: { tags, description: 'End a live call (no body, or {}).', body: emptySchema, response: { 200: callSchema, ...errors } } }, async (request) =>
-    calls.endCall(request.params.callId),
+  app.post<{ Params: C }>(
+    '/_emulator/calls/:callId/end',
+    { preValidation: optionalBody, schema: { tags, description: 'End a live call (no body, or {}).', body: emptySchema, response: { 200: callSchema, ...errors } } },
+    async (request) => calls.endCall(request.params.callId),
   );
   app.get<{ Params: C }>(
     '/_emulator/calls/:callId/recordingStatus',
@@ -100,23 +128,38 @@ export function registerCallAdminRoutes(app: FastifyInstance, calls: CallsAdmin)
   );
   app.post<{ Params: C; Body: NewCallRecordRequest }>(
     '/_emulator/calls/:callId/callRecord',
-    { preValidation: optionalBody, schema: { tags, description: 'End the call (if live) and make its call record (id = callChainId), sized as asked.', body: newCallRecordSchema, response: { 201: callRecordSchema, ...errors } } },
+    {
+      preValidation: optionalBody,
+      schema: { tags, description: 'End the call (if live) and make its call record (id = callChainId), sized as asked.', body: newCallRecordSchema, response: { 201: callRecordSchema, ...errors } },
+    },
     async (request, reply) => reply.code(201).send(await calls.createCallRecord(request.params.callId, request.body)),
   );
-  app.get<{ Params: T & { recordId: string } }>(
-    '/_emulator/tenants/:tenantId/callRecords/:recordId',
-    { schema: { tags, response: { 200: callRecordSchema, ...errors } } },
-    async (request) => calls.getCallRecord(request.params.tenantId, request.params.recordId),
+  app.get<{ Params: T & { recordId: string } }>('/_emulator/tenants/:tenantId/callRecords/:recordId', { schema: { tags, response: { 200: callRecordSchema, ...errors } } }, async (request) =>
+    calls.getCallRecord(request.params.tenantId, request.params.recordId),
   );
   app.post<{ Params: T & { recordId: string }; Body: { sessions?: number } }>(
     '/_emulator/tenants/:tenantId/callRecords/:recordId/lateTelemetry',
-    { preValidation: optionalBody, schema: { tags, description: 'Late telemetry: more sessions arrive and the record version goes up by one (an updated change).', body: lateTelemetrySchema, response: { 200: callRecordSchema, ...errors } } },
+    {
+      preValidation: optionalBody,
+      schema: {
+        tags,
+        description: 'Late telemetry: more sessions arrive and the record version goes up by one (an updated change).',
+        body: lateTelemetrySchema,
+        response: { 200: callRecordSchema, ...errors },
+      },
+    },
     async (request) => calls.addLateTelemetry(request.params.tenantId, request.params.recordId, request.body.sessions ?? 1),
   );
   app.post<{ Params: T; Body: { kind: PstnKind; count: number; withinHours?: number } }>(
     '/_emulator/tenants/:tenantId/pstnCalls',
-    { schema: { tags, description: 'Simulate Calling Plan (pstn) or Direct Routing calls of the tenant’s users within the last hours.', body: pstnSchema, response: { 201: { type: 'object', properties: { ids: { type: 'array', items: str } } }, ...errors } } },
+    {
+      schema: {
+        tags,
+        description: 'Simulate Calling Plan (pstn) or Direct Routing calls of the tenant’s users within the last hours.',
+        body: pstnSchema,
+        response: { 201: { type: 'object', properties: { ids: { type: 'array', items: str } } }, ...errors },
+      },
+    },
     async (request, reply) => reply.code(201).send(await calls.simulatePstnCalls(request.params.tenantId, request.body)),
   );
 }
-

@@ -1,7 +1,5 @@
 import { findCallRecord, updateCallRecord, type CallRecord, type CallType } from '../domain/callRecords.js';
-import {
-  appsInCall, botRecordingAllowed, createCall, endCall, findCall, joinCall, listCalls, recordingStatusHistory, type Call, type RecordingStatusUpdate,
-} from '../domain/calls.js';
+import { appsInCall, botRecordingAllowed, createCall, endCall, findCall, joinCall, listCalls, recordingStatusHistory, type Call, type RecordingStatusUpdate } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
 import { findMeeting } from '../domain/meetings.js';

@@ -44,10 +44,14 @@ export function describeRoutesLazily(app: FastifyInstance): void {
     if (route.schema !== undefined) routes.push({ method: route.method, url: route.url, schema: route.schema, config: route.config });
   });
   let document: Promise<OpenApiDocument> | undefined;
-  app.decorate('openApiDocument', () => (document ??= build(routes).catch((err: unknown) => {
-    document = undefined;
-    throw err;
-  })));
+  app.decorate(
+    'openApiDocument',
+    () =>
+      (document ??= build(routes).catch((err: unknown) => {
+        document = undefined;
+        throw err;
+      })),
+  );
 }
 
 async function build(routes: readonly DescribedRoute[]): Promise<OpenApiDocument> {

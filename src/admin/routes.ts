@@ -54,10 +54,14 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
     if (!services.config.demo) throw new DomainError('notFound', 'The emulator was started without the demo tenant (--no-demo).');
     return admin.demo();
   });
-  app.get('/_emulator/ca.pem', { schema: { tags, description: 'The local CA certificate (PEM) to trust, e.g. with NODE_EXTRA_CA_CERTS.', response: { 404: s.errorSchema } } }, async (_request, reply) => {
-    if (services.caCertificatePem === undefined) throw new DomainError('notFound', 'The emulator serves plain HTTP (--http): there is no CA.');
-    return reply.type('application/x-pem-file').send(services.caCertificatePem);
-  });
+  app.get(
+    '/_emulator/ca.pem',
+    { schema: { tags, description: 'The local CA certificate (PEM) to trust, e.g. with NODE_EXTRA_CA_CERTS.', response: { 404: s.errorSchema } } },
+    async (_request, reply) => {
+      if (services.caCertificatePem === undefined) throw new DomainError('notFound', 'The emulator serves plain HTTP (--http): there is no CA.');
+      return reply.type('application/x-pem-file').send(services.caCertificatePem);
+    },
+  );
 
   // Directory
   app.get('/_emulator/tenants', { schema: { tags, response: { 200: list(s.tenantSchema) } } }, async () => ({ value: await admin.listTenants() }));
@@ -73,8 +77,10 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
   app.get<{ Params: T }>('/_emulator/tenants/:tenantId/users', { schema: { ...tenant, response: { 200: list(s.userSchema), ...errors } } }, async (request) => ({
     value: await admin.listUsers(request.params.tenantId),
   }));
-  app.post<{ Params: T; Body: NewUserBody }>('/_emulator/tenants/:tenantId/users', { schema: { ...tenant, body: s.newUserSchema, response: { 201: s.userSchema, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await admin.createUser({ ...request.body, tenantId: request.params.tenantId })),
+  app.post<{ Params: T; Body: NewUserBody }>(
+    '/_emulator/tenants/:tenantId/users',
+    { schema: { ...tenant, body: s.newUserSchema, response: { 201: s.userSchema, ...errors } } },
+    async (request, reply) => reply.code(201).send(await admin.createUser({ ...request.body, tenantId: request.params.tenantId })),
   );
   app.delete<{ Params: T & { userId: string } }>('/_emulator/tenants/:tenantId/users/:userId', { schema: { tags, response: errors } }, async (request, reply) => {
     await admin.deleteUser(request.params.tenantId, request.params.userId);
@@ -158,7 +164,9 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
   });
 
   // Tokens
-  app.post<{ Body: MintTokenRequest }>('/_emulator/tokens', { schema: { tags, body: s.mintTokenSchema, response: { 200: s.tokenSchema, ...errors } } }, async (request) => admin.mintToken(request.body));
+  app.post<{ Body: MintTokenRequest }>('/_emulator/tokens', { schema: { tags, body: s.mintTokenSchema, response: { 200: s.tokenSchema, ...errors } } }, async (request) =>
+    admin.mintToken(request.body),
+  );
 
   registerCallAdminRoutes(app, new CallsAdmin(services.ctx));
   // Meetings and ad hoc calls happening; metered-API usage

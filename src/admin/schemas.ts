@@ -39,7 +39,17 @@ export const newTenantSchema = {
 
 export const userSchema = {
   type: 'object',
-  properties: { id: str, tenantId: str, userPrincipalName: str, displayName: str, givenName: { type: ['string', 'null'] }, surname: { type: ['string', 'null'] }, mail: { type: ['string', 'null'] }, jobTitle: { type: ['string', 'null'] }, password: str },
+  properties: {
+    id: str,
+    tenantId: str,
+    userPrincipalName: str,
+    displayName: str,
+    givenName: { type: ['string', 'null'] },
+    surname: { type: ['string', 'null'] },
+    mail: { type: ['string', 'null'] },
+    jobTitle: { type: ['string', 'null'] },
+    password: str,
+  },
 } as const;
 export const newUserSchema = {
   type: 'object',
@@ -59,7 +69,16 @@ export const newUserSchema = {
 
 export const appSchema = {
   type: 'object',
-  properties: { clientId: str, tenantId: str, displayName: str, servicePrincipalId: str, clientSecrets: strList, applicationPermissions: strList, delegatedPermissions: strList, redirectUris: strList },
+  properties: {
+    clientId: str,
+    tenantId: str,
+    displayName: str,
+    servicePrincipalId: str,
+    clientSecrets: strList,
+    applicationPermissions: strList,
+    delegatedPermissions: strList,
+    redirectUris: strList,
+  },
 } as const;
 export const newAppSchema = {
   type: 'object',
@@ -105,9 +124,21 @@ export const newInstallationSchema = {
 export const meetingSchema = {
   type: 'object',
   properties: {
-    id: str, tenantId: str, organizerId: str, subject: { type: ['string', 'null'] }, startDateTime: str, endDateTime: str,
-    creationDateTime: str, threadId: str, joinWebUrl: str, joinMeetingId: str, passcode: str, videoTeleconferenceId: str,
-    externalId: { type: ['string', 'null'] }, hasCalendarEvent: { type: 'boolean' }, kind: str,
+    id: str,
+    tenantId: str,
+    organizerId: str,
+    subject: { type: ['string', 'null'] },
+    startDateTime: str,
+    endDateTime: str,
+    creationDateTime: str,
+    threadId: str,
+    joinWebUrl: str,
+    joinMeetingId: str,
+    passcode: str,
+    videoTeleconferenceId: str,
+    externalId: { type: ['string', 'null'] },
+    hasCalendarEvent: { type: 'boolean' },
+    kind: str,
     settings: { type: 'object', additionalProperties: true },
   },
 } as const;
@@ -143,7 +174,10 @@ export const clockCommandSchema = {
     advance: {
       description: 'ISO 8601 duration (PT30M, P30D, P1W, PT0.5S) or a number of milliseconds; forward only.',
       // Bodies are not coerced (http/app.ts), so 90000 stays a number and "PT1M" a string.
-      anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', minLength: 2 }],
+      anyOf: [
+        { type: 'number', minimum: 0 },
+        { type: 'string', minLength: 2 },
+      ],
     },
   },
 } as const;
@@ -151,8 +185,16 @@ export const clockCommandSchema = {
 export const faultSchema = {
   type: 'object',
   properties: {
-    id: str, path: str, method: str, status: { type: 'integer' }, retryAfterSeconds: { type: 'integer' }, latencyMs: { type: 'integer' },
-    count: { type: 'integer' }, probability: { type: 'number' }, hits: { type: 'integer' }, exhausted: { type: 'boolean' },
+    id: str,
+    path: str,
+    method: str,
+    status: { type: 'integer' },
+    retryAfterSeconds: { type: 'integer' },
+    latencyMs: { type: 'integer' },
+    count: { type: 'integer' },
+    probability: { type: 'number' },
+    hits: { type: 'integer' },
+    exhausted: { type: 'boolean' },
   },
 } as const;
 export const newFaultSchema = {
@@ -160,7 +202,13 @@ export const newFaultSchema = {
   required: ['path'],
   additionalProperties: false,
   properties: {
-    path: { type: 'string', minLength: 1, maxLength: 2000, pattern: '^[/*]', description: 'Request path to match, case-insensitive; * matches any run of characters, e.g. /v1.0/users/*/onlineMeetings*.' },
+    path: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 2000,
+      pattern: '^[/*]',
+      description: 'Request path to match, case-insensitive; * matches any run of characters, e.g. /v1.0/users/*/onlineMeetings*.',
+    },
     method: { type: 'string', enum: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'get', 'post', 'patch', 'put', 'delete', 'head'] },
     status: { type: 'integer', minimum: 400, maximum: 599 },
     retryAfterSeconds: { type: 'integer', minimum: 0, maximum: 86400, description: 'Retry-After header; 429 and 503 send 1 when absent.' },
@@ -183,7 +231,8 @@ export const mintTokenSchema = {
       type: 'integer',
       minimum: -31536000,
       maximum: 31536000,
-      description: 'Seconds until exp (default 3599). Negative mints an already expired token; Graph, like the emulator, allows 5 minutes of clock skew, so use -301 or less for a token that is refused.',
+      description:
+        'Seconds until exp (default 3599). Negative mints an already expired token; Graph, like the emulator, allows 5 minutes of clock skew, so use -301 or less for a token that is refused.',
     },
     notBeforeSeconds: {
       type: 'integer',
@@ -198,7 +247,13 @@ export const mintTokenSchema = {
 export const demoSchema = {
   type: 'object',
   properties: {
-    tenantId: str, clientId: str, clientSecret: str, organizerUserId: str, meetingId: str, callRecordId: str, callId: str,
+    tenantId: str,
+    clientId: str,
+    clientSecret: str,
+    organizerUserId: str,
+    meetingId: str,
+    callRecordId: str,
+    callId: str,
     caCertificate: { type: ['string', 'null'] },
     users: { type: 'array', items: { type: 'object', properties: { id: str, userPrincipalName: str, displayName: str, password: str } } },
   },

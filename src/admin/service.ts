@@ -241,7 +241,11 @@ export class AdminService {
     if (app === undefined) throw new DomainError('notFound', `App '${input.clientId}' was not found.`);
     const issuedAt = Math.floor(Date.now() / 1000);
     const lifetimeSeconds = input.lifetimeSeconds ?? 3599;
-    const times = { issuedAt: lifetimeSeconds < 0 ? issuedAt + lifetimeSeconds - 3600 : issuedAt, lifetimeSeconds: lifetimeSeconds < 0 ? 3600 : lifetimeSeconds, ...(input.notBeforeSeconds !== undefined ? { notBefore: issuedAt + input.notBeforeSeconds } : {}) };
+    const times = {
+      issuedAt: lifetimeSeconds < 0 ? issuedAt + lifetimeSeconds - 3600 : issuedAt,
+      lifetimeSeconds: lifetimeSeconds < 0 ? 3600 : lifetimeSeconds,
+      ...(input.notBeforeSeconds !== undefined ? { notBefore: issuedAt + input.notBeforeSeconds } : {}),
+    };
     const audience = input.audience ?? GRAPH_RESOURCE;
     let token: string;
     if (input.userId !== undefined) {
@@ -249,13 +253,18 @@ export class AdminService {
       if (user === undefined) throw new DomainError('notFound', `User '${input.userId}' was not found in the app's tenant.`);
       token = await issueUserToken(this.services.keys, userTokenSubject(app, user, input.scopes ?? app.delegatedPermissions), times, audience);
     } else {
-      token = await issueAppToken(this.services.keys, {
-        tenantId: app.tenantId,
-        clientId: app.clientId,
-        servicePrincipalId: app.servicePrincipalId,
-        appDisplayName: app.displayName,
-        roles: input.roles ?? app.applicationPermissions,
-      }, times, audience);
+      token = await issueAppToken(
+        this.services.keys,
+        {
+          tenantId: app.tenantId,
+          clientId: app.clientId,
+          servicePrincipalId: app.servicePrincipalId,
+          appDisplayName: app.displayName,
+          roles: input.roles ?? app.applicationPermissions,
+        },
+        times,
+        audience,
+      );
     }
     return { access_token: token, expires_on: times.issuedAt + times.lifetimeSeconds };
   }

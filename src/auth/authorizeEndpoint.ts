@@ -10,8 +10,7 @@ import { entra, EntraError } from './entraErrors.js';
 
 type Params = Record<string, string | undefined>;
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function paramsOf(value: unknown): Params {
   const out: Params = {};
@@ -37,10 +36,14 @@ function redirectAllowed(app: App, redirectUri: string): boolean {
 
 function redirectWith(reply: FastifyReply, redirectUri: string, mode: string | undefined, values: Record<string, string>): FastifyReply {
   if (mode === 'form_post') {
-    const inputs = Object.entries(values).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
+    const inputs = Object.entries(values)
+      .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+      .join('');
     return reply
       .type('text/html; charset=utf-8')
-      .send(`<!doctype html><html><body onload="document.forms[0].submit()"><form method="post" action="${escapeHtml(redirectUri)}">${inputs}<noscript><button>Continue</button></noscript></form></body></html>`);
+      .send(
+        `<!doctype html><html><body onload="document.forms[0].submit()"><form method="post" action="${escapeHtml(redirectUri)}">${inputs}<noscript><button>Continue</button></noscript></form></body></html>`,
+      );
   }
   const url = new URL(redirectUri);
   const params = new URLSearchParams(values);

@@ -54,22 +54,26 @@ export async function issueDelegatedTokens(keys: SigningKeyRing, grant: Delegate
     response.refresh_token = await signInternal(keys, claims, REFRESH_AUDIENCE, times.issuedAt, REFRESH_LIFETIME_S);
   }
   if (requested.oidc.has('openid')) {
-    response.id_token = await signJwt(keys, {
-      name: user.displayName,
-      oid: user.id,
-      preferred_username: user.userPrincipalName,
-      tid: user.tenantId,
-      ver: '2.0',
-      ...(grant.nonce !== undefined && grant.nonce !== null ? { nonce: grant.nonce } : {}),
-    }, {
-      issuer: v2Issuer(grant.origin, user.tenantId),
-      subject: user.id,
-      audience: app.clientId,
-      issuedAt: times.issuedAt,
-      notBefore: times.issuedAt,
-      lifetimeSeconds: times.lifetimeSeconds,
-      typ: true,
-    });
+    response.id_token = await signJwt(
+      keys,
+      {
+        name: user.displayName,
+        oid: user.id,
+        preferred_username: user.userPrincipalName,
+        tid: user.tenantId,
+        ver: '2.0',
+        ...(grant.nonce !== undefined && grant.nonce !== null ? { nonce: grant.nonce } : {}),
+      },
+      {
+        issuer: v2Issuer(grant.origin, user.tenantId),
+        subject: user.id,
+        audience: app.clientId,
+        issuedAt: times.issuedAt,
+        notBefore: times.issuedAt,
+        lifetimeSeconds: times.lifetimeSeconds,
+        typ: true,
+      },
+    );
   }
   if (grant.clientInfo) response.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: user.tenantId })).toString('base64url');
   return response;

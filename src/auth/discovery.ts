@@ -12,7 +12,10 @@ export const v2Issuer = (origin: string, tenantId: string): string => `${origin}
 export function sendEntraError(request: FastifyRequest, reply: import('fastify').FastifyReply, err: EntraError, now: Date) {
   const correlation = request.headers['client-request-id'];
   if (request.graphState !== null) request.graphState.errorCode = `${err.error} AADSTS${err.aadsts}`;
-  return reply.code(err.status).type('application/json; charset=utf-8').send(err.body(typeof correlation === 'string' ? correlation : undefined, now));
+  return reply
+    .code(err.status)
+    .type('application/json; charset=utf-8')
+    .send(err.body(typeof correlation === 'string' ? correlation : undefined, now));
 }
 
 /**

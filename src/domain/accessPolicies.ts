@@ -30,7 +30,15 @@ export interface NewAccessPolicy {
 
 async function withGrants(ctx: DomainContext, rows: AccessPolicyTable[]): Promise<AccessPolicy[]> {
   if (rows.length === 0) return [];
-  const grants = await ctx.db.selectFrom('access_policy_grants').selectAll().where('policy_id', 'in', rows.map((r) => r.id)).execute();
+  const grants = await ctx.db
+    .selectFrom('access_policy_grants')
+    .selectAll()
+    .where(
+      'policy_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     tenantId: r.tenant_id,
@@ -38,7 +46,10 @@ async function withGrants(ctx: DomainContext, rows: AccessPolicyTable[]): Promis
     appIds: parseStringList(r.app_ids),
     description: r.description,
     global: r.is_global === 1,
-    userIds: grants.filter((g) => g.policy_id === r.id).map((g) => g.user_id).sort(),
+    userIds: grants
+      .filter((g) => g.policy_id === r.id)
+      .map((g) => g.user_id)
+      .sort(),
   }));
 }
 
@@ -96,8 +107,6 @@ export async function isAppAllowedForUser(ctx: DomainContext, tenantId: string, 
     .where('access_policy_grants.tenant_id', '=', tenantId)
     .where('access_policy_grants.user_id', '=', userId)
     .executeTakeFirst();
-  const policy =
-    granted ??
-    (await ctx.db.selectFrom('access_policies').select('app_ids').where('tenant_id', '=', tenantId).where('is_global', '=', 1).executeTakeFirst());
+  const policy = granted ?? (await ctx.db.selectFrom('access_policies').select('app_ids').where('tenant_id', '=', tenantId).where('is_global', '=', 1).executeTakeFirst());
   return policy !== undefined && parseStringList(policy.app_ids).includes(clientId.toLowerCase());
 }

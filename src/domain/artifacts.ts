@@ -111,7 +111,11 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
       made.push(toArtifact(row));
     }
     // Multi-row inserts: bulk seeding makes thousands per transaction (SQLite allows 32,766 bound values).
-    for (let at = 0; at < rows.length; at += INSERT_CHUNK) await trx.insertInto('artifacts').values(rows.slice(at, at + INSERT_CHUNK)).execute();
+    for (let at = 0; at < rows.length; at += INSERT_CHUNK)
+      await trx
+        .insertInto('artifacts')
+        .values(rows.slice(at, at + INSERT_CHUNK))
+        .execute();
     return made;
   });
 }
@@ -144,7 +148,12 @@ function scoped(db: Kysely<Database>, scope: ArtifactScope) {
 
 /** Up to `limit` artifacts of the scope after feed position `afterSeq`, in feed order; `more` when others follow. */
 export async function pageArtifacts(ctx: DomainContext, scope: ArtifactScope, afterSeq: number, limit: number): Promise<{ items: Artifact[]; more: boolean }> {
-  const rows = await scoped(ctx.db, scope).selectAll().where('feed_seq', '>', afterSeq).orderBy('feed_seq').limit(limit + 1).execute();
+  const rows = await scoped(ctx.db, scope)
+    .selectAll()
+    .where('feed_seq', '>', afterSeq)
+    .orderBy('feed_seq')
+    .limit(limit + 1)
+    .execute();
   const more = rows.length > limit;
   return { items: (more ? rows.slice(0, limit) : rows).map(toArtifact), more };
 }
@@ -154,14 +163,21 @@ export async function pageArtifacts(ctx: DomainContext, scope: ArtifactScope, af
  * then text in, text out (no row objects, no re-serialization), which is most of its cost.
  */
 export async function pageArtifactJson(ctx: DomainContext, scope: ArtifactScope, afterSeq: number, limit: number): Promise<{ items: Array<{ seq: number; json: string }>; more: boolean }> {
-  const rows = await scoped(ctx.db, scope).select(['feed_seq', 'resource_json']).where('feed_seq', '>', afterSeq).orderBy('feed_seq').limit(limit + 1).execute();
+  const rows = await scoped(ctx.db, scope)
+    .select(['feed_seq', 'resource_json'])
+    .where('feed_seq', '>', afterSeq)
+    .orderBy('feed_seq')
+    .limit(limit + 1)
+    .execute();
   const more = rows.length > limit;
   return { items: (more ? rows.slice(0, limit) : rows).map((r) => ({ seq: Number(r.feed_seq), json: r.resource_json })), more };
 }
 
 /** The last feed position in the scope (0 if empty): a token pointing beyond it predates a reset of the store. */
 export async function lastArtifactSeq(ctx: DomainContext, scope: ArtifactScope): Promise<number> {
-  const row = await scoped(ctx.db, scope).select((eb) => eb.fn.max('feed_seq').as('seq')).executeTakeFirst();
+  const row = await scoped(ctx.db, scope)
+    .select((eb) => eb.fn.max('feed_seq').as('seq'))
+    .executeTakeFirst();
   return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
 }
 

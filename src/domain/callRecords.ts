@@ -143,7 +143,13 @@ async function insertRows(trx: Transaction<Database>, table: 'call_record_partic
         .values(
           chunk.map((session, j) => {
             const { segments, ...rest } = session;
-            return { record_id: recordId, position: start + i + j, session_id: idOf(session, 'session'), body: JSON.stringify(rest), segments: JSON.stringify(Array.isArray(segments) ? segments : []) };
+            return {
+              record_id: recordId,
+              position: start + i + j,
+              session_id: idOf(session, 'session'),
+              body: JSON.stringify(rest),
+              segments: JSON.stringify(Array.isArray(segments) ? segments : []),
+            };
           }),
         )
         .execute();
@@ -240,13 +246,7 @@ async function emitRecordChange(ctx: DomainContext, trx: Transaction<Database>, 
 }
 
 function liveRecordRow(db: Kysely<Database>, tenantId: string, id: string, now: string): Promise<CallRecordTable | undefined> {
-  return db
-    .selectFrom('call_records')
-    .selectAll()
-    .where('id', '=', id.toLowerCase())
-    .where('tenant_id', '=', tenantId)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
+  return db.selectFrom('call_records').selectAll().where('id', '=', id.toLowerCase()).where('tenant_id', '=', tenantId).where('expires_at', '>', now).executeTakeFirst();
 }
 
 /** A record of the tenant that has not passed its 30 days; undefined otherwise. */
@@ -280,7 +280,12 @@ export async function listCallRecords(ctx: DomainContext, tenantId: string, quer
       ),
     );
   }
-  const rows = await q.orderBy('start_date_time').orderBy('id').offset(offset).limit(limit + 1).execute();
+  const rows = await q
+    .orderBy('start_date_time')
+    .orderBy('id')
+    .offset(offset)
+    .limit(limit + 1)
+    .execute();
   return { items: rows.slice(0, limit).map(toCallRecord), more: rows.length > limit };
 }
 
@@ -346,6 +351,9 @@ export async function purgeExpiredCallRecords(ctx: DomainContext): Promise<numbe
 
 /** The earliest expiry among stored records (when the sweep should next run), if any. */
 export async function nextCallRecordExpiry(ctx: DomainContext): Promise<string | undefined> {
-  const row = await ctx.db.selectFrom('call_records').select((eb) => eb.fn.min('expires_at').as('next')).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('call_records')
+    .select((eb) => eb.fn.min('expires_at').as('next'))
+    .executeTakeFirst();
   return row?.next ?? undefined;
 }

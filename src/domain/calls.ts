@@ -81,7 +81,10 @@ export async function joinCall(ctx: DomainContext, callId: string, clientId: str
   const app = await ctx.db.selectFrom('apps').select(['client_id', 'tenant_id']).where('client_id', '=', clientId.toLowerCase()).executeTakeFirst();
   if (app === undefined || app.tenant_id !== call.tenantId) throw new DomainError('notFound', `App '${clientId}' was not found in the call's tenant.`);
   if (!(await appIsInCall(ctx, call, app.client_id))) {
-    await ctx.db.insertInto('call_app_joins').values({ call_id: call.id, client_id: app.client_id, joined_at: nowIso(ctx) }).execute();
+    await ctx.db
+      .insertInto('call_app_joins')
+      .values({ call_id: call.id, client_id: app.client_id, joined_at: nowIso(ctx) })
+      .execute();
   }
   return call;
 }
@@ -140,11 +143,12 @@ const toStatusUpdate = (r: CallRecordingStatusTable): RecordingStatusUpdate => (
  * Record an app's recording status on a live call it is in (the handler has checked both). The
  * operation completes at once, as the seed's 200 reply shows (S3).
  */
-export async function updateRecordingStatus(
-  ctx: DomainContext,
-  input: { callId: string; clientId: string; status: RecordingStatus; clientContext: string | null },
-): Promise<RecordingStatusUpdate> {
-  const last = await ctx.db.selectFrom('call_recording_statuses').select((eb) => eb.fn.max('position').as('position')).where('call_id', '=', input.callId).executeTakeFirst();
+export async function updateRecordingStatus(ctx: DomainContext, input: { callId: string; clientId: string; status: RecordingStatus; clientContext: string | null }): Promise<RecordingStatusUpdate> {
+  const last = await ctx.db
+    .selectFrom('call_recording_statuses')
+    .select((eb) => eb.fn.max('position').as('position'))
+    .where('call_id', '=', input.callId)
+    .executeTakeFirst();
   const row: CallRecordingStatusTable = {
     id: newGuid(),
     call_id: input.callId,
@@ -166,12 +170,7 @@ export async function recordingStatusHistory(ctx: DomainContext, callId: string)
 }
 
 export async function findRecordingStatusOperation(ctx: DomainContext, callId: string, operationId: string): Promise<RecordingStatusUpdate | undefined> {
-  const row = await ctx.db
-    .selectFrom('call_recording_statuses')
-    .selectAll()
-    .where('call_id', '=', callId)
-    .where('id', '=', operationId.toLowerCase())
-    .executeTakeFirst();
+  const row = await ctx.db.selectFrom('call_recording_statuses').selectAll().where('call_id', '=', callId).where('id', '=', operationId.toLowerCase()).executeTakeFirst();
   return row === undefined ? undefined : toStatusUpdate(row);
 }
 

@@ -77,6 +77,9 @@ export class ChangePipeline {
 
 /** The highest sequence number in the feed (0 when empty): where a new delta round starts. */
 export async function latestSeq(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('change_feed').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  const row = await db
+    .selectFrom('change_feed')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
   return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
 }

@@ -41,12 +41,7 @@ export async function installTeamsApp(ctx: DomainContext, input: NewTeamsAppInst
   const bad = input.rscPermissions.find((p) => !RSC_PERMISSION.test(p));
   if (bad !== undefined) throw new DomainError('invalid', `'${bad}' is not a resource-specific consent permission (they end in .Chat or .Group).`);
   // As in Teams, an app is installed in a meeting's chat at most once.
-  const installed = await ctx.db
-    .selectFrom('teams_app_installations')
-    .select('id')
-    .where('meeting_id', '=', input.meetingId)
-    .where('client_id', '=', app.client_id)
-    .executeTakeFirst();
+  const installed = await ctx.db.selectFrom('teams_app_installations').select('id').where('meeting_id', '=', input.meetingId).where('client_id', '=', app.client_id).executeTakeFirst();
   if (installed !== undefined) throw new DomainError('conflict', `App '${app.client_id}' is already installed in meeting '${input.meetingId}' (installation '${installed.id}').`);
   const row: TeamsAppInstallationTable = {
     id: newGuid(),
@@ -72,12 +67,7 @@ export async function uninstallTeamsApp(ctx: DomainContext, tenantId: string, id
 
 /** The RSC permissions an app holds in one meeting through its installations there. */
 export async function rscPermissionsInMeeting(ctx: DomainContext, meetingId: string, clientId: string): Promise<string[]> {
-  const rows = await ctx.db
-    .selectFrom('teams_app_installations')
-    .select('rsc_permissions')
-    .where('meeting_id', '=', meetingId)
-    .where('client_id', '=', clientId.toLowerCase())
-    .execute();
+  const rows = await ctx.db.selectFrom('teams_app_installations').select('rsc_permissions').where('meeting_id', '=', meetingId).where('client_id', '=', clientId.toLowerCase()).execute();
   return [...new Set(rows.flatMap((r) => parseStringList(r.rsc_permissions)))];
 }
 

@@ -126,10 +126,7 @@ export async function findMeeting(ctx: DomainContext, id: string): Promise<Meeti
   return row === undefined ? undefined : toMeeting(row);
 }
 
-export type MeetingLookup =
-  | { by: 'joinWebUrl'; value: string }
-  | { by: 'joinMeetingId'; value: string }
-  | { by: 'videoTeleconferenceId'; value: string };
+export type MeetingLookup = { by: 'joinWebUrl'; value: string } | { by: 'joinMeetingId'; value: string } | { by: 'videoTeleconferenceId'; value: string };
 
 /** The `$filter` look-ups Graph documents for onlineMeetings; organizerId scopes `{me}` paths. */
 export async function lookupMeetings(ctx: DomainContext, tenantId: string, lookup: MeetingLookup, organizerId?: string): Promise<Meeting[]> {

@@ -36,7 +36,13 @@ export async function listPstnCalls(
   limit: number,
 ): Promise<{ items: Array<Record<string, unknown>>; total: number; more: boolean }> {
   const base = ctx.db.selectFrom('pstn_calls').where('tenant_id', '=', tenantId).where('kind', '=', kind).where('start_date_time', '>=', from).where('start_date_time', '<', to);
-  const rows = await base.select('body').orderBy('start_date_time').orderBy('id').offset(offset).limit(limit + 1).execute();
+  const rows = await base
+    .select('body')
+    .orderBy('start_date_time')
+    .orderBy('id')
+    .offset(offset)
+    .limit(limit + 1)
+    .execute();
   const count = await base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
   return { items: rows.slice(0, limit).map((r) => parseObject(r.body)), total: Number(count?.n ?? 0), more: rows.length > limit };
 }

@@ -55,7 +55,11 @@ export class StateTokenCodec {
   private async currentGeneration(): Promise<string> {
     const now = Date.now();
     if (this.generation !== undefined && now - this.generation.atMs < GENERATION_CACHE_MS) return this.generation.value;
-    await this.db.insertInto('settings').values({ key: GENERATION, value: b64(randomBytes(9)) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ key: GENERATION, value: b64(randomBytes(9)) })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
     const row = await this.db.selectFrom('settings').select('value').where('key', '=', GENERATION).executeTakeFirstOrThrow();
     this.generation = { value: row.value, atMs: now };
     return row.value;
@@ -69,7 +73,11 @@ export class StateTokenCodec {
   async encode(purpose: TokenPurpose, body: TokenBody, options: { generational: boolean }): Promise<string> {
     const envelope = options.generational ? { u: purpose, g: await this.currentGeneration(), b: body } : { u: purpose, b: body };
     const payload = b64(Buffer.from(JSON.stringify(envelope)));
-    return `${payload}.${b64(createHmac('sha256', await this.loadKey()).update(payload).digest())}`;
+    return `${payload}.${b64(
+      createHmac('sha256', await this.loadKey())
+        .update(payload)
+        .digest(),
+    )}`;
   }
 
   /** The body of a genuine token made for `purpose`; the caller checks the body's shape. */
@@ -77,7 +85,9 @@ export class StateTokenCodec {
     const parts = token.split('.');
     if (parts.length !== 2 || parts[0] === '' || token.length > MAX_TOKEN_LENGTH) return tampered;
     const [payload = '', signature = ''] = parts;
-    const expected = createHmac('sha256', await this.loadKey()).update(payload).digest();
+    const expected = createHmac('sha256', await this.loadKey())
+      .update(payload)
+      .digest();
     const given = Buffer.from(signature, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return tampered;
     let envelope: unknown;

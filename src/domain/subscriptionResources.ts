@@ -6,15 +6,7 @@ import type { PermissionRule } from './permissions.js';
  */
 export type SubscribedArtifact = 'recording' | 'transcript' | 'callRecord';
 
-export type ResourceKind =
-  | 'tenantMeetings'
-  | 'tenantAdhocCalls'
-  | 'meeting'
-  | 'adhocCall'
-  | 'userMeetings'
-  | 'userAdhocCalls'
-  | 'teamsApp'
-  | 'callRecords';
+export type ResourceKind = 'tenantMeetings' | 'tenantAdhocCalls' | 'meeting' | 'adhocCall' | 'userMeetings' | 'userAdhocCalls' | 'teamsApp' | 'callRecords';
 
 export interface ResourcePattern {
   readonly kind: ResourceKind;

@@ -27,7 +27,11 @@ const toTenant = (r: { id: string; display_name: string; domain: string; created
 export async function createTenant(ctx: DomainContext, input: NewTenant): Promise<Tenant> {
   const id = (input.id ?? newGuid()).toLowerCase();
   const domain = (input.domain ?? `${input.displayName.replace(/[^A-Za-z0-9]/g, '').toLowerCase() || 'tenant'}${id.slice(0, 4)}.onmicrosoft.com`).toLowerCase();
-  const existing = await ctx.db.selectFrom('tenants').select('id').where((eb) => eb.or([eb('id', '=', id), eb('domain', '=', domain)])).executeTakeFirst();
+  const existing = await ctx.db
+    .selectFrom('tenants')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', id), eb('domain', '=', domain)]))
+    .executeTakeFirst();
   if (existing !== undefined) throw new DomainError('conflict', `A tenant with id '${id}' or domain '${domain}' already exists.`);
   const row = { id, display_name: input.displayName, domain, created_at: nowIso(ctx) };
   await ctx.db.insertInto('tenants').values(row).execute();
@@ -37,7 +41,11 @@ export async function createTenant(ctx: DomainContext, input: NewTenant): Promis
 /** Look a tenant up by id or by domain name, as the identity platform's `{tenant}` path segment allows. */
 export async function findTenant(ctx: DomainContext, idOrDomain: string): Promise<Tenant | undefined> {
   const key = idOrDomain.toLowerCase();
-  const row = await ctx.db.selectFrom('tenants').selectAll().where((eb) => eb.or([eb('id', '=', key), eb('domain', '=', key)])).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('tenants')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', key), eb('domain', '=', key)]))
+    .executeTakeFirst();
   return row === undefined ? undefined : toTenant(row);
 }
 

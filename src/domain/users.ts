@@ -48,7 +48,11 @@ export async function createUser(ctx: DomainContext, input: NewUser): Promise<Us
   if (!/^[^@\s]+@[^@\s]+$/.test(upn)) throw new DomainError('invalid', `'${input.userPrincipalName}' is not a valid userPrincipalName.`);
   // Graph object ids are GUIDs, compared case-insensitively: keep them lower-case as findUser expects.
   const id = (input.id ?? newGuid()).toLowerCase();
-  const clash = await ctx.db.selectFrom('users').select('id').where((eb) => eb.or([eb('id', '=', id), eb('user_principal_name', '=', upn)])).executeTakeFirst();
+  const clash = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', id), eb('user_principal_name', '=', upn)]))
+    .executeTakeFirst();
   if (clash !== undefined) throw new DomainError('conflict', `A user with id '${id}' or userPrincipalName '${upn}' already exists.`);
   const row: UserTable = {
     id,

@@ -12,8 +12,7 @@ export function serviceRoot(request: FastifyRequest): string {
 export const contextUrl = (request: FastifyRequest, fragment: string): string => `${serviceRoot(request)}/$metadata#${fragment}`;
 
 /** The context segment for a (possibly $select-ed) set: `users` or `users(displayName,mail)`, as OData writes it. */
-export const selectedSet = (set: string, select: readonly string[] | undefined): string =>
-  select === undefined || select.includes('*') ? set : `${set}(${select.join(',')})`;
+export const selectedSet = (set: string, select: readonly string[] | undefined): string => (select === undefined || select.includes('*') ? set : `${set}(${select.join(',')})`);
 
 export function version(request: FastifyRequest): GraphVersion {
   return request.graphState.version ?? 'v1.0';

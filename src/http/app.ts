@@ -21,7 +21,6 @@ export interface TlsOptions {
   cert: string;
 }
 
-
 const AGS_DIAGNOSTIC = JSON.stringify({
   ServerInfo: { DataCenter: 'Localhost', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'graph-comms-emulator' },
 });
@@ -66,7 +65,10 @@ export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err
   assignRequestIds(request, reply);
   request.graphState.errorCode = err.code;
   for (const [name, value] of Object.entries(err.headers)) void reply.header(name, value);
-  return reply.code(err.status).type(GRAPH_JSON).send(graphErrorBody(err, request.graphState, now));
+  return reply
+    .code(err.status)
+    .type(GRAPH_JSON)
+    .send(graphErrorBody(err, request.graphState, now));
 }
 
 const INVALID_JSON = 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.';

@@ -171,23 +171,31 @@ const entraError = (name: EntraErrorName, description: string): EntraError => {
 
 /** Named identity-platform errors, with the descriptions Entra sends for each AADSTS code. */
 export const EntraErrors = {
-  tenantNotFound: (tenant: string) =>
-    entraError('tenantNotFound', `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`),
+  tenantNotFound: (tenant: string) => entraError('tenantNotFound', `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`),
   unsupportedGrant: (grant: string) => entraError('unsupportedGrant', `The app requested an unsupported grant type '${grant}'.`),
   missingParameter: (name: string) => entraError('missingParameter', `The request body must contain the following parameter: '${name}'.`),
   appNotFound: (clientId: string, tenant: string) => entraError('appNotFound', `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`),
   invalidSecret: (clientId: string) =>
-    entraError('invalidSecret', `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`),
+    entraError(
+      'invalidSecret',
+      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+    ),
   credentialRequired: () => entraError('credentialRequired', "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
   clientAssertionUnsupported: () => entraError('clientAssertionUnsupported', 'Client assertion (certificate) credentials are not supported by graph-comms-emulator; use a client secret.'),
   defaultScopeRequired: (scope: string) =>
-    entraError('defaultScopeRequired', `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`),
+    entraError(
+      'defaultScopeRequired',
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    ),
   unknownResource: (scope: string) => entraError('unknownResource', `The resource principal named ${scope} was not found in the tenant. graph-comms-emulator issues tokens for Microsoft Graph only.`),
   userNotFound: (username: string, tenantId: string) =>
     entraError('userNotFound', `The user account ${username} does not exist in the ${tenantId} directory. To sign into this application, the account must be added to the directory.`),
   badCredentials: () => entraError('badCredentials', 'Error validating credentials due to invalid username or password.'),
   consentRequired: (clientId: string, name: string) =>
-    entraError('consentRequired', `The user or administrator has not consented to use the application with ID '${clientId}' named '${name}'. Send an interactive authorization request for this user and resource.`),
+    entraError(
+      'consentRequired',
+      `The user or administrator has not consented to use the application with ID '${clientId}' named '${name}'. Send an interactive authorization request for this user and resource.`,
+    ),
   invalidCode: () =>
     entraError('invalidCode', 'The provided authorization code or refresh token has expired due to inactivity or is invalid. Send a new interactive authorization request for this user and resource.'),
   codeRedeemed: () => entraError('codeRedeemed', 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.'),

@@ -48,11 +48,7 @@ export function innerErrorDate(now: Date): string {
   return now.toISOString().slice(0, 19);
 }
 
-export function graphErrorBody(
-  err: GraphError,
-  ids: { requestId: string; clientRequestId: string },
-  now: Date,
-): GraphErrorBody {
+export function graphErrorBody(err: GraphError, ids: { requestId: string; clientRequestId: string }, now: Date): GraphErrorBody {
   const body: GraphErrorBody = {
     error: {
       code: err.code,
@@ -80,9 +76,6 @@ export function storeDataError(err: unknown): GraphError | undefined {
   // better-sqlite3 names the code; node:sqlite gives ERR_SQLITE_ERROR and the extended result code
   // (https://nodejs.org/api/sqlite.html, https://www.sqlite.org/rescode.html), whose low byte is the primary one.
   const sqliteDataException =
-    code === 'SQLITE_TOOBIG' ||
-    code === 'SQLITE_MISMATCH' ||
-    code === 'SQLITE_RANGE' ||
-    (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && SQLITE_DATA_EXCEPTIONS.has(errcode & 0xff));
+    code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH' || code === 'SQLITE_RANGE' || (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && SQLITE_DATA_EXCEPTIONS.has(errcode & 0xff));
   return postgresDataException || sqliteDataException ? badRequest('A value in the request could not be stored or compared.') : undefined;
 }

@@ -11,10 +11,7 @@ export const EVOLVABLE_ENUMS = {
   lobbyBypassScope: ['organizer', 'organization', 'organizationAndFederated', 'everyone', 'unknownFutureValue', 'invited', 'organizationExcludingGuests'],
   onlineMeetingPresenters: ['everyone', 'organization', 'roleIsPresenter', 'organizer', 'unknownFutureValue'],
   meetingChatMode: ['enabled', 'disabled', 'limited', 'unknownFutureValue'],
-  teamworkUserIdentityType: [
-    'aadUser', 'onPremiseAadUser', 'anonymousGuest', 'federatedUser', 'personalMicrosoftAccountUser', 'skypeUser',
-    'phoneUser', 'unknownFutureValue', 'emailUser',
-  ],
+  teamworkUserIdentityType: ['aadUser', 'onPremiseAadUser', 'anonymousGuest', 'federatedUser', 'personalMicrosoftAccountUser', 'skypeUser', 'phoneUser', 'unknownFutureValue', 'emailUser'],
   /** microsoft.graph.callRecords.productFamily (client user agents in call records). */
   productFamily: ['unknown', 'teams', 'skypeForBusiness', 'lync', 'unknownFutureValue', 'azureCommunicationServices'],
   recordingStatus: ['unknown', 'notRecording', 'recording', 'failed', 'unknownFutureValue'],

@@ -39,6 +39,6 @@ export function originOf(request: FastifyRequest, publicUrl: string | undefined)
 /** The origin the Graph plugin stored for this request: every absolute link a handler writes starts here. */
 export function requestOrigin(request: FastifyRequest): string {
   const origin = request.graphState.origin;
-  if (origin === undefined) throw new Error('requestOrigin: the Graph plugin did not set this request\'s origin');
+  if (origin === undefined) throw new Error("requestOrigin: the Graph plugin did not set this request's origin");
   return origin;
 }

@@ -53,7 +53,12 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery,
   const ids = found.map((r) => Number(r.id));
   const attempts = new Map<number, DeliveryAttemptView[]>();
   for (let i = 0; i < ids.length; i += 500) {
-    const chunk = await db.selectFrom('notification_attempts').selectAll().where('delivery_id', 'in', ids.slice(i, i + 500)).orderBy('id').execute();
+    const chunk = await db
+      .selectFrom('notification_attempts')
+      .selectAll()
+      .where('delivery_id', 'in', ids.slice(i, i + 500))
+      .orderBy('id')
+      .execute();
     for (const a of chunk) {
       const list = attempts.get(Number(a.delivery_id)) ?? [];
       list.push({
@@ -73,7 +78,11 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery,
   const seqs = [...new Set(found.filter((r) => r.rich === 1 && r.change_seq !== null).map((r) => Number(r.change_seq)))];
   const plaintext = new Map<number, Record<string, unknown>>();
   for (let i = 0; i < seqs.length; i += 500) {
-    const chunk = await db.selectFrom('change_feed').select(['seq', 'data']).where('seq', 'in', seqs.slice(i, i + 500)).execute();
+    const chunk = await db
+      .selectFrom('change_feed')
+      .select(['seq', 'data'])
+      .where('seq', 'in', seqs.slice(i, i + 500))
+      .execute();
     for (const row of chunk) plaintext.set(Number(row.seq), parseObject(links.rebase(row.data)));
   }
   const decrypted = (r: (typeof found)[number]): Record<string, unknown> | null => {

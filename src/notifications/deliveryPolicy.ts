@@ -40,8 +40,7 @@ export const endpointOf = (url: string): string => url.split('?')[0] ?? url;
 export const isSlowAnswer = (durationMs: number, timedOut: boolean): boolean => timedOut || durationMs > SLOW_RESPONSE_MS;
 
 /** Has the statistics window that started at `windowStartMs` ended (or is there none yet)? */
-export const windowLapsed = (windowStartMs: number | undefined, nowMs: number): boolean =>
-  windowStartMs === undefined || nowMs - windowStartMs >= ENDPOINT_WINDOW_MS || nowMs < windowStartMs;
+export const windowLapsed = (windowStartMs: number | undefined, nowMs: number): boolean => windowStartMs === undefined || nowMs - windowStartMs >= ENDPOINT_WINDOW_MS || nowMs < windowStartMs;
 
 /** 10 % slow (of at least 100 notifications) delays an endpoint, 15 % drops its notifications. */
 export function endpointState(tally: EndpointTally | undefined): EndpointState {

@@ -66,12 +66,7 @@ export class DeliveryQueue {
 
   /** Give claimed rows back to the queue unchanged. */
   async release(rows: readonly DeliveryRow[]): Promise<void> {
-    await this.db
-      .updateTable('notification_deliveries')
-      .set({ claimed_by: null, claim_expires_at: null })
-      .where('id', 'in', ids(rows))
-      .where('claimed_by', '=', this.instanceId)
-      .execute();
+    await this.db.updateTable('notification_deliveries').set({ claimed_by: null, claim_expires_at: null }).where('id', 'in', ids(rows)).where('claimed_by', '=', this.instanceId).execute();
   }
 
   /** Put a claimed row back, due at `dueAt`, saying why. */

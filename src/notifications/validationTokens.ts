@@ -30,15 +30,19 @@ export class ValidationTokenIssuer {
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined && cached.expiresAt - nowS > REFRESH_MARGIN_S) return cached.token;
     const issuer = v1Issuer(tenantId);
-    const token = await signJwt(this.keys, {
-      aio: randomBytes(24).toString('base64'),
-      appid: NOTIFICATION_PUBLISHER_APP_ID,
-      appidacr: '2',
-      idp: issuer,
-      tid: tenantId,
-      uti: randomBytes(16).toString('base64url').slice(0, 22),
-      ver: '1.0',
-    }, { issuer, audience: appId, issuedAt: nowS, notBefore: nowS, lifetimeSeconds: LIFETIME_S, typ: true, x5t: true });
+    const token = await signJwt(
+      this.keys,
+      {
+        aio: randomBytes(24).toString('base64'),
+        appid: NOTIFICATION_PUBLISHER_APP_ID,
+        appidacr: '2',
+        idp: issuer,
+        tid: tenantId,
+        uti: randomBytes(16).toString('base64url').slice(0, 22),
+        ver: '1.0',
+      },
+      { issuer, audience: appId, issuedAt: nowS, notBefore: nowS, lifetimeSeconds: LIFETIME_S, typ: true, x5t: true },
+    );
     if (this.cache.size >= 1024) this.cache.clear();
     this.cache.set(cacheKey, { token, expiresAt: nowS + LIFETIME_S });
     return token;

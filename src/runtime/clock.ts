@@ -190,14 +190,17 @@ export class VirtualClock {
     if (this.closed || next === undefined || this.pinnedMs !== null) return;
     const wait = next.dueMs - this.nowMs();
     if (this.frozenAtMs !== null && wait > 0) return;
-    this.wallTimer = setTimeout(() => {
-      this.wallTimer = undefined;
-      void this.enqueue(async () => {
-        // The clock catches up with its timers; its offset stays as it is.
-        await this.fireDue(this.nowMs());
-        this.armWallTimer();
-      });
-    }, Math.max(0, Math.min(wait, MAX_TIMEOUT_MS)));
+    this.wallTimer = setTimeout(
+      () => {
+        this.wallTimer = undefined;
+        void this.enqueue(async () => {
+          // The clock catches up with its timers; its offset stays as it is.
+          await this.fireDue(this.nowMs());
+          this.armWallTimer();
+        });
+      },
+      Math.max(0, Math.min(wait, MAX_TIMEOUT_MS)),
+    );
     this.wallTimer.unref();
   }
 }

@@ -6,12 +6,7 @@ export function parseDurationMs(text: string): number | undefined {
   if (m === null || text.trim() === 'P' || text.trim().endsWith('T')) return undefined;
   const [, sign, w, d, h, min, s] = m;
   if (w === undefined && d === undefined && h === undefined && min === undefined && s === undefined) return undefined;
-  const ms =
-    Number(w ?? 0) * 604_800_000 +
-    Number(d ?? 0) * 86_400_000 +
-    Number(h ?? 0) * 3_600_000 +
-    Number(min ?? 0) * 60_000 +
-    Number(s ?? 0) * 1000;
+  const ms = Number(w ?? 0) * 604_800_000 + Number(d ?? 0) * 86_400_000 + Number(h ?? 0) * 3_600_000 + Number(min ?? 0) * 60_000 + Number(s ?? 0) * 1000;
   return sign === '-' ? -ms : ms;
 }
 

@@ -36,7 +36,6 @@ export interface FaultDecision {
   latencyMs: number;
 }
 
-
 export class FaultInjector {
   private rules: Array<{ rule: FaultRule; matches: GlobMatcher }> = [];
 

@@ -48,10 +48,7 @@ export async function acceptBotRecording(ctx: DomainContext, blobs: BlobStore, i
   const clientId = input.clientId.toLowerCase();
   if (!(await appIsInCall(ctx, call, clientId))) throw new DomainError('conflict', `App '${input.clientId}' is not in call '${call.id}'.`);
   if (!(await botRecordingAllowed(ctx, call.id, clientId))) {
-    throw new DomainError(
-      'conflict',
-      `App '${input.clientId}' may not persist media of call '${call.id}': its latest updateRecordingStatus on the call is not a successful 'recording'.`,
-    );
+    throw new DomainError('conflict', `App '${input.clientId}' may not persist media of call '${call.id}': its latest updateRecordingStatus on the call is not a successful 'recording'.`);
   }
   const owner = await ownerOf(ctx, call.id, call.tenantId, call.meetingId);
   const content = await storeRecordingContent(blobs, input.recordingSizeBytes);

@@ -48,15 +48,35 @@ export function isoSeconds(ms: number): string {
 }
 
 const CLIENTS = [
-  { platform: 'windows', productFamily: 'teams', headerValue: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Teams/24295.605.3225.8804 Chrome/124.0.6367.243 Electron/30.4.0 Safari/537.36', applicationVersion: '24295.605.3225.8804' },
-  { platform: 'macOS', productFamily: 'teams', headerValue: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Teams/24277.3502.3161.3007', applicationVersion: '24277.3502.3161.3007' },
+  {
+    platform: 'windows',
+    productFamily: 'teams',
+    headerValue: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Teams/24295.605.3225.8804 Chrome/124.0.6367.243 Electron/30.4.0 Safari/537.36',
+    applicationVersion: '24295.605.3225.8804',
+  },
+  {
+    platform: 'macOS',
+    productFamily: 'teams',
+    headerValue: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Teams/24277.3502.3161.3007',
+    applicationVersion: '24277.3502.3161.3007',
+  },
   { platform: 'iOS', productFamily: 'teams', headerValue: 'TeamsMobile-iOS/6.20.1 (iPhone15,2; iOS 17.6.1)', applicationVersion: '6.20.1' },
   { platform: 'android', productFamily: 'teams', headerValue: 'TeamsMobile-Android/1416/1.0.0.2024143203 (SM-S918B; Android 14)', applicationVersion: '1416/1.0.0.2024143203' },
-  { platform: 'web', productFamily: 'teams', headerValue: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36 Edg/128.0.0.0 TeamsWeb/2.1', applicationVersion: '2.1' },
+  {
+    platform: 'web',
+    productFamily: 'teams',
+    headerValue: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36 Edg/128.0.0.0 TeamsWeb/2.1',
+    applicationVersion: '2.1',
+  },
   { platform: 'roomSystem', productFamily: 'teams', headerValue: 'MicrosoftTeamsRoom/5.1.25.0 (Windows NT 10.0; Lenovo ThinkSmart Core)', applicationVersion: '5.1.25.0' },
 ] as const;
 
-const ACS_CLIENT = { platform: 'web', productFamily: 'azureCommunicationServices', headerValue: 'azsdk-js-communication-calling/1.27.1 (Chrome 128.0.0.0; Windows NT 10.0)', applicationVersion: '1.27.1' } as const;
+const ACS_CLIENT = {
+  platform: 'web',
+  productFamily: 'azureCommunicationServices',
+  headerValue: 'azsdk-js-communication-calling/1.27.1 (Chrome 128.0.0.0; Windows NT 10.0)',
+  applicationVersion: '1.27.1',
+} as const;
 
 const CAPTURE_DEVICES = ['Microphone Array (Realtek(R) Audio)', 'Jabra Evolve2 65', 'MacBook Pro Microphone', 'Headset Microphone (Poly BT700)', 'Default input device'];
 const RENDER_DEVICES = ['Speakers (Realtek(R) Audio)', 'Jabra Evolve2 65', 'MacBook Pro Speakers', 'Headphones (Poly BT700)', 'Default output device'];
@@ -131,7 +151,9 @@ function network(wifi: boolean): JsonObject {
     relayPort: 3478,
     networkTransportProtocol: 'udp',
     dnsSuffix: 'corp.contoso.com',
-    macAddress: Array.from({ length: 6 }, () => randomInt(0, 256).toString(16).padStart(2, '0')).join('-').toUpperCase(),
+    macAddress: Array.from({ length: 6 }, () => randomInt(0, 256).toString(16).padStart(2, '0'))
+      .join('-')
+      .toUpperCase(),
     bandwidthLowEventRatio: round(between(0, 0.02), 4),
     delayEventRatio: round(between(0, 0.01), 4),
     receivedQualityEventRatio: round(between(0, 0.03), 4),

@@ -49,7 +49,7 @@ export async function simulatePstnCalls(ctx: DomainContext, tenantId: string, in
         ...common,
         callId: `${randomUUID()}`,
         callType: outbound ? 'user_out' : 'user_in',
-        charge: outbound ? Number((duration / 60 * 0.02).toFixed(2)) : 0,
+        charge: outbound ? Number(((duration / 60) * 0.02).toFixed(2)) : 0,
         connectionCharge: 0,
         currency: 'USD',
         destinationContext: outbound ? 'Domestic' : null,

@@ -40,7 +40,10 @@ export async function seedArtifacts(ctx: DomainContext, blobs: BlobStore, reques
   const transcripts = request.transcripts ?? 0;
   const perMeeting = Math.max(1, Math.floor(request.perMeeting ?? 10));
   const batchSize = Math.max(1, Math.floor(request.batchSize ?? 1_000));
-  for (const [name, n] of [['recordings', request.recordings], ['transcripts', transcripts]] as const) {
+  for (const [name, n] of [
+    ['recordings', request.recordings],
+    ['transcripts', transcripts],
+  ] as const) {
     if (!Number.isInteger(n) || n < 0 || n > MAX_SEED) throw new DomainError('invalid', `${name} must be a whole number from 0 to ${MAX_SEED}.`);
   }
   const organizer = await findUser(ctx, request.tenantId, request.organizerId);

@@ -21,7 +21,11 @@ export async function loadClockState(db: Kysely<Database>): Promise<ClockState> 
 
 export async function saveClockState(db: Kysely<Database>, state: ClockState): Promise<void> {
   const value = JSON.stringify(state);
-  await db.insertInto('settings').values({ key: KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  await db
+    .insertInto('settings')
+    .values({ key: KEY, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
 }
 
 export interface ClockPersistence {

@@ -17,8 +17,7 @@ import { SharedFileSqliteDialect } from './sqliteDialect.js';
 export type StoreKind = 'sqlite' | 'postgres';
 
 export type StoreOptions =
-  | { kind: 'sqlite'; /** A file path, or ':memory:'. */ filename: string }
-  | { kind: 'postgres'; url: string; /** Schema to keep every table in (created if absent). */ schema?: string };
+  { kind: 'sqlite'; /** A file path, or ':memory:'. */ filename: string } | { kind: 'postgres'; url: string; /** Schema to keep every table in (created if absent). */ schema?: string };
 
 export interface Store {
   readonly kind: StoreKind;

@@ -20,7 +20,11 @@ export async function openWritableStore(options: StoreOptions): Promise<Store> {
     await store.db
       .transaction()
       .execute(async (trx) => {
-        await trx.insertInto('settings').values({ key: 'write-probe', value: '' }).onConflict((oc) => oc.column('key').doNothing()).execute();
+        await trx
+          .insertInto('settings')
+          .values({ key: 'write-probe', value: '' })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
         throw ROLLBACK;
       })
       .catch((err: unknown) => {

@@ -15,7 +15,10 @@ export async function resettableTables(store: Store): Promise<string[]> {
     store.kind === 'sqlite'
       ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(store.db)
       : await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = ${store.schema ?? 'public'}`.execute(store.db);
-  return names.rows.map((r) => r.name).filter((name) => !KEPT_TABLES.has(name)).sort();
+  return names.rows
+    .map((r) => r.name)
+    .filter((name) => !KEPT_TABLES.has(name))
+    .sort();
 }
 
 /** Empty the store in one transaction; foreign keys are checked only once every table is empty. */

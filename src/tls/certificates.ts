@@ -146,10 +146,7 @@ async function createServer(ca: KeyPairFiles, hosts: readonly string[]): Promise
 // Accept a CA key that is not ours (e.g. a user-supplied RSA or P-384 CA), as long as WebCrypto can sign with it.
 async function importSigningKey(key: KeyObject): Promise<webcrypto.CryptoKey> {
   const der = key.export({ type: 'pkcs8', format: 'der' });
-  const algorithm =
-    key.asymmetricKeyType === 'ec'
-      ? { name: 'ECDSA', namedCurve: ecCurve(key.asymmetricKeyDetails?.namedCurve) }
-      : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const algorithm = key.asymmetricKeyType === 'ec' ? { name: 'ECDSA', namedCurve: ecCurve(key.asymmetricKeyDetails?.namedCurve) } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   return webcrypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign']);
 }
 
@@ -175,7 +172,14 @@ export function randomSerial(): string {
 }
 
 function normalizeHosts(hosts: readonly string[]): string[] {
-  const out = hosts.map((h) => h.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase()).filter((h) => h.length > 0);
+  const out = hosts
+    .map((h) =>
+      h
+        .trim()
+        .replace(/^\[(.*)\]$/, '$1')
+        .toLowerCase(),
+    )
+    .filter((h) => h.length > 0);
   return [...new Set(out)];
 }
 
@@ -252,4 +256,3 @@ export function loadX509(): Promise<X509Module> {
   })();
   return x509Loading;
 }
-

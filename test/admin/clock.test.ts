@@ -4,7 +4,11 @@ import { appToken, graphFetch } from '../support/clients.js';
 import { useEmulator, storeOptions, tlsDir } from '../support/emulator.js';
 import { control, expectControlError, obj } from '../support/control.js';
 
-interface ClockView { now: string; frozen: boolean; offsetMs: number }
+interface ClockView {
+  now: string;
+  frozen: boolean;
+  offsetMs: number;
+}
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -153,7 +157,7 @@ describe('the clock across a restart', () => {
       expect((await control(first, 'POST', '/clock', { set: '2032-07-01T12:00:00Z', freeze: true })).status).toBe(200);
       await first.close();
       first = await start();
-      expect(((await control(first, 'GET', '/clock')).json as ClockView)).toMatchObject({ now: '2032-07-01T12:00:00.000Z', frozen: true });
+      expect((await control(first, 'GET', '/clock')).json as ClockView).toMatchObject({ now: '2032-07-01T12:00:00.000Z', frozen: true });
     } finally {
       await first.close({ dropDatabaseSchema: true });
       cleanup();

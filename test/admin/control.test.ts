@@ -133,12 +133,12 @@ describe('tokens', () => {
     expect(decodeJwt(delegatedToken)).toMatchObject({ scp: 'User.Read', oid: emu.demo.users[0]!.id });
     expect((await graphFetch(emu, '/v1.0/me', delegatedToken)).status).toBe(200);
 
-    const expired = (obj(await control(emu, 'POST', '/tokens', { clientId: emu.demo.clientId, lifetimeSeconds: -3600 }))['access_token']) as string;
+    const expired = obj(await control(emu, 'POST', '/tokens', { clientId: emu.demo.clientId, lifetimeSeconds: -3600 }))['access_token'] as string;
     const expiredRes = await graphFetch(emu, `/v1.0/users/${emu.demo.organizerUserId}`, expired);
     expect(expiredRes.status).toBe(401);
     expectGraphError('v1.0', await expiredRes.json());
 
-    const roleless = (obj(await control(emu, 'POST', '/tokens', { clientId: emu.demo.clientId, roles: [] }))['access_token']) as string;
+    const roleless = obj(await control(emu, 'POST', '/tokens', { clientId: emu.demo.clientId, roles: [] }))['access_token'] as string;
     const forbidden = await graphFetch(emu, `/v1.0/users/${emu.demo.organizerUserId}`, roleless);
     expect(forbidden.status).toBe(403);
   });
@@ -213,7 +213,20 @@ describe('OpenAPI description', () => {
 
   // Last: it resets the store along the way.
   it('no control route answers 500, whatever it is sent', async () => {
-    const bodies: Array<string | undefined> = [undefined, '', '{}', '[]', 'null', '"text"', '42', '{"a":1}', '{bad json', JSON.stringify({ displayName: 'x'.repeat(10_000) }), '{"advance":"P99999999999D"}', '{"set":"9999-12-31T23:59:59Z"}'];
+    const bodies: Array<string | undefined> = [
+      undefined,
+      '',
+      '{}',
+      '[]',
+      'null',
+      '"text"',
+      '42',
+      '{"a":1}',
+      '{bad json',
+      JSON.stringify({ displayName: 'x'.repeat(10_000) }),
+      '{"advance":"P99999999999D"}',
+      '{"set":"9999-12-31T23:59:59Z"}',
+    ];
     const ids = ['nope', randomUUID(), 'x'.repeat(1500), '%00', "users('x')", emu.demo.tenantId];
     const failures: string[] = [];
     for (const [path, operations] of Object.entries(doc.paths)) {

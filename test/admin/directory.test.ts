@@ -5,12 +5,52 @@ import { appToken, graphFetch } from '../support/clients.js';
 import { useEmulator } from '../support/emulator.js';
 import { control, expectControlError, obj, value } from '../support/control.js';
 
-interface Tenant { id: string; displayName: string; domain: string; createdDateTime: string }
-interface User { id: string; userPrincipalName: string; displayName: string; mail: string; password: string; tenantId: string }
-interface App { clientId: string; tenantId: string; displayName: string; clientSecrets: string[]; applicationPermissions: string[]; delegatedPermissions: string[]; redirectUris: string[] }
-interface Policy { id: string; name: string; appIds: string[]; userIds: string[]; global: boolean }
-interface Installation { id: string; meetingId: string; clientId: string; rscPermissions: string[]; tenantId: string }
-interface Meeting { id: string; organizerId: string; subject: string | null; startDateTime: string; endDateTime: string; externalId: string | null; settings: { attendees?: Array<{ userId: string }> } }
+interface Tenant {
+  id: string;
+  displayName: string;
+  domain: string;
+  createdDateTime: string;
+}
+interface User {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mail: string;
+  password: string;
+  tenantId: string;
+}
+interface App {
+  clientId: string;
+  tenantId: string;
+  displayName: string;
+  clientSecrets: string[];
+  applicationPermissions: string[];
+  delegatedPermissions: string[];
+  redirectUris: string[];
+}
+interface Policy {
+  id: string;
+  name: string;
+  appIds: string[];
+  userIds: string[];
+  global: boolean;
+}
+interface Installation {
+  id: string;
+  meetingId: string;
+  clientId: string;
+  rscPermissions: string[];
+  tenantId: string;
+}
+interface Meeting {
+  id: string;
+  organizerId: string;
+  subject: string | null;
+  startDateTime: string;
+  endDateTime: string;
+  externalId: string | null;
+  settings: { attendees?: Array<{ userId: string }> };
+}
 
 const emu = useEmulator();
 
@@ -100,7 +140,12 @@ describe('tenants', () => {
 describe('users', () => {
   it('creates, lists and deletes users; Graph serves them', async () => {
     const tenant = await newTenant();
-    const res = await control(emu, 'POST', `/tenants/${tenant.id}/users`, { userPrincipalName: 'Diego.Siciliani@Example.com', displayName: 'Diego Siciliani', jobTitle: 'HR Manager', password: 'S3cret!' });
+    const res = await control(emu, 'POST', `/tenants/${tenant.id}/users`, {
+      userPrincipalName: 'Diego.Siciliani@Example.com',
+      displayName: 'Diego Siciliani',
+      jobTitle: 'HR Manager',
+      password: 'S3cret!',
+    });
     expect(res.status).toBe(201);
     const user = res.json as User;
     expect(user).toMatchObject({ userPrincipalName: 'diego.siciliani@example.com', mail: 'diego.siciliani@example.com', tenantId: tenant.id, password: 'S3cret!' });

@@ -4,7 +4,15 @@ import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { expectGraphError } from '../support/graphSchema.js';
 import { control, expectControlError, obj, value } from '../support/control.js';
 
-interface Fault { id: string; path: string; method?: string; status?: number; hits: number; exhausted: boolean; count?: number }
+interface Fault {
+  id: string;
+  path: string;
+  method?: string;
+  status?: number;
+  hits: number;
+  exhausted: boolean;
+  count?: number;
+}
 
 let emu: TestEmulator;
 let token: string;

@@ -14,8 +14,12 @@ async function snapshot(): Promise<Record<string, string[]>> {
     tenants: ids(value<Named>(await control(emu, 'GET', '/tenants'))),
     users: ids(value<Named>(await control(emu, 'GET', `/tenants/${t}/users`))),
     apps: ids(value<Named>(await control(emu, 'GET', `/tenants/${t}/apps`))),
-    policies: value<Named>(await control(emu, 'GET', `/tenants/${t}/accessPolicies`)).map((p) => p.name ?? '').sort(),
-    meetings: value<Named>(await control(emu, 'GET', `/tenants/${t}/meetings`)).map((m) => m.subject ?? '').sort(),
+    policies: value<Named>(await control(emu, 'GET', `/tenants/${t}/accessPolicies`))
+      .map((p) => p.name ?? '')
+      .sort(),
+    meetings: value<Named>(await control(emu, 'GET', `/tenants/${t}/meetings`))
+      .map((m) => m.subject ?? '')
+      .sort(),
     installations: ids(value<Named>(await control(emu, 'GET', `/tenants/${t}/teamsAppInstallations`))),
   };
 }
@@ -23,7 +27,9 @@ async function snapshot(): Promise<Record<string, string[]>> {
 describe('POST /_emulator/reset', () => {
   it('clears everything created, restores the demo tenant with the same ids, clears faults and resets the clock', async () => {
     const pristine = await snapshot();
-    const demoMeetingIds = value<Named>(await control(emu, 'GET', `/tenants/${emu.demo.tenantId}/meetings`)).map((m) => m.id).sort();
+    const demoMeetingIds = value<Named>(await control(emu, 'GET', `/tenants/${emu.demo.tenantId}/meetings`))
+      .map((m) => m.id)
+      .sort();
     expect(pristine.tenants).toEqual([emu.demo.tenantId]);
     expect(pristine.users).toHaveLength(5);
     expect(pristine.apps).toEqual([emu.demo.clientId]);
@@ -37,7 +43,10 @@ describe('POST /_emulator/reset', () => {
     const app = obj(await control(emu, 'POST', `/tenants/${t}/apps`, { displayName: 'Another app' }));
     expect((await control(emu, 'POST', `/tenants/${t}/accessPolicies`, { name: 'Extra', appIds: [String(app['clientId'])], userIds: [String(user['id'])] })).status).toBe(201);
     const meeting = obj(await control(emu, 'POST', `/tenants/${t}/meetings`, { organizerId: emu.demo.organizerUserId, subject: 'Extra meeting' }));
-    expect((await control(emu, 'POST', `/tenants/${t}/teamsAppInstallations`, { meetingId: emu.demo.meetingId, clientId: String(app['clientId']), rscPermissions: ['OnlineMeetingRecording.Read.Chat'] })).status).toBe(201);
+    expect(
+      (await control(emu, 'POST', `/tenants/${t}/teamsAppInstallations`, { meetingId: emu.demo.meetingId, clientId: String(app['clientId']), rscPermissions: ['OnlineMeetingRecording.Read.Chat'] }))
+        .status,
+    ).toBe(201);
     expect((await control(emu, 'DELETE', `/tenants/${t}/users/${emu.demo.users[4]!.id}`)).status).toBe(204);
     expect((await control(emu, 'PATCH', `/tenants/${t}/apps/${emu.demo.clientId}`, { applicationPermissions: [] })).status).toBe(200);
     expect((await control(emu, 'POST', '/faults', { path: '/v1.0/*', status: 500, method: 'POST' })).status).toBe(201);
@@ -49,7 +58,11 @@ describe('POST /_emulator/reset', () => {
     expect(res.json).toEqual({ ...emu.demo });
 
     expect(await snapshot()).toEqual(pristine);
-    expect(value<Named>(await control(emu, 'GET', `/tenants/${t}/meetings`)).map((m) => m.id).sort()).toEqual(demoMeetingIds);
+    expect(
+      value<Named>(await control(emu, 'GET', `/tenants/${t}/meetings`))
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(demoMeetingIds);
     expect(value<Named>(await control(emu, 'GET', `/tenants/${t}/meetings`)).map((m) => m.id)).not.toContain(meeting['id']);
     expect(value(await control(emu, 'GET', '/faults'))).toEqual([]);
     expect(obj(await control(emu, 'GET', '/clock'))).toMatchObject({ frozen: false, offsetMs: 0 });

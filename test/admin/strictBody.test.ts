@@ -36,7 +36,11 @@ describe('control API bodies', () => {
     expectControlError(await control(emu, 'POST', '/tenants', { displayName: 'Typo', dispalyName: 'x' }), 400, "Unknown property 'dispalyName' in the request body.");
     expectControlError(await control(emu, 'POST', '/tenants', { displayName: 42 }), 400, "Property 'displayName' must be a string.");
     expectControlError(await control(emu, 'POST', '/clock', { freeze: 'true' }), 400, "Property 'freeze' must be a boolean.");
-    expectControlError(await control(emu, 'POST', `/tenants/${emu.demo.tenantId}/apps`, { displayName: 'A', applicationPermissions: 'User.Read.All' }), 400, "Property 'applicationPermissions' must be an array.");
+    expectControlError(
+      await control(emu, 'POST', `/tenants/${emu.demo.tenantId}/apps`, { displayName: 'A', applicationPermissions: 'User.Read.All' }),
+      400,
+      "Property 'applicationPermissions' must be an array.",
+    );
   });
 
   it('still coerces query strings, which arrive as text', async () => {

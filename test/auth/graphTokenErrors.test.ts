@@ -101,7 +101,13 @@ describe('Graph refuses bad access tokens with Graph-shaped errors', () => {
 
   it('a token of a tenant that no longer exists: 401, even after it was accepted once', async () => {
     const tenant = await control<{ id: string }>(emu, 'POST', '/tenants', { displayName: `Fabrikam ${randomUUID().slice(0, 8)}` }, 201);
-    const app = await control<{ clientId: string; clientSecrets: string[] }>(emu, 'POST', `/tenants/${tenant.id}/apps`, { displayName: 'Fabrikam app', applicationPermissions: ['User.Read.All'] }, 201);
+    const app = await control<{ clientId: string; clientSecrets: string[] }>(
+      emu,
+      'POST',
+      `/tenants/${tenant.id}/apps`,
+      { displayName: 'Fabrikam app', applicationPermissions: ['User.Read.All'] },
+      201,
+    );
     const token = await mintToken(emu, { clientId: app.clientId });
     const viaEndpoint = await appToken(emu, app.clientId, app.clientSecrets[0], tenant.id);
     // Accepted while the tenant exists: the demo organizer is not in that tenant, so 404.

@@ -30,9 +30,7 @@ describe('signJwt', () => {
 
   beforeAll(async () => {
     const url = process.env['TEST_DATABASE_URL'];
-    store = await openStore(
-      STORE === 'postgres' && url !== undefined ? { kind: 'postgres', url, schema: `t_${randomBytes(6).toString('hex')}` } : { kind: 'sqlite', filename: ':memory:' },
-    );
+    store = await openStore(STORE === 'postgres' && url !== undefined ? { kind: 'postgres', url, schema: `t_${randomBytes(6).toString('hex')}` } : { kind: 'sqlite', filename: ':memory:' });
     keys = new SigningKeyRing({ db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() });
     await keys.load();
   });

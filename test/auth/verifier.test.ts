@@ -21,9 +21,7 @@ describe('AccessTokenVerifier caching', () => {
 
   beforeAll(async () => {
     const url = process.env['TEST_DATABASE_URL'];
-    store = await openStore(
-      STORE === 'postgres' && url !== undefined ? { kind: 'postgres', url, schema: `t_${randomBytes(6).toString('hex')}` } : { kind: 'sqlite', filename: ':memory:' },
-    );
+    store = await openStore(STORE === 'postgres' && url !== undefined ? { kind: 'postgres', url, schema: `t_${randomBytes(6).toString('hex')}` } : { kind: 'sqlite', filename: ':memory:' });
     keys = new SigningKeyRing({ db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() });
     await keys.load();
   });
@@ -119,7 +117,17 @@ describe('AccessTokenVerifier caching', () => {
     const userId = randomUUID();
     const token = await issueUserToken(
       keys,
-      { tenantId, clientId: randomUUID(), appDisplayName: 'app', userId, userPrincipalName: 'a@b.example', displayName: 'A', givenName: null, surname: null, scopes: ['User.Read', 'OnlineMeetings.Read'] },
+      {
+        tenantId,
+        clientId: randomUUID(),
+        appDisplayName: 'app',
+        userId,
+        userPrincipalName: 'a@b.example',
+        displayName: 'A',
+        givenName: null,
+        surname: null,
+        scopes: ['User.Read', 'OnlineMeetings.Read'],
+      },
       { issuedAt: Math.floor(T0 / 1000), lifetimeSeconds: 3599 },
     );
     expect(await verifier.verify(token)).toMatchObject({

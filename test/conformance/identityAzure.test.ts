@@ -217,7 +217,16 @@ describe('@azure/identity against the identity platform', () => {
     const raw = await postToken(
       emu,
       emu.demo.tenantId,
-      { grant_type: 'client_credentials', client_id: emu.demo.clientId, client_secret: emu.demo.clientSecret, scope: GRAPH_DEFAULT, claims, 'x-client-SKU': 'msal.js.node', 'x-client-VER': '5.0.0', 'x-ms-lib-capability': 'retry-after, h429' },
+      {
+        grant_type: 'client_credentials',
+        client_id: emu.demo.clientId,
+        client_secret: emu.demo.clientSecret,
+        scope: GRAPH_DEFAULT,
+        claims,
+        'x-client-SKU': 'msal.js.node',
+        'x-client-VER': '5.0.0',
+        'x-ms-lib-capability': 'retry-after, h429',
+      },
       { 'x-client-current-telemetry': '5|771,2,,,|,', 'x-client-last-telemetry': '5|0|||0,0', 'client-request-id': randomUUID(), 'return-client-request-id': 'true' },
     );
     expect(raw.status, JSON.stringify(raw.body)).toBe(200);
@@ -236,7 +245,7 @@ describe('@azure/identity against the identity platform', () => {
     expectEntraError(raw, 400, 'invalid_grant', 50034);
   });
 
-  it('GET on the token endpoint is AADSTS900561, in the identity platform\'s error shape', async () => {
+  it("GET on the token endpoint is AADSTS900561, in the identity platform's error shape", async () => {
     const res = await fetch(`${emu.url}/${emu.demo.tenantId}/oauth2/v2.0/token`);
     expectEntraError({ status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> }, 400, 'invalid_request', 900561);
   });

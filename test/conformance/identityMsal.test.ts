@@ -11,7 +11,13 @@ const crypto = new CryptoProvider();
 /** The hidden fields of the sign-in form, as a browser would submit them. */
 function hiddenFields(html: string): Record<string, string> {
   const fields: Record<string, string> = {};
-  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields[unescape(m[1]!)] = unescape(m[2]!);
   return fields;
 }
@@ -244,7 +250,7 @@ describe('@azure/msal-node against the identity platform', () => {
     }
   });
 
-  it('UserInfo answers for a delegated token, with the ID token\'s sub, and refuses an app token', async () => {
+  it("UserInfo answers for a delegated token, with the ID token's sub, and refuses an app token", async () => {
     const user = emu.demo.users[1]!;
     const app = new PublicClientApplication({ auth: { clientId: emu.demo.clientId, authority: `${emu.url}/${emu.demo.tenantId}`, knownAuthorities: [host] } });
     const result = await app.acquireTokenByUsernamePassword({ scopes: ['User.Read'], username: user.userPrincipalName, password: user.password });

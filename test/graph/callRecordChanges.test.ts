@@ -5,8 +5,13 @@ import { storeOptions, tlsDir } from '../support/emulator.js';
 import { expectGraphType } from '../support/graphSchema.js';
 import { control, graph, mintToken } from './support/http.js';
 
-interface CallView { id: string; meetingId: string }
-interface RecordView { id: string }
+interface CallView {
+  id: string;
+  meetingId: string;
+}
+interface RecordView {
+  id: string;
+}
 
 describe('call-record changes on the change pipeline', () => {
   it('every created or updated record is in the change feed with its v1.0 resource, in the same store', async () => {

@@ -4,8 +4,18 @@ import { expectGraphType } from '../support/graphSchema.js';
 import { clientFailure, control, expectGraphFailure, expectGraphOk, graph, mintToken, tokenClient, VERSIONS, type Version } from './support/http.js';
 
 type Json = Record<string, unknown>;
-interface CallView { id: string; callChainId: string; state: string }
-interface RecordView { id: string; version: number; participantCount: number; sessionCount: number; startDateTime: string }
+interface CallView {
+  id: string;
+  callChainId: string;
+  state: string;
+}
+interface RecordView {
+  id: string;
+  version: number;
+  participantCount: number;
+  sessionCount: number;
+  startDateTime: string;
+}
 
 const RECORD = 'microsoft.graph.callRecords.callRecord';
 const SESSIONS = 'microsoft.graph.callRecords.sessionCollectionResponse';
@@ -191,10 +201,18 @@ describe('callRecords', () => {
   it('serves a session, its segments and the organizer by path', async () => {
     const sessions = expectGraphOk(await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}/sessions`, token), 'v1.0', SESSIONS);
     const sessionId = String((sessions['value'] as Json[])[0]!['id']);
-    const session = expectGraphOk(await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}/sessions/${sessionId}?$expand=segments`, token), 'v1.0', 'microsoft.graph.callRecords.session');
+    const session = expectGraphOk(
+      await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}/sessions/${sessionId}?$expand=segments`, token),
+      'v1.0',
+      'microsoft.graph.callRecords.session',
+    );
     expect(session['id']).toBe(sessionId);
     expect(session['segments']).toBeInstanceOf(Array);
-    const segments = expectGraphOk(await graph(emu, `/v1.0/communications/callRecords('${emu.demo.callRecordId}')/sessions('${sessionId}')/segments`, token), 'v1.0', 'microsoft.graph.callRecords.segmentCollectionResponse');
+    const segments = expectGraphOk(
+      await graph(emu, `/v1.0/communications/callRecords('${emu.demo.callRecordId}')/sessions('${sessionId}')/segments`, token),
+      'v1.0',
+      'microsoft.graph.callRecords.segmentCollectionResponse',
+    );
     expect((segments['value'] as Json[]).length).toBeGreaterThan(0);
     const organizer = expectGraphOk(await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}/organizer_v2`, token), 'v1.0', 'microsoft.graph.callRecords.organizer');
     expect(organizer['id']).toBe(emu.demo.organizerUserId);
@@ -262,7 +280,7 @@ describe('callRecords', () => {
     it.each([
       ['$filter=version eq 1', 'Invalid filter clause'],
       ['$filter=startDateTime eq 2024-01-01T00:00:00Z', 'Invalid filter clause'],
-      ['$filter=startDateTime ge \'yesterday\'', 'Invalid filter clause'],
+      ["$filter=startDateTime ge 'yesterday'", 'Invalid filter clause'],
       ["$filter=participants_v2/any(p:p/id ne 'x')", 'Invalid filter clause'],
       ['$expand=sessions', "Query option 'Expand' is not allowed"],
       ['$top=5', "Query option 'Top' is not allowed"],
@@ -301,7 +319,10 @@ describe('callRecords', () => {
       ['$expand=sessions($expand=segments($select=id))', '$select and $expand are not supported on segments.'],
       ['$expand=sessions($select=bogus)', "Could not find a property named 'bogus' on type 'microsoft.graph.callRecords.session'."],
       ['$expand=sessions($top=5)', "The query specified in the URI is not valid. Query option 'Top' is not allowed inside $expand=sessions."],
-      ['$filter=version eq 1', "The query specified in the URI is not valid. Query option 'Filter' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings."],
+      [
+        '$filter=version eq 1',
+        "The query specified in the URI is not valid. Query option 'Filter' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.",
+      ],
       ['$expand=organizer_v2($select=id)', '$select and $expand are only supported for callRecord and session.'],
       ['$expand=sessions($expand=nope)', "Could not find a property named 'nope' on type 'microsoft.graph.callRecords.session'."],
     ])('GET by id refuses %s', async (query, message) => {
@@ -378,7 +399,11 @@ describe('callRecords', () => {
       const res = await graph(emu, `/v1.0/communications/callRecords/microsoft.graph.callRecords.getDirectRoutingCalls(fromDateTime=${from},toDateTime=${to})`, token);
       const body = expectGraphOk(res, 'v1.0', 'microsoft.graph.callRecords.directRoutingLogRowCollectionResponse');
       expect(body['value']).toHaveLength(7);
-      const outside = expectGraphOk(await graph(emu, '/v1.0/communications/callRecords/getDirectRoutingCalls(fromDateTime=2020-01-01,toDateTime=2020-02-01)', token), 'v1.0', 'microsoft.graph.callRecords.directRoutingLogRowCollectionResponse');
+      const outside = expectGraphOk(
+        await graph(emu, '/v1.0/communications/callRecords/getDirectRoutingCalls(fromDateTime=2020-01-01,toDateTime=2020-02-01)', token),
+        'v1.0',
+        'microsoft.graph.callRecords.directRoutingLogRowCollectionResponse',
+      );
       expect(outside['value']).toEqual([]);
     });
 
@@ -402,16 +427,31 @@ describe('callRecords', () => {
       expect(ids.size).toBe(1234);
       // The token is bound to its function and window.
       const token2 = new URL(next).searchParams.get('$skiptoken')!;
-      expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/getDirectRoutingCalls(fromDateTime=${from},toDateTime=${to})?$skiptoken=${encodeURIComponent(token2)}`, token), 'v1.0', 400, 'BadRequest');
+      expectGraphFailure(
+        await graph(emu, `/v1.0/communications/callRecords/getDirectRoutingCalls(fromDateTime=${from},toDateTime=${to})?$skiptoken=${encodeURIComponent(token2)}`, token),
+        'v1.0',
+        400,
+        'BadRequest',
+      );
       await control(emu, 'POST', `/tenants/${other.id}/pstnCalls`, { kind: 'pstn', count: 0 }, 400);
     });
 
     it('checks permissions and parameters', async () => {
       const pstnOnly = await mintToken(emu, { roles: ['CallRecord-PstnCalls.Read.All'] });
-      expectGraphOk(await graph(emu, `/v1.0/communications/callRecords/getPstnCalls(fromDateTime=${from},toDateTime=${to})`, pstnOnly), 'v1.0', 'microsoft.graph.callRecords.pstnCallLogRowCollectionResponse');
+      expectGraphOk(
+        await graph(emu, `/v1.0/communications/callRecords/getPstnCalls(fromDateTime=${from},toDateTime=${to})`, pstnOnly),
+        'v1.0',
+        'microsoft.graph.callRecords.pstnCallLogRowCollectionResponse',
+      );
       expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/getDirectRoutingCalls(fromDateTime=${from},toDateTime=${to})`, pstnOnly), 'v1.0', 403, 'Forbidden');
       expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/getPstnCalls(fromDateTime=${from})`, token), 'v1.0', 400, 'BadRequest', /'toDateTime' is required/);
-      expectGraphFailure(await graph(emu, '/v1.0/communications/callRecords/getPstnCalls(fromDateTime=yesterday,toDateTime=2020-01-01)', token), 'v1.0', 400, 'BadRequest', /not a valid Edm.DateTimeOffset/);
+      expectGraphFailure(
+        await graph(emu, '/v1.0/communications/callRecords/getPstnCalls(fromDateTime=yesterday,toDateTime=2020-01-01)', token),
+        'v1.0',
+        400,
+        'BadRequest',
+        /not a valid Edm.DateTimeOffset/,
+      );
       expectGraphFailure(await graph(emu, '/v1.0/communications/callRecords/getPstnCalls(fromDateTime=2020-02-01,toDateTime=2020-01-01)', token), 'v1.0', 400, 'BadRequest', /later than/);
       expectGraphFailure(await graph(emu, '/v1.0/communications/callRecords/getPstnCalls(fromDateTime=2020-01-01,toDateTime=2020-06-01)', token), 'v1.0', 400, 'BadRequest', /90 days/);
       expectGraphFailure(await graph(emu, '/v1.0/communications/callRecords/getPstnCalls(fromDateTime=2020-01-01,toDateTime=2020-01-02,extra=1)', token), 'v1.0', 400, 'BadRequest', /not defined/);

@@ -5,8 +5,14 @@ import { storeOptions, tlsDir } from '../support/emulator.js';
 import { control, expectGraphFailure, expectGraphOk, graph, mintToken } from './support/http.js';
 
 type Json = Record<string, unknown>;
-interface CallView { id: string }
-interface RecordView { id: string; endDateTime: string; expiresDateTime: string }
+interface CallView {
+  id: string;
+}
+interface RecordView {
+  id: string;
+  endDateTime: string;
+  expiresDateTime: string;
+}
 
 const RECORD = 'microsoft.graph.callRecords.callRecord';
 const RECORDS = 'microsoft.graph.callRecords.callRecordCollectionResponse';

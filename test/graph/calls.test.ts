@@ -4,7 +4,11 @@ import { expectGraphType } from '../support/graphSchema.js';
 import { clientFailure, control, expectGraphFailure, expectGraphOk, graph, mintToken, tokenClient, VERSIONS, type Version } from './support/http.js';
 
 type Json = Record<string, unknown>;
-interface CallView { id: string; state: string; apps: string[] }
+interface CallView {
+  id: string;
+  state: string;
+  apps: string[];
+}
 interface History {
   callId: string;
   recordingAllowed: Record<string, boolean>;
@@ -25,7 +29,10 @@ describe('calls and updateRecordingStatus', () => {
     emu = await startTestEmulator();
     tenant = emu.demo.tenantId;
     token = await mintToken(emu);
-    const bot = await control<{ clientId: string }>(emu, 'POST', `/tenants/${tenant}/apps`, { displayName: 'Compliance recorder', applicationPermissions: ['Calls.JoinGroupCalls.All', 'Calls.AccessMedia.All'] });
+    const bot = await control<{ clientId: string }>(emu, 'POST', `/tenants/${tenant}/apps`, {
+      displayName: 'Compliance recorder',
+      applicationPermissions: ['Calls.JoinGroupCalls.All', 'Calls.AccessMedia.All'],
+    });
     botClientId = bot.clientId;
     botToken = await mintToken(emu, { clientId: botClientId });
   });
@@ -71,7 +78,8 @@ describe('calls and updateRecordingStatus', () => {
     expect(await history()).toMatchObject({ recordingAllowed: { [botClientId]: false }, value: [] });
 
     const client = tokenClient(emu, botToken);
-    const post = (status: string, clientContext?: string) => client.api(`/communications/calls/${call.id}/updateRecordingStatus`).post({ status, ...(clientContext !== undefined ? { clientContext } : {}) }) as Promise<Json>;
+    const post = (status: string, clientContext?: string) =>
+      client.api(`/communications/calls/${call.id}/updateRecordingStatus`).post({ status, ...(clientContext !== undefined ? { clientContext } : {}) }) as Promise<Json>;
     const first = await post('recording', 'c1');
     expectGraphType('v1.0', OPERATION, first);
     expect((await history()).recordingAllowed[botClientId]).toBe(true);
@@ -104,7 +112,8 @@ describe('calls and updateRecordingStatus', () => {
     const call = await control<CallView>(emu, 'POST', `/tenants/${tenant}/calls`, { meetingId: emu.demo.meetingId });
     await control(emu, 'POST', `/calls/${call.id}/apps`, { clientId: botClientId }, 200);
     const recordingsPath = `/v1.0/users/${emu.demo.organizerUserId}/onlineMeetings/${emu.demo.meetingId}/recordings`;
-    const listed = async (): Promise<string[]> => ((expectGraphOk(await graph(emu, recordingsPath, token), 'v1.0', 'microsoft.graph.callRecordingCollectionResponse')['value'] ?? []) as Json[]).map((r) => String(r['id']));
+    const listed = async (): Promise<string[]> =>
+      ((expectGraphOk(await graph(emu, recordingsPath, token), 'v1.0', 'microsoft.graph.callRecordingCollectionResponse')['value'] ?? []) as Json[]).map((r) => String(r['id']));
     const hand = (expected: number, body: Json = { clientId: botClientId }) => control<Json>(emu, 'POST', `/calls/${call.id}/botRecordings`, body, expected);
     const before = await listed();
 
@@ -183,7 +192,12 @@ describe('calls and updateRecordingStatus', () => {
       expectGraphFailure(await graph(emu, `/v1.0/communications/calls/${id}`, none), 'v1.0', 403, 'Forbidden');
       const delegated = await mintToken(emu, { userId: emu.demo.organizerUserId });
       expectGraphFailure(await update(id, { status: 'recording' }, delegated), 'v1.0', 403, 'Forbidden');
-      expectGraphFailure(await graph(emu, `/v1.0/communications/calls/${id}/updateRecordingStatus`, undefined, { method: 'POST', headers: json, body: '{"status":"recording"}' }), 'v1.0', 401, 'InvalidAuthenticationToken');
+      expectGraphFailure(
+        await graph(emu, `/v1.0/communications/calls/${id}/updateRecordingStatus`, undefined, { method: 'POST', headers: json, body: '{"status":"recording"}' }),
+        'v1.0',
+        401,
+        'InvalidAuthenticationToken',
+      );
     });
 
     it('unknown calls, calls of other apps and unknown operations are 404', async () => {

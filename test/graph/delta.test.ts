@@ -20,10 +20,15 @@ async function round(client: Client, url: string, version: Version = 'v1.0', def
   expectGraphType(version, definition, first);
   const ids: string[] = [];
   let pages = 1;
-  const iterator = new PageIterator(client, first as never, (item: Json) => {
-    ids.push(item['id'] as string);
-    return true;
-  }, { headers: {} });
+  const iterator = new PageIterator(
+    client,
+    first as never,
+    (item: Json) => {
+      ids.push(item['id'] as string);
+      return true;
+    },
+    { headers: {} },
+  );
   // Count the pages the iterator fetched through its nextLinks.
   const original = client.api.bind(client);
   client.api = ((path: string) => {
@@ -154,7 +159,11 @@ describe('getAllRecordings / getAllTranscripts and delta (S0)', () => {
     const all = await round(client, `/users/${adele}/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='${adele}')/delta?$top=7`, 'v1.0', TRANSCRIPT_DELTA);
     // Seeded, the demo meeting's, and the three meetings simulated in the first test.
     expect(all.ids.length).toBe(SEEDED_TRANSCRIPTS + 1 + 3);
-    const body = expectGraphOk(await graph(emu, `/beta/users/${adele}/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='${adele}')?$top=2`, appToken), 'beta', 'microsoft.graph.callTranscriptCollectionResponse');
+    const body = expectGraphOk(
+      await graph(emu, `/beta/users/${adele}/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='${adele}')?$top=2`, appToken),
+      'beta',
+      'microsoft.graph.callTranscriptCollectionResponse',
+    );
     expect(body['@odata.context']).toBe(`${emu.url}/beta/$metadata#Collection(callTranscript)`);
     expect((body['value'] as Json[])[0]!['@odata.type']).toBe('#microsoft.graph.callTranscript');
   });
@@ -167,12 +176,23 @@ describe('getAllRecordings / getAllTranscripts and delta (S0)', () => {
       }
       const kiotaWithoutValues = `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)`;
       expectGraphFailure(await graph(emu, kiotaWithoutValues, appToken), 'v1.0', 400, 'BadRequest', /meetingOrganizerUserId/);
-      expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='${adele}',startDateTime=yesterday)`, appToken), 'v1.0', 400, 'BadRequest', /Edm.DateTimeOffset/);
+      expectGraphFailure(
+        await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='${adele}',startDateTime=yesterday)`, appToken),
+        'v1.0',
+        400,
+        'BadRequest',
+        /Edm.DateTimeOffset/,
+      );
       expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='${adele}',colour='blue')`, appToken), 'v1.0', 400, 'BadRequest');
       expectGraphFailure(await graph(emu, `/v1.0${fn(adele)}?$select=id`, appToken), 'v1.0', 400, 'BadRequest', /Select/);
       expectGraphFailure(await graph(emu, `/v1.0${fn(adele)}?$deltatoken=abc`, appToken), 'v1.0', 400, 'BadRequest', /DeltaToken/);
       expectGraphFailure(await graph(emu, `/v1.0${fn(adele)}?$filter=${encodeURIComponent("callId eq 'x'")}`, appToken), 'v1.0', 400, 'BadRequest');
-      expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='00000000-0000-0000-0000-0000000000aa')`, appToken), 'v1.0', 404, 'Request_ResourceNotFound');
+      expectGraphFailure(
+        await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='00000000-0000-0000-0000-0000000000aa')`, appToken),
+        'v1.0',
+        404,
+        'Request_ResourceNotFound',
+      );
       // Not the function: a meeting id that merely starts with its name.
       expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordingsX`, appToken), 'v1.0', 404, 'NotFound');
       expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordingsX%25E2`, appToken), 'v1.0', 404, 'NotFound');
@@ -188,7 +208,11 @@ describe('getAllRecordings / getAllTranscripts and delta (S0)', () => {
       expectGraphFailure(await graph(emu, `/v1.0/me/onlineMeetings/getAllRecordings(meetingOrganizerUserId='${adele}')/delta`, delegated), 'v1.0', 403, 'Forbidden');
       const transcriptsOnly = await mintToken(emu, { roles: ['OnlineMeetingTranscript.Read.All'] });
       expectGraphFailure(await graph(emu, `/v1.0${fn(adele, '/delta')}`, transcriptsOnly), 'v1.0', 403, 'Forbidden');
-      expectGraphOk(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='${adele}')?$top=1`, transcriptsOnly), 'v1.0', 'microsoft.graph.callTranscriptCollectionResponse');
+      expectGraphOk(
+        await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='${adele}')?$top=1`, transcriptsOnly),
+        'v1.0',
+        'microsoft.graph.callTranscriptCollectionResponse',
+      );
       expectGraphFailure(await graph(emu, `/v1.0${fn(lee, '/delta')}`, appToken), 'v1.0', 403, 'Forbidden', 'No application access policy found for this app.');
       // The path user has a policy, the organizer named in the function does not.
       expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='${lee}')`, appToken), 'v1.0', 403, 'Forbidden');

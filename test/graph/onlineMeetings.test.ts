@@ -1,13 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { expectGraphError, expectGraphType } from '../support/graphSchema.js';
-import {
-  clientFailure, control, expectGraphFailure, expectGraphOk, graph, mintToken, tokenClient, VERSIONS, type Version,
-} from './support/http.js';
+import { clientFailure, control, expectGraphFailure, expectGraphOk, graph, mintToken, tokenClient, VERSIONS, type Version } from './support/http.js';
 
 type Json = Record<string, unknown>;
-interface DemoUser { id: string; userPrincipalName: string }
-interface ControlMeeting { id: string; organizerId: string; joinWebUrl: string; joinMeetingId: string; videoTeleconferenceId: string; threadId: string }
+interface DemoUser {
+  id: string;
+  userPrincipalName: string;
+}
+interface ControlMeeting {
+  id: string;
+  organizerId: string;
+  joinWebUrl: string;
+  joinMeetingId: string;
+  videoTeleconferenceId: string;
+  threadId: string;
+}
 
 const MEETING = 'microsoft.graph.onlineMeeting';
 const COLLECTION = 'microsoft.graph.onlineMeetingCollectionResponse';
@@ -91,9 +99,7 @@ describe('onlineMeetings', () => {
       const thread = match![2]!;
       expect((meeting['chatInfo'] as Json)['threadId']).toBe(thread);
       const escapedThread = encodeURIComponent(thread).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
-      expect(meeting['joinWebUrl']).toBe(
-        `https://teams.microsoft.com/l/meetup-join/${escapedThread}/0?context=%7b%22Tid%22%3a%22${tenant}%22%2c%22Oid%22%3a%22${adele.id}%22%7d`,
-      );
+      expect(meeting['joinWebUrl']).toBe(`https://teams.microsoft.com/l/meetup-join/${escapedThread}/0?context=%7b%22Tid%22%3a%22${tenant}%22%2c%22Oid%22%3a%22${adele.id}%22%7d`);
       expect((meeting['joinMeetingIdSettings'] as Json)['joinMeetingId']).toMatch(/^\d{12,13}$/);
       expect(meeting['videoTeleconferenceId']).toMatch(/^\d+$/);
     });
@@ -160,7 +166,9 @@ describe('onlineMeetings', () => {
       expect(res.headers.get('location')).toBeNull();
       expect(created).toMatchObject({ subject: body.subject, startDateTime: '2030-01-02T10:00:00.000Z', endDateTime: '2030-01-02T11:00:00.000Z' });
       expect(created['@odata.context']).toBe(`${emu.url}/${v}/$metadata#users('${adele.id}')/onlineMeetings/$entity`);
-      const again = (await tokenClient(emu, appToken, v).api(`/users/${adele.id}/onlineMeetings/${String(created['id'])}`).get()) as Json;
+      const again = (await tokenClient(emu, appToken, v)
+        .api(`/users/${adele.id}/onlineMeetings/${String(created['id'])}`)
+        .get()) as Json;
       expect(again['joinWebUrl']).toBe(created['joinWebUrl']);
     });
 
@@ -173,8 +181,7 @@ describe('onlineMeetings', () => {
 
     it('createOrGet answers 201 first, then 200 with the same meeting; 400 without externalId', async () => {
       const externalId = `ext-${v}-${Date.now()}`;
-      const post = (token: string, path: string, body: unknown) =>
-        graph(emu, path, token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const post = (token: string, path: string, body: unknown) => graph(emu, path, token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const path = `/${v}/users/${adele.id}/onlineMeetings/createOrGet`;
       const first = expectGraphOk(await post(appToken, path, { externalId, subject: 'Idempotent' }), v, MEETING, 201);
       const second = expectGraphOk(await post(appToken, path, { externalId, subject: 'Idempotent' }), v, MEETING, 200);

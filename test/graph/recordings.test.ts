@@ -104,7 +104,12 @@ describe('recordings of online meetings', () => {
       const url = `${emu.url}${path(v, `/${sim.recordingId}/content`)}`;
       const size = SAMPLE_MP4.length;
       const ranged = async (range: string): Promise<Response> => fetch(url, { headers: { authorization: `Bearer ${appToken}`, range } });
-      for (const [range, start, end] of [['bytes=0-99', 0, 99], ['bytes=100-', 100, size - 1], ['bytes=-50', size - 50, size - 1], [`bytes=10-${size + 500}`, 10, size - 1]] as const) {
+      for (const [range, start, end] of [
+        ['bytes=0-99', 0, 99],
+        ['bytes=100-', 100, size - 1],
+        ['bytes=-50', size - 50, size - 1],
+        [`bytes=10-${size + 500}`, 10, size - 1],
+      ] as const) {
         const res = await ranged(range);
         expect(res.status, range).toBe(206);
         expect(res.headers.get('content-range')).toBe(`bytes ${start}-${end}/${size}`);
@@ -189,10 +194,13 @@ describe('recordings of online meetings', () => {
       expectGraphOk(await graph(emu, `/v1.0/me/onlineMeetings/${meetingId}/recordings/${sim.recordingId}`, alexToken), 'v1.0', RECORDING);
       expectGraphFailure(await graph(emu, `/v1.0/me/onlineMeetings/${meetingId}/recordings/${sim.recordingId}/content`, alexToken), 'v1.0', 403, 'Forbidden', /organizer/);
       // The official client's getStream rejects with the status (its body stays a stream).
-      const refused = await tokenClient(emu, alexToken).api(`/me/onlineMeetings/${meetingId}/recordings/${sim.recordingId}/content`).getStream().then(
-        () => undefined,
-        (err: { statusCode?: number }) => err.statusCode,
-      );
+      const refused = await tokenClient(emu, alexToken)
+        .api(`/me/onlineMeetings/${meetingId}/recordings/${sim.recordingId}/content`)
+        .getStream()
+        .then(
+          () => undefined,
+          (err: { statusCode?: number }) => err.statusCode,
+        );
       expect(refused).toBe(403);
     });
 
@@ -237,8 +245,10 @@ describe('recordings of online meetings', () => {
       const day = 86_400_000;
       const now = emu.clock.nowMs();
       const old = await newMeeting(emu, {
-        organizerId: adele, subject: 'Long ago',
-        startDateTime: new Date(now - 70 * day).toISOString(), endDateTime: new Date(now - 70 * day + 3_600_000).toISOString(),
+        organizerId: adele,
+        subject: 'Long ago',
+        startDateTime: new Date(now - 70 * day).toISOString(),
+        endDateTime: new Date(now - 70 * day + 3_600_000).toISOString(),
       });
       expectGraphFailure(await graph(emu, `/v1.0/users/${adele}/onlineMeetings/${old.id}/recordings`, appToken), 'v1.0', 404, 'NotFound', /expired/);
     });
@@ -252,7 +262,12 @@ describe('recordings of online meetings', () => {
         const body = expectGraphOk(await graph(emu, `/${v}/users/${adele}/adhocCalls/${call.adhocCallId}/recordings`, appToken), v, COLLECTION);
         expect(body['@odata.context']).toBe(`${emu.url}/${v}/$metadata#users('${adele}')/adhocCalls('${call.adhocCallId}')/recordings`);
         const [rec] = body['value'] as Json[];
-        expect(rec).toMatchObject({ id: call.recordingId, meetingId: null, callId: call.callId, recordingContentUrl: `${emu.url}/${v}/users/${adele}/adhocCalls/${call.adhocCallId}/recordings/${call.recordingId}/content` });
+        expect(rec).toMatchObject({
+          id: call.recordingId,
+          meetingId: null,
+          callId: call.callId,
+          recordingContentUrl: `${emu.url}/${v}/users/${adele}/adhocCalls/${call.adhocCallId}/recordings/${call.recordingId}/content`,
+        });
       }
       const content = await fetch(`${emu.url}/v1.0/users/${megan}/adhocCalls/${call.adhocCallId}/recordings/${call.recordingId}/content`, { headers: { authorization: `Bearer ${appToken}` } });
       expect(sha256(Buffer.from(await content.arrayBuffer()))).toBe(sha256(SAMPLE_MP4));

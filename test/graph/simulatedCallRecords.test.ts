@@ -3,8 +3,12 @@ import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { newMeeting, simulate, type Simulation } from './support/artifacts.js';
 import { control, expectGraphOk, graph, mintToken } from './support/http.js';
 
-interface Identity { user?: { id: string } | null }
-interface Participant { identity?: { user?: { id: string } | null } }
+interface Identity {
+  user?: { id: string } | null;
+}
+interface Participant {
+  identity?: { user?: { id: string } | null };
+}
 
 const participantIds = (record: Record<string, unknown>): string[] =>
   ((record['participants_v2'] as Participant[] | undefined) ?? []).flatMap((p) => (p.identity?.user?.id === undefined ? [] : [p.identity.user.id]));

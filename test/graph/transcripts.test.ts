@@ -52,7 +52,11 @@ describe('transcripts of online meetings (calltranscript-get.md)', () => {
       });
       // The recording with the same contentCorrelationId (S1 ex.3), found through the transcript's.
       const filter = encodeURIComponent(`ContentCorrelationId eq '${sim.contentCorrelationId}'`);
-      const recordings = expectGraphOk(await graph(emu, `/${v}/users/${adele}/onlineMeetings/${meetingId}/recordings?$filter=${filter}`, appToken), v, 'microsoft.graph.callRecordingCollectionResponse');
+      const recordings = expectGraphOk(
+        await graph(emu, `/${v}/users/${adele}/onlineMeetings/${meetingId}/recordings?$filter=${filter}`, appToken),
+        v,
+        'microsoft.graph.callRecordingCollectionResponse',
+      );
       expect((recordings['value'] as Json[]).map((r) => r['id'])).toEqual([sim.recordingId]);
       const transcripts = expectGraphOk(await graph(emu, `${base(v)}?$filter=${filter}`, appToken), v, COLLECTION);
       expect((transcripts['value'] as Json[]).map((r) => r['id'])).toEqual([sim.transcriptId]);
@@ -148,7 +152,11 @@ describe('transcripts of online meetings (calltranscript-get.md)', () => {
     const first = (listed['value'] as Json[])[0]!;
     const vtt = await (await text(`/v1.0/users/${demo.organizerUserId}/onlineMeetings/${demo.meetingId}/transcripts/${first['id'] as string}/content`, appToken)).text();
     expect(vtt.startsWith('WEBVTT\n\n')).toBe(true);
-    const recordings = expectGraphOk(await graph(emu, `/v1.0/users/${demo.organizerUserId}/onlineMeetings/${demo.meetingId}/recordings`, appToken), 'v1.0', 'microsoft.graph.callRecordingCollectionResponse');
+    const recordings = expectGraphOk(
+      await graph(emu, `/v1.0/users/${demo.organizerUserId}/onlineMeetings/${demo.meetingId}/recordings`, appToken),
+      'v1.0',
+      'microsoft.graph.callRecordingCollectionResponse',
+    );
     expect((recordings['value'] as Json[]).length).toBeGreaterThanOrEqual(1);
   });
 });

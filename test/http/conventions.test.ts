@@ -12,15 +12,12 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A request with a Host header of our choosing (fetch will not send one). */
 function withHost(emu: TestEmulator, path: string, host: string, token: string): Promise<{ status: number; body: Json }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      { host: '127.0.0.1', port: emu.port, path, method: 'GET', servername: 'localhost', ca: emu.caCertificate, headers: { host, authorization: `Bearer ${token}` } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Json }));
-      },
-    );
+    const req = httpsRequest({ host: '127.0.0.1', port: emu.port, path, method: 'GET', servername: 'localhost', ca: emu.caCertificate, headers: { host, authorization: `Bearer ${token}` } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Json }));
+    });
     req.on('error', reject);
     req.end();
   });
@@ -87,11 +84,7 @@ describe('Graph conventions', () => {
     });
 
     it("serves onlineMeetings('id') and onlineMeetings(%27id%27) as Graph’s own @odata.context writes them", async () => {
-      for (const form of [
-        `users('${adeleId}')/onlineMeetings('${meetingId}')`,
-        `users(%27${adeleId}%27)/onlineMeetings(%27${meetingId}%27)`,
-        `users/${adeleId}/onlineMeetings(${meetingId})`,
-      ]) {
+      for (const form of [`users('${adeleId}')/onlineMeetings('${meetingId}')`, `users(%27${adeleId}%27)/onlineMeetings(%27${meetingId}%27)`, `users/${adeleId}/onlineMeetings(${meetingId})`]) {
         const body = expectGraphOk(await graph(emu, `/${v}/${form}`, appToken), v, MEETING);
         expect(body['id'], form).toBe(meetingId);
       }

@@ -69,17 +69,68 @@ describe('robustness: odd requests never make the emulator fail', () => {
     const meeting = emu.demo.meetingId;
     const prefixes = ['/v1.0', '/beta', '/V1.0', '/BeTa', '/v2.0', '/v1.0/', ''];
     const paths = [
-      '/', '/users', `/users/${user}`, `/users('${user}`, `/users(${user}))`, '/users((', '/users)', `/users(%27${user})`, "/users('a''b')",
-      '/me', '/me/', '//me//onlineMeetings', '/me/onlineMeetings/%2F', '/me/onlineMeetings/%2e%2e/%2e%2e', '/../_emulator/health', '/./users/./x',
-      `/users/${user}/onlineMeetings/${meeting}`, `/users/${user}/onlineMeetings('${meeting}')/recordings('x')`, `/users/${user}/onlineMeetings/createOrGet`,
-      '/users/%00', '/users/%C0%AF', '/users/%E2%82', '/users/%FF%FE', '/users/%', '/users/%zz', '/users/%u0041', '/users/🙂', '/users/%F0%9F%99%82',
-      '/$metadata', '/$batch', '/communications/onlineMeetings', '/communications/onlineMeetings/x/y/z', '/users/a;b=c', '/users/*', '/users/@',
-      `/users/${'x'.repeat(2500)}`, `/users/${user}/onlineMeetings/${'A'.repeat(3000)}`, '/users/microsoft.graph.delta()', '/me/onlineMeetings/getAllRecordings(',
-      "/me/onlineMeetings/getAllRecordings(meetingOrganizerUserId='x',startDateTime=zz)", '/users/%27%27%27', '/users/\\x', '/users/a b',
+      '/',
+      '/users',
+      `/users/${user}`,
+      `/users('${user}`,
+      `/users(${user}))`,
+      '/users((',
+      '/users)',
+      `/users(%27${user})`,
+      "/users('a''b')",
+      '/me',
+      '/me/',
+      '//me//onlineMeetings',
+      '/me/onlineMeetings/%2F',
+      '/me/onlineMeetings/%2e%2e/%2e%2e',
+      '/../_emulator/health',
+      '/./users/./x',
+      `/users/${user}/onlineMeetings/${meeting}`,
+      `/users/${user}/onlineMeetings('${meeting}')/recordings('x')`,
+      `/users/${user}/onlineMeetings/createOrGet`,
+      '/users/%00',
+      '/users/%C0%AF',
+      '/users/%E2%82',
+      '/users/%FF%FE',
+      '/users/%',
+      '/users/%zz',
+      '/users/%u0041',
+      '/users/🙂',
+      '/users/%F0%9F%99%82',
+      '/$metadata',
+      '/$batch',
+      '/communications/onlineMeetings',
+      '/communications/onlineMeetings/x/y/z',
+      '/users/a;b=c',
+      '/users/*',
+      '/users/@',
+      `/users/${'x'.repeat(2500)}`,
+      `/users/${user}/onlineMeetings/${'A'.repeat(3000)}`,
+      '/users/microsoft.graph.delta()',
+      '/me/onlineMeetings/getAllRecordings(',
+      "/me/onlineMeetings/getAllRecordings(meetingOrganizerUserId='x',startDateTime=zz)",
+      '/users/%27%27%27',
+      '/users/\\x',
+      '/users/a b',
     ];
     const queries = [
-      '', '?', '?$filter=%FF', '?$select=%C0', `?$filter=${"'".repeat(101)}`, '?$top=-1', `?$select=${'id,'.repeat(800)}id`, '?%', '?=&=&', '?$filter=JoinWebUrl%20eq%20%27%E2%82%27',
-      '?$skiptoken=%00', '?$select=subject&$select=id', '?$expand=*', '?$filter=(((((((((((((((((((((', `?$filter=${'not '.repeat(400)}id eq 1`, '?$format=json', '?a[b]=c&a[c]=d',
+      '',
+      '?',
+      '?$filter=%FF',
+      '?$select=%C0',
+      `?$filter=${"'".repeat(101)}`,
+      '?$top=-1',
+      `?$select=${'id,'.repeat(800)}id`,
+      '?%',
+      '?=&=&',
+      '?$filter=JoinWebUrl%20eq%20%27%E2%82%27',
+      '?$skiptoken=%00',
+      '?$select=subject&$select=id',
+      '?$expand=*',
+      '?$filter=(((((((((((((((((((((',
+      `?$filter=${'not '.repeat(400)}id eq 1`,
+      '?$format=json',
+      '?a[b]=c&a[c]=d',
     ];
     const targets: string[] = [];
     for (const prefix of prefixes) for (const path of paths) targets.push(prefix + path);
@@ -128,7 +179,9 @@ describe('robustness: odd requests never make the emulator fail', () => {
     requests.push(Buffer.from('GET /v1.0/me\r\n\r\n'));
     requests.push(Buffer.from('\x00\x01\x02 garbage\r\n\r\n', 'latin1'));
     requests.push(Buffer.from('GET /v1.0/me HTTP/1.0\r\n\r\n'));
-    requests.push(Buffer.from(`GET /v1.0/users/${user} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer ${token}\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n`));
+    requests.push(
+      Buffer.from(`GET /v1.0/users/${user} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer ${token}\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n`),
+    );
     requests.push(build('GET', Buffer.concat([Buffer.from('/v1.0/users/'), Buffer.from([0xc0, 0xaf, 0xff])]), auth));
     requests.push(build('GET', Buffer.concat([Buffer.from('/v1.0/users/x?$filter='), Buffer.from([0xe2, 0x82])]), auth));
 

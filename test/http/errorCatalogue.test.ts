@@ -39,7 +39,16 @@ describe('the error catalogue', () => {
   });
 
   it('the http/errors.ts helpers are catalogue entries', () => {
-    const made = [badRequest('m'), badRequest('m', 'InvalidRequest'), notFound('m'), notFound('m', 'Request_ResourceNotFound'), forbidden('m'), notImplemented('GET', '/x'), methodNotAllowed('PUT', ['GET']), unsupportedMediaType('text/plain')];
+    const made = [
+      badRequest('m'),
+      badRequest('m', 'InvalidRequest'),
+      notFound('m'),
+      notFound('m', 'Request_ResourceNotFound'),
+      forbidden('m'),
+      notImplemented('GET', '/x'),
+      methodNotAllowed('PUT', ['GET']),
+      unsupportedMediaType('text/plain'),
+    ];
     const catalogued = new Set(graphNames.map((name) => `${GRAPH_ERROR_CATALOGUE[name].status} ${GRAPH_ERROR_CATALOGUE[name].code}`));
     for (const err of made) expect(catalogued).toContain(`${err.status} ${err.code}`);
     expect(methodNotAllowed('PUT', ['GET', 'POST']).headers).toEqual({ Allow: 'GET, POST' });
@@ -58,7 +67,13 @@ describe('the error catalogue', () => {
     const err = EntraErrors.invalidSecret('app-1');
     expect(err.status).toBe(401);
     const body = err.body('corr-1', now);
-    expect(body).toMatchObject({ error: 'invalid_client', error_codes: [7000215], correlation_id: 'corr-1', timestamp: '2026-03-01 10:20:30Z', error_uri: 'https://login.microsoftonline.com/error?code=7000215' });
+    expect(body).toMatchObject({
+      error: 'invalid_client',
+      error_codes: [7000215],
+      correlation_id: 'corr-1',
+      timestamp: '2026-03-01 10:20:30Z',
+      error_uri: 'https://login.microsoftonline.com/error?code=7000215',
+    });
     expect(body.error_description).toMatch(/^AADSTS7000215: Invalid client secret provided\. .* Trace ID: [0-9a-f-]{36} Correlation ID: corr-1 Timestamp: 2026-03-01 10:20:30Z$/);
   });
 });

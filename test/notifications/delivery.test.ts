@@ -84,7 +84,10 @@ describe('rich notifications', () => {
 describe('validation tokens', () => {
   it('puts one token per (app, tenant) in a POST that mixes two apps on one URL', async () => {
     const { tenantId, organizerUserId, meetingId } = rig.emu.demo;
-    const other = await control<{ clientId: string }>(rig.emu, 'POST', `/tenants/${tenantId}/apps`, { displayName: 'Second receiver app', applicationPermissions: ['OnlineMeetingRecording.Read.All'] });
+    const other = await control<{ clientId: string }>(rig.emu, 'POST', `/tenants/${tenantId}/apps`, {
+      displayName: 'Second receiver app',
+      applicationPermissions: ['OnlineMeetingRecording.Read.All'],
+    });
     const body = richBody('/shared', `communications/onlineMeetings/${meetingId}/recordings`);
     expect((await subscribe(rig.emu, body)).status).toBe(201);
     expect((await subscribe(rig.emu, body, { token: await mintToken(rig.emu, { clientId: other.clientId }) })).status).toBe(201);
@@ -113,7 +116,12 @@ describe('validation tokens', () => {
 describe('notifications without resource data', () => {
   it('sends the basic shape (no encryptedContent, no validationTokens) and call records as #Microsoft.Graph.callrecord', async () => {
     const { tenantId, organizerUserId } = rig.emu.demo;
-    const sub = await subscribe(rig.emu, { changeType: 'created,updated', notificationUrl: `${rig.receiver.url}/records`, resource: 'communications/callRecords', expirationDateTime: inMinutes(rig.emu, 120) });
+    const sub = await subscribe(rig.emu, {
+      changeType: 'created,updated',
+      notificationUrl: `${rig.receiver.url}/records`,
+      resource: 'communications/callRecords',
+      expirationDateTime: inMinutes(rig.emu, 120),
+    });
     expect(sub.status).toBe(201);
     const record = await produceCallRecord(rig.emu, { tenantId, organizerId: organizerUserId });
     const [item] = await rig.receiver.waitForItems(1, 10_000, '/records');

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  afterFailure,
-  BACKOFF_MS,
-  endpointOf,
-  endpointState,
-  isSlowAnswer,
-  planEndpoint,
-  RETRY_WINDOW_MS,
-  SLOW_ENDPOINT_DELAY_MS,
-  windowLapsed,
-} from '../../src/notifications/deliveryPolicy.js';
+import { afterFailure, BACKOFF_MS, endpointOf, endpointState, isSlowAnswer, planEndpoint, RETRY_WINDOW_MS, SLOW_ENDPOINT_DELAY_MS, windowLapsed } from '../../src/notifications/deliveryPolicy.js';
 import { EndpointHealth } from '../../src/notifications/endpointHealth.js';
 
 /** Graph's webhook delivery rules, without sockets or a store: https://learn.microsoft.com/graph/change-notifications-delivery-webhooks */

@@ -75,13 +75,22 @@ interface Demo {
 }
 
 async function subscribeOver(url: string, demo: Demo, notificationUrl: string): Promise<string> {
-  const { access_token: token } = await json<{ access_token: string }>(`${url}/_emulator/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: demo.clientId }) });
+  const { access_token: token } = await json<{ access_token: string }>(`${url}/_emulator/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId: demo.clientId }),
+  });
   const sub = await json<{ id: string }>(
     `${url}/v1.0/subscriptions`,
     {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ changeType: 'created', notificationUrl, resource: 'communications/onlineMeetings/getAllRecordings', expirationDateTime: new Date(Date.now() + 50 * 60_000).toISOString() }),
+      body: JSON.stringify({
+        changeType: 'created',
+        notificationUrl,
+        resource: 'communications/onlineMeetings/getAllRecordings',
+        expirationDateTime: new Date(Date.now() + 50 * 60_000).toISOString(),
+      }),
     },
     201,
   );
@@ -118,7 +127,16 @@ describe('nothing lost', () => {
     receiver.mode = 'hanging';
     for (let i = 0; i < 20; i++) produced.push((await produceRecording(producer, spec)).id);
     const claimed = async () =>
-      Number((await producer.ctx.db.selectFrom('notification_deliveries').select((eb) => eb.fn.countAll().as('n')).where('claimed_by', 'is not', null).where('status', '=', 'pending').executeTakeFirst())?.n ?? 0);
+      Number(
+        (
+          await producer.ctx.db
+            .selectFrom('notification_deliveries')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('claimed_by', 'is not', null)
+            .where('status', '=', 'pending')
+            .executeTakeFirst()
+        )?.n ?? 0,
+      );
     for (let i = 0; i < 100 && (await claimed()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await claimed()).toBeGreaterThan(0);
     first.child.kill('SIGKILL');
@@ -132,7 +150,11 @@ describe('nothing lost', () => {
     // Retries fall due on the virtual clock: move it past the first backoff, then flush; the dead
     // instance's claims lapse on their own (wall time) and those rows go out too.
     await json(`${second.url}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: 'PT1M' }) });
-    const flushed = await json<{ pending: number }>(`${second.url}/_emulator/deliveries/flush`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timeoutMs: 40_000 }) });
+    const flushed = await json<{ pending: number }>(`${second.url}/_emulator/deliveries/flush`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ timeoutMs: 40_000 }),
+    });
     expect(flushed.pending).toBe(0);
     await receiver.waitForItems(produced.length, 10_000);
     const { unique, duplicates } = tally(receiver);
@@ -140,34 +162,38 @@ describe('nothing lost', () => {
     expect(duplicates).toBe(0);
   }, 90_000);
 
-  it.runIf(STORE === 'postgres')('two instances on one PostgreSQL database deliver each notification exactly once', async () => {
-    const url = process.env['TEST_DATABASE_URL']!;
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const receiver = await new WebhookReceiver().start();
-    cleanups.push(() => receiver.stop());
-    const a: Emulator = await createEmulator({ tlsDir: tlsDir(), databaseUrl: url, databaseSchema: schema });
-    cleanups.push(() => a.close({ dropDatabaseSchema: true }));
-    const b: Emulator = await createEmulator({ tlsDir: tlsDir(), databaseUrl: url, databaseSchema: schema });
-    cleanups.push(() => b.close());
-    await subscribeOver(a.url, a.demo, `${receiver.url}/hook`);
-    await subscribeOver(b.url, b.demo, `${receiver.url}/hook`);
-    const spec = { tenantId: a.demo.tenantId, organizerId: a.demo.organizerUserId, meetingId: a.demo.meetingId };
-    const count = 300;
-    await Promise.all(
-      [a, b].map(async (emu) => {
-        for (let i = 0; i < count / 2; i++) await produceRecording(emu, spec);
-      }),
-    );
-    // Two subscriptions: each change is two notifications.
-    await receiver.waitForItems(count * 2, 30_000);
-    await Promise.all([a, b].map((emu) => json(`${emu.url}/_emulator/deliveries/flush`, { method: 'POST' })));
-    const items = receiver.items();
-    const keys = items.map((i) => `${String(i['subscriptionId'])} ${(i['resourceData'] as { id: string }).id}`);
-    expect(new Set(keys).size).toBe(count * 2);
-    expect(keys.length).toBe(count * 2);
-    // Both instances delivered a share.
-    const log = await json<{ value: Array<{ attempts: Array<{ instanceId: string }> }> }>(`${a.url}/_emulator/deliveries?top=10000`);
-    const instances = new Set(log.value.flatMap((d) => d.attempts.map((x) => x.instanceId)));
-    expect(instances.size).toBe(2);
-  }, 90_000);
+  it.runIf(STORE === 'postgres')(
+    'two instances on one PostgreSQL database deliver each notification exactly once',
+    async () => {
+      const url = process.env['TEST_DATABASE_URL']!;
+      const schema = `t_${randomBytes(6).toString('hex')}`;
+      const receiver = await new WebhookReceiver().start();
+      cleanups.push(() => receiver.stop());
+      const a: Emulator = await createEmulator({ tlsDir: tlsDir(), databaseUrl: url, databaseSchema: schema });
+      cleanups.push(() => a.close({ dropDatabaseSchema: true }));
+      const b: Emulator = await createEmulator({ tlsDir: tlsDir(), databaseUrl: url, databaseSchema: schema });
+      cleanups.push(() => b.close());
+      await subscribeOver(a.url, a.demo, `${receiver.url}/hook`);
+      await subscribeOver(b.url, b.demo, `${receiver.url}/hook`);
+      const spec = { tenantId: a.demo.tenantId, organizerId: a.demo.organizerUserId, meetingId: a.demo.meetingId };
+      const count = 300;
+      await Promise.all(
+        [a, b].map(async (emu) => {
+          for (let i = 0; i < count / 2; i++) await produceRecording(emu, spec);
+        }),
+      );
+      // Two subscriptions: each change is two notifications.
+      await receiver.waitForItems(count * 2, 30_000);
+      await Promise.all([a, b].map((emu) => json(`${emu.url}/_emulator/deliveries/flush`, { method: 'POST' })));
+      const items = receiver.items();
+      const keys = items.map((i) => `${String(i['subscriptionId'])} ${(i['resourceData'] as { id: string }).id}`);
+      expect(new Set(keys).size).toBe(count * 2);
+      expect(keys.length).toBe(count * 2);
+      // Both instances delivered a share.
+      const log = await json<{ value: Array<{ attempts: Array<{ instanceId: string }> }> }>(`${a.url}/_emulator/deliveries?top=10000`);
+      const instances = new Set(log.value.flatMap((d) => d.attempts.map((x) => x.instanceId)));
+      expect(instances.size).toBe(2);
+    },
+    90_000,
+  );
 });

@@ -134,7 +134,17 @@ describe('lifecycle events', () => {
     const { tenantId } = emu.demo;
     const app = await control<{ clientId: string }>(emu, 'POST', `/tenants/${tenantId}/apps`, { displayName: 'Revoked', applicationPermissions: ['OnlineMeetingRecording.Read.All'] });
     const token = await mintToken(emu, { clientId: app.clientId });
-    const res = await subscribe(emu, { changeType: 'created', notificationUrl: `${receiver.url}/n`, lifecycleNotificationUrl: `${lifecycle.url}/life`, resource: 'communications/onlineMeetings/getAllRecordings', expirationDateTime: inMinutes(emu, 50) }, { token });
+    const res = await subscribe(
+      emu,
+      {
+        changeType: 'created',
+        notificationUrl: `${receiver.url}/n`,
+        lifecycleNotificationUrl: `${lifecycle.url}/life`,
+        resource: 'communications/onlineMeetings/getAllRecordings',
+        expirationDateTime: inMinutes(emu, 50),
+      },
+      { token },
+    );
     expect(res.status).toBe(201);
     await control(emu, 'PATCH', `/tenants/${tenantId}/apps/${app.clientId}`, { applicationPermissions: [] }, 200);
     await flush(emu);

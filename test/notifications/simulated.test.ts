@@ -25,7 +25,10 @@ describe('a simulated meeting notifies its subscribers', () => {
     });
     expect((await subscribe(rig.emu, rich('/recordings', 'communications/onlineMeetings/getAllRecordings'))).status).toBe(201);
     expect((await subscribe(rig.emu, { ...rich('/transcripts', 'communications/onlineMeetings/getAllTranscripts'), includeResourceData: false })).status).toBe(201);
-    expect((await subscribe(rig.emu, { changeType: 'created', notificationUrl: `${rig.receiver.url}/callRecords`, resource: 'communications/callRecords', expirationDateTime: inMinutes(rig.emu, 55) })).status).toBe(201);
+    expect(
+      (await subscribe(rig.emu, { changeType: 'created', notificationUrl: `${rig.receiver.url}/callRecords`, resource: 'communications/callRecords', expirationDateTime: inMinutes(rig.emu, 55) }))
+        .status,
+    ).toBe(201);
 
     const { organizerUserId } = rig.emu.demo;
     const meeting = await newMeeting(rig.emu, { organizerId: organizerUserId, subject: 'Notified', attendeeIds: [rig.emu.demo.users[1]!.id] });

@@ -84,7 +84,12 @@ describe('POST /subscriptions: validation as Graph does it', () => {
   it('rejects unknown resources and misplaced query parameters', async () => {
     await expectRejected(basic({ resource: 'communications/onlineMeetings' }), 400, 'InvalidRequest', "Resource 'communications/onlineMeetings' is not supported for change notifications.");
     await expectRejected(basic({ resource: 'me/events' }), 400, 'InvalidRequest', /not supported for change notifications/);
-    await expectRejected(basic({ resource: 'communications/onlineMeetings/getAllRecordings?useResourceSpecificConsentBasedAuthorization=true' }), 400, 'InvalidRequest', /useResourceSpecificConsentBasedAuthorization' is not supported/);
+    await expectRejected(
+      basic({ resource: 'communications/onlineMeetings/getAllRecordings?useResourceSpecificConsentBasedAuthorization=true' }),
+      400,
+      'InvalidRequest',
+      /useResourceSpecificConsentBasedAuthorization' is not supported/,
+    );
     await expectRejected(basic({ resource: 'communications/onlineMeetings/getAllRecordings?$top=2' }), 400, 'InvalidRequest', /not supported for change notifications/);
   });
 
@@ -95,8 +100,18 @@ describe('POST /subscriptions: validation as Graph does it', () => {
   });
 
   it('applies the lifetime rules: maximum per resource, 45-minute minimum, lifecycle URL beyond one hour', async () => {
-    await expectRejected(basic({ expirationDateTime: inMinutes(rig.emu, 4321), lifecycleNotificationUrl: `${rig.receiver.url}/life` }), 400, 'ExtensionError', 'Subscription expiration can only be 4320 minutes in the future.');
-    await expectRejected(basic({ resource: 'communications/callRecords', expirationDateTime: inMinutes(rig.emu, 4231) }), 400, 'ExtensionError', 'Subscription expiration can only be 4230 minutes in the future.');
+    await expectRejected(
+      basic({ expirationDateTime: inMinutes(rig.emu, 4321), lifecycleNotificationUrl: `${rig.receiver.url}/life` }),
+      400,
+      'ExtensionError',
+      'Subscription expiration can only be 4320 minutes in the future.',
+    );
+    await expectRejected(
+      basic({ resource: 'communications/callRecords', expirationDateTime: inMinutes(rig.emu, 4231) }),
+      400,
+      'ExtensionError',
+      'Subscription expiration can only be 4230 minutes in the future.',
+    );
     await expectRejected(basic({ expirationDateTime: 'tomorrow' }), 400, 'InvalidRequest', /Invalid expirationDateTime 'tomorrow'/);
     await expectRejected(
       basic({ expirationDateTime: inMinutes(rig.emu, 61) }),
@@ -121,11 +136,31 @@ describe('POST /subscriptions: validation as Graph does it', () => {
 
   it('requires a readable RSA 2048–4096 certificate and its id for resource data, and refuses resource data for call records', async () => {
     await expectRejected(basic({ includeResourceData: true, encryptionCertificateId: 'c' }), 400, 'InvalidRequest', 'encryptionCertificate is a required property when includeResourceData is true.');
-    await expectRejected(basic({ includeResourceData: true, encryptionCertificate: rig.cert.certificateBase64Der }), 400, 'InvalidRequest', 'encryptionCertificateId is a required property when includeResourceData is true.');
-    await expectRejected(basic({ includeResourceData: true, encryptionCertificate: 'AAAAB3NzaC1yc2E=', encryptionCertificateId: 'c' }), 400, 'InvalidRequest', 'Certificate validation error: Cannot find the requested object.');
-    await expectRejected(basic({ includeResourceData: true, encryptionCertificate: 'not base64!', encryptionCertificateId: 'c' }), 400, 'InvalidRequest', 'Certificate validation error: Cannot find the requested object.');
+    await expectRejected(
+      basic({ includeResourceData: true, encryptionCertificate: rig.cert.certificateBase64Der }),
+      400,
+      'InvalidRequest',
+      'encryptionCertificateId is a required property when includeResourceData is true.',
+    );
+    await expectRejected(
+      basic({ includeResourceData: true, encryptionCertificate: 'AAAAB3NzaC1yc2E=', encryptionCertificateId: 'c' }),
+      400,
+      'InvalidRequest',
+      'Certificate validation error: Cannot find the requested object.',
+    );
+    await expectRejected(
+      basic({ includeResourceData: true, encryptionCertificate: 'not base64!', encryptionCertificateId: 'c' }),
+      400,
+      'InvalidRequest',
+      'Certificate validation error: Cannot find the requested object.',
+    );
     const small = await createSelfSignedRsaCertificate({ modulusLength: 1024 });
-    await expectRejected(basic({ includeResourceData: true, encryptionCertificate: small.certificateBase64Der, encryptionCertificateId: 'c' }), 400, 'InvalidRequest', /RSA public key of 2048 to 4096 bits/);
+    await expectRejected(
+      basic({ includeResourceData: true, encryptionCertificate: small.certificateBase64Der, encryptionCertificateId: 'c' }),
+      400,
+      'InvalidRequest',
+      /RSA public key of 2048 to 4096 bits/,
+    );
     await expectRejected(
       basic({ resource: 'communications/callRecords', includeResourceData: true, encryptionCertificate: rig.cert.certificateBase64Der, encryptionCertificateId: 'c' }),
       400,
@@ -144,7 +179,12 @@ describe('POST /subscriptions: validation as Graph does it', () => {
     const bad = await new WebhookReceiver().start();
     try {
       bad.mode = 'failing';
-      await expectRejected(basic({ notificationUrl: `${bad.url}/x` }), 400, 'ValidationError', 'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.');
+      await expectRejected(
+        basic({ notificationUrl: `${bad.url}/x` }),
+        400,
+        'ValidationError',
+        'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
+      );
       bad.mode = 'wrongEcho';
       await expectRejected(basic({ notificationUrl: `${bad.url}/x` }), 400, 'ValidationError', 'Subscription validation request failed. Response must exactly match validationToken query parameter.');
       bad.mode = 'noEcho';
@@ -258,7 +298,12 @@ describe('get, list, renew, reauthorize, delete', () => {
     expectGraphFailure(await patch({ expirationDateTime: 5 }), 'v1.0', 400, 'BadRequest', "Invalid value for property 'expirationDateTime'.");
     const moved = expectGraphOk(await patch({ notificationUrl: `${rig.receiver.url}/moved` }), 'v1.0', 'microsoft.graph.subscription');
     expect(moved['notificationUrl']).toBe(`${rig.receiver.url}/moved`);
-    expectGraphFailure(await graph(rig.emu, '/v1.0/subscriptions/00000000-0000-4000-8000-000000000000', token, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{}' }), 'v1.0', 404, 'ResourceNotFound');
+    expectGraphFailure(
+      await graph(rig.emu, '/v1.0/subscriptions/00000000-0000-4000-8000-000000000000', token, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      'v1.0',
+      404,
+      'ResourceNotFound',
+    );
   });
 });
 
@@ -300,7 +345,10 @@ describe('robustness', () => {
     }
     for (const id of ['nope', "x'y", 'x'.repeat(1500), '%00', '00000000-0000-0000-0000-000000000000']) {
       for (const method of ['GET', 'PATCH', 'DELETE']) {
-        const res = await graph(rig.emu, `/v1.0/subscriptions/${id}`, token, { method, ...(method === 'PATCH' ? { headers: { 'content-type': 'application/json' }, body: '{"expirationDateTime":"2030-01-01T00:00:00Z"}' } : {}) });
+        const res = await graph(rig.emu, `/v1.0/subscriptions/${id}`, token, {
+          method,
+          ...(method === 'PATCH' ? { headers: { 'content-type': 'application/json' }, body: '{"expirationDateTime":"2030-01-01T00:00:00Z"}' } : {}),
+        });
         expect(res.status, `${method} ${id.slice(0, 20)}`).toBeGreaterThanOrEqual(400);
         expect(res.status, `${method} ${id.slice(0, 20)}`).toBeLessThan(500);
       }

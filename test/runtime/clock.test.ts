@@ -9,7 +9,11 @@ const MIN = 60_000;
 function manualClock(state?: ClockState): { clock: VirtualClock; wall: { ms: number }; errors: unknown[] } {
   const wall = { ms: T0 };
   const errors: unknown[] = [];
-  const clock = new VirtualClock(state, () => wall.ms, (err) => errors.push(err));
+  const clock = new VirtualClock(
+    state,
+    () => wall.ms,
+    (err) => errors.push(err),
+  );
   clocks.push(clock);
   return { clock, wall, errors };
 }
@@ -186,7 +190,11 @@ describe('VirtualClock', () => {
     clocks.push(clock);
     const fired: Array<{ name: string; lateMs: number }> = [];
     const start = clock.nowMs();
-    for (const [name, delay] of [['b', 80], ['a', 40], ['past', -1000]] as const) {
+    for (const [name, delay] of [
+      ['b', 80],
+      ['a', 40],
+      ['past', -1000],
+    ] as const) {
       const due = start + delay;
       clock.schedule(new Date(due), () => void fired.push({ name, lateMs: clock.nowMs() - due }));
     }

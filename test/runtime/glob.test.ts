@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { compileGlob } from '../../src/runtime/glob.js';
 
 /** The meaning of a glob, spelled as a regular expression: the reference the scanner must agree with. */
-const reference = (pattern: string): RegExp => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'is');
+const reference = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'is',
+  );
 
 /** A small seeded generator (mulberry32), so a failure reproduces. */
 function random(seed: number): () => number {

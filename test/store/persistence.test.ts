@@ -44,7 +44,13 @@ describe('a restart on the same store', () => {
       const app = obj(await control(emu, 'POST', `/tenants/${t}/apps`, { displayName: 'Kept app', clientSecret: 'kept-secret', applicationPermissions: ['User.Read.All', 'OnlineMeetings.Read.All'] }));
       const policy = obj(await control(emu, 'POST', `/tenants/${t}/accessPolicies`, { name: 'Kept policy', appIds: [String(app['clientId'])], userIds: [String(user['id'])] }));
       const meeting = obj(await control(emu, 'POST', `/tenants/${t}/meetings`, { organizerId: String(user['id']), subject: 'Kept meeting' }));
-      const installation = obj(await control(emu, 'POST', `/tenants/${t}/teamsAppInstallations`, { meetingId: String(meeting['id']), clientId: String(app['clientId']), rscPermissions: ['OnlineMeetingTranscript.Read.Chat'] }));
+      const installation = obj(
+        await control(emu, 'POST', `/tenants/${t}/teamsAppInstallations`, {
+          meetingId: String(meeting['id']),
+          clientId: String(app['clientId']),
+          rscPermissions: ['OnlineMeetingTranscript.Read.Chat'],
+        }),
+      );
       expect((await control(emu, 'POST', '/clock', { advance: 'P30D' })).status).toBe(200);
       const tokenBefore = await appToken(emu, String(app['clientId']), 'kept-secret', t);
       const demoTokenBefore = await appToken(emu);

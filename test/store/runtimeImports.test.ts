@@ -27,7 +27,11 @@ describe('runtime imports of Kysely and jose', () => {
         // `import type …` and `import { type A, type B }` are erased; anything else loads the package.
         const imports = text.matchAll(new RegExp(`^import\\s+(?!type\\s)([^;]*?)\\s+from\\s+'${pkg}';`, 'gms'));
         for (const match of imports) {
-          const names = (match[1] ?? '').replace(/[{}]/g, '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+          const names = (match[1] ?? '')
+            .replace(/[{}]/g, '')
+            .split(',')
+            .map((n) => n.trim())
+            .filter((n) => n !== '');
           if (names.some((n) => !n.startsWith('type '))) offenders.push(`${relative('.', file)} imports ${pkg}`);
         }
         if (new RegExp(`import\\('${pkg}'\\)`).test(text) && !new RegExp(`typeof import\\('${pkg}'\\)|import\\('${pkg}'\\)\\.`).test(text)) {

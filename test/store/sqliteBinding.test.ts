@@ -31,7 +31,10 @@ describe('the SQLite library under the store', () => {
 
       const select = db.prepare('select id, name from t where id > ? order by id');
       expect([select.reader, select.readonly]).toEqual([true, true]);
-      expect(select.all([0])).toEqual([{ id: 1, name: 'a' }, { id: 2, name: 'b' }]);
+      expect(select.all([0])).toEqual([
+        { id: 1, name: 'a' },
+        { id: 2, name: 'b' },
+      ]);
       expect([...select.iterate([1])]).toEqual([{ id: 2, name: 'b' }]);
 
       expect(typeof db.dataVersion()).toBe('number');

@@ -112,7 +112,26 @@ export function produceCallRecord(target: ChangeTarget, spec: ArtifactSpec): Pro
   const now = ctx.clock.now().toISOString();
   return produce(
     target,
-    { resource: 'callRecord', changeType: spec.changeType ?? 'created', tenantId: spec.tenantId, resourceId: id, organizerId: spec.organizerId, meetingId: spec.meetingId ?? null, callId: spec.callId ?? null },
-    { id, version: 1, type: 'groupCall', modalities: ['audio'], lastModifiedDateTime: now, startDateTime: now, endDateTime: now, joinWebUrl: null, organizer: organizer(spec.tenantId, spec.organizerId), participants: [] },
+    {
+      resource: 'callRecord',
+      changeType: spec.changeType ?? 'created',
+      tenantId: spec.tenantId,
+      resourceId: id,
+      organizerId: spec.organizerId,
+      meetingId: spec.meetingId ?? null,
+      callId: spec.callId ?? null,
+    },
+    {
+      id,
+      version: 1,
+      type: 'groupCall',
+      modalities: ['audio'],
+      lastModifiedDateTime: now,
+      startDateTime: now,
+      endDateTime: now,
+      joinWebUrl: null,
+      organizer: organizer(spec.tenantId, spec.organizerId),
+      participants: [],
+    },
   );
 }

@@ -26,9 +26,7 @@ export async function createSelfSignedRsaCertificate(
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       // keyEncipherment: Graph encrypts rich-notification content keys with this public key.
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.dataEncipherment,
-      ),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.dataEncipherment),
     ],
   });
   return {
@@ -37,4 +35,3 @@ export async function createSelfSignedRsaCertificate(
     privateKeyPem: await exportKeyPem(keys.privateKey),
   };
 }
-

@@ -48,9 +48,7 @@ function get(url: string, ca?: string): Promise<string> {
 const FILES = ['ca.pem', 'ca-key.pem', 'server.pem', 'server-key.pem'];
 
 async function snapshot(dir: string): Promise<Record<string, { content: string; mtimeMs: number }>> {
-  const entries = await Promise.all(
-    FILES.map(async (f) => [f, { content: await readFile(join(dir, f), 'utf8'), mtimeMs: (await stat(join(dir, f))).mtimeMs }] as const),
-  );
+  const entries = await Promise.all(FILES.map(async (f) => [f, { content: await readFile(join(dir, f), 'utf8'), mtimeMs: (await stat(join(dir, f))).mtimeMs }] as const));
   return Object.fromEntries(entries);
 }
 

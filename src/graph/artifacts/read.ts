@@ -48,9 +48,7 @@ function ownerContext(owner: ArtifactOwner, kind: ArtifactKind): string {
 
 function scopeOf(owner: ArtifactOwner, kind: ArtifactKind, contentCorrelationId: string | undefined): ArtifactScope {
   const correlation = contentCorrelationId === undefined ? {} : { contentCorrelationId };
-  return owner.meeting !== undefined
-    ? { by: 'meeting', kind, meetingId: owner.meeting.id, ...correlation }
-    : { by: 'adhocCall', kind, adhocCallId: owner.adhocCall?.id ?? '', ...correlation };
+  return owner.meeting !== undefined ? { by: 'meeting', kind, meetingId: owner.meeting.id, ...correlation } : { by: 'adhocCall', kind, adhocCallId: owner.adhocCall?.id ?? '', ...correlation };
 }
 
 function recordUsage(services: GraphServices, owner: ArtifactOwner, kind: ArtifactKind): void {
@@ -93,7 +91,8 @@ export async function listArtifacts(request: ArtifactRequest, reply: FastifyRepl
   const body: Record<string, unknown> = { '@odata.context': contextUrl(request, selectedSet(ownerContext(owner, kind), options.select)) };
   body['@odata.count'] = page.items.length;
   if (options.select === undefined) {
-    body['@microsoft.graph.tips'] = `Use $select to choose only the properties your app needs, as this can lead to performance improvements. For example: GET ${ownerContext(owner, kind).replace(`users('${owner.user.id}')`, 'me')}?$select=callId,content`;
+    body['@microsoft.graph.tips'] =
+      `Use $select to choose only the properties your app needs, as this can lead to performance improvements. For example: GET ${ownerContext(owner, kind).replace(`users('${owner.user.id}')`, 'me')}?$select=callId,content`;
   }
   const root = serviceRoot(request);
   body['value'] = page.items.map((a) => shapeArtifact(a, root, options.select));
@@ -131,13 +130,7 @@ export async function getArtifact(request: ArtifactRequest, reply: FastifyReply,
  * GET or HEAD …/{id}/content (and a transcript's …/metadataContent): the bytes, streamed. Routes list
  * HEAD explicitly: Fastify's automatic HEAD would run the GET and read the whole stream to measure it.
  */
-export async function sendArtifactContent(
-  request: ArtifactRequest,
-  reply: FastifyReply,
-  kind: ArtifactKind,
-  ownerOf: OwnerLookup,
-  stream: 'content' | 'metadataContent',
-): Promise<FastifyReply> {
+export async function sendArtifactContent(request: ArtifactRequest, reply: FastifyReply, kind: ArtifactKind, ownerOf: OwnerLookup, stream: 'content' | 'metadataContent'): Promise<FastifyReply> {
   const services = servicesOf(request);
   // Transcripts take `$format=text/vtt` (https://learn.microsoft.com/graph/api/calltranscript-get); anything else is Graph's "Invalid format".
   parseQueryOptions(request.query as QueryInput, kind === 'transcript' && stream === 'content' ? { format: TRANSCRIPT_FORMATS } : {});

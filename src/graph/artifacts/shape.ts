@@ -4,7 +4,16 @@ import { applySelect } from '../../http/odata/select.js';
 /** What `$select` may name (graph-schema types-meta; streams included, as Graph accepts them). */
 const RECORDING_PROPERTIES = ['id', 'callId', 'content', 'contentCorrelationId', 'createdDateTime', 'endDateTime', 'meetingId', 'meetingOrganizer', 'recordingContentUrl'] as const;
 const TRANSCRIPT_PROPERTIES = [
-  'id', 'callId', 'content', 'contentCorrelationId', 'createdDateTime', 'endDateTime', 'meetingId', 'meetingOrganizer', 'metadataContent', 'transcriptContentUrl',
+  'id',
+  'callId',
+  'content',
+  'contentCorrelationId',
+  'createdDateTime',
+  'endDateTime',
+  'meetingId',
+  'meetingOrganizer',
+  'metadataContent',
+  'transcriptContentUrl',
 ] as const;
 
 export const artifactProperties = (kind: ArtifactKind): readonly string[] => (kind === 'recording' ? RECORDING_PROPERTIES : TRANSCRIPT_PROPERTIES);

@@ -5,8 +5,7 @@ import type { GraphServices } from '../graphServices.js';
 /** A state token older than this can no longer be served: the client resyncs (410), as Graph's expired tokens do. */
 export const TOKEN_LIFETIME_MS = 7 * 24 * 3_600_000;
 
-export const tamperedToken = (): GraphError =>
-  badRequest('The state token (skipToken or deltaToken) is invalid: it was not issued by this service, or it was altered.', 'BadRequest');
+export const tamperedToken = (): GraphError => badRequest('The state token (skipToken or deltaToken) is invalid: it was not issued by this service, or it was altered.', 'BadRequest');
 
 /**
  * 410 Gone with a `Location` to start over from: the round's first URL with an empty $deltatoken

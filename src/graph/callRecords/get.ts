@@ -15,8 +15,21 @@ import { parseFunctionCall } from '../../http/odata/keySyntax.js';
 import { getPstnLog, isPstnFunction } from './pstn.js';
 import { encodePageToken } from './pageToken.js';
 import {
-  appliedPageSize, CALL_RECORD_EXPAND, CALL_RECORD_PROPERTIES, CALL_RECORD_TYPE, jsonArray, maskRecordJson, MAX_PARTICIPANTS_PAGE, MAX_SESSIONS_PAGE,
-  pageSize, recordHead, refuseNestedOptions, SESSION_PROPERTIES, SESSION_TYPE, sendWithRaw, type RawProperty,
+  appliedPageSize,
+  CALL_RECORD_EXPAND,
+  CALL_RECORD_PROPERTIES,
+  CALL_RECORD_TYPE,
+  jsonArray,
+  maskRecordJson,
+  MAX_PARTICIPANTS_PAGE,
+  MAX_SESSIONS_PAGE,
+  pageSize,
+  recordHead,
+  refuseNestedOptions,
+  SESSION_PROPERTIES,
+  SESSION_TYPE,
+  sendWithRaw,
+  type RawProperty,
 } from './shape.js';
 
 /** A record older than 30 days (or never made, or another tenant's) is a 404 (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
@@ -80,16 +93,11 @@ function contextSet(select: readonly string[] | undefined, exp: Expansion): stri
 export const selectSession = (json: string, select: readonly string[]): string => JSON.stringify(applySelect(JSON.parse(json) as object, select, ['id']));
 
 export function sessionsLink(root: string, recordId: string, token: string, segments: boolean, select: readonly string[] | undefined): string {
-  const query = [
-    ...(segments ? ['$expand=segments'] : []),
-    ...(select !== undefined ? [`$select=${encodeURIComponent(select.join(','))}`] : []),
-    `$skiptoken=${encodeURIComponent(token)}`,
-  ];
+  const query = [...(segments ? ['$expand=segments'] : []), ...(select !== undefined ? [`$select=${encodeURIComponent(select.join(','))}`] : []), `$skiptoken=${encodeURIComponent(token)}`];
   return `${root}/communications/callRecords/${recordId}/sessions?${query.join('&')}`;
 }
 
-export const participantsLink = (root: string, recordId: string, token: string): string =>
-  `${root}/communications/callRecords/${recordId}/participants_v2?$skiptoken=${encodeURIComponent(token)}`;
+export const participantsLink = (root: string, recordId: string, token: string): string => `${root}/communications/callRecords/${recordId}/participants_v2?$skiptoken=${encodeURIComponent(token)}`;
 
 type RecordRequest = FastifyRequest<{ Params: { callRecordId: string } }>;
 

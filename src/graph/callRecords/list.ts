@@ -13,8 +13,7 @@ import { servicesOf } from '../servicesOf.js';
 import { decodePageToken, encodePageToken } from './pageToken.js';
 import { appliedPageSize, CALL_RECORD_PROPERTIES, CALL_RECORD_TYPE, LIST_PAGE, maskRecordJson, pageSize, recordHead } from './shape.js';
 
-const UNSUPPORTED =
-  "Invalid filter clause: only startDateTime with lt, le, gt or ge and a DateTimeOffset, and participants_v2/any(p:p/id eq '{id}'), joined by 'and', are supported.";
+const UNSUPPORTED = "Invalid filter clause: only startDateTime with lt, le, gt or ge and a DateTimeOffset, and participants_v2/any(p:p/id eq '{id}'), joined by 'and', are supported.";
 
 /** The documented filters (list-callrecords doc): startDateTime ranges and one participant, joined by `and`. */
 export function recordQuery(expr: FilterExpr | undefined): CallRecordQuery {
@@ -55,7 +54,10 @@ export async function listCallRecords(request: FastifyRequest, reply: FastifyRep
   });
   const query = recordQuery(options.filter);
   await authorize(services, request, CALL_PERMISSIONS.callRecordRead);
-  const ref = createHash('sha256').update(`${options.filterText ?? ''}|${(options.select ?? []).join(',')}`).digest('base64url').slice(0, 16);
+  const ref = createHash('sha256')
+    .update(`${options.filterText ?? ''}|${(options.select ?? []).join(',')}`)
+    .digest('base64url')
+    .slice(0, 16);
   const state = options.skipToken === undefined ? undefined : await decodePageToken(services.ctx.db, options.skipToken, 'list', ref);
   const size = pageSize(request, LIST_PAGE, state?.n);
   const offset = state?.o ?? 0;
@@ -78,5 +80,3 @@ export async function listCallRecords(request: FastifyRequest, reply: FastifyRep
   }
   return sendGraphJson(request, reply, 200, body, appliedPageSize(request, size));
 }
-
-

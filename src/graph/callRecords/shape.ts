@@ -6,8 +6,19 @@ import { includeUnknownEnumMembers, sendGraphJsonText } from '../respond.js';
 
 /** Property names of callRecord and session, for $select (the only two types that take it, https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export const CALL_RECORD_PROPERTIES = [
-  'id', 'version', 'type', 'modalities', 'lastModifiedDateTime', 'startDateTime', 'endDateTime', 'joinWebUrl',
-  'organizer', 'participants', 'organizer_v2', 'participants_v2', 'sessions',
+  'id',
+  'version',
+  'type',
+  'modalities',
+  'lastModifiedDateTime',
+  'startDateTime',
+  'endDateTime',
+  'joinWebUrl',
+  'organizer',
+  'participants',
+  'organizer_v2',
+  'participants_v2',
+  'sessions',
 ] as const;
 export const SESSION_PROPERTIES = ['id', 'modalities', 'startDateTime', 'endDateTime', 'isTest', 'caller', 'callee', 'failureInfo', 'segments'] as const;
 
@@ -32,8 +43,7 @@ export function pageSize(request: FastifyRequest, cap: number, fromToken?: numbe
 }
 
 /** `odata.maxpagesize=N` for Preference-Applied when the client asked for a page size. */
-export const appliedPageSize = (request: FastifyRequest, size: number): string[] =>
-  request.graphState.prefer?.maxPageSize !== undefined ? [`odata.maxpagesize=${size}`] : [];
+export const appliedPageSize = (request: FastifyRequest, size: number): string[] => (request.graphState.prefer?.maxPageSize !== undefined ? [`odata.maxpagesize=${size}`] : []);
 
 /**
  * Evolvable enums inside call-record JSON: productFamily `azureCommunicationServices` comes after the

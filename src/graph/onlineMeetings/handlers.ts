@@ -28,8 +28,7 @@ function queryOptions(request: Req, filter: boolean): ParsedQueryOptions {
 const userMeetings = (user: User, select: readonly string[] | undefined): string => selectedSet(`users('${user.id}')/onlineMeetings`, select);
 
 /** Organizer and invited attendees may get a meeting by id, with a user token or their user id (https://learn.microsoft.com/graph/api/onlinemeeting-get). */
-const organizesOrAttends = (meeting: Meeting, user: User): boolean =>
-  meeting.organizerId === user.id || (meeting.settings.attendees ?? []).some((a) => a.userId === user.id);
+const organizesOrAttends = (meeting: Meeting, user: User): boolean => meeting.organizerId === user.id || (meeting.settings.attendees ?? []).some((a) => a.userId === user.id);
 
 function shape(request: Req, meeting: Meeting, organizer: User, select: readonly string[] | undefined): Record<string, unknown> {
   const body = toGraphOnlineMeeting(meeting, organizer, version(request), includeUnknownEnumMembers(request));
@@ -71,9 +70,7 @@ export async function getOnlineMeeting(request: Req, reply: FastifyReply): Promi
   if (options.select !== undefined) return sendGraphJson(request, reply, 200, { '@odata.context': entity, ...shape(request, meeting, organizer, options.select) });
   // The common read: the meeting's JSON is made once per version until the store changes.
   const unknownMembers = includeUnknownEnumMembers(request);
-  const json = await cachedJson(services, ['onlineMeeting', meeting.id, organizer.id, version(request), String(unknownMembers)], () =>
-    shape(request, meeting, organizer, undefined),
-  );
+  const json = await cachedJson(services, ['onlineMeeting', meeting.id, organizer.id, version(request), String(unknownMembers)], () => shape(request, meeting, organizer, undefined));
   return sendGraphEntityJson(request, reply, 200, entity, json);
 }
 

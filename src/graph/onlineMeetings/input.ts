@@ -81,8 +81,13 @@ export async function parseOnlineMeetingInput(ctx: DomainContext, tenantId: stri
     if (dialIn !== undefined) settings.isDialInBypassEnabled = dialIn;
   }
   for (const name of [
-    'isEntryExitAnnounced', 'recordAutomatically', 'allowTeamworkReactions', 'allowAttendeeToEnableCamera',
-    'allowAttendeeToEnableMic', 'allowRecording', 'allowTranscription',
+    'isEntryExitAnnounced',
+    'recordAutomatically',
+    'allowTeamworkReactions',
+    'allowAttendeeToEnableCamera',
+    'allowAttendeeToEnableMic',
+    'allowRecording',
+    'allowTranscription',
   ] as const) {
     const v = optionalBoolean(body, name);
     if (v !== undefined) settings[name] = v;

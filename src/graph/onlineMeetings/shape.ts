@@ -5,14 +5,52 @@ import { versionHas, type GraphVersion } from '../../http/versions.js';
 
 /** Every onlineMeeting property of v1.0 a client may $select (graph-schema v1.0 types-meta, streams and navigations included). */
 const V1_PROPERTIES = [
-  'id', 'allowAttendeeToEnableCamera', 'allowAttendeeToEnableMic', 'allowBreakoutRooms', 'allowCopyingAndSharingMeetingContent',
-  'allowedLobbyAdmitters', 'allowedPresenters', 'allowLiveShare', 'allowMeetingChat', 'allowParticipantsToChangeName',
-  'allowPowerPointSharing', 'allowRecording', 'allowTeamworkReactions', 'allowTranscription', 'allowWhiteboard',
-  'audioConferencing', 'chatInfo', 'chatRestrictions', 'cloudVideoInteropInfo', 'expiryDateTime', 'isEndToEndEncryptionEnabled',
-  'isEntryExitAnnounced', 'joinInformation', 'joinMeetingIdSettings', 'joinWebUrl', 'lobbyBypassSettings', 'meetingOptionsWebUrl',
-  'meetingSpokenLanguageTag', 'recordAutomatically', 'sensitivityLabelAssignment', 'shareMeetingChatHistoryDefault', 'subject',
-  'videoTeleconferenceId', 'watermarkProtection', 'attendeeReport', 'broadcastSettings', 'creationDateTime', 'endDateTime',
-  'externalId', 'isBroadcast', 'meetingTemplateId', 'meetingType', 'participants', 'startDateTime', 'recordings', 'transcripts',
+  'id',
+  'allowAttendeeToEnableCamera',
+  'allowAttendeeToEnableMic',
+  'allowBreakoutRooms',
+  'allowCopyingAndSharingMeetingContent',
+  'allowedLobbyAdmitters',
+  'allowedPresenters',
+  'allowLiveShare',
+  'allowMeetingChat',
+  'allowParticipantsToChangeName',
+  'allowPowerPointSharing',
+  'allowRecording',
+  'allowTeamworkReactions',
+  'allowTranscription',
+  'allowWhiteboard',
+  'audioConferencing',
+  'chatInfo',
+  'chatRestrictions',
+  'cloudVideoInteropInfo',
+  'expiryDateTime',
+  'isEndToEndEncryptionEnabled',
+  'isEntryExitAnnounced',
+  'joinInformation',
+  'joinMeetingIdSettings',
+  'joinWebUrl',
+  'lobbyBypassSettings',
+  'meetingOptionsWebUrl',
+  'meetingSpokenLanguageTag',
+  'recordAutomatically',
+  'sensitivityLabelAssignment',
+  'shareMeetingChatHistoryDefault',
+  'subject',
+  'videoTeleconferenceId',
+  'watermarkProtection',
+  'attendeeReport',
+  'broadcastSettings',
+  'creationDateTime',
+  'endDateTime',
+  'externalId',
+  'isBroadcast',
+  'meetingTemplateId',
+  'meetingType',
+  'participants',
+  'startDateTime',
+  'recordings',
+  'transcripts',
 ] as const;
 
 /** Beta adds these (graph-schema README, "Beta differences"). */
@@ -21,8 +59,7 @@ const BETA_ONLY = ['joinUrl', 'capabilities', 'recording', 'alternativeRecording
 const BETA_PROPERTIES: readonly string[] = [...V1_PROPERTIES, ...BETA_ONLY];
 
 /** What `$select` may name on this version: a beta-only property on v1.0 is unknown there, as in Graph. */
-export const onlineMeetingProperties = (graphVersion: GraphVersion): readonly string[] =>
-  versionHas(graphVersion, 'onlineMeeting.betaProperties') ? BETA_PROPERTIES : V1_PROPERTIES;
+export const onlineMeetingProperties = (graphVersion: GraphVersion): readonly string[] => (versionHas(graphVersion, 'onlineMeeting.betaProperties') ? BETA_PROPERTIES : V1_PROPERTIES);
 
 function identityFor(userId: string | null, displayName: string | null, tenantId: string): Record<string, unknown> {
   return { application: null, device: null, user: { id: userId, displayName, tenantId } };
@@ -38,8 +75,7 @@ function attendee(a: MeetingAttendee, tenantId: string, includeUnknown: boolean)
 
 const joinInformation = (meeting: Meeting): Record<string, unknown> => ({
   content: `data:text/html,${encodeURIComponent(
-    `<div>Microsoft Teams meeting</div><div><a href="${meeting.joinWebUrl}">Join the meeting now</a></div>` +
-      `<div>Meeting ID: ${meeting.joinMeetingId}</div><div>Passcode: ${meeting.passcode}</div>`,
+    `<div>Microsoft Teams meeting</div><div><a href="${meeting.joinWebUrl}">Join the meeting now</a></div>` + `<div>Meeting ID: ${meeting.joinMeetingId}</div><div>Passcode: ${meeting.passcode}</div>`,
   )}`,
   contentType: 'html',
 });

@@ -1,12 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  getAdhocCallRecording,
-  getAdhocCallRecordingContent,
-  getRecording,
-  getRecordingContent,
-  listAdhocCallRecordings,
-  listRecordings,
-} from './handlers.js';
+import { getAdhocCallRecording, getAdhocCallRecordingContent, getRecording, getRecordingContent, listAdhocCallRecordings, listRecordings } from './handlers.js';
 
 /**
  * Recordings of online meetings (https://learn.microsoft.com/graph/api/onlinemeeting-list-recordings) and

@@ -23,15 +23,7 @@ import type { GraphServices } from '../graphServices.js';
 import { authorize, principalOf } from '../authorize.js';
 import { contextUrl, sendGraphJson, version } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
-import {
-  checkChangeType,
-  checkExpiration,
-  MAX_CERTIFICATE_ID,
-  MAX_CLIENT_STATE,
-  parseSubscriptionChanges,
-  parseSubscriptionInput,
-  TLS_VERSIONS,
-} from './input.js';
+import { checkChangeType, checkExpiration, MAX_CERTIFICATE_ID, MAX_CLIENT_STATE, parseSubscriptionChanges, parseSubscriptionInput, TLS_VERSIONS } from './input.js';
 import { toGraphSubscription } from './shape.js';
 
 type Req = FastifyRequest<{ Params: { subscriptionId?: string } }>;

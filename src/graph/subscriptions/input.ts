@@ -44,7 +44,8 @@ export const CHANGE_TYPES = ['created', 'updated', 'deleted'];
 export const MAX_CLIENT_STATE = 255;
 export const MAX_CERTIFICATE_ID = 128;
 
-const unknownProperty = (name: string): GraphError => badRequest(`The property '${name}' does not exist on type 'microsoft.graph.subscription'. Make sure to only use property names that are defined by the type.`);
+const unknownProperty = (name: string): GraphError =>
+  badRequest(`The property '${name}' does not exist on type 'microsoft.graph.subscription'. Make sure to only use property names that are defined by the type.`);
 const invalidValue = (name: string): GraphError => badRequest(`Invalid value for property '${name}'.`);
 export const required = (name: string): GraphError => badRequest(`${name} is a required property for subscription creation.`, 'InvalidRequest');
 

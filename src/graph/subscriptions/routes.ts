@@ -1,12 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  createSubscription,
-  deleteSubscription,
-  getSubscription,
-  listSubscriptions,
-  reauthorizeSubscription,
-  updateSubscription,
-} from './handlers.js';
+import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, reauthorizeSubscription, updateSubscription } from './handlers.js';
 
 /** Change-notification subscriptions (https://learn.microsoft.com/graph/api/resources/subscription). */
 export function registerSubscriptionRoutes(app: FastifyInstance): void {

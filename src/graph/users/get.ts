@@ -16,8 +16,7 @@ type Req = FastifyRequest<{ Params: UserParams }>;
 const SELECT_SPEC = { select: { properties: USER_PROPERTIES, typeName: 'microsoft.graph.user' } } as const;
 
 const isSelf = (principal: Principal, key: string): boolean =>
-  principal.kind === 'delegated' &&
-  (key.toLowerCase() === principal.objectId.toLowerCase() || key.toLowerCase() === principal.userPrincipalName?.toLowerCase());
+  principal.kind === 'delegated' && (key.toLowerCase() === principal.objectId.toLowerCase() || key.toLowerCase() === principal.userPrincipalName?.toLowerCase());
 
 /** Directory (AAD) errors carry their own codes (Request_ResourceNotFound, Authorization_RequestDenied). */
 async function authorizeDirectoryRead(services: GraphServices, request: Req, rule: PermissionRule): Promise<void> {

@@ -5,14 +5,7 @@ const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))
 export function parseDateTimeOffset(text: string): Date | null {
   const m = DATETIME.exec(text);
   if (m === null) return null;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
   const fraction = Number(`0.${m[7] ?? '0'}`);
   const zone = (m[8] ?? 'Z').toUpperCase();
   const offsetMinutes = zone === 'Z' ? 0 : offsetToMinutes(zone);

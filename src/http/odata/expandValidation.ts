@@ -47,9 +47,7 @@ function unknownNavigation(spec: ExpandSpec, parent: string, segment: string, pr
   const typeName = parent === '' ? spec.typeName : (spec.navigationTypes?.[parent] ?? spec.typeName);
   const property = canonicalName(properties, segment);
   if (parent === '' && property !== undefined) {
-    return badRequest(
-      `Property '${property}' on type '${typeName}' is not a navigation property or complex property. Only navigation properties can be expanded.`,
-    );
+    return badRequest(`Property '${property}' on type '${typeName}' is not a navigation property or complex property. Only navigation properties can be expanded.`);
   }
   return badRequest(`Could not find a property named '${segment}' on type '${typeName}'.`);
 }

@@ -164,13 +164,9 @@ class FilterParser {
 
   private parsePath(first: Token): PropertyExpr | LambdaExpr {
     if (this.peek().kind === 'lparen') {
-      throw filterError(
-        `An unknown function with name '${first.text}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`,
-      );
+      throw filterError(`An unknown function with name '${first.text}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`);
     }
-    const property: PropertyExpr = this.variables.includes(first.text)
-      ? { type: 'property', path: [], variable: first.text }
-      : { type: 'property', path: [first.text] };
+    const property: PropertyExpr = this.variables.includes(first.text) ? { type: 'property', path: [], variable: first.text } : { type: 'property', path: [first.text] };
     while (this.peek().kind === 'slash') {
       this.next();
       const segment = this.expect('ident', 'Property name');

@@ -41,8 +41,4 @@ export interface LambdaExpr {
 }
 
 export type FilterExpr =
-  | ComparisonExpr
-  | LambdaExpr
-  | { type: 'and'; left: FilterExpr; right: FilterExpr }
-  | { type: 'or'; left: FilterExpr; right: FilterExpr }
-  | { type: 'not'; operand: FilterExpr };
+  ComparisonExpr | LambdaExpr | { type: 'and'; left: FilterExpr; right: FilterExpr } | { type: 'or'; left: FilterExpr; right: FilterExpr } | { type: 'not'; operand: FilterExpr };

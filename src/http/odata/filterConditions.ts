@@ -16,7 +16,7 @@ export interface FilterCondition {
 
 const MIRRORED: Readonly<Record<ComparisonOp, ComparisonOp>> = { eq: 'eq', ne: 'ne', lt: 'gt', le: 'ge', gt: 'lt', ge: 'le' };
 
-const DEFAULT_MESSAGE = 'Invalid filter clause: only comparisons of a property with a literal, joined by \'and\', are supported.';
+const DEFAULT_MESSAGE = "Invalid filter clause: only comparisons of a property with a literal, joined by 'and', are supported.";
 
 export function filterConditions(expr: FilterExpr, unsupportedMessage: string = DEFAULT_MESSAGE): FilterCondition[] {
   switch (expr.type) {

@@ -51,8 +51,7 @@ function evaluateLambda(expr: LambdaExpr, item: unknown, scope: Scope, resolve: 
   const elements: readonly unknown[] = Array.isArray(collection) ? collection : [];
   const { predicate, variable } = expr;
   if (predicate === null || variable === null) return elements.length > 0;
-  const test = (element: unknown): boolean =>
-    evaluate(predicate, item, new Map([...scope, [variable, element]]), resolve);
+  const test = (element: unknown): boolean => evaluate(predicate, item, new Map([...scope, [variable, element]]), resolve);
   return expr.op === 'any' ? elements.some(test) : elements.every(test);
 }
 

@@ -2,18 +2,7 @@
 
 import { badRequest } from '../errors.js';
 
-export type TokenKind =
-  | 'lparen'
-  | 'rparen'
-  | 'comma'
-  | 'slash'
-  | 'colon'
-  | 'string'
-  | 'number'
-  | 'guid'
-  | 'datetime'
-  | 'ident'
-  | 'end';
+export type TokenKind = 'lparen' | 'rparen' | 'comma' | 'slash' | 'colon' | 'string' | 'number' | 'guid' | 'datetime' | 'ident' | 'end';
 
 export interface Token {
   kind: TokenKind;

@@ -52,10 +52,7 @@ export function hasNamedParams(inner: string | readonly string[]): boolean {
  * Replaces `@alias` values (the quoted form arrives here already unquoted) with the query-string value of
  * `@alias` or `alias` (names ignoring case); undefined when the client did not send one.
  */
-export function resolveFunctionParams(
-  params: Readonly<Record<string, string>>,
-  query: Readonly<Record<string, string | readonly string[] | undefined>>,
-): Record<string, string | undefined> {
+export function resolveFunctionParams(params: Readonly<Record<string, string>>, query: Readonly<Record<string, string | readonly string[] | undefined>>): Record<string, string | undefined> {
   const resolved: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(params)) {
     resolved[name] = value.startsWith('@') ? aliasValue(value.slice(1), query) : value;

@@ -27,9 +27,7 @@ function clean(value: unknown): unknown {
 }
 
 function cleanElements(items: readonly unknown[]): unknown[] {
-  return items
-    .filter((item) => item !== null && item !== undefined)
-    .map((item) => (isPlainObject(item) ? cleanObject(item, false) : Array.isArray(item) ? cleanElements(item) : item));
+  return items.filter((item) => item !== null && item !== undefined).map((item) => (isPlainObject(item) ? cleanObject(item, false) : Array.isArray(item) ? cleanElements(item) : item));
 }
 
 function cleanObject(obj: Record<string, unknown>, isResponseRoot: boolean): Record<string, unknown> {

@@ -5,9 +5,7 @@ import { badRequest } from '../errors.js';
 /** A non-negative integer; larger than MAX_SAFE_INTEGER still counts (callers clamp to their page max). */
 export function parseTopValue(raw: string): number {
   if (!/^\d+$/.test(raw)) {
-    throw badRequest(
-      `Invalid value '${raw}' for $top query option found. The $top query option requires a non-negative integer value.`,
-    );
+    throw badRequest(`Invalid value '${raw}' for $top query option found. The $top query option requires a non-negative integer value.`);
   }
   return Number(raw);
 }

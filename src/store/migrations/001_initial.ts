@@ -68,11 +68,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('rsc_permissions', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('teams_app_installations_meeting')
-    .on('teams_app_installations')
-    .columns(['meeting_id', 'client_id'])
-    .execute();
+  await db.schema.createIndex('teams_app_installations_meeting').on('teams_app_installations').columns(['meeting_id', 'client_id']).execute();
 
   await db.schema
     .createTable('meetings')
@@ -96,11 +92,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('meetings_organizer').on('meetings').columns(['organizer_id', 'created_at']).execute();
   await db.schema.createIndex('meetings_join_web_url').on('meetings').column('join_web_url').execute();
   await db.schema.createIndex('meetings_join_meeting_id').on('meetings').column('join_meeting_id').execute();
-  await db.schema
-    .createIndex('meetings_external_id')
-    .on('meetings')
-    .columns(['organizer_id', 'external_id'])
-    .execute();
+  await db.schema.createIndex('meetings_external_id').on('meetings').columns(['organizer_id', 'external_id']).execute();
 
   await db.schema
     .createTable('calls')
@@ -144,19 +136,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of [
-    'settings',
-    'auth_codes',
-    'signing_keys',
-    'calls',
-    'meetings',
-    'teams_app_installations',
-    'access_policy_grants',
-    'access_policies',
-    'apps',
-    'users',
-    'tenants',
-  ]) {
+  for (const t of ['settings', 'auth_codes', 'signing_keys', 'calls', 'meetings', 'teams_app_installations', 'access_policy_grants', 'access_policies', 'apps', 'users', 'tenants']) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

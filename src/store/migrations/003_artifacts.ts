@@ -43,7 +43,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('artifacts_meeting').on('artifacts').columns(['meeting_id', 'kind', 'feed_seq']).execute();
   await db.schema.createIndex('artifacts_adhoc').on('artifacts').columns(['adhoc_call_id', 'kind', 'feed_seq']).execute();
 
-
   // The state-token key (domain/stateTokens.ts): kept by a store reset, so a token signed
   // before it still verifies and is answered 410 (resync) rather than taken for a forgery.
   await db.schema

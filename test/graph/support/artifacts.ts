@@ -16,8 +16,7 @@ export interface ControlMeeting {
 export const simulate = (emu: Emulator, meetingId: string, body: Record<string, unknown> = {}): Promise<Simulation> =>
   control<Simulation>(emu, 'POST', `/meetings/${encodeURIComponent(meetingId)}/simulate`, body);
 
-export const newMeeting = (emu: Emulator, body: Record<string, unknown>): Promise<ControlMeeting> =>
-  control<ControlMeeting>(emu, 'POST', `/tenants/${emu.demo.tenantId}/meetings`, body);
+export const newMeeting = (emu: Emulator, body: Record<string, unknown>): Promise<ControlMeeting> => control<ControlMeeting>(emu, 'POST', `/tenants/${emu.demo.tenantId}/meetings`, body);
 
 export async function sha256OfStream(stream: Readable): Promise<string> {
   const hash = createHash('sha256');

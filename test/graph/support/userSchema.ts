@@ -10,11 +10,36 @@ const strings = { type: 'array', items: { type: 'string' } } as const;
 
 const USER = {
   type: 'object',
-  propertyNames: { anyOf: [{ pattern: '@' }, { enum: [
-    'id', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage',
-    'surname', 'userPrincipalName', 'accountEnabled', 'userType', 'mailNickname', 'otherMails', 'proxyAddresses', 'imAddresses',
-    'identities', 'department', 'city', 'usageLocation',
-  ] }] },
+  propertyNames: {
+    anyOf: [
+      { pattern: '@' },
+      {
+        enum: [
+          'id',
+          'businessPhones',
+          'displayName',
+          'givenName',
+          'jobTitle',
+          'mail',
+          'mobilePhone',
+          'officeLocation',
+          'preferredLanguage',
+          'surname',
+          'userPrincipalName',
+          'accountEnabled',
+          'userType',
+          'mailNickname',
+          'otherMails',
+          'proxyAddresses',
+          'imAddresses',
+          'identities',
+          'department',
+          'city',
+          'usageLocation',
+        ],
+      },
+    ],
+  },
   properties: {
     '@odata.context': { type: 'string' },
     id: { type: 'string' },

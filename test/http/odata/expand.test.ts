@@ -4,9 +4,7 @@ import { expectBadRequest } from './helpers.js';
 
 describe('parseExpand', () => {
   it('parses the callRecord seed forms', () => {
-    expect(parseExpand('sessions($expand=segments)')).toEqual([
-      { name: 'sessions', options: {}, expand: [{ name: 'segments', options: {} }] },
-    ]);
+    expect(parseExpand('sessions($expand=segments)')).toEqual([{ name: 'sessions', options: {}, expand: [{ name: 'segments', options: {} }] }]);
     expect(parseExpand('participants_v2')).toEqual([{ name: 'participants_v2', options: {} }]);
   });
 

@@ -39,9 +39,7 @@ describe('normalizeODataPath', () => {
 
   it('leaves function calls with named parameters unchanged (seed nextLink and DESIGN Kiota forms)', () => {
     const seedNextLink = `/beta/users({userId})/onlineMeetings/getAllRecordings(meetingOrganizerUserId='8b081ef6-4792-4def-b2c9-c363a1bf41d5')/delta`;
-    expect(normalizeODataPath(seedNextLink)).toBe(
-      "/beta/users/{userId}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='8b081ef6-4792-4def-b2c9-c363a1bf41d5')/delta",
-    );
+    expect(normalizeODataPath(seedNextLink)).toBe("/beta/users/{userId}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='8b081ef6-4792-4def-b2c9-c363a1bf41d5')/delta");
     const kiota = `/v1.0/users/${USER}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)`;
     expect(normalizeODataPath(kiota)).toBe(kiota);
     const docs = `/v1.0/users/${USER}/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='${USER}', startDateTime=2023-01-01T00:00:00Z, endDateTime=2023-12-31T00:00:00+05:00)`;
@@ -57,9 +55,7 @@ describe('normalizeODataPath', () => {
     expect(normalizeODataPath(`/users/${USER}/onlineMeetings/microsoft.graph.getAllRecordings(meetingOrganizerUserId='x')`)).toBe(
       `/users/${USER}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='x')`,
     );
-    expect(normalizeODataPath('/communications/calls/c1/microsoft.graph.updateRecordingStatus')).toBe(
-      '/communications/calls/c1/updateRecordingStatus',
-    );
+    expect(normalizeODataPath('/communications/calls/c1/microsoft.graph.updateRecordingStatus')).toBe('/communications/calls/c1/updateRecordingStatus');
     expect(normalizeODataPath('/x/microsoft.graph.callRecords.callRecord')).toBe('/x/microsoft.graph.callRecords.callRecord');
   });
 
@@ -94,9 +90,7 @@ describe('parseFunctionCall', () => {
   });
 
   it('keeps unquoted literals as text and tolerates spaces after commas (docs example)', () => {
-    expect(
-      parseFunctionCall("getAllRecordings(meetingOrganizerUserId='u1', startDateTime=2023-01-01T00:00:00Z, endDateTime=2023-12-31T00:00:00.1234567+05:00)"),
-    ).toEqual({
+    expect(parseFunctionCall("getAllRecordings(meetingOrganizerUserId='u1', startDateTime=2023-01-01T00:00:00Z, endDateTime=2023-12-31T00:00:00.1234567+05:00)")).toEqual({
       name: 'getAllRecordings',
       params: { meetingOrganizerUserId: 'u1', startDateTime: '2023-01-01T00:00:00Z', endDateTime: '2023-12-31T00:00:00.1234567+05:00' },
     });
@@ -110,9 +104,7 @@ describe('parseFunctionCall', () => {
   });
 
   it('returns Kiota alias placeholders as-is, quoted or not', () => {
-    expect(
-      parseFunctionCall("getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)"),
-    ).toEqual({
+    expect(parseFunctionCall("getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)")).toEqual({
       name: 'getAllRecordings',
       params: { meetingOrganizerUserId: '@meetingOrganizerUserId', startDateTime: '@startDateTime', endDateTime: '@endDateTime' },
     });
@@ -142,14 +134,14 @@ describe('parseFunctionCall', () => {
 
 describe('resolveFunctionParams', () => {
   it('resolves Kiota aliases from the query string (@name or name, any case) and leaves literals', () => {
-    const call = parseFunctionCall(
-      "getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)",
-    );
+    const call = parseFunctionCall("getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)");
     expect(call).not.toBeNull();
     const params = call?.params ?? {};
-    expect(
-      resolveFunctionParams(params, { meetingorganizeruserid: USER, '@StartDateTime': '2024-01-01T00:00:00Z', $top: '5' }),
-    ).toEqual({ meetingOrganizerUserId: USER, startDateTime: '2024-01-01T00:00:00Z', endDateTime: undefined });
+    expect(resolveFunctionParams(params, { meetingorganizeruserid: USER, '@StartDateTime': '2024-01-01T00:00:00Z', $top: '5' })).toEqual({
+      meetingOrganizerUserId: USER,
+      startDateTime: '2024-01-01T00:00:00Z',
+      endDateTime: undefined,
+    });
     expect(resolveFunctionParams({ meetingOrganizerUserId: USER }, {})).toEqual({ meetingOrganizerUserId: USER });
   });
 

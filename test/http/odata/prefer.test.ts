@@ -46,9 +46,7 @@ describe('parsePrefer', () => {
 
 describe('preferenceApplied', () => {
   it('joins applied preferences once each, in order', () => {
-    expect(preferenceApplied(['odata.maxpagesize=10', 'include-unknown-enum-members', 'Include-Unknown-Enum-Members', ' '])).toBe(
-      'odata.maxpagesize=10, include-unknown-enum-members',
-    );
+    expect(preferenceApplied(['odata.maxpagesize=10', 'include-unknown-enum-members', 'Include-Unknown-Enum-Members', ' '])).toBe('odata.maxpagesize=10, include-unknown-enum-members');
     expect(preferenceApplied([])).toBe('');
   });
 });

@@ -5,10 +5,7 @@ import { expectBadRequest } from './helpers.js';
 const notAllowed = (name: string) =>
   `The query specified in the URI is not valid. Query option '${name}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.`;
 
-const RECORDING_PROPERTIES = [
-  'id', 'callId', 'content', 'contentCorrelationId', 'createdDateTime', 'endDateTime', 'meetingId',
-  'meetingOrganizer', 'recordingContentUrl',
-] as const;
+const RECORDING_PROPERTIES = ['id', 'callId', 'content', 'contentCorrelationId', 'createdDateTime', 'endDateTime', 'meetingId', 'meetingOrganizer', 'recordingContentUrl'] as const;
 
 const recordingList: QueryOptionSpec = {
   select: { properties: RECORDING_PROPERTIES, typeName: 'microsoft.graph.callRecording' },
@@ -62,18 +59,12 @@ describe('parseQueryOptions', () => {
   });
 
   it('returns canonical $select names and keeps path tails', () => {
-    expect(parseQueryOptions({ $select: 'CALLID,contentcorrelationid,*' }, recordingList).select).toEqual([
-      'callId',
-      'contentCorrelationId',
-      '*',
-    ]);
+    expect(parseQueryOptions({ $select: 'CALLID,contentcorrelationid,*' }, recordingList).select).toEqual(['callId', 'contentCorrelationId', '*']);
     expect(parseQueryOptions({ $select: 'meetingorganizer/user' }, recordingList).select).toEqual(['meetingOrganizer/user']);
   });
 
   it('validates $expand against the navigation paths and returns canonical names (callRecord seed)', () => {
-    expect(parseQueryOptions({ $expand: 'sessions($expand=segments)' }, callRecordGet).expand).toEqual([
-      { name: 'sessions', options: {}, expand: [{ name: 'segments', options: {} }] },
-    ]);
+    expect(parseQueryOptions({ $expand: 'sessions($expand=segments)' }, callRecordGet).expand).toEqual([{ name: 'sessions', options: {}, expand: [{ name: 'segments', options: {} }] }]);
     expect(parseQueryOptions({ $expand: 'Participants_V2' }, callRecordGet).expand).toEqual([{ name: 'participants_v2', options: {} }]);
     expect(parseQueryOptions({ $expand: 'SESSIONS/Segments' }, callRecordGet).expand).toEqual([{ name: 'sessions/segments', options: {} }]);
     expect(parseQueryOptions({ $expand: '*' }, callRecordGet).expand).toEqual([{ name: '*', options: {} }]);
@@ -152,34 +143,19 @@ describe('parseQueryOptions', () => {
     });
 
     it('refuses $select properties not on the type', () => {
-      expectBadRequest(
-        () => parseQueryOptions({ $select: 'id,foo' }, recordingList),
-        "Could not find a property named 'foo' on type 'microsoft.graph.callRecording'.",
-      );
-      expectBadRequest(
-        () => parseQueryOptions({ $select: 'foo/bar' }, recordingList),
-        "Could not find a property named 'foo' on type 'microsoft.graph.callRecording'.",
-      );
+      expectBadRequest(() => parseQueryOptions({ $select: 'id,foo' }, recordingList), "Could not find a property named 'foo' on type 'microsoft.graph.callRecording'.");
+      expectBadRequest(() => parseQueryOptions({ $select: 'foo/bar' }, recordingList), "Could not find a property named 'foo' on type 'microsoft.graph.callRecording'.");
       expectBadRequest(() => parseQueryOptions({ $select: 'id,' }, recordingList), "Term '' is not valid in a $select or $expand expression.");
     });
 
     it('refuses $expand of unknown or non-navigation properties', () => {
-      expectBadRequest(
-        () => parseQueryOptions({ $expand: 'organizer' }, callRecordGet),
-        "Could not find a property named 'organizer' on type 'microsoft.graph.callRecords.callRecord'.",
-      );
-      expectBadRequest(
-        () => parseQueryOptions({ $expand: 'sessions($expand=media)' }, callRecordGet),
-        "Could not find a property named 'media' on type 'microsoft.graph.callRecords.session'.",
-      );
+      expectBadRequest(() => parseQueryOptions({ $expand: 'organizer' }, callRecordGet), "Could not find a property named 'organizer' on type 'microsoft.graph.callRecords.callRecord'.");
+      expectBadRequest(() => parseQueryOptions({ $expand: 'sessions($expand=media)' }, callRecordGet), "Could not find a property named 'media' on type 'microsoft.graph.callRecords.session'.");
       expectBadRequest(
         () => parseQueryOptions({ $expand: 'participants_v2($expand=sessions)' }, callRecordGet),
         "Could not find a property named 'sessions' on type 'microsoft.graph.callRecords.callRecord'.",
       );
-      expectBadRequest(
-        () => parseQueryOptions({ $expand: 'segments' }, callRecordGet),
-        "Could not find a property named 'segments' on type 'microsoft.graph.callRecords.callRecord'.",
-      );
+      expectBadRequest(() => parseQueryOptions({ $expand: 'segments' }, callRecordGet), "Could not find a property named 'segments' on type 'microsoft.graph.callRecords.callRecord'.");
       expectBadRequest(
         () => parseQueryOptions({ $expand: 'Version' }, callRecordGet),
         "Property 'version' on type 'microsoft.graph.callRecords.callRecord' is not a navigation property or complex property. Only navigation properties can be expanded.",
@@ -188,15 +164,11 @@ describe('parseQueryOptions', () => {
     });
 
     it('refuses bad $top values', () => {
-      const invalid = (v: string) =>
-        `Invalid value '${v}' for $top query option found. The $top query option requires a non-negative integer value.`;
+      const invalid = (v: string) => `Invalid value '${v}' for $top query option found. The $top query option requires a non-negative integer value.`;
       for (const value of ['-1', 'abc', '1.5', '', ' 1', '1e3']) {
         expectBadRequest(() => parseQueryOptions({ $top: value }, recordingList), invalid(value));
       }
-      expectBadRequest(
-        () => parseQueryOptions({ $top: '0' }, recordingList),
-        "Invalid page size specified: '0'. Must be between 1 and 100 inclusive.",
-      );
+      expectBadRequest(() => parseQueryOptions({ $top: '0' }, recordingList), "Invalid page size specified: '0'. Must be between 1 and 100 inclusive.");
     });
 
     it('refuses $count values other than true/false', () => {

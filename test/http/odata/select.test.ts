@@ -26,7 +26,7 @@ describe('parseSelect', () => {
 
 describe('applySelect', () => {
   const recording = {
-    '@odata.context': 'https://graph.microsoft.com/beta/$metadata#users(\'u\')/onlineMeetings(\'m\')/recordings/$entity',
+    '@odata.context': "https://graph.microsoft.com/beta/$metadata#users('u')/onlineMeetings('m')/recordings/$entity",
     '@odata.type': '#microsoft.graph.callRecording',
     id: 'r1',
     callId: 'c1',
