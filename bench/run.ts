@@ -13,6 +13,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs as parseCommandLine } from 'node:util';
 import { killAllNow } from './processes.js';
 import { renderReport } from './report.js';
 import { bareArgs, bareScript, emulatorArgs, emulatorNodeFlags, emulatorScript, loadGeneratorScript, type Paths } from './servers.js';
@@ -38,8 +39,7 @@ const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N
   --duration S     measured seconds per round (default 5, 1..30)
   --warmup S       warm-up seconds per round (default 1, 0..10)
   --concurrency N  requests in flight (default 32, 1..256)
-  --recordings N   change-notification run: recordings created (default 10000, --quick 1000)
-  --no-notifications  skip the change-notification run (run it alone: node dist/bench/notifications.js)`;
+  -h, --help       this text`;
 
 const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'install'] as const;
 type Part = (typeof PARTS)[number];
@@ -56,8 +56,30 @@ interface Settings {
   notificationRecordings: number;
 }
 
+/** The command line, read by node:util's parseArgs (strict: an unknown or malformed flag is an error). */
 function parseArgs(argv: readonly string[]): Settings {
-  const quick = argv.includes('--quick');
+  const numeric = ['starts', 'rounds', 'duration', 'warmup', 'concurrency', 'delta-recordings', 'large-rows', 'content-mib', 'notification-recordings'] as const;
+  let values: { quick?: boolean; help?: boolean; only?: string } & Partial<Record<(typeof numeric)[number], string>>;
+  try {
+    ({ values } = parseCommandLine({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        quick: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        only: { type: 'string' },
+        ...Object.fromEntries(numeric.map((name) => [name, { type: 'string' as const }])),
+      },
+    }));
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  }
+  if (values.help === true) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick === true;
   const all = new Set<Part>(DEFAULT_PARTS);
   const settings: Settings = quick
     ? {
@@ -76,32 +98,21 @@ function parseArgs(argv: readonly string[]): Settings {
         content: { bytes: 1024 * 1024 * 1024, rounds: 3 },
         notificationRecordings: 10_000,
       };
-  const number = (name: string, lo: number, hi: number): number | undefined => {
-    const at = argv.indexOf(name);
-    if (at < 0) return undefined;
-    const value = Number(argv[at + 1]);
-    if (!Number.isFinite(value) || value < lo || value > hi) throw new Error(`${name} takes a number from ${lo} to ${hi}\n${USAGE}`);
+  const number = (name: (typeof numeric)[number], lo: number, hi: number): number | undefined => {
+    const text = values[name];
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value < lo || value > hi) throw new Error(`--${name} takes a number from ${lo} to ${hi}\n${USAGE}`);
     return value;
   };
-  const known = new Set(['--quick', '--starts', '--rounds', '--duration', '--warmup', '--concurrency', '--only', '--delta-recordings', '--large-rows', '--content-mib', '--notification-recordings']);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    if (!known.has(arg)) throw new Error(`unknown argument ${arg}\n${USAGE}`);
-    if (arg !== '--quick' && arg !== '--no-notifications') i++;
-  }
-  settings.starts = Math.round(number('--starts', 1, 25) ?? settings.starts);
+  settings.starts = Math.round(number('starts', 1, 25) ?? settings.starts);
   const t = settings.throughput;
-  t.rounds = Math.round(number('--rounds', 1, 7) ?? t.rounds);
-  t.durationMs = Math.round((number('--duration', 1, 30) ?? t.durationMs / 1000) * 1000);
-  t.warmupMs = Math.round((number('--warmup', 0, 10) ?? t.warmupMs / 1000) * 1000);
-  t.concurrency = Math.round(number('--concurrency', 1, 256) ?? t.concurrency);
-  const onlyAt = argv.indexOf('--only');
-  if (onlyAt >= 0) {
-    const names = (argv[onlyAt + 1] ?? '')
+  t.rounds = Math.round(number('rounds', 1, 7) ?? t.rounds);
+  t.durationMs = Math.round((number('duration', 1, 30) ?? t.durationMs / 1000) * 1000);
+  t.warmupMs = Math.round((number('warmup', 0, 10) ?? t.warmupMs / 1000) * 1000);
+  t.concurrency = Math.round(number('concurrency', 1, 256) ?? t.concurrency);
+  if (values.only !== undefined) {
+    const names = values.only
       .split(',')
       .map((n) => n.trim())
       .filter((n) => n !== '');
@@ -109,10 +120,10 @@ function parseArgs(argv: readonly string[]): Settings {
     if (names.length === 0 || bad !== undefined) throw new Error(`--only takes a list of ${PARTS.join(', ')}\n${USAGE}`);
     settings.only = new Set(names as Part[]);
   }
-  settings.delta.recordings = Math.round(number('--delta-recordings', 1_000, 10_000_000) ?? settings.delta.recordings);
-  settings.delta.largeStore = Math.round(number('--large-rows', 1_000, 10_000_000) ?? settings.delta.largeStore);
-  settings.content.bytes = Math.round((number('--content-mib', 1, 65_536) ?? settings.content.bytes / 1024 / 1024) * 1024 * 1024);
-  settings.notificationRecordings = Math.round(number('--notification-recordings', 10, 100_000) ?? settings.notificationRecordings);
+  settings.delta.recordings = Math.round(number('delta-recordings', 1_000, 10_000_000) ?? settings.delta.recordings);
+  settings.delta.largeStore = Math.round(number('large-rows', 1_000, 10_000_000) ?? settings.delta.largeStore);
+  settings.content.bytes = Math.round((number('content-mib', 1, 65_536) ?? settings.content.bytes / 1024 / 1024) * 1024 * 1024);
+  settings.notificationRecordings = Math.round(number('notification-recordings', 10, 100_000) ?? settings.notificationRecordings);
   return settings;
 }
 
