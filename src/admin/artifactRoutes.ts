@@ -31,7 +31,7 @@ function simulateOptions(body: SimulateBody | undefined): SimulateOptions {
   return options;
 }
 
-/** Make meetings and ad hoc calls happen; report metered-API usage (DESIGN.md control API). */
+/** Make meetings and ad hoc calls happen; report metered-API usage (control API). */
 export function registerArtifactControlRoutes(app: FastifyInstance, services: Pick<AdminServices, 'ctx' | 'blobs' | 'usage'>): void {
   const tags = ['control'];
   const errors = { 400: errorSchema, 404: errorSchema };

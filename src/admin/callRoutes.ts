@@ -89,7 +89,7 @@ const optionalBody = async (request: FastifyRequest): Promise<void> => {
 };
 type C = { callId: string };
 
-/** Control API for calls, call records and PSTN logs (DESIGN.md control API; registered by routes.ts). */
+/** Control API for calls, call records and PSTN logs (registered by routes.ts). */
 export function registerCallAdminRoutes(app: FastifyInstance, calls: CallsAdmin): void {
   const tags = ['control'];
   app.get<{ Params: T }>(

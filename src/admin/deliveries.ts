@@ -60,7 +60,7 @@ const flushResult = {
   properties: { delivered: { type: 'integer' }, retrying: { type: 'integer' }, dropped: { type: 'integer' }, pending: { type: 'integer' } },
 } as const;
 
-/** The notification delivery log and flush (DESIGN.md control API). */
+/** The notification delivery log and flush (control API). */
 export function registerDeliveryRoutes(app: FastifyInstance, services: Pick<AdminServices, 'notifications'>): void {
   const tags = ['control'];
   app.get<{ Querystring: DeliveryQuery }>(

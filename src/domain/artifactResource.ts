@@ -1,8 +1,8 @@
 /**
- * The callRecording / callTranscript resource as Graph serializes it (seeds S0, S1; property order as
- * there). Used by the Graph handlers (links under the request's service root) and by the change
- * pipeline (links under Graph's own root: the origin serving a notification is not known when the
- * artifact is made).
+ * The callRecording / callTranscript resource as Graph serializes it, property order as in the examples of
+ * https://learn.microsoft.com/graph/api/callrecording-delta and https://learn.microsoft.com/graph/api/callrecording-get.
+ * Used by the Graph handlers (links under the request's service root) and by the change pipeline (links
+ * under Graph's own root: the origin serving a notification is not known when the artifact is made).
  */
 export type ArtifactKind = 'recording' | 'transcript';
 
@@ -29,7 +29,7 @@ export function ownerPath(a: ArtifactView): string {
   return a.meetingId !== null ? `users/${a.organizerId}/onlineMeetings/${a.meetingId}` : `users/${a.organizerId}/adhocCalls/${a.adhocCallId ?? ''}`;
 }
 
-/** The canonical content URL (S0 / getAllRecordings doc form; graph-semantics §d.4). */
+/** The canonical content URL (the form https://learn.microsoft.com/graph/api/callrecording-delta shows). */
 export const contentUrl = (a: ArtifactView, serviceRoot: string): string => `${serviceRoot}/${ownerPath(a)}/${collectionOf(a.kind)}/${a.id}/content`;
 
 export function meetingOrganizer(organizerId: string, tenantId: string): Record<string, unknown> {

@@ -6,8 +6,8 @@ import { parseObject } from './json.js';
 import type { CallRecordTable, Database } from '../store/schema.js';
 
 /**
- * Call records (microsoft.graph.callRecords, graph-semantics §a.5). A record appears after a call
- * ends and is kept 30 days after its end (S2): past `expiresAt` on the virtual clock every read treats
+ * Call records (microsoft.graph.callRecords, https://learn.microsoft.com/graph/api/resources/callrecords-api-overview). A record appears after a call
+ * ends and is kept 30 days after its end (https://learn.microsoft.com/graph/api/callrecords-callrecord-get): past `expiresAt` on the virtual clock every read treats
  * it as gone, whether or not the retention sweep has deleted its rows yet, so a restart changes nothing.
  * Late telemetry adds sessions or participants and bumps `version` (changenotifications-for-callrecords.md).
  * Every create and update is emitted on the change pipeline in the transaction that writes it.
@@ -97,8 +97,8 @@ function toCallRecord(r: CallRecordTable): CallRecord {
 }
 
 /**
- * The v1.0 callRecord as served without `$expand` (and as a change's resource data): the seed
- * shows `organizer_v2` inline even then (S2).
+ * The v1.0 callRecord as served without `$expand` (and as a change's resource data): the documented
+ * example shows `organizer_v2` inline even then (https://learn.microsoft.com/graph/api/callrecords-callrecord-get).
  */
 export function callRecordResource(record: CallRecord): JsonObject {
   return {

@@ -141,7 +141,7 @@ const toStatusUpdate = (r: CallRecordingStatusTable): RecordingStatusUpdate => (
 
 /**
  * Record an app's recording status on a live call it is in (the handler has checked both). The
- * operation completes at once, as the seed's 200 reply shows (S3).
+ * operation completes at once, as the documented 200 reply shows (https://learn.microsoft.com/graph/api/call-updaterecordingstatus).
  */
 export async function updateRecordingStatus(ctx: DomainContext, input: { callId: string; clientId: string; status: RecordingStatus; clientContext: string | null }): Promise<RecordingStatusUpdate> {
   const last = await ctx.db
@@ -175,7 +175,7 @@ export async function findRecordingStatusOperation(ctx: DomainContext, callId: s
 }
 
 /**
- * The compliance rule of updateRecordingStatus (S3): an app may persist media of a call only after
+ * The compliance rule of updateRecordingStatus (https://learn.microsoft.com/graph/api/call-updaterecordingstatus): an app may persist media of a call only after
  * it told Graph `recording` and got success, and until it reports the recording ended. So a
  * bot-recorded artifact of `callId` by `clientId` is accepted at instant `at` (default now) only if
  * that app's latest accepted status on the call at or before `at` is `recording`. `notRecording` or

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 /**
- * One change pipeline (DESIGN.md): a domain operation that creates or changes an artifact, a call
+ * One change pipeline: a domain operation that creates or changes an artifact, a call
  * record or a subscription calls `emitChange` inside the transaction that writes the row. The change
  * is appended to the change feed (its sequence number is what delta tokens point at), then every
  * registered sink runs in the same transaction — the notifications outbox is one — so a change is

@@ -9,7 +9,7 @@ export function newMeetingThreadId(): string {
   return `19:meeting_${Buffer.from(randomUUID()).toString('base64').replace(/=+$/, '')}@thread.v2`;
 }
 
-/** onlineMeeting ids are Base64 of `1*{organizerId}*0**{threadId}` (seeds S0/S1). */
+/** onlineMeeting ids are Base64 of `1*{organizerId}*0**{threadId}` (as in the examples of https://learn.microsoft.com/graph/api/callrecording-delta and https://learn.microsoft.com/graph/api/callrecording-get). */
 export function meetingIdFor(organizerId: string, threadId: string): string {
   return Buffer.from(`1*${organizerId}*0**${threadId}`).toString('base64');
 }
@@ -74,5 +74,5 @@ export function newTranscriptId(): string {
   return pathSafeBase64(() => `1##0##${randomUUID()}`);
 }
 
-/** contentCorrelationId: a GUID with Teams' `-0` suffix (S1 ex.3), shared by a recording and its transcript. */
+/** contentCorrelationId: a GUID with Teams' `-0` suffix (example 3 of https://learn.microsoft.com/graph/api/callrecording-get), shared by a recording and its transcript. */
 export const newContentCorrelationId = (): string => `${randomUUID()}-0`;

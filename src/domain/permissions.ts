@@ -1,6 +1,6 @@
 /**
  * The permission model: which token roles (application) or scopes (delegated) each Graph operation
- * accepts, from the seeds' permission tables and graph-semantics.md. `null` means "not supported".
+ * accepts, from the permission tables of Graph's reference pages. `null` means "not supported".
  * Higher-privileged permissions are listed alongside the least-privileged ones, as Graph accepts either.
  */
 export interface PermissionRule {
@@ -28,7 +28,7 @@ export const PERMISSIONS = {
     delegated: null,
     application: ['OnlineMeetings.Read.All', 'OnlineMeetings.ReadWrite.All'],
   },
-  /** list/get/content of a meeting's recordings (S1): RSC for apps installed in the meeting; app use needs a policy. */
+  /** list/get/content of a meeting's recordings (https://learn.microsoft.com/graph/api/callrecording-get): RSC for apps installed in the meeting; app use needs a policy. */
   recordingRead: {
     delegated: ['OnlineMeetingRecording.Read.All'],
     application: ['OnlineMeetingRecording.Read.All'],
@@ -41,10 +41,10 @@ export const PERMISSIONS = {
     rsc: ['OnlineMeetingTranscript.Read.Chat'],
     needsAccessPolicy: true,
   },
-  /** getAllRecordings / getAllTranscripts and their delta: application only (S0). */
+  /** getAllRecordings / getAllTranscripts and their delta: application only (https://learn.microsoft.com/graph/api/callrecording-delta). */
   recordingGetAll: { delegated: null, application: ['OnlineMeetingRecording.Read.All'], needsAccessPolicy: true },
   transcriptGetAll: { delegated: null, application: ['OnlineMeetingTranscript.Read.All'], needsAccessPolicy: true },
-  /** Ad hoc call artifacts (adhoccall-list-recordings.md; S4's permission tables). */
+  /** Ad hoc call artifacts (adhoccall-list-recordings.md; the permission tables of https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript). */
   adhocRecordingRead: { delegated: ['CallRecordings.Read.All'], application: ['CallRecordings.Read.All'] },
   adhocTranscriptRead: { delegated: ['CallTranscripts.Read.All'], application: ['CallTranscripts.Read.All'] },
   /** GET /me or /users/{own id}: User.Read covers the signed-in user's own profile. */

@@ -1,7 +1,7 @@
 import type { PermissionRule } from './permissions.js';
 
 /**
- * The resource strings a change-notification subscription may name (S4, graph-semantics.md §a.7):
+ * The resource strings a change-notification subscription may name (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript; https://learn.microsoft.com/graph/api/resources/subscription):
  * what each listens to, on which Graph versions, with which permissions, for how long.
  */
 export type SubscribedArtifact = 'recording' | 'transcript' | 'callRecord';
@@ -22,14 +22,14 @@ export interface ResourcePattern {
   /** The changeType values the resource raises. */
   readonly changeTypes: readonly string[];
   readonly supportsResourceData: boolean;
-  /** Teams resources need a lifecycleNotificationUrl beyond one hour (S4). */
+  /** Teams resources need a lifecycleNotificationUrl beyond one hour (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript). */
   readonly needsLifecycleUrlBeyondOneHour: boolean;
 }
 
 const RECORDING_ALL = 'OnlineMeetingRecording.Read.All';
 const TRANSCRIPT_ALL = 'OnlineMeetingTranscript.Read.All';
 
-/** The permission tables of S4, per resource pattern and artifact. */
+/** The permission tables of https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript, per resource pattern and artifact. */
 function permissionsFor(kind: ResourceKind, artifact: SubscribedArtifact, rsc: boolean): PermissionRule {
   const meetingAll = artifact === 'recording' ? RECORDING_ALL : TRANSCRIPT_ALL;
   const meetingChat = artifact === 'recording' ? 'OnlineMeetingRecording.Read.Chat' : 'OnlineMeetingTranscript.Read.Chat';
@@ -42,7 +42,7 @@ function permissionsFor(kind: ResourceKind, artifact: SubscribedArtifact, rsc: b
     case 'meeting':
       return { delegated: [meetingAll], application: [meetingAll], ...(rsc ? { rsc: [meetingChat] } : {}) };
     case 'adhocCall':
-      // S4: transcripts of one ad hoc call are delegated only; recordings both.
+      // Transcripts of one ad hoc call are delegated only; recordings both.
       return { delegated: [callAll], application: artifact === 'transcript' ? null : [callAll] };
     case 'userMeetings':
       return { delegated: [meetingAll], application: [meetingAll] };

@@ -1,5 +1,5 @@
 /**
- * Metered APIs (S1: "This is a metered API"): every successful call an app makes to one is counted,
+ * Metered APIs (https://learn.microsoft.com/graph/api/callrecording-get: "This is a metered API"): every successful call an app makes to one is counted,
  * per tenant, app and API, so a developer can estimate a bill before going live. Counts live in the
  * process (they restart from zero, and each instance behind a load balancer counts its own).
  */

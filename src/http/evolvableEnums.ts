@@ -1,8 +1,9 @@
 import { badRequest } from './errors.js';
 
 /**
- * Evolvable enums (api-guidelines evolvable-enums.md; graph-semantics §d.6): members listed after
- * `unknownFutureValue` are sent as `unknownFutureValue` unless the client sent
+ * Evolvable enums (api-guidelines evolvable-enums.md;
+ * https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations):
+ * members listed after `unknownFutureValue` are sent as `unknownFutureValue` unless the client sent
  * `Prefer: include-unknown-enum-members`, and are refused in request bodies without it.
  * Member lists are Microsoft's, in CSDL order (graph-schema types-meta).
  */

@@ -5,7 +5,7 @@ import type { CallType, JsonObject, NewCallRecord } from '../domain/callRecords.
  * Realistic call-record content: participants_v2 and organizer_v2 (communicationsIdentitySet), sessions
  * whose caller and callee endpoints carry client or service user agents and feedback, segments with
  * media (network, device) and per-direction streams with the quality figures Teams reports (jitter,
- * packet loss, round trip, audio degradation; durations as ISO 8601, S2). Sizes are the caller's to
+ * packet loss, round trip, audio degradation; durations as ISO 8601, as in https://learn.microsoft.com/graph/api/callrecords-callrecord-get). Sizes are the caller's to
  * choose: a meeting of 300 participants and 150 sessions exercises paging.
  */
 
@@ -86,7 +86,7 @@ function userIdentity(tenantId: string, person: RecordPerson): JsonObject {
   return { id: person.id, displayName: person.displayName, tenantId };
 }
 
-/** A participant/organizer entity: `id` + communicationsIdentitySet (S2 example 3). */
+/** A participant/organizer entity: `id` + communicationsIdentitySet (example 3 of https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 function participantEntity(tenantId: string, person: RecordPerson): JsonObject {
   const guest = person.userPrincipalName === null;
   return {

@@ -42,7 +42,7 @@ export const DEMO = {
   accessPolicyName: 'Contoso meeting bot policy',
 } as const;
 
-/** What `GET /_emulator/demo` returns (DESIGN.md field names). */
+/** What `GET /_emulator/demo` returns (the control API's field names). */
 export interface DemoTenant {
   tenantId: string;
   clientId: string;
@@ -168,7 +168,7 @@ export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
 }
 
 /**
- * The demo meeting's recording and transcript (DESIGN.md: `GET /_emulator/demo` names a meeting
+ * The demo meeting's recording and transcript (`GET /_emulator/demo` names a meeting
  * that has both), made once through the same code as a simulated meeting. On later starts the rows
  * exist; their content is deterministic, so a blob store that was emptied (a temporary one beside
  * PostgreSQL) is refilled with the same bytes under the same keys.

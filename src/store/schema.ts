@@ -157,7 +157,7 @@ export interface CallRecordTable {
   end_date_time: string;
   last_modified_date_time: string;
   version: number;
-  /** Past this instant (endDateTime + 30 days) the record is gone (S2). */
+  /** Past this instant (endDateTime + 30 days) the record is gone (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
   expires_at: string;
   /** JSON: the record's own properties (type, modalities, joinWebUrl, organizer, participants, organizer_v2). */
   body: string;

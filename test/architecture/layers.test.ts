@@ -2,7 +2,7 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layer rules (eslint.config.js, DESIGN.md "Data flows one way") run on the whole tree in
+ * The layer rules (eslint.config.js: data flows one way, down the layers) run on the whole tree in
  * `npm test`; these cases show the rules bite: an import that goes up a layer is an error, one that
  * goes down is not.
  */

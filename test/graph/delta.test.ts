@@ -45,7 +45,7 @@ async function round(client: Client, url: string, version: Version = 'v1.0', def
   return { ids, deltaLink, pages };
 }
 
-describe('getAllRecordings / getAllTranscripts and delta (S0)', () => {
+describe('getAllRecordings / getAllTranscripts and delta', () => {
   let emu: TestEmulator;
   let adele: string, lee: string, megan: string;
   let appToken: string;
@@ -106,7 +106,7 @@ describe('getAllRecordings / getAllTranscripts and delta (S0)', () => {
   it('accepts every URL form clients send: Kiota’s aliases, /delta(), the qualified name, token names in any case', async () => {
     const start = '2000-01-01T00:00:00Z';
     const end = '2999-01-01T00:00:00Z';
-    // The Kiota v1.0 SDK's request URL for getAllRecordings (DESIGN.md).
+    // The Kiota v1.0 SDK's request URL for getAllRecordings.
     const kiota = `/users/${adele}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)?meetingOrganizerUserId=${adele}&startDateTime=${start}&endDateTime=${end}&$top=500`;
     const listed = (await client.api(kiota).get()) as Json;
     expectGraphType('v1.0', 'microsoft.graph.callRecordingCollectionResponse', listed);

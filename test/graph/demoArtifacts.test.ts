@@ -25,7 +25,7 @@ describe('the demo meeting’s artifacts across restarts', () => {
       const transcripts = expectGraphOk(await graph(emu, `${base}/transcripts`, token), 'v1.0', 'microsoft.graph.callTranscriptCollectionResponse')['value'] as Json[];
       expect(recordings.length).toBe(1);
       expect(transcripts.length).toBe(1);
-      // The demo's live call id is the one DESIGN.md names; the recording belongs to the finished call.
+      // The demo's live call id is the one `GET /_emulator/demo` names; the recording belongs to the finished call.
       expect(recordings[0]!['callId']).not.toBe(emu.demo.callId);
       ids.push([recordings[0]!['id'] as string, transcripts[0]!['id'] as string]);
       const content = await fetch(`${emu.url}${base}/recordings/${ids[i]![0]!}/content`, { headers: { authorization: `Bearer ${token}` } });

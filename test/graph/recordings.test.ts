@@ -32,7 +32,7 @@ describe('recordings of online meetings', () => {
   afterAll(async () => emu.stop());
 
   describe.each(VERSIONS)('on %s', (v: Version) => {
-    it('lists the demo meeting’s recordings with the official client, as S1 shows them', async () => {
+    it('lists the demo meeting’s recordings with the official client, as Graph documents them', async () => {
       const body = (await graphClient(emu, undefined, v).api(`/users/${adele}/onlineMeetings/${meetingId}/recordings`).get()) as Json;
       expectGraphType(v, COLLECTION, body);
       expect(body['@odata.context']).toBe(`${emu.url}/${v}/$metadata#users('${adele}')/onlineMeetings('${meetingId}')/recordings`);
@@ -78,7 +78,7 @@ describe('recordings of online meetings', () => {
       }
     });
 
-    it('filters on contentCorrelationId, the property name in any case (S1 ex.3)', async () => {
+    it('filters on contentCorrelationId, the property name in any case', async () => {
       const filter = encodeURIComponent(`contentcorrelationId eq '${sim.contentCorrelationId}'`);
       const body = expectGraphOk(await graph(emu, `${path(v)}?$filter=${filter}`, appToken), v, COLLECTION);
       expect((body['value'] as Json[]).map((r) => r['id'])).toEqual([sim.recordingId]);
@@ -185,7 +185,7 @@ describe('recordings of online meetings', () => {
     expect(Buffer.from(await mid.arrayBuffer()).equals(got.subarray(3_000_000, 3_001_000))).toBe(true);
   });
 
-  describe('permissions (S1)', () => {
+  describe('permissions', () => {
     it('lets the organizer download through /me; a participant may list and get but not download (403)', async () => {
       const mine = await tokenClient(emu, adeleToken).api(`/me/onlineMeetings/${meetingId}/recordings/${sim.recordingId}/content`).getStream();
       expect(await sha256OfStream(mine)).toBe(sha256(SAMPLE_MP4));

@@ -50,7 +50,7 @@ describe('transcripts of online meetings (calltranscript-get.md)', () => {
         id: sim.transcriptId,
         contentCorrelationId: sim.contentCorrelationId,
       });
-      // The recording with the same contentCorrelationId (S1 ex.3), found through the transcript's.
+      // The recording with the same contentCorrelationId (example 3 of https://learn.microsoft.com/graph/api/callrecording-get), found through the transcript's.
       const filter = encodeURIComponent(`ContentCorrelationId eq '${sim.contentCorrelationId}'`);
       const recordings = expectGraphOk(
         await graph(emu, `/${v}/users/${adele}/onlineMeetings/${meetingId}/recordings?$filter=${filter}`, appToken),

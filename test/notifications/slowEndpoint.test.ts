@@ -5,7 +5,7 @@ import { WebhookReceiver } from '../support/webhookReceiver.js';
 import { control } from '../graph/support/http.js';
 import { deliveries, flush, inMinutes, subscribe } from './support.js';
 
-/** Graph's slow-endpoint rules (§b.2): answers after 2.9 s are slow; 10 % slow delays, 15 % drops. */
+/** Graph's slow-endpoint rules (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks): answers after 2.9 s are slow; 10 % slow delays, 15 % drops. */
 let emu: TestEmulator;
 let receiver: WebhookReceiver;
 let lifecycle: WebhookReceiver;

@@ -55,7 +55,7 @@ describe('POST /subscriptions: every resource string of the seed', () => {
     }
   });
 
-  it('ad hoc call transcripts of one call are delegated only (S4)', async () => {
+  it('ad hoc call transcripts of one call are delegated only', async () => {
     const resource = 'communications/adhocCalls/5f3640e7-a59c-4bec-82ca-e66251f795b7/transcripts';
     await expectRejected(basic({ resource }), 403, 'Forbidden', /Insufficient privileges/, 'beta');
     const delegated = await mintToken(rig.emu, { userId: rig.emu.demo.organizerUserId, scopes: ['CallTranscripts.Read.All'] });

@@ -6,7 +6,7 @@ import type { BlobStore } from '../../store/blobs.js';
 type ByteRange = { start: number; end: number };
 
 /**
- * One `bytes=` range of a `size`-byte stream (RFC 9110 §14.1.2): `start-end`, `start-`, `-suffix`.
+ * One `bytes=` range of a `size`-byte stream (RFC 9110, section 14.1.2): `start-end`, `start-`, `-suffix`.
  * `undefined` means "send it all" (no header, a header we do not understand, or several ranges, which a
  * server may ignore); 'unsatisfiable' means a 416.
  */

@@ -7,9 +7,11 @@ export const MAX_CLIENT_CONTEXT = 256;
 const INVALID_JSON = 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.';
 
 /**
- * The updateRecordingStatus body (S3): `status` (recordingStatus, required: Nullable=false in CSDL)
- * and `clientContext` (≤ 256 characters). recordingStatus is evolvable: `unknownFutureValue` is
- * refused (§d.6); `unknown` is no status an app can report, so it is refused too.
+ * The updateRecordingStatus body (https://learn.microsoft.com/graph/api/call-updaterecordingstatus):
+ * `status` (recordingStatus, required: Nullable=false in CSDL) and `clientContext` (≤ 256 characters).
+ * recordingStatus is evolvable: `unknownFutureValue` is refused
+ * (https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations);
+ * `unknown` is no status an app can report, so it is refused too.
  */
 export function parseRecordingStatusBody(body: unknown, includeUnknown: boolean): { status: RecordingStatus; clientContext: string | null } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest(INVALID_JSON);

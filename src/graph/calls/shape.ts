@@ -37,7 +37,7 @@ export function toGraphCall(call: Call, meeting: Meeting | undefined, organizer:
   };
 }
 
-/** The updateRecordingStatusOperation exactly as the seed shows it (S3): lower-case `completed`. */
+/** The updateRecordingStatusOperation exactly as https://learn.microsoft.com/graph/api/call-updaterecordingstatus shows it: lower-case `completed`. */
 export function toGraphOperation(op: RecordingStatusUpdate): Record<string, unknown> {
   return {
     '@odata.type': '#microsoft.graph.updateRecordingStatusOperation',

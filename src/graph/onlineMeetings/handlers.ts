@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS } from '../../domain/permissions.js';
 import { createMeeting, createOrGetMeeting, lookupMeetings, type Meeting, type NewMeeting } from '../../domain/meetings.js';
 import type { User } from '../../domain/users.js';
+import type { Principal } from '../../domain/principal.js';
 import { badRequest, forbidden, GraphError } from '../../http/errors.js';
 import { parseQueryOptions, type ParsedQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { applySelect } from '../../http/odata/select.js';
@@ -92,13 +93,19 @@ export async function listOnlineMeetings(request: Req, reply: FastifyReply): Pro
 }
 
 /** POST {me}/onlineMeetings (https://learn.microsoft.com/graph/api/application-post-onlinemeetings). */
-export async function createOnlineMeeting(request: Req, reply: FastifyReply): Promise<FastifyReply> {
+/** What both create operations start with: the path user, the write permission, the parsed body. */
+async function meetingWrite(request: Req): Promise<{ services: GraphServices; options: ReturnType<typeof queryOptions>; principal: Principal; user: User; input: OnlineMeetingInput }> {
   const services = servicesOf(request);
   const options = queryOptions(request, false);
   const principal = principalOf(request);
   const user = await resolvePathUser(services, request, request.params.userId);
   await authorize(services, request, PERMISSIONS.onlineMeetingWrite, { userId: user.id });
   const input = await parseOnlineMeetingInput(services.ctx, principal.tenantId, request.body, includeUnknownEnumMembers(request));
+  return { services, options, principal, user, input };
+}
+
+export async function createOnlineMeeting(request: Req, reply: FastifyReply): Promise<FastifyReply> {
+  const { services, options, principal, user, input } = await meetingWrite(request);
   const meeting = await createMeeting(services.ctx, newMeeting(principal.tenantId, user, input));
   return sendGraphJson(request, reply, 201, {
     '@odata.context': contextUrl(request, `${userMeetings(user, options.select)}/$entity`),
@@ -108,12 +115,7 @@ export async function createOnlineMeeting(request: Req, reply: FastifyReply): Pr
 
 /** 201 when made, 200 when the (tenant, organizer, externalId) meeting already exists (https://learn.microsoft.com/graph/api/onlinemeeting-createorget). */
 export async function createOrGetOnlineMeeting(request: Req, reply: FastifyReply): Promise<FastifyReply> {
-  const services = servicesOf(request);
-  const options = queryOptions(request, false);
-  const principal = principalOf(request);
-  const user = await resolvePathUser(services, request, request.params.userId);
-  await authorize(services, request, PERMISSIONS.onlineMeetingWrite, { userId: user.id });
-  const input = await parseOnlineMeetingInput(services.ctx, principal.tenantId, request.body, includeUnknownEnumMembers(request));
+  const { services, options, principal, user, input } = await meetingWrite(request);
   if (input.externalId === undefined || input.externalId === '') throw badRequest("The parameter 'externalId' is required.");
   if (input.endDateTime !== undefined && input.startDateTime === undefined) throw badRequest('endDateTime cannot be provided without startDateTime.');
   const { meeting, created } = await createOrGetMeeting(services.ctx, { ...newMeeting(principal.tenantId, user, input), externalId: input.externalId });

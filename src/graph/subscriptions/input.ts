@@ -4,7 +4,8 @@ import type { ResourcePattern } from '../../domain/subscriptionResources.js';
 
 /**
  * The subscription body, checked as Graph does: unknown properties, types, required properties,
- * then the rules of the resource (subscription-post-subscriptions.md, S4, graph-semantics.md §a.7/§b.5).
+ * then the rules of the resource. See https://learn.microsoft.com/graph/api/subscription-post-subscriptions,
+ * https://learn.microsoft.com/graph/api/resources/subscription and https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript.
  */
 export interface SubscriptionInput {
   changeType: string;
@@ -140,12 +141,12 @@ export function checkChangeType(changeType: string, pattern: ResourcePattern, re
 }
 
 const MINUTE = 60_000;
-/** Requests for less than 45 minutes are given 45 (§a.7). */
+/** Requests for less than 45 minutes are given 45 (https://learn.microsoft.com/graph/api/resources/subscription). */
 export const MIN_LIFETIME_MS = 45 * MINUTE;
 
 /**
  * The expiry to store: the requested instant, raised to 45 minutes from now; beyond the resource's
- * maximum is Graph's ExtensionError; beyond one hour a Teams resource needs a lifecycleNotificationUrl (S4).
+ * maximum is Graph's ExtensionError; beyond one hour a Teams resource needs a lifecycleNotificationUrl (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript).
  */
 export function checkExpiration(text: string, nowMs: number, pattern: ResourcePattern, hasLifecycleUrl: boolean): string {
   const requested = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : Number.NaN;

@@ -1,6 +1,6 @@
 /**
  * The Prefer request header (RFC 7240) and the Preference-Applied answer. Graph honours
- * `odata.maxpagesize`, `omit-values=nulls` and `include-unknown-enum-members` on our endpoints (S2);
+ * `odata.maxpagesize`, `omit-values=nulls` and `include-unknown-enum-members` on our endpoints (https://learn.microsoft.com/graph/api/callrecords-callrecord-get);
  * unknown or malformed preferences are ignored, never an error.
  */
 

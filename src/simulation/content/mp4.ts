@@ -36,7 +36,7 @@ function freeBoxHeader(boxSize: number): Buffer {
     header.write('free', 4, 'latin1');
     return header;
   }
-  // size = 1 means a 64-bit largesize follows the type (ISO/IEC 14496-12 §4.2).
+  // size = 1 means a 64-bit largesize follows the type (ISO/IEC 14496-12, section 4.2).
   const header = Buffer.alloc(16);
   header.writeUInt32BE(1, 0);
   header.write('free', 4, 'latin1');

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { PostgresAdapter } from '../kysely.js';
 
 /**
- * The change feed (DESIGN.md, "one change pipeline"): one row per change to an artifact, call record
+ * The change feed (the one change pipeline, src/domain/changes.ts): one row per change to an artifact, call record
  * or subscription, numbered by a monotonically increasing sequence that delta tokens point into.
  * Also the index the core lacked for meeting lookups by videoTeleconferenceId.
  */

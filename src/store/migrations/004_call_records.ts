@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 
 /**
- * Call records (graph-semantics §a.5) and the calls surface (§a.6): a record's core properties, its
+ * Call records (https://learn.microsoft.com/graph/api/resources/callrecords-api-overview) and the calls surface
+ * (https://learn.microsoft.com/graph/api/call-updaterecordingstatus): a record's core properties, its
  * participants and sessions as positioned rows (so nested pages are cheap range reads), PSTN and
  * Direct Routing log rows, the apps that joined each call and every updateRecordingStatus operation.
  * Numbered 004: 003 belongs to the recordings/transcripts work, merged separately.
