@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signJwt } from '../../src/domain/jwt.js';
 import { bearerToken } from '../../src/http/bearer.js';
 import { SigningKeyRing } from '../../src/domain/signingKeys.js';
-import { ChangePipeline } from '../../src/domain/changes.js';
 import { VirtualClock } from '../../src/runtime/clock.js';
-import { openStore, type Store } from '../../src/store/database.js';
-import { STORE } from '../support/emulator.js';
+import type { Store } from '../../src/store/database.js';
+import { openKeyedStore } from '../support/emulator.js';
 
 describe('bearerToken', () => {
   it.each([
@@ -29,10 +27,7 @@ describe('signJwt', () => {
   const clock = new VirtualClock();
 
   beforeAll(async () => {
-    const url = process.env['TEST_DATABASE_URL'];
-    store = await openStore(STORE === 'postgres' && url !== undefined ? { kind: 'postgres', url, schema: `t_${randomBytes(6).toString('hex')}` } : { kind: 'sqlite', filename: ':memory:' });
-    keys = new SigningKeyRing({ db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() });
-    await keys.load();
+    ({ store, keys } = await openKeyedStore(clock));
   });
   afterAll(async () => {
     clock.close();

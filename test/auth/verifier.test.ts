@@ -1,12 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SigningKeyRing } from '../../src/domain/signingKeys.js';
 import { issueAppToken, issueUserToken } from '../../src/auth/tokens.js';
 import { AccessTokenVerifier } from '../../src/auth/verifier.js';
 import { VirtualClock } from '../../src/runtime/clock.js';
-import { openStore, type Store } from '../../src/store/database.js';
-import { STORE } from '../support/emulator.js';
-import { ChangePipeline } from '../../src/domain/changes.js';
+import type { Store } from '../../src/store/database.js';
+import { openKeyedStore } from '../support/emulator.js';
 
 const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 const HOUR = 3_600_000;
@@ -20,10 +19,7 @@ describe('AccessTokenVerifier caching', () => {
   const tenantId = randomUUID();
 
   beforeAll(async () => {
-    const url = process.env['TEST_DATABASE_URL'];
-    store = await openStore(STORE === 'postgres' && url !== undefined ? { kind: 'postgres', url, schema: `t_${randomBytes(6).toString('hex')}` } : { kind: 'sqlite', filename: ':memory:' });
-    keys = new SigningKeyRing({ db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() });
-    await keys.load();
+    ({ store, keys } = await openKeyedStore(clock));
   });
   afterAll(async () => {
     clock.close();

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
 import type { Database } from '../../src/store/schema.js';
-import { STORE } from '../support/emulator.js';
+import { openLegStore } from '../support/emulator.js';
 
 /**
  * The table types in src/store/schema.ts are what every query is checked against, and the migrations
@@ -232,11 +231,6 @@ async function tablesOf(store: Store): Promise<string[]> {
     .map((r) => r.name)
     .filter((name) => !name.startsWith('kysely_migration'))
     .sort();
-}
-
-async function openLegStore(): Promise<Store> {
-  if (STORE === 'sqlite') return openStore({ kind: 'sqlite', filename: ':memory:' });
-  return openStore({ kind: 'postgres', url: process.env['TEST_DATABASE_URL'] ?? '', schema: `t_${randomBytes(6).toString('hex')}` });
 }
 
 describe('store schema types', () => {

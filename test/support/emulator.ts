@@ -3,6 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { openStore, type Store } from '../../src/store/database.js';
+import { SigningKeyRing } from '../../src/domain/signingKeys.js';
+import { ChangePipeline } from '../../src/domain/changes.js';
+import type { VirtualClock } from '../../src/runtime/clock.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
 
 /** Which store this vitest project runs against (vitest.config.ts sets it per project). */
@@ -66,6 +70,21 @@ export function useEmulator(extra: EmulatorOptions = {}): TestEmulator {
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(running) : value;
     },
   });
+}
+
+/** A bare store for this leg (SQLite in memory, or a PostgreSQL schema of its own), migrated; drop and close it after. */
+export function openLegStore(): Promise<Store> {
+  const url = process.env['TEST_DATABASE_URL'];
+  if (STORE === 'postgres' && url !== undefined) return openStore({ kind: 'postgres', url, schema: `t_${randomBytes(6).toString('hex')}` });
+  return openStore({ kind: 'sqlite', filename: ':memory:' });
+}
+
+/** A leg store with its signing key ring loaded, for tests of token signing and verification below HTTP. */
+export async function openKeyedStore(clock: VirtualClock): Promise<{ store: Store; keys: SigningKeyRing }> {
+  const store = await openLegStore();
+  const keys = new SigningKeyRing({ db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() });
+  await keys.load();
+  return { store, keys };
 }
 
 export { tlsDir };
