@@ -19,7 +19,7 @@ const README = resolve('README.md');
 const WORK = resolve('.test-tmp/readme');
 const BLOCK_TIMEOUT_MS = 75_000;
 /** Fewer runnable blocks than this means blocks were skipped or lost, not that the README got shorter on purpose. */
-const MIN_RUNNABLE = 4;
+const MIN_RUNNABLE = 5;
 
 type Kind = 'node' | 'shell' | 'listing' | 'untagged';
 interface Block {
@@ -54,6 +54,7 @@ const EXPECTED_OUTPUT: { when: string; stdout: RegExp }[] = [
   { when: 'ConfidentialClientApplication', stdout: /^200$/m },
   { when: "from 'graph-comms-emulator'", stdout: /^https:\/\/localhost:\d+$/m },
   { when: 'graph-comms-emulator ca --path', stdout: /ca\.pem/ },
+  { when: '/_emulator/demo"', stdout: /"tenantId"/ },
 ];
 
 interface Outcome {
