@@ -138,9 +138,14 @@ describe('README code blocks', () => {
         writeFileSync(file, outputText);
         outcome = await run(process.execPath, [file], dir, env);
       } else {
+        // `npx graph-comms-emulator` as a user has it installed: this repository's built bin on PATH.
+        // (npx here would link this package into its cache and run `prepare`, rebuilding dist/ under the other suites.)
+        const bin = join(dir, 'bin');
+        mkdirSync(bin, { recursive: true });
+        writeFileSync(join(bin, 'graph-comms-emulator'), `#!/usr/bin/env bash\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(resolve('dist/cli.mjs'))} "$@"\n`, { mode: 0o755 });
         const file = join(dir, 'sample.sh');
-        writeFileSync(file, `set -euo pipefail\n${block.code}`);
-        outcome = await run('bash', [file], dir, env);
+        writeFileSync(file, `set -euo pipefail\n${block.code.replaceAll('npx graph-comms-emulator', 'graph-comms-emulator')}`);
+        outcome = await run('bash', [file], dir, { ...env, PATH: `${bin}:${process.env['PATH'] ?? ''}` });
       }
       const report = `${name(block)} exited ${outcome.code ?? outcome.signal}\n--- stdout\n${outcome.stdout}\n--- stderr\n${outcome.stderr}`;
       expect(outcome.code, report).toBe(0);
