@@ -29,7 +29,28 @@ import { NotificationService } from './notifications/service.js';
 export type { EmulatorOptions, LogFormat } from './config.js';
 export { ConfigError } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
-export type { AdminNewMeeting, AdminService, ClockCommand, ClockView, MintTokenRequest } from './admin/service.js';
+export type {
+  AdhocCallRequest,
+  AdminNewMeeting,
+  AdminService,
+  BotRecordingRequest,
+  BotRecordingView,
+  CallRecordView,
+  CallView,
+  ClockCommand,
+  ClockView,
+  DeliveryQuery,
+  DeliveryView,
+  FlushResult,
+  MintTokenRequest,
+  NewCallRecordRequest,
+  NewLiveCall,
+  RecordingStatusView,
+  SimulatedPstnCalls,
+  SimulateRequest,
+  SimulationResult,
+  UsageEntry,
+} from './admin/service.js';
 export type { FaultRule, FaultRuleInput } from './runtime/faults.js';
 export { VirtualClock } from './runtime/clock.js';
 
