@@ -11,7 +11,7 @@ export interface ProvidedGraphEmulator {
   demo: DemoTenant;
 }
 
-/** The part of vitest's TestProject the setup uses (jest passes none). */
+/** The part of vitest's TestProject the setup uses. */
 export interface GlobalSetupContext {
   provide?: (key: string, value: unknown) => void;
 }
@@ -21,7 +21,7 @@ export const ENV_URL = 'GRAPH_EMULATOR_URL';
 export const ENV_GRAPH_URL = 'GRAPH_EMULATOR_GRAPH_URL';
 
 /**
- * A vitest (or jest) global setup: `globalSetup: ['graph-comms-emulator/test-setup']`. It starts one
+ * A vitest global setup: `globalSetup: ['graph-comms-emulator/test-setup']`. It starts one
  * emulator in the main process before the test workers start, and sets for them NODE_EXTRA_CA_CERTS
  * (its CA, added to any already set: Node reads it only at process start, so it has to be set
  * before the workers are forked), GRAPH_EMULATOR_URL and GRAPH_EMULATOR_GRAPH_URL; vitest tests may
