@@ -38,6 +38,13 @@ export interface EmulatorOptions {
    * explicit --data-dir; otherwise (in memory, or PostgreSQL without --data-dir) a temporary directory.
    */
   blobDir?: string;
+  /**
+   * Library mode: add the local CA to this process's default CAs, so fetch and https here trust the
+   * emulator with no NODE_EXTRA_CA_CERTS. Needs `tls.setDefaultCACertificates` (Node 22.15+, 24); on
+   * older Node it does nothing (use NODE_EXTRA_CA_CERTS, or the `graph-comms-emulator/test-setup`
+   * global setup). Default true for createEmulator(); the CLI never does it.
+   */
+  trustCa?: boolean;
 }
 
 export type StoreConfig = StoreOptions;

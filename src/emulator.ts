@@ -1,3 +1,4 @@
+import * as nodeTls from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from './admin/service.js';
 import { backgroundErrorReporter } from './backgroundErrors.js';
@@ -29,7 +30,28 @@ import { NotificationService } from './notifications/service.js';
 export type { EmulatorOptions, LogFormat } from './config.js';
 export { ConfigError } from './config.js';
 export type { DemoTenant } from './simulation/demoTenant.js';
-export type { AdminNewMeeting, AdminService, ClockCommand, ClockView, MintTokenRequest } from './admin/service.js';
+export type {
+  AdhocCallRequest,
+  AdminNewMeeting,
+  AdminService,
+  BotRecordingRequest,
+  BotRecordingView,
+  CallRecordView,
+  CallView,
+  ClockCommand,
+  ClockView,
+  DeliveryQuery,
+  DeliveryView,
+  FlushResult,
+  MintTokenRequest,
+  NewCallRecordRequest,
+  NewLiveCall,
+  RecordingStatusView,
+  SimulatedPstnCalls,
+  SimulateRequest,
+  SimulationResult,
+  UsageEntry,
+} from './admin/service.js';
 export type { FaultRule, FaultRuleInput } from './runtime/faults.js';
 export { VirtualClock } from './runtime/clock.js';
 
@@ -39,7 +61,7 @@ export interface Emulator {
   readonly url: string;
   /** `${url}/v1.0`, for SDKs that take a base URL. */
   readonly graphUrl: string;
-  /** The local CA's PEM (undefined with `http: true`): trust it via NODE_EXTRA_CA_CERTS. */
+  /** The local CA's PEM (undefined with `http: true`). createEmulator trusts it in process where Node can (`trustCa`); else use NODE_EXTRA_CA_CERTS. */
   readonly caCertificate: string | undefined;
   readonly caCertificatePath: string | undefined;
   readonly port: number;
@@ -63,7 +85,34 @@ export interface Emulator {
 
 /** Start an emulator in this process. Library defaults: port 0, in-memory store. */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator(options, { port: 0, inMemory: true });
+  const emulator = await startEmulator(options, { port: 0, inMemory: true });
+  if (options.trustCa !== false && emulator.caCertificate !== undefined) trustInProcess(emulator.caCertificate);
+  return emulator;
+}
+
+/** node:tls on Node 22.15+ and 24 (this package's @types/node is Node 20's, which lacks them). */
+type TlsWithDefaultCAs = typeof nodeTls & {
+  setDefaultCACertificates?: (certs: string[]) => void;
+  getCACertificates?: (type?: 'default' | 'system' | 'bundled' | 'extra') => string[];
+};
+
+/**
+ * Whether this Node can trust a CA in process (`tls.setDefaultCACertificates`, Node 22.15+ and 24).
+ * Where it cannot, set NODE_EXTRA_CA_CERTS before the process starts (the test-setup helper does).
+ */
+export function canTrustCaInProcess(): boolean {
+  const tls = nodeTls as TlsWithDefaultCAs;
+  return typeof tls.setDefaultCACertificates === 'function' && typeof tls.getCACertificates === 'function';
+}
+
+/** Add the CA to the process's default CAs, keeping those already there; false where Node cannot. */
+function trustInProcess(caPem: string): boolean {
+  const tls = nodeTls as TlsWithDefaultCAs;
+  if (typeof tls.setDefaultCACertificates !== 'function' || typeof tls.getCACertificates !== 'function') return false;
+  const current = tls.getCACertificates('default');
+  const normalized = (pem: string): string => pem.replace(/\r\n/g, '\n').trim();
+  if (!current.some((pem) => normalized(pem) === normalized(caPem))) tls.setDefaultCACertificates([...current, caPem]);
+  return true;
 }
 
 /** The CLI's start: same as createEmulator with the CLI's defaults. */

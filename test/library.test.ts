@@ -6,6 +6,7 @@ import { DomainError } from '../src/runtime/errors.js';
 import { graphClient } from './support/clients.js';
 import { startTestEmulator, tlsDir } from './support/emulator.js';
 import { control, obj, value } from './support/control.js';
+import { ADMIN_OPERATIONS, HTTP_ONLY_OPERATIONS } from '../src/admin/operations.js';
 
 /** Resolves once something can listen on the port again. */
 function canListen(port: number): Promise<boolean> {
@@ -161,6 +162,67 @@ describe('emulator.admin equals the HTTP control API', () => {
         expect(res.status, path).toBe(status);
         expect((res.json as { error: { message: string } }).error.message).toBe((err as DomainError).message);
       }
+    } finally {
+      await emu.stop();
+    }
+  });
+});
+
+describe('emulator.admin and /_emulator/openapi.json cannot drift', () => {
+  it('every operation in the description is an emulator.admin method (its operationId), and every mapped method is an operation', async () => {
+    const emu = await startTestEmulator();
+    try {
+      const doc = obj(await control(emu, 'GET', '/openapi.json')) as { paths: Record<string, Record<string, { operationId?: string }>> };
+      const described = new Map<string, string | undefined>();
+      for (const [path, item] of Object.entries(doc.paths)) {
+        for (const [method, operation] of Object.entries(item)) described.set(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`, operation.operationId);
+      }
+      const admin = emu.admin as unknown as Record<string, unknown>;
+      for (const [route, operationId] of described) {
+        if (route in HTTP_ONLY_OPERATIONS) {
+          expect(operationId, route).toBe(HTTP_ONLY_OPERATIONS[route as keyof typeof HTTP_ONLY_OPERATIONS]);
+          continue;
+        }
+        expect(operationId, `${route} has no emulator.admin method in src/admin/operations.ts`).toBe(ADMIN_OPERATIONS[route as keyof typeof ADMIN_OPERATIONS]);
+        expect(typeof admin[operationId!], route).toBe('function');
+      }
+      for (const [route, method] of Object.entries(ADMIN_OPERATIONS)) {
+        expect(described.get(route), `${route} (${method}) is not in the OpenAPI description`).toBe(method);
+        expect(typeof admin[method], method).toBe('function');
+      }
+      expect(new Set(described.values()).size).toBe(described.size);
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it('calls, call records, simulations, usage and deliveries: what one side makes the other sees', async () => {
+    const emu = await startTestEmulator();
+    try {
+      const { tenantId, meetingId, clientId } = emu.demo;
+      const call = await emu.admin.startCall(tenantId, { meetingId, clientId });
+      const calls = await emu.admin.listCalls(tenantId);
+      expect(calls.map((c) => c.id)).toContain(call.id);
+      expect(value(await control(emu, 'GET', `/tenants/${tenantId}/calls`))).toEqual(JSON.parse(JSON.stringify(calls)));
+      expect(obj(await control(emu, 'GET', `/calls/${call.id}/recordingStatus`))).toEqual(JSON.parse(JSON.stringify(await emu.admin.recordingStatus(call.id))));
+
+      const recordRes = await control(emu, 'POST', `/calls/${call.id}/callRecord`, { sessionCount: 2 });
+      expect(recordRes.status).toBe(201);
+      const record = obj(recordRes) as { id: string; version: number };
+      expect(JSON.parse(JSON.stringify(await emu.admin.getCallRecord(tenantId, record.id)))).toEqual(record);
+      const later = await emu.admin.addLateTelemetry(tenantId, record.id, { sessions: 1 });
+      expect(later.version).toBe(record.version + 1);
+      expect(obj(await control(emu, 'GET', `/tenants/${tenantId}/callRecords/${record.id}`))).toEqual(JSON.parse(JSON.stringify(later)));
+
+      const simulated = await emu.admin.simulateMeeting(meetingId, { durationMinutes: 5 });
+      expect(simulated.meetingId).toBe(meetingId);
+      expect(obj(await control(emu, 'GET', `/tenants/${tenantId}/callRecords/${simulated.callRecordId}`))).toMatchObject({ id: simulated.callRecordId });
+
+      const { ids } = await emu.admin.simulatePstnCalls(tenantId, { kind: 'pstn', count: 2 });
+      expect(ids).toHaveLength(2);
+      expect(obj(await control(emu, 'GET', '/usage'))).toEqual(JSON.parse(JSON.stringify(emu.admin.usage())));
+      expect(value(await control(emu, 'GET', '/deliveries?top=5'))).toEqual(JSON.parse(JSON.stringify(await emu.admin.deliveries({ top: 5 }))));
+      expect(await emu.admin.flushDeliveries()).toMatchObject({ pending: expect.any(Number) as number });
     } finally {
       await emu.stop();
     }

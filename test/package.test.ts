@@ -96,7 +96,7 @@ describe.runIf(STORE === 'sqlite')('the npm package', () => {
   });
 
   it('ships the compiled library, the bundled CLI, README, LICENSE and CHANGELOG, and nothing else', () => {
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.mjs', 'dist/src/emulator.js', 'dist/src/emulator.d.ts']) {
+    for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.mjs', 'dist/src/emulator.js', 'dist/src/emulator.d.ts', 'dist/src/testSetup.js', 'dist/src/testSetup.d.ts']) {
       expect(packed).toContain(file);
     }
     const strays = packed.filter((file) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli\.mjs|dist\/src\/.+\.(js|d\.ts))$/.test(file));
@@ -147,6 +147,25 @@ describe.runIf(STORE === 'sqlite')('the npm package', () => {
     expect(caPath.trim()).toBe(join(project, 'tls', 'ca.pem'));
     writeFileSync(join(project, 'meeting.test.mjs'), USER_TEST);
     const result = await exec(NPX, ['--no-install', 'vitest', 'run'], project, userEnv({ NODE_EXTRA_CA_CERTS: caPath.trim(), CI: '1' })).catch(
+      (err: { stdout?: string; stderr?: string; message: string }) => ({ stdout: err.stdout ?? '', stderr: `${err.message}\n${err.stderr ?? ''}` }),
+    );
+    expect(`${result.stdout}\n${result.stderr}`).toMatch(/1 passed/);
+  }, 300_000);
+
+  it("a user's vitest suite with globalSetup: ['graph-comms-emulator/test-setup'] reaches the emulator with no NODE_EXTRA_CA_CERTS of its own", async () => {
+    const suite = join(project, 'setup-suite');
+    mkdirSync(suite, { recursive: true });
+    writeFileSync(join(suite, 'vitest.config.mjs'), `export default { test: { include: ['*.test.mjs'], globalSetup: ['graph-comms-emulator/test-setup'] } };\n`);
+    writeFileSync(
+      join(suite, 'health.test.mjs'),
+      `import { expect, inject, it } from 'vitest';
+it('reaches the emulator', async () => {
+  expect(inject('graphEmulator').url).toBe(process.env.GRAPH_EMULATOR_URL);
+  expect((await fetch(process.env.GRAPH_EMULATOR_URL + '/_emulator/health')).status).toBe(200);
+});
+`,
+    );
+    const result = await exec(NPX, ['--no-install', 'vitest', 'run', '--root', suite], project, userEnv({ GRAPH_EMULATOR_TLS_DIR: join(project, 'tls'), CI: '1' })).catch(
       (err: { stdout?: string; stderr?: string; message: string }) => ({ stdout: err.stdout ?? '', stderr: `${err.message}\n${err.stderr ?? ''}` }),
     );
     expect(`${result.stdout}\n${result.stderr}`).toMatch(/1 passed/);

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PstnKind } from '../domain/pstnCalls.js';
 import { MAX_PARTICIPANTS, MAX_SESSIONS } from '../simulation/callRecordGenerator.js';
 import { MAX_PSTN_CALLS } from '../simulation/pstnCalls.js';
-import type { CallsAdmin, NewCallRecordRequest, NewLiveCall } from './calls.js';
+import type { NewCallRecordRequest, NewLiveCall } from './calls.js';
+import type { AdminService } from './service.js';
 import { errorSchema } from './schemas.js';
 
 const str = { type: 'string' } as const;
@@ -90,7 +91,7 @@ const optionalBody = async (request: FastifyRequest): Promise<void> => {
 type C = { callId: string };
 
 /** Control API for calls, call records and PSTN logs (registered by routes.ts). */
-export function registerCallAdminRoutes(app: FastifyInstance, calls: CallsAdmin): void {
+export function registerCallAdminRoutes(app: FastifyInstance, calls: AdminService): void {
   const tags = ['control'];
   app.get<{ Params: T }>(
     '/_emulator/tenants/:tenantId/calls',
@@ -148,7 +149,7 @@ export function registerCallAdminRoutes(app: FastifyInstance, calls: CallsAdmin)
         response: { 200: callRecordSchema, ...errors },
       },
     },
-    async (request) => calls.addLateTelemetry(request.params.tenantId, request.params.recordId, request.body.sessions ?? 1),
+    async (request) => calls.addLateTelemetry(request.params.tenantId, request.params.recordId, request.body),
   );
   app.post<{ Params: T; Body: { kind: PstnKind; count: number; withinHours?: number } }>(
     '/_emulator/tenants/:tenantId/pstnCalls',

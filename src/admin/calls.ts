@@ -77,7 +77,9 @@ export class CallsAdmin {
   constructor(private readonly ctx: DomainContext) {}
 
   private async view(call: Call): Promise<CallView> {
-    return { ...call, apps: await appsInCall(this.ctx, call) };
+    // Field for field what the HTTP route serializes: the same view in process and over HTTP.
+    const { id, tenantId, meetingId, state, callChainId, startedDateTime, endedDateTime } = call;
+    return { id, tenantId, meetingId, state, callChainId, startedDateTime, endedDateTime, apps: await appsInCall(this.ctx, call) };
   }
 
   private async tenant(tenantId: string): Promise<string> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryQuery } from '../notifications/deliveryLog.js';
-import type { AdminServices } from './adminServices.js';
+import type { AdminService } from './service.js';
 import { errorSchema } from './schemas.js';
 
 const str = { type: 'string' } as const;
@@ -61,7 +61,7 @@ const flushResult = {
 } as const;
 
 /** The notification delivery log and flush (control API). */
-export function registerDeliveryRoutes(app: FastifyInstance, services: Pick<AdminServices, 'notifications'>): void {
+export function registerDeliveryRoutes(app: FastifyInstance, admin: AdminService): void {
   const tags = ['control'];
   app.get<{ Querystring: DeliveryQuery }>(
     '/_emulator/deliveries',
@@ -73,7 +73,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, services: Pick<Admi
         response: { 200: { type: 'object', properties: { value: { type: 'array', items: deliverySchema } } }, 400: errorSchema },
       },
     },
-    async (request) => ({ value: await services.notifications.deliveries(request.query) }),
+    async (request) => ({ value: await admin.deliveries(request.query) }),
   );
   app.post<{ Body: { timeoutMs?: number } }>(
     '/_emulator/deliveries/flush',
@@ -89,6 +89,6 @@ export function registerDeliveryRoutes(app: FastifyInstance, services: Pick<Admi
         if (request.body === undefined || request.body === null) request.body = {};
       },
     },
-    async (request) => services.notifications.flush(request.body.timeoutMs),
+    async (request) => admin.flushDeliveries(request.body),
   );
 }

@@ -1,4 +1,5 @@
 import type { SwaggerOptions } from '@fastify/swagger';
+import { operationIdOf } from './operations.js';
 import Fastify, { type FastifyInstance, type HTTPMethods, type RouteOptions } from 'fastify';
 
 export type OpenApiDocument = ReturnType<FastifyInstance['swagger']>;
@@ -41,7 +42,10 @@ export function describeRoutesLazily(app: FastifyInstance): void {
   const routes: DescribedRoute[] = [];
   app.addHook('onRoute', (route) => {
     // Routes without a schema carry no tags, and hideUntagged leaves them out anyway.
-    if (route.schema !== undefined) routes.push({ method: route.method, url: route.url, schema: route.schema, config: route.config });
+    if (route.schema === undefined) return;
+    // Each control operation is named after its `emulator.admin` method (operations.ts).
+    const operationId = typeof route.method === 'string' && route.method !== 'HEAD' ? operationIdOf(route.method, route.url) : undefined;
+    routes.push({ method: route.method, url: route.url, schema: operationId === undefined ? route.schema : { ...route.schema, operationId }, config: route.config });
   });
   let document: Promise<OpenApiDocument> | undefined;
   app.decorate(

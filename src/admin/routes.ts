@@ -8,7 +8,6 @@ import type { AdminServices } from './adminServices.js';
 import { registerDeliveryRoutes } from './deliveries.js';
 import * as s from './schemas.js';
 import { registerCallAdminRoutes } from './callRoutes.js';
-import { CallsAdmin } from './calls.js';
 import { checkControlRequest, controlSchemaErrors } from './strictBody.js';
 import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
@@ -168,11 +167,11 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
     admin.mintToken(request.body),
   );
 
-  registerCallAdminRoutes(app, new CallsAdmin(services.ctx));
+  registerCallAdminRoutes(app, admin);
   // Meetings and ad hoc calls happening; metered-API usage
-  registerArtifactControlRoutes(app, services);
+  registerArtifactControlRoutes(app, admin);
   // Change notifications
-  registerDeliveryRoutes(app, services);
+  registerDeliveryRoutes(app, admin);
 
   // Reset
   app.post('/_emulator/reset', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.reset());

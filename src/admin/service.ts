@@ -11,6 +11,60 @@ import { demoTenantInfo, ensureDemoArtifacts, ensureDemoTenant, type DemoTenant 
 import type { FaultRule, FaultRuleInput } from '../runtime/faults.js';
 import { emptyStore } from '../store/reset.js';
 import type { AdminServices } from './adminServices.js';
+import type { Artifact } from '../domain/artifacts.js';
+import { acceptBotRecording } from '../simulation/botRecordings.js';
+import { simulateAdhocCall, simulateMeeting, type SimulateOptions, type SimulationResult } from '../simulation/meetingScenario.js';
+import type { SimulatedPstnCalls } from '../simulation/pstnCalls.js';
+import type { UsageEntry } from '../domain/usage.js';
+import type { DeliveryQuery, DeliveryView } from '../notifications/deliveryLog.js';
+import type { FlushResult } from '../notifications/dispatcher.js';
+import { CallsAdmin, type CallRecordView, type CallView, type NewCallRecordRequest, type NewLiveCall, type RecordingStatusView } from './calls.js';
+
+export type { CallRecordView, CallView, NewCallRecordRequest, NewLiveCall, RecordingStatusView } from './calls.js';
+export type { SimulationResult } from '../simulation/meetingScenario.js';
+export type { SimulatedPstnCalls } from '../simulation/pstnCalls.js';
+export type { UsageEntry } from '../domain/usage.js';
+export type { DeliveryQuery, DeliveryView } from '../notifications/deliveryLog.js';
+export type { FlushResult } from '../notifications/dispatcher.js';
+
+/** How a simulated meeting or ad hoc call goes (POST /_emulator/meetings/{id}/simulate). */
+export interface SimulateRequest {
+  durationMinutes?: number;
+  recording?: boolean;
+  recordingSizeBytes?: number;
+  transcript?: boolean;
+  /** ISO 8601 duration (PT5M) or milliseconds on the virtual clock before the recording and transcript appear. */
+  artifactDelay?: string | number;
+}
+
+/** POST /_emulator/tenants/{id}/adhocCalls. */
+export interface AdhocCallRequest extends SimulateRequest {
+  organizerId: string;
+  participantIds: string[];
+}
+
+/** POST /_emulator/calls/{id}/botRecordings. */
+export interface BotRecordingRequest {
+  clientId: string;
+  recordingSizeBytes?: number;
+}
+
+/** What an accepted bot recording is (its content's size, not the content). */
+export type BotRecordingView = Pick<Artifact, 'id' | 'callId' | 'meetingId' | 'adhocCallId' | 'organizerId' | 'contentCorrelationId' | 'createdDateTime' | 'endDateTime'> & { size: number };
+
+function simulateOptions(b: SimulateRequest): SimulateOptions {
+  const options: SimulateOptions = {};
+  if (b.durationMinutes !== undefined) options.durationMinutes = b.durationMinutes;
+  if (b.recording !== undefined) options.recording = b.recording;
+  if (b.recordingSizeBytes !== undefined) options.recordingSizeBytes = b.recordingSizeBytes;
+  if (b.transcript !== undefined) options.transcript = b.transcript;
+  if (b.artifactDelay !== undefined) {
+    const ms = typeof b.artifactDelay === 'number' ? b.artifactDelay : parseDurationMs(b.artifactDelay);
+    if (ms === undefined || ms < 0) throw new DomainError('invalid', `artifactDelay '${String(b.artifactDelay)}' is not an ISO 8601 duration (PT5M) or a number of milliseconds.`);
+    options.artifactDelayMs = ms;
+  }
+  return options;
+}
 
 export interface ClockView {
   now: string;
@@ -66,7 +120,11 @@ export interface MintTokenRequest {
  * `emulator.admin`, so both behave the same.
  */
 export class AdminService {
-  constructor(private readonly services: AdminServices) {}
+  private readonly calls: CallsAdmin;
+
+  constructor(private readonly services: AdminServices) {
+    this.calls = new CallsAdmin(services.ctx);
+  }
 
   private get ctx() {
     return this.services.ctx;
@@ -267,6 +325,70 @@ export class AdminService {
       );
     }
     return { access_token: token, expires_on: times.issuedAt + times.lifetimeSeconds };
+  }
+
+  // Meetings and calls happening ----------------------------------------------------------------------
+  /** A meeting happens now: an ended call, then a recording and a transcript (at once or after artifactDelay). */
+  simulateMeeting(meetingId: string, input: SimulateRequest = {}): Promise<SimulationResult> {
+    return simulateMeeting(this.ctx, this.services.blobs, meetingId, simulateOptions(input));
+  }
+  /** An ad hoc call (1:1 or group, no meeting) happens now. */
+  async simulateAdhocCall(tenantId: string, input: AdhocCallRequest): Promise<SimulationResult> {
+    const { organizerId, participantIds, ...rest } = input;
+    if ((await findTenant(this.ctx, tenantId)) === undefined) throw new DomainError('notFound', `Tenant '${tenantId}' was not found.`);
+    return simulateAdhocCall(this.ctx, this.services.blobs, { tenantId, organizerId, participantIds, ...simulateOptions(rest) });
+  }
+  listCalls(tenantId: string): Promise<CallView[]> {
+    return this.calls.listCalls(tenantId);
+  }
+  /** Start a live call (of a meeting, or ad hoc). */
+  startCall(tenantId: string, input: NewLiveCall = {}): Promise<CallView> {
+    return this.calls.startCall(tenantId, input);
+  }
+  /** An app (e.g. a compliance-recording bot) joins a live call. */
+  joinCall(callId: string, clientId: string): Promise<CallView> {
+    return this.calls.joinCall(callId, clientId);
+  }
+  endCall(callId: string): Promise<CallView> {
+    return this.calls.endCall(callId);
+  }
+  recordingStatus(callId: string): Promise<RecordingStatusView> {
+    return this.calls.recordingStatus(callId);
+  }
+  /** A bot in the call hands in its recording: accepted only while its latest recording status is 'recording'. */
+  async addBotRecording(callId: string, input: BotRecordingRequest): Promise<BotRecordingView> {
+    const artifact = await acceptBotRecording(this.ctx, this.services.blobs, { callId, ...input });
+    const { id, meetingId, adhocCallId, organizerId, contentCorrelationId, createdDateTime, endDateTime } = artifact;
+    return { id, callId: artifact.callId, meetingId, adhocCallId, organizerId, contentCorrelationId, createdDateTime, endDateTime, size: artifact.content.size };
+  }
+  /** End the call (if live) and make its call record (id = callChainId). */
+  createCallRecord(callId: string, input: NewCallRecordRequest = {}): Promise<CallRecordView> {
+    return this.calls.createCallRecord(callId, input);
+  }
+  getCallRecord(tenantId: string, recordId: string): Promise<CallRecordView> {
+    return this.calls.getCallRecord(tenantId, recordId);
+  }
+  /** More sessions arrive; the record's version goes up by one. */
+  addLateTelemetry(tenantId: string, recordId: string, input: { sessions?: number } = {}): Promise<CallRecordView> {
+    return this.calls.addLateTelemetry(tenantId, recordId, input.sessions ?? 1);
+  }
+  /** Calling Plan (pstn) or Direct Routing calls of the tenant's users within the last hours. */
+  simulatePstnCalls(tenantId: string, input: SimulatedPstnCalls): Promise<{ ids: string[] }> {
+    return this.calls.simulatePstnCalls(tenantId, input);
+  }
+
+  // Usage and deliveries ---------------------------------------------------------------------------
+  /** Calls to metered APIs per tenant, app and API since the emulator started. */
+  usage(query: { tenantId?: string } = {}): { value: UsageEntry[] } {
+    return { value: this.services.usage.list(query.tenantId) };
+  }
+  /** The change-notification delivery log, newest first. */
+  deliveries(query: DeliveryQuery = {}): Promise<DeliveryView[]> {
+    return this.services.notifications.deliveries(query);
+  }
+  /** Deliver every notification due now; resolves once each was delivered or failed. */
+  flushDeliveries(input: { timeoutMs?: number } = {}): Promise<FlushResult> {
+    return this.services.notifications.flush(input.timeoutMs);
   }
 
   // Reset ------------------------------------------------------------------------------------------
