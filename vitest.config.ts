@@ -7,6 +7,10 @@ import { ensureTlsMaterial } from './src/tls/certificates.js';
 // so the official clients trust the emulator exactly as a user's app would.
 const tlsDir = resolve('.test-tmp/tls');
 const tls = await ensureTlsMaterial(tlsDir);
+// The machine's own extra CAs (e.g. a proxy's, which npm needs to reach the registry) stay known as
+// the user's: test/package.test.ts gives them back to the npm it runs in a user's project.
+const machineCa = process.env['NODE_EXTRA_CA_CERTS'];
+if (machineCa !== undefined && machineCa !== tls.caCertificatePath) process.env['TEST_MACHINE_NODE_EXTRA_CA_CERTS'] = machineCa;
 process.env['NODE_EXTRA_CA_CERTS'] = tls.caCertificatePath;
 process.env['TEST_TLS_DIR'] = tlsDir;
 

@@ -17,9 +17,13 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { na
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
-/** The environment of a user's shell: none of this suite's variables (its CA, vitest's, npm's). */
+/**
+ * The environment of a user's shell: none of this suite's variables (its CA, vitest's, npm's), but
+ * the machine's own extra CAs if it had any (npm may need them to reach the registry).
+ */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  const machineCa = process.env['TEST_MACHINE_NODE_EXTRA_CA_CERTS'];
+  const env: NodeJS.ProcessEnv = machineCa !== undefined ? { NODE_EXTRA_CA_CERTS: machineCa } : {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(VITEST|TEST_|npm_|NODE_EXTRA_CA_CERTS$|NODE_OPTIONS$)/i.test(key)) continue;
     env[key] = value;

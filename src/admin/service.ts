@@ -394,6 +394,9 @@ export class AdminService {
   // Reset ------------------------------------------------------------------------------------------
   /** Empty the store back to the demo tenant; faults cleared, clock back on wall time. */
   async reset(): Promise<DemoTenant> {
+    // What the clock already set off (a jump fires timers: sweeps, lifecycle events) finishes first,
+    // so it does not write into, or lock against, the store being emptied.
+    await this.ctx.clock.idle();
     await emptyStore(this.services.store);
     this.services.faults.clear();
     this.services.verifier.clear();

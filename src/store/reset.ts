@@ -22,13 +22,24 @@ export async function resettableTables(store: Store): Promise<string[]> {
 }
 
 /** Empty the store in one transaction; foreign keys are checked only once every table is empty. */
+const DEADLOCK_RETRIES = 5;
+
 export async function emptyStore(store: Store): Promise<void> {
   const tables = await resettableTables(store);
   if (tables.length === 0) return;
   if (store.kind === 'postgres') {
     const list = tables.map((t) => `"${store.schema ?? 'public'}"."${t}"`).join(', ');
-    await sql.raw(`TRUNCATE ${list}`).execute(store.db);
-    return;
+    // TRUNCATE locks every table at once; a delivery round or a clock-fired sweep holding some of them
+    // can make PostgreSQL pick the TRUNCATE as a deadlock victim (40P01). That transaction is rolled
+    // back whole, so trying again is safe; the other one has finished by then.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sql.raw(`TRUNCATE ${list}`).execute(store.db);
+        return;
+      } catch (err) {
+        if (attempt >= DEADLOCK_RETRIES || (err as { code?: unknown }).code !== '40P01') throw err;
+      }
+    }
   }
   await store.db.transaction().execute(async (trx) => {
     await sql`PRAGMA defer_foreign_keys = ON`.execute(trx);
