@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE } from './support/emulator.js';
+import { userEnv } from './support/userEnv.js';
 
 /**
  * The package as a user gets it: `npm pack`, installed into a new project from the tarball, its bin
@@ -16,20 +17,6 @@ const ROOT = resolve('.');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; devDependencies: Record<string, string> };
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-
-/**
- * The environment of a user's shell: none of this suite's variables (its CA, vitest's, npm's), but
- * the machine's own extra CAs if it had any (npm may need them to reach the registry).
- */
-function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const machineCa = process.env['TEST_MACHINE_NODE_EXTRA_CA_CERTS'];
-  const env: NodeJS.ProcessEnv = machineCa !== undefined ? { NODE_EXTRA_CA_CERTS: machineCa } : {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(VITEST|TEST_|npm_|NODE_EXTRA_CA_CERTS$|NODE_OPTIONS$)/i.test(key)) continue;
-    env[key] = value;
-  }
-  return { ...env, ...extra };
-}
 
 const exec = (command: string, args: string[], cwd: string, env = userEnv()) => run(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 900_000 });
 

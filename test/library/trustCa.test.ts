@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import * as tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { canTrustCaInProcess } from '../../src/emulator.js';
+import { userEnv } from '../support/userEnv.js';
 
 /**
  * Library mode trusts its own CA in process where Node can (tls.setDefaultCACertificates, Node 22.15+
@@ -17,16 +18,6 @@ const run = promisify(execFile);
 const ROOT = resolve('.');
 const EMULATOR = pathToFileURL(join(ROOT, 'dist/src/emulator.js')).href;
 const HAS_API = typeof (tls as { setDefaultCACertificates?: unknown }).setDefaultCACertificates === 'function';
-
-/** This process's environment without the suite's CA, vitest's variables or NODE_OPTIONS. */
-function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(VITEST|TEST_|npm_|NODE_EXTRA_CA_CERTS$|NODE_OPTIONS$)/i.test(key)) continue;
-    env[key] = value;
-  }
-  return { ...env, ...extra };
-}
 
 const tlsDirOfSuite = (): string => process.env['TEST_TLS_DIR'] ?? resolve('.test-tmp/tls');
 

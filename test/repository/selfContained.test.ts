@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -52,8 +52,16 @@ describe('the repository is self-contained', () => {
   });
 
   it('the check finds such a reference', () => {
-    const fixture = fileURLToPath(new URL('../fixtures/outside-reference.txt', import.meta.url));
-    expect(outsideReferences(ROOT, [fixture])).toEqual([`test/fixtures/outside-reference.txt:2: const dir = '${OUTSIDE[0]}/graph-schema';`]);
+    // Written here rather than committed, so that no file of the repository holds such a path.
+    mkdirSync(join(ROOT, '.test-tmp'), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, '.test-tmp', 'self-contained-'));
+    const fixture = join(dir, 'outside-reference.ts');
+    writeFileSync(fixture, `// a file the check must flag\nconst dir = '${OUTSIDE[0]}/graph-schema';\n`);
+    try {
+      expect(outsideReferences(ROOT, [fixture])).toEqual([`${relative(ROOT, fixture).split(sep).join('/')}:2: const dir = '${OUTSIDE[0]}/graph-schema';`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the vendored Graph schema is here, with its provenance and licence', () => {
