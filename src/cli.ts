@@ -8,9 +8,10 @@ import { trustInstructions } from './http/trust.js';
 import { openWritableStore } from './store/openWritable.js';
 import { emptyStore } from './store/reset.js';
 import { runSeed } from './seedCommand.js';
+import { describeDestinations } from './notifications/destinationPolicy.js';
 
 /** Commander hands the flags over under the option names EmulatorOptions already uses. */
-type StartFlags = EmulatorOptions;
+type StartFlags = EmulatorOptions & { allowNotificationHost?: string[] };
 
 const parsePort = (value: string): number => {
   const port = Number(value);
@@ -20,11 +21,16 @@ const parsePort = (value: string): number => {
 
 function toOptions(flags: StartFlags): EmulatorOptions {
   const options: EmulatorOptions = {};
-  for (const key of Object.keys(flags) as Array<keyof StartFlags>) {
-    if (flags[key] !== undefined) (options as Record<string, unknown>)[key] = flags[key];
+  const { allowNotificationHost, ...rest } = flags;
+  for (const key of Object.keys(rest) as Array<keyof EmulatorOptions>) {
+    if (rest[key] !== undefined) (options as Record<string, unknown>)[key] = rest[key];
   }
+  if (allowNotificationHost !== undefined) options.allowNotificationHosts = allowNotificationHost;
   return options;
 }
+
+/** --allow-notification-host repeats: each one adds a host. */
+const collectHost = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /**
  * The package's version. The CLI runs as the bundle (dist/cli.mjs) or compiled (dist/src/cli.js),
@@ -46,7 +52,8 @@ function readyLine(emulator: Emulator, elapsedMs: number): string {
   const { store } = emulator.config;
   const where = store.kind === 'postgres' ? 'postgresql' : store.filename === ':memory:' ? 'in-memory' : store.filename;
   const ca = emulator.caCertificatePath !== undefined ? `; CA: ${emulator.caCertificatePath} (trust it with NODE_EXTRA_CA_CERTS; "graph-comms-emulator ca" shows other stacks)` : '';
-  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo) in ${Math.round(elapsedMs)} ms`;
+  const notifications = describeDestinations(emulator.config.allowNotificationHosts);
+  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo; notifications to: ${notifications}) in ${Math.round(elapsedMs)} ms`;
 }
 
 /**
@@ -93,6 +100,11 @@ storeFlags(
     .option('--tls-dir <dir>', 'where the local CA and server certificate live')
     .option('--public-url <url>', 'base URL for absolute links, when behind a proxy')
     .option('--strict', "enforce Graph's rules that a local emulator relaxes")
+    .option(
+      '--allow-notification-host <host[:port]>',
+      "let subscriptions send to this host besides loopback (repeatable; '*' for any host, still not link-local/cloud-metadata unless named)",
+      collectHost,
+    )
     .addOption(new Option('--log-level <level>', 'info logs one line per request; warn only problems').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--log-format <format>', 'json lines, or pretty: one compact human line each').choices(LOG_FORMATS).default('json'))
     .option('--no-demo', 'do not create the demo tenant on an empty store'),

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { StoreOptions } from './store/database.js';
+import { ALLOW_FLAG, parseAllowEntry, type HostResolver } from './notifications/destinationPolicy.js';
 
 /** Every option of the emulator, in one typed place: the CLI flags and createEmulator() both end here. */
 export interface EmulatorOptions {
@@ -45,6 +46,19 @@ export interface EmulatorOptions {
    * global setup). Default true for createEmulator(); the CLI never does it.
    */
   trustCa?: boolean;
+  /**
+   * Hosts besides loopback that subscriptions may send handshakes and notifications to: `HOST` or
+   * `HOST:PORT` (e.g. `webhooks.internal:8443`, `[fd00::5]`), or `'*'` for any host. Link-local and
+   * cloud-metadata addresses (169.254.169.254, fd00:ec2::254, metadata.google.internal…) stay refused
+   * even under `'*'` unless the exact host is named. Default: none (loopback only). CLI:
+   * --allow-notification-host (repeatable).
+   */
+  allowNotificationHosts?: string[];
+  /**
+   * How notification hosts are resolved (default: the system's, dns.lookup). The destination policy
+   * applies to the addresses it returns; tests use it to point names at a local receiver.
+   */
+  resolveNotificationHost?: HostResolver;
 }
 
 export type StoreConfig = StoreOptions;
@@ -74,6 +88,8 @@ export interface ResolvedConfig {
   demo: boolean;
   /** undefined: a temporary directory, removed on close. */
   blobDir: string | undefined;
+  /** The notification destinations allowed besides loopback (see EmulatorOptions). */
+  allowNotificationHosts: string[];
 }
 
 export const DEFAULT_HTTPS_PORT = 8443;
@@ -100,12 +116,14 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
     logLevel: options.logLevel ?? 'warn',
     logFormat: options.logFormat ?? 'json',
     demo: options.demo ?? true,
+    allowNotificationHosts: [...(options.allowNotificationHosts ?? [])],
     blobDir: options.blobDir !== undefined ? resolve(options.blobDir) : options.dataDir !== undefined || (store.kind === 'sqlite' && !inMemory) ? join(dataDir, 'blobs') : undefined,
   };
 }
 
 /** Refuse what would otherwise be silently ignored or fail later with a less helpful message. */
 function checkOptions(options: EmulatorOptions): void {
+  checkNotificationHosts(options);
   if (options.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(options.logLevel)) {
     throw new ConfigError(`unknown log level '${options.logLevel}': use one of ${LOG_LEVELS.join(', ')}.`);
   }
@@ -126,4 +144,13 @@ function checkOptions(options: EmulatorOptions): void {
 /** A URL's password never goes into a message. */
 function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+/** Each allowed notification host must be a host, host:port or '*'. */
+function checkNotificationHosts(options: EmulatorOptions): void {
+  for (const entry of options.allowNotificationHosts ?? []) {
+    if (entry === '*') continue;
+    const parsed = parseAllowEntry(entry);
+    if (typeof parsed === 'string') throw new ConfigError(parsed.replace(ALLOW_FLAG, `${ALLOW_FLAG} (allowNotificationHosts)`));
+  }
 }

@@ -26,6 +26,7 @@ import { openWritableStore } from './store/openWritable.js';
 import { ChangePipeline } from './domain/changes.js';
 import { startCallRecordRetention } from './simulation/callRecordRetention.js';
 import { NotificationService } from './notifications/service.js';
+import { DestinationPolicy } from './notifications/destinationPolicy.js';
 
 export type { EmulatorOptions, LogFormat } from './config.js';
 export { ConfigError } from './config.js';
@@ -143,7 +144,8 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const clockPersistence = persistence;
     const keys = new SigningKeyRing(ctx);
     await keys.load();
-    notifications = new NotificationService(ctx, keys, (err) => failed('notification delivery failed', err));
+    const destinations = new DestinationPolicy(config.allowNotificationHosts, options.resolveNotificationHost);
+    notifications = new NotificationService(ctx, keys, (err) => failed('notification delivery failed', err), { destinations });
     if (config.demo) {
       await ensureDemoTenant(ctx);
       await ensureDemoArtifacts(ctx, blobs);
@@ -160,6 +162,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       deltaTokens: new DeltaTokens(stateTokenCodec(store.db)),
       usage: new UsageMeter(),
       notifications,
+      destinations,
       caCertificatePem: tls?.caCertificatePem,
       caCertificatePath: tls?.caCertificatePath,
       clockSaved: () => clockPersistence.flush(),

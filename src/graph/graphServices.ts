@@ -4,6 +4,7 @@ import type { UsageMeter } from '../domain/usage.js';
 import type { AccessTokenVerifier } from '../auth/tokens.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { ReadCache } from '../store/readCache.js';
+import type { DestinationPolicy } from '../notifications/destinationPolicy.js';
 
 /** What Graph handlers need of the running emulator (the assembly passes its whole self). */
 export interface GraphServices {
@@ -18,4 +19,6 @@ export interface GraphServices {
   readonly deltaTokens: DeltaTokens;
   /** Calls to metered APIs, per app and API. */
   readonly usage: UsageMeter;
+  /** Where subscriptions' handshakes and notifications may go (no SSRF). */
+  readonly destinations: DestinationPolicy;
 }

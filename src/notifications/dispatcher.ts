@@ -3,6 +3,7 @@ import type { DomainContext } from '../domain/context.js';
 import { afterFailure, DELAYED_SLOW_ERROR, DELIVERY_TIMEOUT_MS, DROPPED_SLOW_ERROR, endpointOf, isSlowAnswer, planEndpoint } from './deliveryPolicy.js';
 import { DeliveryQueue, type DeliveryRow } from './deliveryQueue.js';
 import { EndpointHealth } from './endpointHealth.js';
+import { DestinationPolicy } from './destinationPolicy.js';
 import { post, PostFailed } from './httpPost.js';
 import type { LifecycleScanner } from './lifecycle.js';
 import { collectionBody, groupByTarget } from './notificationCollections.js';
@@ -24,6 +25,8 @@ export interface DispatcherOptions {
   maxRounds?: number;
   /** How long a claim holds (wall time) before another instance may take the row. */
   claimMs?: number;
+  /** Where notifications may go (default: loopback only). A refused host fails like an unreachable one. */
+  destinations?: DestinationPolicy;
 }
 
 export interface FlushResult {
@@ -64,6 +67,7 @@ export class Dispatcher {
   private closed = false;
   private lastScanMs = 0;
   private readonly health: EndpointHealth;
+  private readonly destinations: DestinationPolicy;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -79,6 +83,7 @@ export class Dispatcher {
     this.claimMs = options.claimMs ?? 15_000;
     this.maxRounds = options.maxRounds ?? 4;
     this.health = new EndpointHealth();
+    this.destinations = options.destinations ?? new DestinationPolicy();
     this.queue = new DeliveryQueue(ctx.db, ctx.dialect, this.instanceId);
   }
 
@@ -217,7 +222,7 @@ export class Dispatcher {
     const started = performance.now();
     try {
       const body = await collectionBody(batch, (appId, tenantId) => this.tokens.token(appId, tenantId));
-      const res = await post(url, body, 'application/json; charset=utf-8', DELIVERY_TIMEOUT_MS);
+      const res = await post(url, body, 'application/json; charset=utf-8', DELIVERY_TIMEOUT_MS, this.destinations);
       status = res.status;
       durationMs = res.durationMs;
       if (status < 200 || status > 299) error = `HTTP ${status}`;

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { DestinationRefused, type DestinationPolicy } from './destinationPolicy.js';
 
 export interface PostResult {
   status: number;
@@ -12,6 +13,8 @@ export class PostFailed extends Error {
   constructor(
     message: string,
     readonly timedOut: boolean,
+    /** The destination policy refused the host: nothing was connected to. */
+    readonly refused = false,
   ) {
     super(message);
     this.name = 'PostFailed';
@@ -27,10 +30,14 @@ const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
 
 /**
  * POST a body and read the answer, failing after `timeoutMs` in all (connect, send and answer), as
- * Graph's HTTP client does (3 s for notifications, 10 s for the validation handshake).
+ * Graph's HTTP client does (3 s for notifications, 10 s for the validation handshake). Only to where
+ * `destinations` allows: an IP literal is checked here, a name by the request's lookup, so a refused
+ * host is never connected to (PostFailed with `refused`).
  */
-export function post(url: URL, body: string, contentType: string, timeoutMs: number): Promise<PostResult> {
+export function post(url: URL, body: string, contentType: string, timeoutMs: number, destinations: DestinationPolicy): Promise<PostResult> {
   const started = performance.now();
+  const literal = destinations.checkLiteral(url);
+  if (literal !== undefined && !literal.ok) return Promise.reject(new PostFailed(`not sent: ${literal.reason}`, false, true));
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const payload = Buffer.from(body, 'utf8');
@@ -45,10 +52,11 @@ export function post(url: URL, body: string, contentType: string, timeoutMs: num
     const req = send(url, {
       method: 'POST',
       agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
+      ...(literal === undefined ? { lookup: destinations.lookupFor(url) } : {}),
       headers: { 'content-type': contentType, 'content-length': payload.length, 'user-agent': 'graph-comms-emulator (Microsoft Graph change notifications)' },
     });
     const timer = setTimeout(() => fail(new PostFailed(`no answer within ${timeoutMs} ms`, true)), timeoutMs);
-    req.on('error', (err) => fail(new PostFailed(err.message, false)));
+    req.on('error', (err) => fail(err instanceof DestinationRefused ? new PostFailed(`not sent: ${err.message}`, false, true) : new PostFailed(err.message, false)));
     req.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -170,7 +170,12 @@ describe('POST /subscriptions: validation as Graph does it', () => {
   });
 
   it('takes https URLs and loopback http only', async () => {
-    await expectRejected(basic({ notificationUrl: 'http://example.com/hook' }), 400, 'InvalidRequest', /it must use https \(http is accepted on loopback only\)/);
+    await expectRejected(
+      basic({ notificationUrl: 'http://example.com/hook' }),
+      400,
+      'InvalidRequest',
+      /it must use https \(http is accepted on loopback only, and on hosts allowed with --allow-notification-host\)/,
+    );
     await expectRejected(basic({ notificationUrl: 'not a url' }), 400, 'InvalidRequest', /Invalid notificationUrl 'not a url'/);
     await expectRejected(basic({ lifecycleNotificationUrl: 'ftp://127.0.0.1/x' }), 400, 'InvalidRequest', /Invalid lifecycleNotificationUrl/);
   });

@@ -78,16 +78,19 @@ async function checkScope(services: GraphServices, request: Req, pattern: Resour
   }
 }
 
-/** The handshake for each URL (both are validated, even when equal). */
-async function validateUrls(urls: URL[]): Promise<void> {
-  for (const url of urls) {
-    const result = await validateEndpoint(url);
-    if (!result.ok) throw badRequest(result.message, result.code);
+/**
+ * The handshake for each URL (both are validated, even when equal). A host the destination policy
+ * refuses gets no handshake: a 400 that names the host and the flag that allows it.
+ */
+async function validateUrls(services: GraphServices, urls: Array<[property: string, url: URL]>): Promise<void> {
+  for (const [property, url] of urls) {
+    const result = await validateEndpoint(url, services.destinations);
+    if (!result.ok) throw badRequest(result.refused !== undefined ? `Invalid ${property} '${url.href}': ${result.refused}` : result.message, result.code);
   }
 }
 
 function checkedUrl(services: GraphServices, property: string, text: string): URL {
-  const checked = checkEndpointUrl(property, text, services.config.strict);
+  const checked = checkEndpointUrl(property, text, services.config.strict, services.destinations);
   if (!checked.ok) throw badRequest(checked.message, checked.code);
   return checked.url;
 }
@@ -153,7 +156,7 @@ export async function createSubscription(request: Req, reply: FastifyReply): Pro
     }
     thumbprint = parsed.certificate.thumbprint;
   }
-  await validateUrls(lifecycleUrl === null ? [notificationUrl] : [notificationUrl, lifecycleUrl]);
+  await validateUrls(services, [['notificationUrl', notificationUrl], ...(lifecycleUrl === null ? [] : [['lifecycleNotificationUrl', lifecycleUrl] as [string, URL]])]);
   const subscription = await insertSubscription(ctx, {
     id: newGuid(),
     tenantId: principal.tenantId,
@@ -213,7 +216,7 @@ export async function updateSubscription(request: Req, reply: FastifyReply): Pro
   if (changes.expirationDateTime !== undefined) expiration = checkExpiration(changes.expirationDateTime, ctx.clock.nowMs(), pattern, subscription.lifecycleNotificationUrl !== null);
   let notificationUrl = subscription.notificationUrl;
   if (changes.notificationUrl !== undefined && changes.notificationUrl !== subscription.notificationUrl) {
-    await validateUrls([checkedUrl(services, 'notificationUrl', changes.notificationUrl)]);
+    await validateUrls(services, [['notificationUrl', checkedUrl(services, 'notificationUrl', changes.notificationUrl)]]);
     notificationUrl = changes.notificationUrl;
     await changeNotificationUrl(ctx, subscription.id, notificationUrl);
   }
