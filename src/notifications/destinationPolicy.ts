@@ -201,6 +201,8 @@ export class DestinationPolicy {
   /** Resolve a name (localhost names without DNS) and decide; a failed lookup is an error as dns.lookup's. */
   async resolve(hostname: string, port: number): Promise<{ ok: true; addresses: LookupAddress[] } | { ok: false; reason: string }> {
     const host = bare(hostname);
+    // A metadata host name is refused before anything is asked of DNS.
+    if (METADATA_NAMES.has(host) && !this.named(host, port)) return this.decide(host, port, []) as { ok: false; reason: string };
     const found: LookupAddress[] = isLocalhostName(host)
       ? [
           { address: '127.0.0.1', family: 4 },
