@@ -47,7 +47,8 @@ export async function validateEndpoint(url: URL, destinations: DestinationPolicy
   target.searchParams.append('validationToken', token);
   const failed = { ok: false as const, code: 'ValidationError' as const, message: 'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.' };
   try {
-    const res = await post(target, '', 'text/plain; charset=utf-8', timeoutMs, destinations);
+    // A one-off connection: notifications later connect (and are checked) afresh.
+    const res = await post(target, '', 'text/plain; charset=utf-8', timeoutMs, destinations, false);
     if (res.status !== 200 || !/^text\/plain\b/i.test(res.contentType)) return failed;
     if (res.body !== token) {
       return { ok: false, code: 'ValidationError', message: 'Subscription validation request failed. Response must exactly match validationToken query parameter.' };

@@ -32,9 +32,10 @@ const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
  * POST a body and read the answer, failing after `timeoutMs` in all (connect, send and answer), as
  * Graph's HTTP client does (3 s for notifications, 10 s for the validation handshake). Only to where
  * `destinations` allows: an IP literal is checked here, a name by the request's lookup, so a refused
- * host is never connected to (PostFailed with `refused`).
+ * host is never connected to (PostFailed with `refused`). Without `keepAlive`, the connection is
+ * closed after the answer.
  */
-export function post(url: URL, body: string, contentType: string, timeoutMs: number, destinations: DestinationPolicy): Promise<PostResult> {
+export function post(url: URL, body: string, contentType: string, timeoutMs: number, destinations: DestinationPolicy, keepAlive = true): Promise<PostResult> {
   const started = performance.now();
   const literal = destinations.checkLiteral(url);
   if (literal !== undefined && !literal.ok) return Promise.reject(new PostFailed(`not sent: ${literal.reason}`, false, true));
@@ -51,7 +52,8 @@ export function post(url: URL, body: string, contentType: string, timeoutMs: num
     };
     const req = send(url, {
       method: 'POST',
-      agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
+      // A kept-alive socket is reused without a new lookup: it goes to the address checked when it connected.
+      agent: !keepAlive ? false : url.protocol === 'https:' ? httpsAgent : httpAgent,
       ...(literal === undefined ? { lookup: destinations.lookupFor(url) } : {}),
       headers: { 'content-type': contentType, 'content-length': payload.length, 'user-agent': 'graph-comms-emulator (Microsoft Graph change notifications)' },
     });
