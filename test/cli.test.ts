@@ -107,6 +107,7 @@ describe('graph-comms-emulator start', () => {
     expect(port).toBeGreaterThan(0);
     expect(line).toContain(join(tls, 'ca.pem'));
     expect(line).toContain('in-memory');
+    expect(line).toContain('notifications to: loopback only (--allow-notification-host HOST[:PORT] for others)');
 
     const health = await fetch(`${url}/_emulator/health`); // trusted through NODE_EXTRA_CA_CERTS, as the line says
     expect(health.status).toBe(200);
@@ -129,6 +130,21 @@ describe('graph-comms-emulator start', () => {
     expect(demo.status).toBe(200);
     expect(((await demo.json()) as { caCertificate: unknown }).caCertificate).toBeNull();
     expect(await stop(run)).toBe(0);
+  });
+
+  it('--allow-notification-host (repeatable) widens the notification policy, and the ready line says so', async () => {
+    const run = cli(['start', '--port', '0', '--in-memory', '--http', '--allow-notification-host', 'hooks.test', '--allow-notification-host', '[fd00::5]:9000']);
+    const line = await readyLine(run);
+    expect(line).toContain('notifications to: loopback and hooks.test, [fd00::5]:9000)');
+    expect(await stop(run)).toBe(0);
+  });
+
+  it('refuses an --allow-notification-host that is not HOST[:PORT] or *', async () => {
+    const run = cli(['start', '--port', '0', '--in-memory', '--http', '--allow-notification-host', 'https://hooks.test/']);
+    const { code } = await run.exit;
+    expect(code).toBe(1);
+    expect(run.stderr.join('\n')).toContain("invalid --allow-notification-host (allowNotificationHosts) 'https://hooks.test/'");
+    expect(run.stdout.join('')).toBe('');
   });
 
   it('by default keeps its state and TLS material in ./.graph-comms-emulator', async () => {
