@@ -175,7 +175,8 @@ describe('--admin-token', () => {
   });
 
   it('guards every route the OpenAPI document lists', async () => {
-    const doc = (await raw(emu, '/_emulator/openapi.json', { headers: bearer })).json as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await raw(emu, '/_emulator/openapi.json', { headers: bearer })).json as { info: { description: string }; paths: Record<string, Record<string, unknown>> };
+    expect(doc.info.description).toMatch(/X-Emulator-Client.*Authorization: Bearer TOKEN/);
     const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => [method.toUpperCase(), path.replace(/\{\w+\}/g, 'x')] as const));
     expect(routes.length).toBeGreaterThan(40);
     for (const [method, path] of routes) {
