@@ -168,6 +168,28 @@ describe('graph-comms-emulator start', () => {
     expect(empty.stderr.join('\n')).toMatch(/--admin-token is empty/);
   });
 
+  it('serves on 127.0.0.1 alone, saying so, when [::1] at its port is taken by something else', async (ctx) => {
+    const squatter = createServer((socket) => socket.end('HTTP/1.1 418 Squatter\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'));
+    const bound = await new Promise<boolean>((done) => {
+      squatter.once('error', () => done(false));
+      squatter.listen({ port: 0, host: '::1', ipv6Only: true }, () => done(true));
+    });
+    if (!bound) return ctx.skip(); // no IPv6 loopback on this machine
+    try {
+      const port = (squatter.address() as { port: number }).port;
+      if (!(await canListen(port))) return ctx.skip(); // 127.0.0.1 has that port in use too
+      const run = cli(['start', '--port', String(port), '--in-memory', '--http']);
+      expect(await lineMatching(run.stdout, new RegExp(`serving on 127\\.0\\.0\\.1 only: \\[::1\\]:${port} is not free`))).toMatch(/"level":40/);
+      const line = await lineMatching(run.stdout, /ready on/);
+      expect((await fetch(`http://127.0.0.1:${port}/_emulator/health`)).status).toBe(200);
+      expect(urlIn(line)).toBe(`http://localhost:${port}`);
+      expect((await fetch(`http://[::1]:${port}/`)).status).toBe(418);
+      expect(await stop(run)).toBe(0);
+    } finally {
+      squatter.close();
+    }
+  });
+
   it('by default keeps its state and TLS material in ./.graph-comms-emulator', async () => {
     const cwd = tempDir();
     const run = cli(['start', '--port', '0', '--http'], cwd);
