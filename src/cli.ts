@@ -53,7 +53,8 @@ function readyLine(emulator: Emulator, elapsedMs: number): string {
   const where = store.kind === 'postgres' ? 'postgresql' : store.filename === ':memory:' ? 'in-memory' : store.filename;
   const ca = emulator.caCertificatePath !== undefined ? `; CA: ${emulator.caCertificatePath} (trust it with NODE_EXTRA_CA_CERTS; "graph-comms-emulator ca" shows other stacks)` : '';
   const notifications = describeDestinations(emulator.config.allowNotificationHosts);
-  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo; notifications to: ${notifications}) in ${Math.round(elapsedMs)} ms`;
+  const token = emulator.config.adminTokenGenerated ? `; admin token: ${emulator.config.adminToken ?? ''} (control API: send "Authorization: Bearer TOKEN"; --admin-token sets your own)` : '';
+  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; notifications to: ${notifications}) in ${Math.round(elapsedMs)} ms`;
 }
 
 /**
@@ -70,6 +71,9 @@ const storeFlags = (command: Command): Command =>
       const flags = action.opts<StartFlags>();
       if (flags.databaseSchema !== undefined && flags.databaseUrl === undefined) action.error('error: --database-schema needs --database-url (it names a PostgreSQL schema).');
     });
+
+/** A repeatable, comma-separated list flag. */
+const collectNames = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), ...value.split(',')];
 
 const program = new Command()
   .name('graph-comms-emulator')
@@ -107,8 +111,10 @@ storeFlags(
     )
     .addOption(new Option('--log-level <level>', 'info logs one line per request; warn only problems').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--log-format <format>', 'json lines, or pretty: one compact human line each').choices(LOG_FORMATS).default('json'))
-    .option('--no-demo', 'do not create the demo tenant on an empty store'),
-).action(async (flags: StartFlags) => {
+    .option('--no-demo', 'do not create the demo tenant on an empty store')
+    .option('--admin-token <token>', 'require "Authorization: Bearer TOKEN" on the control API (made up and printed when --host is not loopback)', process.env['GRAPH_EMULATOR_ADMIN_TOKEN'])
+    .option('--allowed-host <name>', 'another name clients may call the emulator by (Host header); repeatable, comma-separated, *.domain or *', collectNames),
+).action(async ({ allowedHost, ...flags }: StartFlags & { allowedHost?: string[] }) => {
   const started = performance.now();
   // Listen for signals before printing the ready line: a supervisor may send one the moment it reads it.
   let emulator: Emulator | undefined;
@@ -128,7 +134,10 @@ storeFlags(
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  emulator = await startEmulator(toOptions(flags), { port: flags.http === true ? DEFAULT_HTTP_PORT : DEFAULT_HTTPS_PORT, inMemory: false });
+  emulator = await startEmulator(
+    { ...toOptions(flags), ...(allowedHost !== undefined ? { allowedHosts: allowedHost } : {}) },
+    { port: flags.http === true ? DEFAULT_HTTP_PORT : DEFAULT_HTTPS_PORT, inMemory: false },
+  );
   if (stopRequested) return close();
   console.log(readyLine(emulator, performance.now() - started));
 });

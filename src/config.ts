@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { StoreOptions } from './store/database.js';
@@ -59,6 +61,19 @@ export interface EmulatorOptions {
    * applies to the addresses it returns; tests use it to point names at a local receiver.
    */
   resolveNotificationHost?: HostResolver;
+   * A secret the control API (/_emulator) then requires on every request but GET /_emulator/health,
+   * as `Authorization: Bearer TOKEN`. Not needed on a loopback address (the default); bound to any
+   * other address (`0.0.0.0`, `::`, a LAN address) without one, the emulator makes one up and the
+   * CLI prints it in its ready line (library: `emulator.config.adminToken`). Must not be empty.
+   */
+  adminToken?: string;
+  /**
+   * More names the emulator answers to in the Host header, besides localhost, *.localhost, IP
+   * addresses, the bound host and the --public-url host: `graph.contoso.test`, `*.example.test`, or
+   * `*` for any. Other names are refused (403), which stops DNS rebinding. Checked on loopback, or
+   * on any address once names are given here.
+   */
+  allowedHosts?: string[];
 }
 
 export type StoreConfig = StoreOptions;
@@ -90,6 +105,12 @@ export interface ResolvedConfig {
   blobDir: string | undefined;
   /** The notification destinations allowed besides loopback (see EmulatorOptions). */
   allowNotificationHosts: string[];
+  /** The control API's bearer token; undefined: none needed (loopback). */
+  adminToken: string | undefined;
+  /** Whether adminToken was made up at start (non-loopback host, none given): the CLI prints it. */
+  adminTokenGenerated: boolean;
+  /** Extra Host names (EmulatorOptions.allowedHosts), or undefined for none given. */
+  allowedHosts: string[] | undefined;
 }
 
 export const DEFAULT_HTTPS_PORT = 8443;
@@ -118,6 +139,45 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
     demo: options.demo ?? true,
     allowNotificationHosts: [...(options.allowNotificationHosts ?? [])],
     blobDir: options.blobDir !== undefined ? resolve(options.blobDir) : options.dataDir !== undefined || (store.kind === 'sqlite' && !inMemory) ? join(dataDir, 'blobs') : undefined,
+    ...resolveExposure(options),
+  };
+}
+
+// Exposure: who may drive the control API --------------------------------------------------------
+
+/** Whether `host` (a --host value) is a loopback interface: `localhost`, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost' || bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
+  const v4 = bare.startsWith('::ffff:') ? bare.slice(7) : bare;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+/** Visible ASCII without spaces: what an HTTP header carries unchanged. */
+const ADMIN_TOKEN = /^[\x21-\x7e]+$/;
+
+/**
+ * The admin token and extra host names. Off loopback, a control API anyone on the network could
+ * drive would hand out every app's secret: without a token given, one is made up (and printed).
+ */
+function resolveExposure(options: EmulatorOptions): Pick<ResolvedConfig, 'adminToken' | 'adminTokenGenerated' | 'allowedHosts'> {
+  const given = options.adminToken;
+  if (given !== undefined && !ADMIN_TOKEN.test(given)) {
+    throw new ConfigError(
+      given === ''
+        ? '--admin-token is empty: give a secret (or leave the flag out: on a non-loopback --host one is made up and printed).'
+        : '--admin-token may only hold visible ASCII characters without spaces (it is sent as "Authorization: Bearer TOKEN").',
+    );
+  }
+  const allowedHosts = options.allowedHosts?.map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  for (const name of allowedHosts ?? []) {
+    if (!/^(\*|(\*\.)?[a-z0-9_.-]+|\[[0-9a-f:.]+\])$/.test(name)) throw new ConfigError(`--allowed-host '${name}' is not a host name (e.g. graph.contoso.test, *.contoso.test, or * for any).`);
+  }
+  const generate = given === undefined && !isLoopbackHost(options.host ?? '127.0.0.1');
+  return {
+    adminToken: generate ? randomBytes(24).toString('base64url') : given,
+    adminTokenGenerated: generate,
+    allowedHosts: allowedHosts !== undefined && allowedHosts.length > 0 ? allowedHosts : undefined,
   };
 }
 

@@ -7,11 +7,13 @@ import { registerAdminRoutes } from './admin/routes.js';
 import { registerIdentityRoutes } from './auth/routes.js';
 import { SigningKeyRing } from './domain/signingKeys.js';
 import { AccessTokenVerifier } from './auth/tokens.js';
-import { resolveConfig, type EmulatorOptions, type ResolvedConfig } from './config.js';
+import { isLoopbackHost, resolveConfig, type EmulatorOptions, type ResolvedConfig } from './config.js';
 import type { DomainContext } from './domain/context.js';
 import { findTenant } from './domain/tenants.js';
 import { graphPlugin } from './graph/plugin.js';
 import { buildApp } from './http/app.js';
+import { allowHosts, type HostAllowance } from './http/hostCheck.js';
+import { alsoListenOnIpv6Loopback, type ExtraListener } from './http/ipv6Loopback.js';
 import { ensureTlsMaterial, type TlsMaterial } from './tls/certificates.js';
 import { GRAPH_VERSIONS } from './http/versions.js';
 import type { Services } from './services.js';
@@ -135,6 +137,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let retention: { stop(): Promise<void> } | undefined;
   let blobs: BlobStore | undefined;
   let notifications: NotificationService | undefined;
+  let ipv6: ExtraListener | undefined;
   try {
     blobs = BlobStore.open(config.blobDir);
     const failed = backgroundErrorReporter(() => app?.log);
@@ -169,15 +172,24 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     };
     const admin = new AdminService(services);
 
-    app = await buildApp(services, tls === undefined ? undefined : { key: tls.privateKeyPem, cert: tls.certificatePem });
+    app = await buildApp(services, tls === undefined ? undefined : { key: tls.privateKeyPem, cert: tls.certificatePem }, { allowedHost: hostAllowance(config) });
     describeRoutesLazily(app);
     registerIdentityRoutes(app, services);
     for (const graphVersion of GRAPH_VERSIONS) await app.register(graphPlugin(services, graphVersion), { prefix: `/${graphVersion}` });
     await registerAdminRoutes(app, services, admin);
 
-    await listenQuietly(app, config.port, config.host);
+    // 'localhost' is both loopbacks, bound here one by one (Fastify would bind only what the resolver lists).
+    const onLocalhost = config.host === 'localhost' || config.host === '127.0.0.1';
+    await listenQuietly(app, config.port, onLocalhost ? '127.0.0.1' : config.host);
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    if (onLocalhost) {
+      const extra = await alsoListenOnIpv6Loopback(app.server, port);
+      if ('skipped' in extra) {
+        if (!extra.skipped.startsWith('no IPv6')) app.log.warn(`serving on 127.0.0.1 only: ${extra.skipped}`);
+      } else ipv6 = extra;
+    }
+    const runningIpv6 = ipv6;
     const url = config.publicUrl ?? `${config.protocol}://localhost:${port}`;
     notifications.start(url);
     const running = app;
@@ -189,7 +201,9 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const close = async (closeOptions: { dropDatabaseSchema?: boolean }): Promise<void> => {
       const swept = runningRetention.stop();
       runningClock.close();
+      const ipv6Closed = runningIpv6?.close();
       await running.close();
+      await ipv6Closed;
       await runningNotifications.close();
       await runningClock.idle();
       await swept;
@@ -215,6 +229,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     };
   } catch (err) {
     void retention?.stop();
+    void ipv6?.close();
     clock?.close();
     await notifications?.close();
     persistence?.stop();
@@ -223,6 +238,20 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     blobs?.close();
     throw err;
   }
+}
+
+/**
+ * The Host names to answer to (http/hostCheck.ts): on a loopback address, localhost, IP literals,
+ * the bound host, the public URL's host and --allowed-host; elsewhere any name (clients reach it by
+ * names it cannot know, and the control API takes the admin token instead) unless --allowed-host
+ * names them; with --allowed-host '*', any Host, even a malformed one.
+ */
+function hostAllowance(config: ResolvedConfig): HostAllowance | undefined {
+  if (config.allowedHosts?.includes('*') === true) return undefined;
+  if (!isLoopbackHost(config.host) && config.allowedHosts === undefined) return undefined;
+  const names = [config.host, ...(config.allowedHosts ?? [])];
+  if (config.publicUrl !== undefined && URL.canParse(config.publicUrl)) names.push(new URL(config.publicUrl).hostname);
+  return allowHosts(names);
 }
 
 /** Fastify logs "Server listening at …" at info; the caller's ready line says that, and must come first. */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
@@ -147,6 +148,64 @@ describe('graph-comms-emulator start', () => {
     expect(run.stdout.join('')).toBe('');
   });
 
+  it('--host 0.0.0.0 makes up an admin token and prints it; the control API needs it; --allowed-host names are answered, others not', async () => {
+    // Bound to every interface, but spoken to only on 127.0.0.1.
+    const run = cli(['start', '--host', '0.0.0.0', '--port', '0', '--in-memory', '--http', '--allowed-host', 'graph.contoso.test,*.corp.test']);
+    const line = await readyLine(run);
+    const token = /admin token: (\S+) \(control API: send "Authorization: Bearer TOKEN"/.exec(line)?.[1];
+    expect(token, line).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const port = new URL(urlIn(line)).port;
+    const get = (host: string, headers: Record<string, string> = {}): Promise<number> =>
+      new Promise((done, fail) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/_emulator/demo', headers: { host, ...headers } }, (res) => {
+          res.resume();
+          res.on('end', () => done(res.statusCode ?? 0));
+        });
+        req.on('error', fail);
+        req.end();
+      });
+    expect(await get(`127.0.0.1:${port}`)).toBe(401);
+    expect(await get(`127.0.0.1:${port}`, { authorization: `Bearer ${token}` })).toBe(200);
+    expect(await get('graph.contoso.test', { authorization: `Bearer ${token}` })).toBe(200);
+    expect(await get('x.corp.test', { authorization: `Bearer ${token}` })).toBe(200);
+    expect(await get('evil.example', { authorization: `Bearer ${token}` })).toBe(403);
+    expect(await stop(run)).toBe(0);
+  });
+
+  it('--admin-token sets the token and prints none; an empty one is refused', async () => {
+    const run = cli(['start', '--port', '0', '--in-memory', '--http', '--admin-token', 'mine']);
+    const line = await readyLine(run);
+    expect(line).not.toMatch(/admin token/);
+    expect((await fetch(`${urlIn(line)}/_emulator/demo`)).status).toBe(401);
+    expect((await fetch(`${urlIn(line)}/_emulator/demo`, { headers: { authorization: 'Bearer mine' } })).status).toBe(200);
+    expect(await stop(run)).toBe(0);
+    const empty = cli(['start', '--port', '0', '--in-memory', '--http', '--admin-token', '']);
+    expect((await empty.exit).code).toBe(1);
+    expect(empty.stderr.join('\n')).toMatch(/--admin-token is empty/);
+  });
+
+  it('serves on 127.0.0.1 alone, saying so, when [::1] at its port is taken by something else', async (ctx) => {
+    const squatter = createServer((socket) => socket.end('HTTP/1.1 418 Squatter\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'));
+    const bound = await new Promise<boolean>((done) => {
+      squatter.once('error', () => done(false));
+      squatter.listen({ port: 0, host: '::1', ipv6Only: true }, () => done(true));
+    });
+    if (!bound) return ctx.skip(); // no IPv6 loopback on this machine
+    try {
+      const port = (squatter.address() as { port: number }).port;
+      if (!(await canListen(port))) return ctx.skip(); // 127.0.0.1 has that port in use too
+      const run = cli(['start', '--port', String(port), '--in-memory', '--http']);
+      expect(await lineMatching(run.stdout, new RegExp(`serving on 127\\.0\\.0\\.1 only: \\[::1\\]:${port} is not free`))).toMatch(/"level":40/);
+      const line = await lineMatching(run.stdout, /ready on/);
+      expect((await fetch(`http://127.0.0.1:${port}/_emulator/health`)).status).toBe(200);
+      expect(urlIn(line)).toBe(`http://localhost:${port}`);
+      expect((await fetch(`http://[::1]:${port}/`)).status).toBe(418);
+      expect(await stop(run)).toBe(0);
+    } finally {
+      squatter.close();
+    }
+  });
+
   it('by default keeps its state and TLS material in ./.graph-comms-emulator', async () => {
     const cwd = tempDir();
     const run = cli(['start', '--port', '0', '--http'], cwd);
@@ -213,7 +272,21 @@ describe('graph-comms-emulator --help', () => {
     const run = cli(['start', '--help']);
     expect((await run.exit).code).toBe(0);
     const text = run.stdout.join('\n');
-    for (const flag of ['--port', '--host', '--in-memory', '--data-dir', '--database-url', '--database-schema', '--http', '--tls-dir', '--public-url', '--log-level', '--no-demo'])
+    for (const flag of [
+      '--port',
+      '--host',
+      '--in-memory',
+      '--data-dir',
+      '--database-url',
+      '--database-schema',
+      '--http',
+      '--tls-dir',
+      '--public-url',
+      '--log-level',
+      '--no-demo',
+      '--admin-token',
+      '--allowed-host',
+    ])
       expect(text).toContain(flag);
   });
 });

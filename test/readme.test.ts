@@ -55,6 +55,7 @@ const EXPECTED_OUTPUT: { when: string; stdout: RegExp }[] = [
   { when: "from 'graph-comms-emulator'", stdout: /^https:\/\/localhost:\d+$/m },
   { when: 'graph-comms-emulator ca --path', stdout: /ca\.pem/ },
   { when: '/_emulator/demo"', stdout: /"tenantId"/ },
+  { when: '/_emulator/deliveries/flush"', stdout: /"delivered"/ },
 ];
 
 interface Outcome {

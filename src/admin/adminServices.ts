@@ -7,13 +7,14 @@ import type { NotificationService } from '../notifications/service.js';
 import type { FaultInjector } from '../runtime/faults.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { Store } from '../store/database.js';
+import type { ControlGuardConfig } from './guard.js';
 
 /**
  * What the control API drives: it is the emulator's control plane, so it sees most parts. The
  * assembly (src/services.ts) passes its whole self; each admin module names the part it reads.
  */
 export interface AdminServices {
-  readonly config: { readonly demo: boolean };
+  readonly config: { readonly demo: boolean } & ControlGuardConfig;
   readonly store: Store;
   readonly ctx: DomainContext;
   readonly keys: SigningKeyRing;

@@ -17,7 +17,10 @@ const OPTIONS: SwaggerOptions = {
     info: {
       title: 'graph-comms-emulator control API',
       version: '1',
-      description: 'Control the emulator: tenants, users, apps, access policies, Teams app installations, meetings, the virtual clock, faults, tokens and reset.',
+      description:
+        'Control the emulator: tenants, users, apps, access policies, Teams app installations, meetings, the virtual clock, faults, tokens and reset. ' +
+        "A POST, PUT, PATCH or DELETE must carry Content-Type: application/json or an X-Emulator-Client header (any value), and no Origin but the emulator's own; " +
+        'started with --admin-token (or off loopback), every request but GET /_emulator/health needs Authorization: Bearer TOKEN.',
     },
   },
   hideUntagged: true,

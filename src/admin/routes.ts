@@ -9,6 +9,7 @@ import { registerDeliveryRoutes } from './deliveries.js';
 import * as s from './schemas.js';
 import { registerCallAdminRoutes } from './callRoutes.js';
 import { checkControlRequest, controlSchemaErrors } from './strictBody.js';
+import { controlRefusal } from './guard.js';
 import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
 
@@ -25,6 +26,11 @@ const noContent = (reply: FastifyReply): FastifyReply => reply.code(204).send();
 /** The control API under /_emulator: JSON in, JSON out, described by /_emulator/openapi.json. */
 export async function registerAdminRoutes(app: FastifyInstance, services: AdminServices, admin: AdminService): Promise<void> {
   await app.register(async (api) => {
+    // Before anything reads the body: the admin token, and no driving from a web page (guard.ts).
+    api.addHook('onRequest', async (request) => {
+      const refusal = controlRefusal(request, services.config);
+      if (refusal !== undefined) throw refusal;
+    });
     // Scripts often send `content-type: application/json` with no body (POST /reset, DELETE …): that is no body, not bad JSON.
     api.removeContentTypeParser('application/json');
     api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

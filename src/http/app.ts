@@ -13,6 +13,7 @@ import { injectedFault } from './faults.js';
 import { lazySchemaController } from './lazySchemaCompilers.js';
 import { normalizeODataPath } from './odata/keySyntax.js';
 import { logOptions, logRequest, REQUEST_LOG_LEVELS } from './requestLog.js';
+import { hostRefusal, type HostAllowance } from './hostCheck.js';
 import { isUntrustedCertificateAlert, handshakeHangupMessage, untrustedCaMessage } from './trust.js';
 import './requestContext.js';
 
@@ -122,7 +123,13 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket, now: Date
   socket.destroy(err);
 }
 
-export async function buildApp(services: Services, tls: TlsOptions | undefined): Promise<FastifyInstance> {
+/** How the server is exposed, decided by whoever assembles it (emulator.ts). */
+export interface ExposureOptions {
+  /** The names the Host header may carry (http/hostCheck.ts); undefined: any. */
+  allowedHost?: HostAllowance | undefined;
+}
+
+export async function buildApp(services: Services, tls: TlsOptions | undefined, exposure: ExposureOptions = {}): Promise<FastifyInstance> {
   const { config, faults } = services;
   const now = (): Date => services.ctx.clock.now();
   const app = Fastify({
@@ -160,6 +167,15 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined):
   await app.register(formbody);
   // JSON with a suffix or parameters (`application/merge-patch+json`, `application/json;odata=verbose`) is JSON too.
   app.addContentTypeParser(/^application\/[a-z.+-]*json/i, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  const { allowedHost } = exposure;
+  if (allowedHost !== undefined) {
+    // First of all: a request for a name we do not answer to reaches nothing, not even a fault rule.
+    app.addHook('onRequest', async (request, reply) => {
+      const refusal = hostRefusal(request.headers.host, allowedHost);
+      if (refusal !== undefined) return sendGraphError(request, reply, refusal, now());
+    });
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     assignRequestIds(request, reply);

@@ -184,7 +184,7 @@ describe('nothing lost', () => {
       );
       // Two subscriptions: each change is two notifications.
       await receiver.waitForItems(count * 2, 30_000);
-      await Promise.all([a, b].map((emu) => json(`${emu.url}/_emulator/deliveries/flush`, { method: 'POST' })));
+      await Promise.all([a, b].map((emu) => json(`${emu.url}/_emulator/deliveries/flush`, { method: 'POST', headers: { 'x-emulator-client': 'tests' } })));
       const items = receiver.items();
       const keys = items.map((i) => `${String(i['subscriptionId'])} ${(i['resourceData'] as { id: string }).id}`);
       expect(new Set(keys).size).toBe(count * 2);

@@ -47,7 +47,7 @@ export async function subscribe(emu: Emulator, body: Record<string, unknown>, op
 }
 
 export async function flush(emu: Emulator): Promise<{ delivered: number; retrying: number; dropped: number; pending: number }> {
-  const res = await fetch(`${emu.url}/_emulator/deliveries/flush`, { method: 'POST' });
+  const res = await fetch(`${emu.url}/_emulator/deliveries/flush`, { method: 'POST', headers: { 'x-emulator-client': 'tests' } });
   if (res.status !== 200) throw new Error(`flush: ${res.status} ${await res.text()}`);
   return (await res.json()) as { delivered: number; retrying: number; dropped: number; pending: number };
 }

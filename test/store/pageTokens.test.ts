@@ -54,7 +54,7 @@ describe('call-record page tokens and a store reset', () => {
       const token = await mintToken(emu);
       const demoBefore = await demoSessionsToken(emu, token);
       const big = await bigRecordToken(emu, token);
-      expect((await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' })).status).toBe(200);
+      expect((await fetch(`${emu.url}/_emulator/reset`, { method: 'POST', headers: { 'x-emulator-client': 'tests' } })).status).toBe(200);
       const demoAfter = await demoSessionsToken(emu, token);
 
       await emu.close();
@@ -83,7 +83,7 @@ describe('call-record page tokens and a store reset', () => {
       const token = await mintToken(a);
       const before = await demoSessionsToken(a, token);
       await expectPage(b, b.demo.callRecordId, before, token, 2);
-      expect((await fetch(`${a.url}/_emulator/reset`, { method: 'POST' })).status).toBe(200);
+      expect((await fetch(`${a.url}/_emulator/reset`, { method: 'POST', headers: { 'x-emulator-client': 'tests' } })).status).toBe(200);
 
       const fromA = await bigRecordToken(a, token);
       c = await createEmulator(options);

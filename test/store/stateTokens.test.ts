@@ -72,7 +72,7 @@ describe('state-token codec', () => {
   it('a generational token from before a reset is stale; a page token is not (run last: it empties the store)', async () => {
     const delta = await codec.encode('delta', { x: 1 }, { generational: true });
     const page = await codec.encode('callRecordPage', { x: 1 }, { generational: false });
-    expect((await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${emu.url}/_emulator/reset`, { method: 'POST', headers: { 'x-emulator-client': 'tests' } })).status).toBe(200);
     expect(await codec.verify('delta', delta)).toEqual({ ok: false, reason: 'stale' });
     expect(await codec.verify('callRecordPage', page)).toEqual({ ok: true, value: { x: 1 } });
     const after = await codec.encode('delta', { x: 2 }, { generational: true });

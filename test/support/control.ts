@@ -9,12 +9,16 @@ export interface ControlResponse {
   headers: Headers;
 }
 
-/** One call to the control API over the emulator's real socket; a non-string body is sent as JSON. */
+/**
+ * One call to the control API over the emulator's real socket; a non-string body is sent as JSON.
+ * Every request says it comes from a script (X-Emulator-Client), as the control API requires of a
+ * state-changing request without a JSON body (src/admin/guard.ts).
+ */
 export async function control(emu: Pick<Emulator, 'url'>, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ControlResponse> {
-  const init: RequestInit = { method, headers: { ...headers } };
+  const init: RequestInit = { method, headers: { 'x-emulator-client': 'tests', ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    init.headers = { 'content-type': 'application/json', ...headers };
+    init.headers = { 'x-emulator-client': 'tests', 'content-type': 'application/json', ...headers };
   }
   const res = await fetch(`${emu.url}/_emulator${path}`, init);
   const text = await res.text();
