@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, resolveConfig, type EmulatorOptions } from './config.js';
+import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, resolveConfig, type EmulatorOptions } from './config.js';
 import { startEmulator, type Emulator } from './emulator.js';
 import { ensureTlsMaterial } from './tls/certificates.js';
 import { trustInstructions } from './http/trust.js';
@@ -16,6 +16,14 @@ const parsePort = (value: string): number => {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535.');
   return port;
+};
+
+const parseRecordingCap = (value: string): number => {
+  const bytes = Number(value);
+  if (value.trim() === '' || !Number.isInteger(bytes) || bytes < 0 || bytes > MAX_RECORDING_SIZE_CEILING) {
+    throw new InvalidArgumentError(`a whole number of bytes from 0 to ${MAX_RECORDING_SIZE_CEILING} (64 GiB).`);
+  }
+  return bytes;
 };
 
 function toOptions(flags: StartFlags): EmulatorOptions {
@@ -95,7 +103,8 @@ storeFlags(
     .option('--strict', "enforce Graph's rules that a local emulator relaxes")
     .addOption(new Option('--log-level <level>', 'info logs one line per request; warn only problems').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--log-format <format>', 'json lines, or pretty: one compact human line each').choices(LOG_FORMATS).default('json'))
-    .option('--no-demo', 'do not create the demo tenant on an empty store'),
+    .option('--no-demo', 'do not create the demo tenant on an empty store')
+    .option('--max-recording-size-bytes <bytes>', 'largest recordingSizeBytes the control API accepts (default 1073741824, 1 GiB)', parseRecordingCap),
 ).action(async (flags: StartFlags) => {
   const started = performance.now();
   // Listen for signals before printing the ready line: a supervisor may send one the moment it reads it.

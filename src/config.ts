@@ -45,6 +45,12 @@ export interface EmulatorOptions {
    * global setup). Default true for createEmulator(); the CLI never does it.
    */
   trustCa?: boolean;
+  /**
+   * The largest `recordingSizeBytes` the control API accepts (simulate, ad hoc calls, bot recordings);
+   * larger is a 400 naming this cap. Default 1 GiB, at most 64 GiB. The MP4 is streamed into the blob
+   * store, so memory stays flat: the cap is about disk, which one request could otherwise fill.
+   */
+  maxRecordingSizeBytes?: number;
 }
 
 export type StoreConfig = StoreOptions;
@@ -74,14 +80,28 @@ export interface ResolvedConfig {
   demo: boolean;
   /** undefined: a temporary directory, removed on close. */
   blobDir: string | undefined;
+  maxRecordingSizeBytes: number;
 }
 
 export const DEFAULT_HTTPS_PORT = 8443;
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_DATA_DIR = '.graph-comms-emulator';
 
+/** Default cap on recordingSizeBytes: 1 GiB, more than an hour-long Teams recording. */
+export const DEFAULT_MAX_RECORDING_SIZE_BYTES = 1024 ** 3;
+/** The cap's own ceiling: what the simulation can make at all (simulation/meetingScenario.ts checkRecordingSize). */
+export const MAX_RECORDING_SIZE_CEILING = 64 * 1024 ** 3;
+
+function checkMaxRecordingSize(options: EmulatorOptions): void {
+  const cap = options.maxRecordingSizeBytes;
+  if (cap !== undefined && (!Number.isInteger(cap) || cap < 0 || cap > MAX_RECORDING_SIZE_CEILING)) {
+    throw new ConfigError(`maxRecordingSizeBytes must be a whole number of bytes from 0 to ${MAX_RECORDING_SIZE_CEILING} (64 GiB).`);
+  }
+}
+
 export function resolveConfig(options: EmulatorOptions, defaults: { port: number; inMemory: boolean }): ResolvedConfig {
   checkOptions(options);
+  checkMaxRecordingSize(options);
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const inMemory = options.inMemory ?? (options.dataDir === undefined && options.databaseUrl === undefined ? defaults.inMemory : false);
   const store: StoreConfig =
@@ -101,6 +121,7 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
     logFormat: options.logFormat ?? 'json',
     demo: options.demo ?? true,
     blobDir: options.blobDir !== undefined ? resolve(options.blobDir) : options.dataDir !== undefined || (store.kind === 'sqlite' && !inMemory) ? join(dataDir, 'blobs') : undefined,
+    maxRecordingSizeBytes: options.maxRecordingSizeBytes ?? DEFAULT_MAX_RECORDING_SIZE_BYTES,
   };
 }
 

@@ -13,7 +13,7 @@ import type { Store } from '../store/database.js';
  * assembly (src/services.ts) passes its whole self; each admin module names the part it reads.
  */
 export interface AdminServices {
-  readonly config: { readonly demo: boolean };
+  readonly config: { readonly demo: boolean; readonly maxRecordingSizeBytes: number };
   readonly store: Store;
   readonly ctx: DomainContext;
   readonly keys: SigningKeyRing;

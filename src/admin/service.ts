@@ -328,14 +328,24 @@ export class AdminService {
     return { access_token: token, expires_on: times.issuedAt + times.lifetimeSeconds };
   }
 
+  /** A recording larger than the emulator's cap (--max-recording-size-bytes) is refused before any byte is written. */
+  private checkRecordingCap(size: number | undefined): void {
+    const cap = this.services.config.maxRecordingSizeBytes;
+    if (size !== undefined && size > cap) {
+      throw new DomainError('invalid', `recordingSizeBytes ${size} is larger than this emulator's maximum of ${cap} bytes (set with --max-recording-size-bytes or maxRecordingSizeBytes).`);
+    }
+  }
+
   // Meetings and calls happening ----------------------------------------------------------------------
   /** A meeting happens now: an ended call, then a recording and a transcript (at once or after artifactDelay). */
   simulateMeeting(meetingId: string, input: SimulateRequest = {}): Promise<SimulationResult> {
+    this.checkRecordingCap(input.recordingSizeBytes);
     return simulateMeeting(this.ctx, this.services.blobs, meetingId, simulateOptions(input));
   }
   /** An ad hoc call (1:1 or group, no meeting) happens now. */
   async simulateAdhocCall(tenantId: string, input: AdhocCallRequest): Promise<SimulationResult> {
     const { organizerId, participantIds, ...rest } = input;
+    this.checkRecordingCap(input.recordingSizeBytes);
     if ((await findTenant(this.ctx, tenantId)) === undefined) throw new DomainError('notFound', `Tenant '${tenantId}' was not found.`);
     return simulateAdhocCall(this.ctx, this.services.blobs, { tenantId, organizerId, participantIds, ...simulateOptions(rest) });
   }
@@ -358,6 +368,7 @@ export class AdminService {
   }
   /** A bot in the call hands in its recording: accepted only while its latest recording status is 'recording'. */
   async addBotRecording(callId: string, input: BotRecordingRequest): Promise<BotRecordingView> {
+    this.checkRecordingCap(input.recordingSizeBytes);
     const artifact = await acceptBotRecording(this.ctx, this.services.blobs, { callId, ...input });
     const { id, meetingId, adhocCallId, organizerId, contentCorrelationId, createdDateTime, endDateTime } = artifact;
     return { id, callId: artifact.callId, meetingId, adhocCallId, organizerId, contentCorrelationId, createdDateTime, endDateTime, size: artifact.content.size };
