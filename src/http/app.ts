@@ -1,6 +1,6 @@
 import { excerpt } from '../runtime/excerpt.js';
 import { GRAPH_JSON } from './mediaTypes.js';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify';
+import Fastify, { LogController, type FastifyBodyParser, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify';
 import formbody from '@fastify/formbody';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
@@ -171,12 +171,16 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined):
   }
   await app.register(formbody);
   // JSON with a suffix or parameters (`application/merge-patch+json`, `application/json;odata=verbose`) is JSON too.
+  // Fastify's own parser for exactly `application/json` wins over a pattern, so it is replaced too.
   const jsonParser = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser(/^application\/[a-z.+-]*json/i, { parseAs: 'string' }, (request, body, done) => {
+  const depthCheckedJson: FastifyBodyParser<string | Buffer> = (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (jsonNestsDeeperThan(text, MAX_GRAPH_BODY_DEPTH)) return done(tooDeep(MAX_GRAPH_BODY_DEPTH), undefined);
     return jsonParser(request, text, done);
-  });
+  };
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, depthCheckedJson);
+  app.addContentTypeParser(/^application\/[a-z.+-]*json/i, { parseAs: 'string' }, depthCheckedJson);
 
   app.addHook('onRequest', async (request, reply) => {
     assignRequestIds(request, reply);
