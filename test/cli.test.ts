@@ -197,7 +197,20 @@ describe('graph-comms-emulator --help', () => {
     const run = cli(['start', '--help']);
     expect((await run.exit).code).toBe(0);
     const text = run.stdout.join('\n');
-    for (const flag of ['--port', '--host', '--in-memory', '--data-dir', '--database-url', '--database-schema', '--http', '--tls-dir', '--public-url', '--log-level', '--no-demo'])
+    for (const flag of [
+      '--port',
+      '--host',
+      '--in-memory',
+      '--data-dir',
+      '--database-url',
+      '--database-schema',
+      '--http',
+      '--tls-dir',
+      '--public-url',
+      '--log-level',
+      '--no-demo',
+      '--max-recording-size-bytes',
+    ])
       expect(text).toContain(flag);
   });
 });
@@ -261,6 +274,14 @@ describe('graph-comms-emulator refuses what it cannot do, saying why', () => {
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/'loud' is invalid/);
     expect(stderr).toMatch(/fatal, error, warn, info, debug, trace, silent/);
+  });
+
+  it('a --max-recording-size-bytes that is not a whole number of bytes up to 64 GiB is refused', async () => {
+    for (const bad of ['lots', '-1', '68719476737']) {
+      const { code, stderr } = await finished(['start', '--in-memory', '--http', '--port', '0', '--max-recording-size-bytes', bad]);
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/a whole number of bytes from 0 to 68719476736 \(64 GiB\)/);
+    }
   });
 
   it('an unknown --log-format lists json and pretty', async () => {
