@@ -62,6 +62,11 @@ describe('deeply nested JSON bodies', () => {
     }
   });
 
+  it.each(['application/json; charset=utf-8', 'application/merge-patch+json', 'application/json;odata.metadata=minimal'])('the check covers JSON sent as %s', async (type) => {
+    const res = await post('/v1.0/subscriptions', `${'['.repeat(100_000)}${']'.repeat(100_000)}`, { 'content-type': type });
+    expect((await graphError(res, 400)).body.error.message).toMatch(/nested more than 64 levels deep/);
+  });
+
   it(`${MAX_GRAPH_BODY_DEPTH} levels are still read (and then judged by the route)`, async () => {
     const body = JSON.stringify({ subject: 'Deep but allowed', extra: JSON.parse(`${'['.repeat(MAX_GRAPH_BODY_DEPTH - 1)}${']'.repeat(MAX_GRAPH_BODY_DEPTH - 1)}`) as unknown });
     const res = await post(`/v1.0/users/${emu.demo.organizerUserId}/onlineMeetings`, body);
