@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, resolveConfig, type EmulatorOptions } from './config.js';
+import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, resolveConfig, type EmulatorOptions } from './config.js';
 import { startEmulator, type Emulator } from './emulator.js';
 import { ensureTlsMaterial } from './tls/certificates.js';
 import { trustInstructions } from './http/trust.js';
@@ -17,6 +17,14 @@ const parsePort = (value: string): number => {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535.');
   return port;
+};
+
+const parseRecordingCap = (value: string): number => {
+  const bytes = Number(value);
+  if (value.trim() === '' || !Number.isInteger(bytes) || bytes < 0 || bytes > MAX_RECORDING_SIZE_CEILING) {
+    throw new InvalidArgumentError(`a whole number of bytes from 0 to ${MAX_RECORDING_SIZE_CEILING} (64 GiB).`);
+  }
+  return bytes;
 };
 
 function toOptions(flags: StartFlags): EmulatorOptions {
@@ -113,7 +121,8 @@ storeFlags(
     .addOption(new Option('--log-format <format>', 'json lines, or pretty: one compact human line each').choices(LOG_FORMATS).default('json'))
     .option('--no-demo', 'do not create the demo tenant on an empty store')
     .option('--admin-token <token>', 'require "Authorization: Bearer TOKEN" on the control API (made up and printed when --host is not loopback)', process.env['GRAPH_EMULATOR_ADMIN_TOKEN'])
-    .option('--allowed-host <name>', 'another name clients may call the emulator by (Host header); repeatable, comma-separated, *.domain or *', collectNames),
+    .option('--allowed-host <name>', 'another name clients may call the emulator by (Host header); repeatable, comma-separated, *.domain or *', collectNames)
+    .option('--max-recording-size-bytes <bytes>', 'largest recordingSizeBytes the control API accepts (default 1073741824, 1 GiB)', parseRecordingCap),
 ).action(async ({ allowedHost, ...flags }: StartFlags & { allowedHost?: string[] }) => {
   const started = performance.now();
   // Listen for signals before printing the ready line: a supervisor may send one the moment it reads it.

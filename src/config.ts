@@ -61,6 +61,7 @@ export interface EmulatorOptions {
    * applies to the addresses it returns; tests use it to point names at a local receiver.
    */
   resolveNotificationHost?: HostResolver;
+  /**
    * A secret the control API (/_emulator) then requires on every request but GET /_emulator/health,
    * as `Authorization: Bearer TOKEN`. Not needed on a loopback address (the default); bound to any
    * other address (`0.0.0.0`, `::`, a LAN address) without one, the emulator makes one up and the
@@ -74,6 +75,12 @@ export interface EmulatorOptions {
    * on any address once names are given here.
    */
   allowedHosts?: string[];
+  /**
+   * The largest `recordingSizeBytes` the control API accepts (simulate, ad hoc calls, bot recordings);
+   * larger is a 400 naming this cap. Default 1 GiB, at most 64 GiB. The MP4 is streamed into the blob
+   * store, so memory stays flat: the cap is about disk, which one request could otherwise fill.
+   */
+  maxRecordingSizeBytes?: number;
 }
 
 export type StoreConfig = StoreOptions;
@@ -111,14 +118,28 @@ export interface ResolvedConfig {
   adminTokenGenerated: boolean;
   /** Extra Host names (EmulatorOptions.allowedHosts), or undefined for none given. */
   allowedHosts: string[] | undefined;
+  maxRecordingSizeBytes: number;
 }
 
 export const DEFAULT_HTTPS_PORT = 8443;
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_DATA_DIR = '.graph-comms-emulator';
 
+/** Default cap on recordingSizeBytes: 1 GiB, more than an hour-long Teams recording. */
+export const DEFAULT_MAX_RECORDING_SIZE_BYTES = 1024 ** 3;
+/** The cap's own ceiling: what the simulation can make at all (simulation/meetingScenario.ts checkRecordingSize). */
+export const MAX_RECORDING_SIZE_CEILING = 64 * 1024 ** 3;
+
+function checkMaxRecordingSize(options: EmulatorOptions): void {
+  const cap = options.maxRecordingSizeBytes;
+  if (cap !== undefined && (!Number.isInteger(cap) || cap < 0 || cap > MAX_RECORDING_SIZE_CEILING)) {
+    throw new ConfigError(`maxRecordingSizeBytes must be a whole number of bytes from 0 to ${MAX_RECORDING_SIZE_CEILING} (64 GiB).`);
+  }
+}
+
 export function resolveConfig(options: EmulatorOptions, defaults: { port: number; inMemory: boolean }): ResolvedConfig {
   checkOptions(options);
+  checkMaxRecordingSize(options);
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const inMemory = options.inMemory ?? (options.dataDir === undefined && options.databaseUrl === undefined ? defaults.inMemory : false);
   const store: StoreConfig =
@@ -139,6 +160,7 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
     demo: options.demo ?? true,
     allowNotificationHosts: [...(options.allowNotificationHosts ?? [])],
     blobDir: options.blobDir !== undefined ? resolve(options.blobDir) : options.dataDir !== undefined || (store.kind === 'sqlite' && !inMemory) ? join(dataDir, 'blobs') : undefined,
+    maxRecordingSizeBytes: options.maxRecordingSizeBytes ?? DEFAULT_MAX_RECORDING_SIZE_BYTES,
     ...resolveExposure(options),
   };
 }

@@ -286,6 +286,7 @@ describe('graph-comms-emulator --help', () => {
       '--no-demo',
       '--admin-token',
       '--allowed-host',
+      '--max-recording-size-bytes',
     ])
       expect(text).toContain(flag);
   });
@@ -350,6 +351,14 @@ describe('graph-comms-emulator refuses what it cannot do, saying why', () => {
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/'loud' is invalid/);
     expect(stderr).toMatch(/fatal, error, warn, info, debug, trace, silent/);
+  });
+
+  it('a --max-recording-size-bytes that is not a whole number of bytes up to 64 GiB is refused', async () => {
+    for (const bad of ['lots', '-1', '68719476737']) {
+      const { code, stderr } = await finished(['start', '--in-memory', '--http', '--port', '0', '--max-recording-size-bytes', bad]);
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/a whole number of bytes from 0 to 68719476736 \(64 GiB\)/);
+    }
   });
 
   it('an unknown --log-format lists json and pretty', async () => {

@@ -14,7 +14,7 @@ import type { ControlGuardConfig } from './guard.js';
  * assembly (src/services.ts) passes its whole self; each admin module names the part it reads.
  */
 export interface AdminServices {
-  readonly config: { readonly demo: boolean } & ControlGuardConfig;
+  readonly config: { readonly demo: boolean; readonly maxRecordingSizeBytes: number } & ControlGuardConfig;
   readonly store: Store;
   readonly ctx: DomainContext;
   readonly keys: SigningKeyRing;

@@ -8,8 +8,9 @@ import type { AdminServices } from './adminServices.js';
 import { registerDeliveryRoutes } from './deliveries.js';
 import * as s from './schemas.js';
 import { registerCallAdminRoutes } from './callRoutes.js';
-import { checkControlRequest, controlSchemaErrors } from './strictBody.js';
+import { checkControlRequest, controlSchemaErrors, MAX_BODY_DEPTH } from './strictBody.js';
 import { controlRefusal } from './guard.js';
+import { jsonNestsDeeperThan } from '../runtime/jsonDepth.js';
 import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
 
@@ -36,6 +37,8 @@ export async function registerAdminRoutes(app: FastifyInstance, services: AdminS
     api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim() === '') return done(null, undefined);
+      // Counted before parsing, so neither JSON.parse's result nor any walk over it is ever deep (strictBody.ts).
+      if (jsonNestsDeeperThan(text, MAX_BODY_DEPTH)) return done(new DomainError('invalid', `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`), undefined);
       try {
         done(null, JSON.parse(text) as unknown);
       } catch {

@@ -1,3 +1,4 @@
+import { excerpt } from '../runtime/excerpt.js';
 import { createAccessPolicy, deleteAccessPolicy, listAccessPolicies, type AccessPolicy, type NewAccessPolicy } from '../domain/accessPolicies.js';
 import { createApp, deleteApp, findApp, listApps, updateApp, type App, type AppChanges, type NewApp } from '../domain/apps.js';
 import { DomainError } from '../runtime/errors.js';
@@ -60,7 +61,7 @@ function simulateOptions(b: SimulateRequest): SimulateOptions {
   if (b.transcript !== undefined) options.transcript = b.transcript;
   if (b.artifactDelay !== undefined) {
     const ms = typeof b.artifactDelay === 'number' ? b.artifactDelay : parseDurationMs(b.artifactDelay);
-    if (ms === undefined || ms < 0) throw new DomainError('invalid', `artifactDelay '${String(b.artifactDelay)}' is not an ISO 8601 duration (PT5M) or a number of milliseconds.`);
+    if (ms === undefined || ms < 0) throw new DomainError('invalid', `artifactDelay '${excerpt(String(b.artifactDelay))}' is not an ISO 8601 duration (PT5M) or a number of milliseconds.`);
     options.artifactDelayMs = ms;
   }
   return options;
@@ -257,13 +258,13 @@ export class AdminService {
     if (command.set !== undefined && command.advance !== undefined) throw new DomainError('invalid', 'A clock command takes set or advance, not both.');
     if (command.set !== undefined) {
       const ms = parseInstantMs(command.set);
-      if (ms === undefined) throw new DomainError('invalid', `'${command.set}' is not an ISO 8601 date and time such as 2025-01-31T09:00:00Z.`);
+      if (ms === undefined) throw new DomainError('invalid', `'${excerpt(command.set)}' is not an ISO 8601 date and time such as 2025-01-31T09:00:00Z.`);
       return { kind: 'set', ms };
     }
     if (command.advance !== undefined) {
       const ms = typeof command.advance === 'number' ? command.advance : parseDurationMs(command.advance);
       if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-        throw new DomainError('invalid', `'${String(command.advance)}' is not a forward ISO 8601 duration such as PT30M or P30D (or a number of milliseconds).`);
+        throw new DomainError('invalid', `'${excerpt(String(command.advance))}' is not a forward ISO 8601 duration such as PT30M or P30D (or a number of milliseconds).`);
       }
       return { kind: 'advance', ms };
     }
@@ -327,14 +328,24 @@ export class AdminService {
     return { access_token: token, expires_on: times.issuedAt + times.lifetimeSeconds };
   }
 
+  /** A recording larger than the emulator's cap (--max-recording-size-bytes) is refused before any byte is written. */
+  private checkRecordingCap(size: number | undefined): void {
+    const cap = this.services.config.maxRecordingSizeBytes;
+    if (size !== undefined && size > cap) {
+      throw new DomainError('invalid', `recordingSizeBytes ${size} is larger than this emulator's maximum of ${cap} bytes (set with --max-recording-size-bytes or maxRecordingSizeBytes).`);
+    }
+  }
+
   // Meetings and calls happening ----------------------------------------------------------------------
   /** A meeting happens now: an ended call, then a recording and a transcript (at once or after artifactDelay). */
   simulateMeeting(meetingId: string, input: SimulateRequest = {}): Promise<SimulationResult> {
+    this.checkRecordingCap(input.recordingSizeBytes);
     return simulateMeeting(this.ctx, this.services.blobs, meetingId, simulateOptions(input));
   }
   /** An ad hoc call (1:1 or group, no meeting) happens now. */
   async simulateAdhocCall(tenantId: string, input: AdhocCallRequest): Promise<SimulationResult> {
     const { organizerId, participantIds, ...rest } = input;
+    this.checkRecordingCap(input.recordingSizeBytes);
     if ((await findTenant(this.ctx, tenantId)) === undefined) throw new DomainError('notFound', `Tenant '${tenantId}' was not found.`);
     return simulateAdhocCall(this.ctx, this.services.blobs, { tenantId, organizerId, participantIds, ...simulateOptions(rest) });
   }
@@ -357,6 +368,7 @@ export class AdminService {
   }
   /** A bot in the call hands in its recording: accepted only while its latest recording status is 'recording'. */
   async addBotRecording(callId: string, input: BotRecordingRequest): Promise<BotRecordingView> {
+    this.checkRecordingCap(input.recordingSizeBytes);
     const artifact = await acceptBotRecording(this.ctx, this.services.blobs, { callId, ...input });
     const { id, meetingId, adhocCallId, organizerId, contentCorrelationId, createdDateTime, endDateTime } = artifact;
     return { id, callId: artifact.callId, meetingId, adhocCallId, organizerId, contentCorrelationId, createdDateTime, endDateTime, size: artifact.content.size };

@@ -1,3 +1,4 @@
+import { excerpt } from '../runtime/excerpt.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { DomainContext } from './context.js';
 import { nowIso } from './context.js';
@@ -116,7 +117,7 @@ export function callRecordResource(record: CallRecord): JsonObject {
 
 const iso = (value: string, name: string): string => {
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new DomainError('invalid', `'${value}' is not a valid ${name}.`);
+  if (Number.isNaN(ms)) throw new DomainError('invalid', `'${excerpt(value)}' is not a valid ${name}.`);
   return new Date(ms).toISOString();
 };
 

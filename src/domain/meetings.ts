@@ -1,3 +1,4 @@
+import { excerpt } from '../runtime/excerpt.js';
 import type { DomainContext } from './context.js';
 import { nowIso } from './context.js';
 import { DomainError } from '../runtime/errors.js';
@@ -86,7 +87,7 @@ const toMeeting = (r: MeetingTable): Meeting => ({
 
 function isoOrThrow(value: string, name: string): string {
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new DomainError('invalid', `'${value}' is not a valid ${name}.`);
+  if (Number.isNaN(t)) throw new DomainError('invalid', `'${excerpt(value)}' is not a valid ${name}.`);
   return new Date(t).toISOString();
 }
 

@@ -1,3 +1,4 @@
+import { excerpt } from '../runtime/excerpt.js';
 import type { DomainContext } from './context.js';
 import { nowIso } from './context.js';
 import { DomainError } from '../runtime/errors.js';
@@ -45,7 +46,7 @@ export async function createUser(ctx: DomainContext, input: NewUser): Promise<Us
   const tenant = await ctx.db.selectFrom('tenants').select('id').where('id', '=', input.tenantId).executeTakeFirst();
   if (tenant === undefined) throw new DomainError('notFound', `Tenant '${input.tenantId}' was not found.`);
   const upn = input.userPrincipalName.toLowerCase();
-  if (!/^[^@\s]+@[^@\s]+$/.test(upn)) throw new DomainError('invalid', `'${input.userPrincipalName}' is not a valid userPrincipalName.`);
+  if (!/^[^@\s]+@[^@\s]+$/.test(upn)) throw new DomainError('invalid', `'${excerpt(input.userPrincipalName)}' is not a valid userPrincipalName.`);
   // Graph object ids are GUIDs, compared case-insensitively: keep them lower-case as findUser expects.
   const id = (input.id ?? newGuid()).toLowerCase();
   const clash = await ctx.db

@@ -1,5 +1,6 @@
+import { excerpt } from '../runtime/excerpt.js';
 import { GRAPH_JSON } from './mediaTypes.js';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify';
+import Fastify, { LogController, type FastifyBodyParser, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify';
 import formbody from '@fastify/formbody';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
@@ -7,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Services } from '../services.js';
 import { DomainError } from '../runtime/errors.js';
+import { jsonNestsDeeperThan } from '../runtime/jsonDepth.js';
 import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, storeDataError, unsupportedMediaType } from './errors.js';
 import { GraphErrors } from './errorCatalogue.js';
 import { injectedFault } from './faults.js';
@@ -73,6 +75,16 @@ export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err
 }
 
 const INVALID_JSON = 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.';
+
+/**
+ * Graph bodies nested deeper than this are refused before parsing (runtime/jsonDepth.ts). 64 is
+ * System.Text.Json's default MaxDepth (https://learn.microsoft.com/dotnet/api/system.text.json.jsonserializeroptions.maxdepth),
+ * what a .NET service such as Graph refuses beyond; the deepest body Graph documents on our endpoints has under 10 levels.
+ */
+export const MAX_GRAPH_BODY_DEPTH = 64;
+
+/** A body nested too deep: the same 400 as a body that is not JSON, saying why. */
+const tooDeep = (max: number): GraphError => new GraphError(400, 'BadRequest', `${INVALID_JSON} The JSON is nested more than ${max} levels deep.`);
 
 /** Map any error to Graph's shape: ours keep their status; framework errors become 4xx; the rest 500. */
 export function toGraphError(err: unknown): GraphError {
@@ -150,7 +162,7 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
     // Undecodable paths (`%C0`) and over-long keys never reach a route or the hooks.
     frameworkErrors: (err, request, reply) => {
       const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
-      const message = status === 414 ? 'The request URL is too long.' : `Invalid request URL: '${pathOf(request.url)}' is not a valid URL path.`;
+      const message = status === 414 ? 'The request URL is too long.' : `Invalid request URL: '${excerpt(pathOf(request.url))}' is not a valid URL path.`;
       return sendGraphError(request, reply, new GraphError(status, status === 414 ? 'RequestUriTooLong' : 'BadRequest', message), now());
     },
   });
@@ -166,7 +178,16 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
   }
   await app.register(formbody);
   // JSON with a suffix or parameters (`application/merge-patch+json`, `application/json;odata=verbose`) is JSON too.
-  app.addContentTypeParser(/^application\/[a-z.+-]*json/i, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Fastify's own parser for exactly `application/json` wins over a pattern, so it is replaced too.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  const depthCheckedJson: FastifyBodyParser<string | Buffer> = (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (jsonNestsDeeperThan(text, MAX_GRAPH_BODY_DEPTH)) return done(tooDeep(MAX_GRAPH_BODY_DEPTH), undefined);
+    return jsonParser(request, text, done);
+  };
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, depthCheckedJson);
+  app.addContentTypeParser(/^application\/[a-z.+-]*json/i, { parseAs: 'string' }, depthCheckedJson);
 
   const { allowedHost } = exposure;
   if (allowedHost !== undefined) {
@@ -211,12 +232,12 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
     }
     if (VERSION_LIKE.test(path)) {
       const version = path.split('/')[1] ?? '';
-      return sendGraphError(request, reply, new GraphError(400, 'BadRequest', `Invalid version: ${version}`), now());
+      return sendGraphError(request, reply, new GraphError(400, 'BadRequest', `Invalid version: ${excerpt(version)}`), now());
     }
     return sendGraphError(
       request,
       reply,
-      new GraphError(404, 'NotFound', `No such endpoint: ${request.method} ${path}. Graph calls start with /v1.0 or /beta; see GET /_emulator/openapi.json.`),
+      new GraphError(404, 'NotFound', `No such endpoint: ${excerpt(request.method)} ${excerpt(path)}. Graph calls start with /v1.0 or /beta; see GET /_emulator/openapi.json.`),
       now(),
     );
   });

@@ -1,3 +1,4 @@
+import { boundedMessage } from '../runtime/excerpt.js';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -127,7 +128,7 @@ export class EntraError extends Error {
     const timestamp = now.toISOString().replace('T', ' ').slice(0, 19) + 'Z';
     return {
       error: this.error,
-      error_description: `AADSTS${this.aadsts}: ${this.message} Trace ID: ${traceId} Correlation ID: ${correlationId ?? traceId} Timestamp: ${timestamp}`,
+      error_description: `AADSTS${this.aadsts}: ${boundedMessage(this.message)} Trace ID: ${traceId} Correlation ID: ${correlationId ?? traceId} Timestamp: ${timestamp}`,
       error_codes: [this.aadsts],
       timestamp,
       trace_id: traceId,

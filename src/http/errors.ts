@@ -1,3 +1,4 @@
+import { boundedMessage, excerpt } from '../runtime/excerpt.js';
 import { GRAPH_ERROR_CATALOGUE, GraphError, GraphErrors, type GraphErrorDetail, type GraphErrorName } from './errorCatalogue.js';
 
 /**
@@ -17,16 +18,16 @@ export const forbidden = (message: string, code: CodeWithStatus<403> = 'Forbidde
 
 /** A Graph path or method the emulator does not serve (the 501 sample of https://learn.microsoft.com/graph/delta-query-overview). */
 export const notImplemented = (method: string, path: string): GraphError =>
-  GraphErrors.notImplemented(`This operation target is not yet supported: ${method} ${path} is not emulated by graph-comms-emulator.`);
+  GraphErrors.notImplemented(`This operation target is not yet supported: ${excerpt(method)} ${excerpt(path)} is not emulated by graph-comms-emulator.`);
 
 /** A known path asked with a method it does not take; `Allow` lists the ones it does. */
 export const methodNotAllowed = (method: string, allowed: readonly string[]): GraphError =>
-  GraphErrors.methodNotAllowed(`The method '${method}' is not supported for this URL.`, { headers: { Allow: allowed.join(', ') } });
+  GraphErrors.methodNotAllowed(`The method '${excerpt(method)}' is not supported for this URL.`, { headers: { Allow: allowed.join(', ') } });
 
 /** ODL's wording when the request body is not JSON (it says "response" where it means the request). */
 export const unsupportedMediaType = (contentType: string): GraphError =>
   GraphErrors.requestBodyRead(
-    `A supported MIME type could not be found that matches the content type of the response. None of the supported type(s) 'application/json' matches the content type '${contentType}'.`,
+    `A supported MIME type could not be found that matches the content type of the response. None of the supported type(s) 'application/json' matches the content type '${excerpt(contentType)}'.`,
   );
 
 export interface GraphErrorBody {
@@ -52,7 +53,8 @@ export function graphErrorBody(err: GraphError, ids: { requestId: string; client
   const body: GraphErrorBody = {
     error: {
       code: err.code,
-      message: err.message,
+      // Bounded here as well as where input is quoted (runtime/excerpt.ts): no error body grows with the request.
+      message: boundedMessage(err.message),
       innerError: { date: innerErrorDate(now), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId },
     },
   };

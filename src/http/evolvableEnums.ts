@@ -1,3 +1,4 @@
+import { excerpt } from '../runtime/excerpt.js';
 import { badRequest } from './errors.js';
 
 /**
@@ -37,7 +38,7 @@ export function parseEnumInput<E extends EvolvableEnum>(name: E, value: unknown,
   const member = typeof value === 'string' ? members.find((m) => m.toLowerCase() === value.toLowerCase()) : undefined;
   const sentinelIndex = members.indexOf(SENTINEL);
   if (member === undefined || member === SENTINEL || (!includeUnknownMembers && members.indexOf(member) > sentinelIndex)) {
-    throw badRequest(`Invalid value '${String(value)}' for property '${property}' of type 'microsoft.graph.${name}'.`);
+    throw badRequest(`Invalid value '${excerpt(String(value))}' for property '${excerpt(property)}' of type 'microsoft.graph.${name}'.`);
   }
   return member as EnumMember<E>;
 }

@@ -1,3 +1,4 @@
+import { excerpt } from '../runtime/excerpt.js';
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { DestinationPolicy } from './destinationPolicy.js';
@@ -28,12 +29,12 @@ export function checkEndpointUrl(property: string, text: string, strict: boolean
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, code: 'InvalidRequest', message: `Invalid ${property} '${text}': it must be an absolute https URL.` };
+    return { ok: false, code: 'InvalidRequest', message: `Invalid ${property} '${excerpt(text)}': it must be an absolute https URL.` };
   }
   if (url.protocol === 'https:') return { ok: true, url };
   if (url.protocol === 'http:' && !strict && (isLoopback(url.hostname) || destinations?.allowsByName(url) === true)) return { ok: true, url };
   const rule = strict ? 'it must use https' : 'it must use https (http is accepted on loopback only, and on hosts allowed with --allow-notification-host)';
-  return { ok: false, code: 'InvalidRequest', message: `Invalid ${property} '${text}': ${rule}.` };
+  return { ok: false, code: 'InvalidRequest', message: `Invalid ${property} '${excerpt(text)}': ${rule}.` };
 }
 
 /**

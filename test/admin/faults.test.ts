@@ -81,6 +81,15 @@ describe('matching', () => {
     expect((await graphFetch(emu, `/v1.0/users/${'a'.repeat(100)}b`, token)).status).toBe(503);
   });
 
+  it('a pattern near the cap (1,999 characters, 997 stars) against a path as long as a request line allows still answers at once', async () => {
+    const rule = await addFault({ path: `/v1.0${'*a'.repeat(996)}*b`, status: 503 });
+    // Segments stay short (a long one is a 414 before any hook runs); the path is 12 KB.
+    expect((await graphFetch(emu, `/v1.0/${'a/'.repeat(500)}${'c/'.repeat(5_500)}`, token)).status).toBe(501);
+    expect((await fault(rule.id)).hits).toBe(0);
+    expect((await graphFetch(emu, `/v1.0/${'a/'.repeat(5_500)}b`, token)).status).toBe(503);
+    expect((await fault(rule.id)).hits).toBe(1);
+  });
+
   it('latency delays the request, which then succeeds', async () => {
     const rule = await addFault({ path: `/v1.0${meetingPath}`, latencyMs: 400 });
     const started = Date.now();
@@ -166,6 +175,8 @@ describe('validation', () => {
     ['a negative Retry-After', { path: '/v1.0/*', status: 429, retryAfterSeconds: -1 }],
     ['an unknown property', { path: '/v1.0/*', status: 500, times: 2 }],
     ['a string status', { path: '/v1.0/*', status: '500' }],
+    // The pattern is matched against every request's path: its size is capped (the matcher is linear in both).
+    ['a path pattern longer than 2,000 characters', { path: `/${'*a'.repeat(1_000)}`, status: 500 }],
   ])('refuses %s with 400', async (_why, body) => {
     expectControlError(await control(emu, 'POST', '/faults', body), 400);
     expect(value(await control(emu, 'GET', '/faults'))).toEqual([]);

@@ -1,3 +1,4 @@
+import { excerpt } from '../../runtime/excerpt.js';
 import { badRequest } from '../../http/errors.js';
 import { parseDateTimeOffset } from '../../http/odata/datetime.js';
 import { filterConditions, sameName, type FilterExpr } from '../../http/odata/filter.js';
@@ -35,7 +36,7 @@ function dateParam(name: string, value: string | undefined): string | null {
   // In a query string (Kiota's alias form) an unencoded `+05:00` arrives as ` 05:00`.
   const text = value.trim().replace(/ (\d{2}:\d{2})$/, '+$1');
   const parsed = parseDateTimeOffset(text);
-  if (parsed === null) throw badRequest(`The parameter '${name}' has an invalid value: cannot convert the literal '${value}' to the expected type 'Edm.DateTimeOffset'.`);
+  if (parsed === null) throw badRequest(`The parameter '${name}' has an invalid value: cannot convert the literal '${excerpt(value)}' to the expected type 'Edm.DateTimeOffset'.`);
   return parsed.toISOString();
 }
 
@@ -55,7 +56,7 @@ export function parseGetAllQuery(segment: string, query: QueryInput, filter: Fil
   const raw = call?.params ?? {};
   const functionName = call?.name ?? segment;
   for (const name of Object.keys(raw)) {
-    if (!PARAMS.some((p) => sameName(p, name))) throw badRequest(`'${name}' is not a parameter of the function '${functionName}'.`);
+    if (!PARAMS.some((p) => sameName(p, name))) throw badRequest(`'${excerpt(name)}' is not a parameter of the function '${excerpt(functionName)}'.`);
   }
   const resolved = resolveFunctionParams(raw, query);
   const param = (name: string): string | undefined => {

@@ -1,3 +1,4 @@
+import { excerpt } from '../../runtime/excerpt.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { CALL_PERMISSIONS } from '../../domain/callPermissions.js';
@@ -26,7 +27,7 @@ const FUNCTIONS: Readonly<Record<string, { kind: PstnKind; row: string }>> = {
 function instant(text: string | undefined, name: string, fn: string): Date {
   if (text === undefined || text === '') throw badRequest(`The parameter '${name}' is required for function '${fn}'.`);
   const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseDateTimeOffset(`${text}T00:00:00Z`) : parseDateTimeOffset(text);
-  if (value === null) throw badRequest(`The parameter '${name}' of function '${fn}' is not a valid Edm.DateTimeOffset: '${text}'.`);
+  if (value === null) throw badRequest(`The parameter '${name}' of function '${fn}' is not a valid Edm.DateTimeOffset: '${excerpt(text)}'.`);
   return value;
 }
 
@@ -47,7 +48,7 @@ export async function getPstnLog(services: GraphServices, request: FastifyReques
   const params = resolveFunctionParams(call.params, request.query as QueryInput);
   const known = ['fromDateTime', 'toDateTime'];
   for (const key of Object.keys(params)) {
-    if (canonicalName(known, key) === undefined) throw badRequest(`The parameter '${key}' is not defined for function '${name}'.`);
+    if (canonicalName(known, key) === undefined) throw badRequest(`The parameter '${excerpt(key)}' is not defined for function '${excerpt(name)}'.`);
   }
   const param = (want: string): string | undefined => params[Object.keys(params).find((k) => canonicalName([want], k) !== undefined) ?? ''];
   const from = instant(param('fromDateTime'), 'fromDateTime', name);

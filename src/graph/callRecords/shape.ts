@@ -1,3 +1,4 @@
+import { excerpt } from '../../runtime/excerpt.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { callRecordResource, type CallRecord } from '../../domain/callRecords.js';
 import { badRequest } from '../../http/errors.js';
@@ -99,6 +100,6 @@ export function refuseNestedOptions(item: { name: string; filter?: unknown; top?
     (x): x is string => x !== undefined,
   );
   if (extra.length > 0) {
-    throw badRequest(`The query specified in the URI is not valid. Query option '${extra[0]!.replace(/^./, (c) => c.toUpperCase())}' is not allowed inside $expand=${item.name}.`);
+    throw badRequest(`The query specified in the URI is not valid. Query option '${extra[0]!.replace(/^./, (c) => c.toUpperCase())}' is not allowed inside $expand=${excerpt(item.name)}.`);
   }
 }

@@ -1,3 +1,4 @@
+import { excerpt } from '../../runtime/excerpt.js';
 import type { RecordingStatus } from '../../domain/calls.js';
 import { badRequest } from '../../http/errors.js';
 import { parseEnumInput } from '../../http/evolvableEnums.js';
@@ -19,7 +20,7 @@ export function parseRecordingStatusBody(body: unknown, includeUnknown: boolean)
   for (const key of Object.keys(input)) {
     if (key.includes('@')) continue;
     if (key !== 'status' && key !== 'clientContext') {
-      throw badRequest(`The parameter '${key}' in the request payload is not a valid parameter for the operation 'updateRecordingStatus'.`);
+      throw badRequest(`The parameter '${excerpt(key)}' in the request payload is not a valid parameter for the operation 'updateRecordingStatus'.`);
     }
   }
   if (input['status'] === undefined || input['status'] === null) throw badRequest("The parameter 'status' is required and cannot be null for the operation 'updateRecordingStatus'.");

@@ -1,3 +1,4 @@
+import { excerpt } from '../../runtime/excerpt.js';
 import type { MeetingAttendee, MeetingSettings } from '../../domain/meetings.js';
 import { findUser } from '../../domain/users.js';
 import type { DomainContext } from '../../domain/context.js';
@@ -25,7 +26,7 @@ function optionalString(body: Record<string, unknown>, name: string): string | u
 function optionalDate(body: Record<string, unknown>, name: string): string | undefined {
   const v = optionalString(body, name);
   if (v === undefined) return undefined;
-  if (Number.isNaN(Date.parse(v))) throw badRequest(`Cannot convert the literal '${v}' to the expected type 'Edm.DateTimeOffset'.`);
+  if (Number.isNaN(Date.parse(v))) throw badRequest(`Cannot convert the literal '${excerpt(v)}' to the expected type 'Edm.DateTimeOffset'.`);
   return new Date(Date.parse(v)).toISOString();
 }
 

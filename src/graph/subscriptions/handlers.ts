@@ -1,3 +1,4 @@
+import { excerpt } from '../../runtime/excerpt.js';
 import { rscPermissionsOfTeamsApp } from '../../domain/installations.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PermissionRule } from '../../domain/permissions.js';
@@ -28,18 +29,18 @@ import { toGraphSubscription } from './shape.js';
 
 type Req = FastifyRequest<{ Params: { subscriptionId?: string } }>;
 
-const notFound = (id: string): GraphError => new GraphError(404, 'ResourceNotFound', `The subscription '${id}' was not found.`);
+const notFound = (id: string): GraphError => new GraphError(404, 'ResourceNotFound', `The subscription '${excerpt(id)}' was not found.`);
 
 function patternOf(resource: string, graphVersion: string): ResourcePattern {
   const parsed = parseSubscriptionResource(resource);
   if (!parsed.ok) {
     if (parsed.reason === 'rscNotAllowed') {
-      throw badRequest(`The query parameter 'useResourceSpecificConsentBasedAuthorization' is not supported for resource '${resource}'.`, 'InvalidRequest');
+      throw badRequest(`The query parameter 'useResourceSpecificConsentBasedAuthorization' is not supported for resource '${excerpt(resource)}'.`, 'InvalidRequest');
     }
-    throw badRequest(`Resource '${resource}' is not supported for change notifications.`, 'InvalidRequest');
+    throw badRequest(`Resource '${excerpt(resource)}' is not supported for change notifications.`, 'InvalidRequest');
   }
   if (parsed.pattern.betaOnly && graphVersion === 'v1.0') {
-    throw badRequest(`Resource '${resource}' is only available on the beta endpoint: use https://graph.microsoft.com/beta/subscriptions.`, 'InvalidRequest');
+    throw badRequest(`Resource '${excerpt(resource)}' is only available on the beta endpoint: use https://graph.microsoft.com/beta/subscriptions.`, 'InvalidRequest');
   }
   return parsed.pattern;
 }
@@ -131,11 +132,11 @@ export async function createSubscription(request: Req, reply: FastifyReply): Pro
     throw badRequest(`clientState must be at most ${MAX_CLIENT_STATE} characters long.`, 'InvalidRequest');
   }
   if (input.latestSupportedTlsVersion !== null && !TLS_VERSIONS.includes(input.latestSupportedTlsVersion)) {
-    throw badRequest(`Invalid latestSupportedTlsVersion '${input.latestSupportedTlsVersion}'. The supported values are: ${TLS_VERSIONS.join(', ')}.`, 'InvalidRequest');
+    throw badRequest(`Invalid latestSupportedTlsVersion '${excerpt(String(input.latestSupportedTlsVersion))}'. The supported values are: ${TLS_VERSIONS.join(', ')}.`, 'InvalidRequest');
   }
   let thumbprint: string | null = null;
   if (input.includeResourceData) {
-    if (!pattern.supportsResourceData) throw badRequest(`includeResourceData is not supported for resource '${input.resource}'.`, 'InvalidRequest');
+    if (!pattern.supportsResourceData) throw badRequest(`includeResourceData is not supported for resource '${excerpt(input.resource)}'.`, 'InvalidRequest');
     if (input.encryptionCertificate === null || input.encryptionCertificate.trim() === '') {
       throw badRequest('encryptionCertificate is a required property when includeResourceData is true.', 'InvalidRequest');
     }

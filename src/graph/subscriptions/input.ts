@@ -1,3 +1,4 @@
+import { excerpt } from '../../runtime/excerpt.js';
 import { badRequest, GraphError } from '../../http/errors.js';
 import type { GraphVersion } from '../../http/versions.js';
 import type { ResourcePattern } from '../../domain/subscriptionResources.js';
@@ -47,7 +48,7 @@ export const MAX_CERTIFICATE_ID = 128;
 
 const unknownProperty = (name: string): GraphError =>
   badRequest(`The property '${name}' does not exist on type 'microsoft.graph.subscription'. Make sure to only use property names that are defined by the type.`);
-const invalidValue = (name: string): GraphError => badRequest(`Invalid value for property '${name}'.`);
+const invalidValue = (name: string): GraphError => badRequest(`Invalid value for property '${excerpt(name)}'.`);
 export const required = (name: string): GraphError => badRequest(`${name} is a required property for subscription creation.`, 'InvalidRequest');
 
 function asObject(body: unknown): Record<string, unknown> {
@@ -122,7 +123,7 @@ export function parseSubscriptionChanges(body: unknown, version: GraphVersion): 
     } else if (name === 'lifecycleNotificationUrl') {
       throw badRequest('lifecycleNotificationUrl cannot be added or changed on an existing subscription: create a new subscription.', 'InvalidRequest');
     } else {
-      throw badRequest(`The property '${name}' of a subscription cannot be updated. Only expirationDateTime and notificationUrl can.`, 'InvalidRequest');
+      throw badRequest(`The property '${excerpt(name)}' of a subscription cannot be updated. Only expirationDateTime and notificationUrl can.`, 'InvalidRequest');
     }
   }
   return changes;
@@ -132,9 +133,9 @@ export function parseSubscriptionChanges(body: unknown, version: GraphVersion): 
 export function checkChangeType(changeType: string, pattern: ResourcePattern, resource: string): string {
   const types = changeType.split(',').map((t) => t.trim());
   for (const type of types) {
-    if (!CHANGE_TYPES.includes(type)) throw badRequest(`Invalid changeType '${type}'. The supported values are: created, updated, deleted.`, 'InvalidRequest');
+    if (!CHANGE_TYPES.includes(type)) throw badRequest(`Invalid changeType '${excerpt(type)}'. The supported values are: created, updated, deleted.`, 'InvalidRequest');
     if (!pattern.changeTypes.includes(type)) {
-      throw badRequest(`ChangeType '${type}' is not supported for resource '${resource}'. Supported change types: ${pattern.changeTypes.join(', ')}.`, 'InvalidRequest');
+      throw badRequest(`ChangeType '${excerpt(type)}' is not supported for resource '${excerpt(resource)}'. Supported change types: ${pattern.changeTypes.join(', ')}.`, 'InvalidRequest');
     }
   }
   return [...new Set(types)].join(',');
@@ -150,7 +151,7 @@ export const MIN_LIFETIME_MS = 45 * MINUTE;
  */
 export function checkExpiration(text: string, nowMs: number, pattern: ResourcePattern, hasLifecycleUrl: boolean): string {
   const requested = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(requested)) throw badRequest(`Invalid expirationDateTime '${text}': it must be an ISO 8601 date and time such as 2025-01-31T09:00:00Z.`, 'InvalidRequest');
+  if (Number.isNaN(requested)) throw badRequest(`Invalid expirationDateTime '${excerpt(text)}': it must be an ISO 8601 date and time such as 2025-01-31T09:00:00Z.`, 'InvalidRequest');
   if (requested > nowMs + pattern.maxLifetimeMinutes * MINUTE) {
     throw badRequest(`Subscription expiration can only be ${pattern.maxLifetimeMinutes} minutes in the future.`, 'ExtensionError');
   }

@@ -12,12 +12,31 @@ import type { ComparisonOp, FilterExpr, LambdaExpr, LiteralExpr, PropertyExpr, V
 import { COMPARISON_OPS } from './filterAst.js';
 import { filterError, tokenize, type Token } from './filterLexer.js';
 import { parseDateTimeOffset } from './datetime.js';
+import { excerpt } from '../../runtime/excerpt.js';
 
 export type * from './filterAst.js';
 export { COMPARISON_OPS } from './filterAst.js';
 export { evaluateFilter, type PropertyResolver } from './filterEvaluate.js';
 export { filterConditions, type FilterCondition } from './filterConditions.js';
 export { sameName, pathMatches, getPathCI, getPropertyCI } from './names.js';
+
+/**
+ * How deeply parentheses, `not` and lambdas may nest. Each level is a few stack frames here and in every
+ * walk over the tree; 100,000 levels overflowed the stack (a 500). ODL refuses deep filters with
+ * "Recursion depth exceeded allowed limit." too; 100 is far beyond any filter Graph documents.
+ */
+export const MAX_FILTER_DEPTH = 100;
+
+/**
+ * `a and b and c …` as a balanced tree: the same meaning (and/or are associative, evaluation has no
+ * side effects, in-order stays left to right), but a chain of n comparisons is log2(n) deep rather than
+ * n deep, so the recursive walks over the tree (evaluateFilter, filterConditions) cannot overflow.
+ */
+function balanced(type: 'and' | 'or', operands: readonly FilterExpr[], from = 0, to = operands.length): FilterExpr {
+  if (to - from === 1) return operands[from] as FilterExpr;
+  const middle = (from + to) >>> 1;
+  return { type, left: balanced(type, operands, from, middle), right: balanced(type, operands, middle, to) };
+}
 
 export function parseFilter(text: string): FilterExpr {
   return new FilterParser(text).parse();
@@ -37,6 +56,7 @@ class FilterParser {
   private readonly tokens: Token[];
   private index = 0;
   private readonly variables: string[] = [];
+  private depth = 0;
 
   constructor(private readonly text: string) {
     this.tokens = tokenize(text);
@@ -62,42 +82,53 @@ class FilterParser {
 
   private expect(kind: Token['kind'], what: string): Token {
     const token = this.peek();
-    if (token.kind !== kind) throw filterError(`${what} expected at position ${token.pos} in '${this.text}'.`);
+    if (token.kind !== kind) throw filterError(`${what} expected at position ${token.pos} in '${excerpt(this.text)}'.`);
     return this.next();
   }
 
   private syntaxError(token: Token): Error {
-    return filterError(`Syntax error at position ${token.pos} in '${this.text}'.`);
+    return filterError(`Syntax error at position ${token.pos} in '${excerpt(this.text)}'.`);
+  }
+
+  /** Each `(`, `not` and lambda goes one level deeper; past MAX_FILTER_DEPTH it is a 400, not a stack overflow (a 500). */
+  private enter(): void {
+    this.depth += 1;
+    if (this.depth > MAX_FILTER_DEPTH) throw filterError('Recursion depth exceeded allowed limit.');
   }
 
   private parseOr(): FilterExpr {
-    let left = this.parseAnd();
+    const operands = [this.parseAnd()];
     while (isKeyword(this.peek(), 'or')) {
       this.next();
-      left = { type: 'or', left, right: this.parseAnd() };
+      operands.push(this.parseAnd());
     }
-    return left;
+    return balanced('or', operands);
   }
 
   private parseAnd(): FilterExpr {
-    let left = this.parseUnary();
+    const operands = [this.parseUnary()];
     while (isKeyword(this.peek(), 'and')) {
       this.next();
-      left = { type: 'and', left, right: this.parseUnary() };
+      operands.push(this.parseUnary());
     }
-    return left;
+    return balanced('and', operands);
   }
 
   private parseUnary(): FilterExpr {
     const token = this.peek();
     if (isKeyword(token, 'not')) {
       this.next();
-      return { type: 'not', operand: this.parseUnary() };
+      this.enter();
+      const operand = this.parseUnary();
+      this.depth -= 1;
+      return { type: 'not', operand };
     }
     if (token.kind === 'lparen') {
       this.next();
+      this.enter();
       const inner = this.parseOr();
       this.expect('rparen', "')' or operator");
+      this.depth -= 1;
       return inner;
     }
     return this.parseComparison();
@@ -110,7 +141,7 @@ class FilterParser {
     const token = this.peek();
     const op = comparisonOp(token);
     if (op === undefined) {
-      if (token.kind === 'end') throw filterError(`Comparison operator expected at position ${token.pos} in '${this.text}'.`);
+      if (token.kind === 'end') throw filterError(`Comparison operator expected at position ${token.pos} in '${excerpt(this.text)}'.`);
       throw this.syntaxError(token);
     }
     this.next();
@@ -133,7 +164,7 @@ class FilterParser {
       case 'ident':
         return this.keywordLiteral(token) ?? this.parsePath(token);
       case 'end':
-        throw filterError(`Expression expected at position ${token.pos} in '${this.text}'.`);
+        throw filterError(`Expression expected at position ${token.pos} in '${excerpt(this.text)}'.`);
       default:
         throw this.syntaxError(token);
     }
@@ -142,7 +173,7 @@ class FilterParser {
   private dateTimeLiteral(token: Token): LiteralExpr {
     const value = parseDateTimeOffset(token.text);
     if (value === null) {
-      throw filterError(`Unrecognized 'Edm.DateTimeOffset' literal '${token.text}' at '${token.pos}' in '${this.text}'.`);
+      throw filterError(`Unrecognized 'Edm.DateTimeOffset' literal '${excerpt(token.text)}' at '${token.pos}' in '${excerpt(this.text)}'.`);
     }
     return { type: 'literal', kind: 'datetime', value, text: token.text };
   }
@@ -164,7 +195,7 @@ class FilterParser {
 
   private parsePath(first: Token): PropertyExpr | LambdaExpr {
     if (this.peek().kind === 'lparen') {
-      throw filterError(`An unknown function with name '${first.text}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`);
+      throw filterError(`An unknown function with name '${excerpt(first.text)}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`);
     }
     const property: PropertyExpr = this.variables.includes(first.text) ? { type: 'property', path: [], variable: first.text } : { type: 'property', path: [first.text] };
     while (this.peek().kind === 'slash') {
@@ -184,13 +215,15 @@ class FilterParser {
     this.expect('lparen', "'('");
     if (this.peek().kind === 'rparen') {
       this.next();
-      if (op === 'all') throw filterError(`The 'all' operator requires a lambda expression in '${this.text}'.`);
+      if (op === 'all') throw filterError(`The 'all' operator requires a lambda expression in '${excerpt(this.text)}'.`);
       return { type: 'lambda', op, collection, variable: null, predicate: null };
     }
     const variable = this.expect('ident', 'Range variable').text;
     this.expect('colon', "':'");
     this.variables.push(variable);
+    this.enter();
     const predicate = this.parseOr();
+    this.depth -= 1;
     this.variables.pop();
     this.expect('rparen', "')' or operator");
     return { type: 'lambda', op, collection, variable, predicate };

@@ -1,5 +1,6 @@
 /** Tokens of the $filter subset we parse. Positions are 0-based offsets, as ODL reports them. */
 
+import { excerpt } from '../../runtime/excerpt.js';
 import { badRequest } from '../errors.js';
 
 export type TokenKind = 'lparen' | 'rparen' | 'comma' | 'slash' | 'colon' | 'string' | 'number' | 'guid' | 'datetime' | 'ident' | 'end';
@@ -27,6 +28,9 @@ const PATTERNS: readonly (readonly [Exclude<TokenKind, 'end'>, RegExp])[] = [
   ['ident', /[A-Za-z_$][\w.]*/y],
 ];
 
+const WHITESPACE = /\s/;
+const WORD_CHAR = /\w/;
+
 export function filterError(reason: string): Error {
   return badRequest(`Invalid filter clause: ${reason}`);
 }
@@ -35,8 +39,8 @@ export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const ch = text[i] ?? '';
-    if (/\s/.test(ch)) {
+    const ch = text.charAt(i);
+    if (WHITESPACE.test(ch)) {
       i += 1;
       continue;
     }
@@ -54,7 +58,7 @@ export function tokenize(text: string): Token[] {
     }
     const token = matchPattern(text, i);
     if (token === null) {
-      throw filterError(`Syntax error: character '${ch}' is not valid at position ${i} in '${text}'.`);
+      throw filterError(`Syntax error: character '${ch}' is not valid at position ${i} in '${excerpt(text)}'.`);
     }
     tokens.push(token);
     i += token.text.length;
@@ -70,27 +74,22 @@ function matchPattern(text: string, pos: number): Token | null {
     if (match === null) continue;
     const next = text[pos + match[0].length];
     // `12ab` or a GUID glued to more letters is not a literal.
-    if (kind !== 'ident' && next !== undefined && /[\w]/.test(next)) continue;
+    if (kind !== 'ident' && next !== undefined && WORD_CHAR.test(next)) continue;
     return { kind, text: match[0], pos };
   }
   return null;
 }
 
+/** A quoted literal from `start` (its opening quote): jumps from quote to quote, so a long literal costs one slice per `''`. */
 function readString(text: string, start: number): { value: string; end: number } {
-  let value = '';
-  let i = start + 1;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === "'") {
-      if (text[i + 1] === "'") {
-        value += "'";
-        i += 2;
-        continue;
-      }
-      return { value, end: i + 1 };
-    }
-    value += ch;
-    i += 1;
+  const pieces: string[] = [];
+  let from = start + 1;
+  for (;;) {
+    const quote = text.indexOf("'", from);
+    if (quote < 0) break;
+    pieces.push(text.slice(from, quote));
+    if (text[quote + 1] !== "'") return { value: pieces.join("'"), end: quote + 1 };
+    from = quote + 2;
   }
-  throw filterError(`There is an unterminated string literal at position ${start} in '${text}'.`);
+  throw filterError(`There is an unterminated string literal at position ${start} in '${excerpt(text)}'.`);
 }

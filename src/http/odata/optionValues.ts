@@ -1,11 +1,12 @@
 /** Value checks shared by top-level and nested ($expand=x($top=..)) query options, with ODL's messages. */
 
+import { excerpt } from '../../runtime/excerpt.js';
 import { badRequest } from '../errors.js';
 
 /** A non-negative integer; larger than MAX_SAFE_INTEGER still counts (callers clamp to their page max). */
 export function parseTopValue(raw: string): number {
   if (!/^\d+$/.test(raw)) {
-    throw badRequest(`Invalid value '${raw}' for $top query option found. The $top query option requires a non-negative integer value.`);
+    throw badRequest(`Invalid value '${excerpt(raw)}' for $top query option found. The $top query option requires a non-negative integer value.`);
   }
   return Number(raw);
 }
@@ -14,9 +15,9 @@ export function parseTopValue(raw: string): number {
 export function parseCountValue(raw: string): boolean {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
-  throw badRequest(`'${raw}' is not a valid count option.`);
+  throw badRequest(`'${excerpt(raw)}' is not a valid count option.`);
 }
 
 export function invalidTerm(term: string): Error {
-  return badRequest(`Term '${term}' is not valid in a $select or $expand expression.`);
+  return badRequest(`Term '${excerpt(term)}' is not valid in a $select or $expand expression.`);
 }

@@ -4,6 +4,7 @@
  * (ASP.NET OData's) wording, validate them against the endpoint's type, and hand back everything else.
  */
 
+import { excerpt } from '../../runtime/excerpt.js';
 import { badRequest } from '../errors.js';
 import { validateExpand, type ExpandSpec } from './expandValidation.js';
 import type { ExpandItem } from './expand.js';
@@ -109,7 +110,7 @@ function classify(query: QueryInput): { system: Map<SystemOption, string>; other
     const values = typeof raw === 'string' ? [raw] : raw;
     const option = systemOption(key);
     if (option === undefined) {
-      if (key.startsWith('$')) throw badRequest(`The query parameter '${key}' is not supported.`);
+      if (key.startsWith('$')) throw badRequest(`The query parameter '${excerpt(key)}' is not supported.`);
       const first = values[0];
       if (first !== undefined) other[key] = first;
       continue;
@@ -168,7 +169,7 @@ function canonicalSelect(items: readonly string[], spec: NonNullable<QueryOption
     const slash = item.indexOf('/');
     const head = slash < 0 ? item : item.slice(0, slash);
     const name = canonicalName(spec.properties, head);
-    if (name === undefined) throw badRequest(`Could not find a property named '${head}' on type '${spec.typeName}'.`);
+    if (name === undefined) throw badRequest(`Could not find a property named '${excerpt(head)}' on type '${spec.typeName}'.`);
     return slash < 0 ? name : name + item.slice(slash);
   });
 }
@@ -176,7 +177,7 @@ function canonicalSelect(items: readonly string[], spec: NonNullable<QueryOption
 function checkTop(raw: string, spec: NonNullable<QueryOptionSpec['top']>): number {
   const top = parseTopValue(raw);
   if (spec.min !== undefined && top < spec.min) {
-    throw badRequest(`Invalid page size specified: '${raw}'. Must be between ${spec.min} and ${spec.max} inclusive.`);
+    throw badRequest(`Invalid page size specified: '${excerpt(raw)}'. Must be between ${spec.min} and ${spec.max} inclusive.`);
   }
   // Graph pages at its maximum rather than refusing a larger $top.
   return Math.min(top, spec.max);
@@ -184,6 +185,6 @@ function checkTop(raw: string, spec: NonNullable<QueryOptionSpec['top']>): numbe
 
 function checkFormat(raw: string, formats: readonly string[]): string {
   const format = canonicalName(formats, raw.trim());
-  if (format === undefined) throw badRequest(`Invalid format '${raw}'`);
+  if (format === undefined) throw badRequest(`Invalid format '${excerpt(raw)}'`);
   return format;
 }
