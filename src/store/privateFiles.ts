@@ -22,6 +22,7 @@ export interface Tightened {
  */
 export function ensurePrivateDir(dir: string): Tightened | undefined {
   const made = mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (POSIX_MODES_UNSUPPORTED) return undefined;
   const info = statSync(dir);
   const mode = info.mode & 0o777;
   if (mode === PRIVATE_DIR_MODE) return undefined;
@@ -33,6 +34,7 @@ export function ensurePrivateDir(dir: string): Tightened | undefined {
 
 /** Make an existing file 0600 (if this user owns it); a missing one is left missing. */
 export function tightenFile(path: string): void {
+  if (POSIX_MODES_UNSUPPORTED) return;
   let info;
   try {
     info = statSync(path);
@@ -59,5 +61,8 @@ export function createPrivateFile(path: string): void {
 
 /** SQLite's own files beside the database file. */
 export const SQLITE_SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
+
+/** Windows has no owner/group/other bits (chmod only sets read-only); its ACLs are left to the user. */
+const POSIX_MODES_UNSUPPORTED = process.platform === 'win32';
 
 const ownedByMe = (uid: number): boolean => typeof process.getuid !== 'function' || process.getuid() === uid;
