@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, resolveConfig, type EmulatorOptions } from './config.js';
+import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, resolveConfig, unsharedContentWarning, type EmulatorOptions } from './config.js';
 import { startEmulator, type Emulator } from './emulator.js';
 import { ensureTlsMaterial } from './tls/certificates.js';
 import { trustInstructions } from './http/trust.js';
@@ -65,6 +65,8 @@ function readyLine(emulator: Emulator, elapsedMs: number): string {
   return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; notifications to: ${notifications}) in ${Math.round(elapsedMs)} ms`;
 }
 
+const BLOB_DIR_HELP = 'where recording and transcript bytes live (default <data-dir>/blobs); PostgreSQL instances share one';
+
 /**
  * The store flags. Contradictions are refused rather than one flag silently winning; a --data-dir
  * or --database-url from the environment is a default, so an explicit --in-memory overrides it.
@@ -122,7 +124,8 @@ storeFlags(
     .option('--no-demo', 'do not create the demo tenant on an empty store')
     .option('--admin-token <token>', 'require "Authorization: Bearer TOKEN" on the control API (made up and printed when --host is not loopback)', process.env['GRAPH_EMULATOR_ADMIN_TOKEN'])
     .option('--allowed-host <name>', 'another name clients may call the emulator by (Host header); repeatable, comma-separated, *.domain or *', collectNames)
-    .option('--max-recording-size-bytes <bytes>', 'largest recordingSizeBytes the control API accepts (default 1073741824, 1 GiB)', parseRecordingCap),
+    .option('--max-recording-size-bytes <bytes>', 'largest recordingSizeBytes the control API accepts (default 1073741824, 1 GiB)', parseRecordingCap)
+    .option('--blob-dir <dir>', BLOB_DIR_HELP),
 ).action(async ({ allowedHost, ...flags }: StartFlags & { allowedHost?: string[] }) => {
   const started = performance.now();
   // Listen for signals before printing the ready line: a supervisor may send one the moment it reads it.
@@ -149,6 +152,10 @@ storeFlags(
   );
   if (stopRequested) return close();
   console.log(readyLine(emulator, performance.now() - started));
+  // After the ready line, which supervisors and tests read first.
+  const unshared = unsharedContentWarning(emulator.config);
+  if (unshared !== undefined) console.log(`warning: ${unshared}`);
+  for (const { fields, message } of emulator.internals.startupWarnings) emulator.internals.app.log.warn(fields, message);
 });
 
 storeFlags(program.command('reset').description('empty the store; the next start recreates the demo tenant')).action(async (flags: StartFlags) => {
@@ -178,7 +185,8 @@ storeFlags(
     .option('--organizer <userId>', 'meeting organizer (default: the demo organizer)')
     .option('--per-meeting <n>', 'artifacts of a kind per meeting', parseCount, 10)
     .option('--batch <n>', 'artifacts per transaction', parseCount, 1000)
-    .option('--no-progress', 'no progress bar'),
+    .option('--no-progress', 'no progress bar')
+    .option('--blob-dir <dir>', BLOB_DIR_HELP),
 ).action(async (flags: StartFlags & { recordings: number; transcripts: number; tenant?: string; organizer?: string; perMeeting: number; batch: number; progress: boolean }) => {
   const { recordings, transcripts, tenant, organizer, perMeeting, batch, progress, ...store } = flags;
   const result = await runSeed(toOptions(store), {

@@ -1,4 +1,5 @@
 import * as nodeTls from 'node:tls';
+import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from './admin/service.js';
 import { backgroundErrorReporter } from './backgroundErrors.js';
@@ -7,7 +8,7 @@ import { registerAdminRoutes } from './admin/routes.js';
 import { registerIdentityRoutes } from './auth/routes.js';
 import { SigningKeyRing } from './domain/signingKeys.js';
 import { AccessTokenVerifier } from './auth/tokens.js';
-import { isLoopbackHost, resolveConfig, type EmulatorOptions, type ResolvedConfig } from './config.js';
+import { isLoopbackHost, resolveConfig, unsharedContentWarning, type EmulatorOptions, type ResolvedConfig } from './config.js';
 import type { DomainContext } from './domain/context.js';
 import { findTenant } from './domain/tenants.js';
 import { graphPlugin } from './graph/plugin.js';
@@ -21,6 +22,7 @@ import { VirtualClock } from './runtime/clock.js';
 import { loadClockState, persistClock, type ClockPersistence } from './store/clockState.js';
 import { ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
 import { BlobStore } from './store/blobs.js';
+import { ensurePrivateDir, type Tightened } from './store/privateFiles.js';
 import { DeltaTokens, stateTokenCodec } from './domain/stateTokens.js';
 import { UsageMeter } from './domain/usage.js';
 import { FaultInjector } from './runtime/faults.js';
@@ -81,14 +83,23 @@ export interface Emulator {
     readonly services: Services;
     /** The Fastify instance serving it all (the route-table snapshot test prints its routes). */
     readonly app: FastifyInstance;
+    /** What to warn about once started (logged by createEmulator, by the CLI after its ready line). */
+    readonly startupWarnings: readonly StartupWarning[];
   };
   /** Stop serving and close the store. With `dropDatabaseSchema`, a PostgreSQL schema is dropped too. */
   close(options?: { dropDatabaseSchema?: boolean }): Promise<void>;
 }
 
+/** A warn-level log line: its fields and message. */
+export interface StartupWarning {
+  readonly fields: Record<string, unknown>;
+  readonly message: string;
+}
+
 /** Start an emulator in this process. Library defaults: port 0, in-memory store. */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const emulator = await startEmulator(options, { port: 0, inMemory: true });
+  for (const { fields, message } of emulator.internals.startupWarnings) emulator.internals.app.log.warn(fields, message);
   if (options.trustCa !== false && emulator.caCertificate !== undefined) trustInProcess(emulator.caCertificate);
   return emulator;
 }
@@ -121,6 +132,7 @@ function trustInProcess(caPem: string): boolean {
 /** The CLI's start: same as createEmulator with the CLI's defaults. */
 export async function startEmulator(options: EmulatorOptions, defaults: { port: number; inMemory: boolean }): Promise<Emulator> {
   const config = resolveConfig(options, defaults);
+  const tightened = tightenDataDir(config);
   const [opened, made] = await Promise.allSettled([
     openWritableStore(config.store),
     config.protocol === 'https' ? ensureTlsMaterial(config.tlsDir) : Promise.resolve<TlsMaterial | undefined>(undefined),
@@ -140,7 +152,13 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let ipv6: ExtraListener | undefined;
   try {
     blobs = BlobStore.open(config.blobDir);
-    const failed = backgroundErrorReporter(() => app?.log);
+    if (blobs.tightened !== undefined) tightened.push(blobs.tightened);
+    const report = backgroundErrorReporter(() => app?.log);
+    // A background write (a notification's delivery state, the clock) can find the store full too.
+    const failed = (what: string, err: unknown): void => {
+      store.space.noteFailure(err);
+      report(what, err);
+    };
     clock = new VirtualClock(await loadClockState(store.db), Date.now, (err) => failed('a clock timer failed', err));
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() };
     persistence = persistClock(store.db, clock, (err) => failed('could not save the clock state', err));
@@ -223,7 +241,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       admin,
       clock,
       config,
-      internals: { services, app: running },
+      internals: { services, app: running, startupWarnings: startupWarnings(config, tightened) },
       // Idempotent: a second close waits for the first.
       close: (closeOptions = {}) => (closing ??= close(closeOptions)),
     };
@@ -252,6 +270,31 @@ function hostAllowance(config: ResolvedConfig): HostAllowance | undefined {
   const names = [config.host, ...(config.allowedHosts ?? [])];
   if (config.publicUrl !== undefined && URL.canParse(config.publicUrl)) names.push(new URL(config.publicUrl).hostname);
   return allowHosts(names);
+}
+
+function startupWarnings(config: ResolvedConfig, tightened: readonly Tightened[]): StartupWarning[] {
+  const warnings: StartupWarning[] = tightened.map(({ path, previousMode }) => ({
+    fields: { path, previousMode: `0${previousMode.toString(8)}` },
+    message: `made ${path} private (0700): it holds the store's secrets and was open to other users`,
+  }));
+  const unshared = unsharedContentWarning(config);
+  if (unshared !== undefined) warnings.push({ fields: {}, message: unshared });
+  return warnings;
+}
+
+/**
+ * The SQLite store's directory holds the signing key and secrets: 0700 (store/privateFiles.ts). openStore
+ * makes it so too; doing it here first keeps the looser modes found, for the log once the logger exists.
+ * A directory that cannot be made is left to openStore, whose error names the file.
+ */
+function tightenDataDir(config: ResolvedConfig): Tightened[] {
+  if (config.store.kind !== 'sqlite' || config.store.filename === ':memory:') return [];
+  try {
+    const tightened = ensurePrivateDir(dirname(config.store.filename));
+    return tightened === undefined ? [] : [tightened];
+  } catch {
+    return [];
+  }
 }
 
 /** Fastify logs "Server listening at …" at info; the caller's ready line says that, and must come first. */

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { resolveConfig, DEFAULT_HTTPS_PORT, type EmulatorOptions } from './config.js';
+import { ConfigError, resolveConfig, DEFAULT_HTTPS_PORT, type EmulatorOptions } from './config.js';
 import { ChangePipeline } from './domain/changes.js';
 import { outboxSink } from './notifications/outbox.js';
 import { ResourceLinks } from './notifications/resourceLinks.js';
@@ -28,6 +28,12 @@ export interface SeedFlags {
 export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promise<SeedResult & { seconds: number }> {
   const config = resolveConfig(options, { port: DEFAULT_HTTPS_PORT, inMemory: false });
   if (config.store.kind === 'sqlite' && config.store.filename === ':memory:') throw new Error('seeding an in-memory store keeps nothing: give --data-dir or --database-url');
+  if (config.store.kind === 'postgres' && config.blobDir === undefined) {
+    throw new ConfigError(
+      'seeding PostgreSQL without --data-dir or --blob-dir would lose every recording’s and transcript’s bytes when seed exits (PostgreSQL stores only the rows): ' +
+        'give --blob-dir DIR (or --data-dir DIR), and start the emulator with the same one.',
+    );
+  }
   const store = await openWritableStore(config.store);
   const blobs = BlobStore.open(config.blobDir);
   const clock = new VirtualClock(await loadClockState(store.db), Date.now);
@@ -61,7 +67,6 @@ export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promi
     bar?.stop();
     clock.close();
     await store.close();
-    // A temporary blob store (no --data-dir beside PostgreSQL) goes with the process: say so in the README.
     blobs.close();
   }
 }

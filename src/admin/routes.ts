@@ -56,7 +56,11 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
   const tags = ['control'];
   const tenant = { tags, params: s.tenantParams };
 
-  app.get('/_emulator/health', { schema: { tags, response: { 200: s.healthSchema } } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/_emulator/health',
+    { schema: { tags, description: 'ok, or degraded with the reason (the store out of space: writes answer 507 until one gets through).', response: { 200: s.healthSchema } } },
+    async () => services.store.space.state(),
+  );
   app.get('/_emulator/openapi.json', { schema: { tags, description: 'This document.' } }, async () => app.openApiDocument());
   app.get('/_emulator/demo', { schema: { tags, response: { 200: s.demoSchema, 404: s.errorSchema } } }, async () => {
     if (!services.config.demo) throw new DomainError('notFound', 'The emulator was started without the demo tenant (--no-demo).');

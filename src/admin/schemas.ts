@@ -22,7 +22,10 @@ export const errorSchema = {
   },
 } as const;
 
-export const healthSchema = { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } as const;
+export const healthSchema = {
+  type: 'object',
+  properties: { status: { type: 'string', enum: ['ok', 'degraded'] }, reason: { type: 'string' }, since: { type: 'string', format: 'date-time' } },
+} as const;
 
 export const tokenSchema = { type: 'object', properties: { access_token: str, expires_on: { type: 'integer' } } } as const;
 

@@ -9,7 +9,7 @@ import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Services } from '../services.js';
 import { DomainError } from '../runtime/errors.js';
 import { jsonNestsDeeperThan } from '../runtime/jsonDepth.js';
-import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, storeDataError, unsupportedMediaType } from './errors.js';
+import { GraphError, graphErrorBody, methodNotAllowed, notImplemented, storeDataError, storeSpaceError, unsupportedMediaType } from './errors.js';
 import { GraphErrors } from './errorCatalogue.js';
 import { injectedFault } from './faults.js';
 import { lazySchemaController } from './lazySchemaCompilers.js';
@@ -32,6 +32,7 @@ const GRAPH_PREFIX = /^\/(v1\.0|beta)(\/|\?|$)/i;
 const VERSION_LIKE = /^\/(v\d+(\.\d+)?|alpha|stable)(\/|$)/i;
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const ROUTABLE_METHODS: readonly HTTPMethods[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
 export const isGraphPath = (url: string): boolean => GRAPH_PREFIX.test(url);
@@ -111,7 +112,7 @@ export function toGraphError(err: unknown): GraphError {
         return new GraphError(fe.statusCode, fe.statusCode === 404 ? 'NotFound' : 'BadRequest', fe.message ?? 'Invalid request.');
     }
   }
-  return storeDataError(err) ?? new GraphError(500, 'generalException', 'An internal server error occurred while processing the request.');
+  return storeSpaceError(err) ?? storeDataError(err) ?? new GraphError(500, 'generalException', 'An internal server error occurred while processing the request.');
 }
 
 /** Errors Node's HTTP parser raises before Fastify sees a request (oversized headers, garbage): still Graph-shaped. */
@@ -176,6 +177,13 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
       done();
     });
   }
+  // A store out of space stays reported as such (health says degraded) until a write gets through.
+  // A request that changes state and succeeded wrote, so there is space again (one check per response while all is well).
+  const space = services.store.space;
+  app.addHook('onResponse', (request, reply, done) => {
+    if (space.outOfSpace && !SAFE_METHODS.has(request.method) && reply.statusCode < 400) space.noteWrite();
+    done();
+  });
   await app.register(formbody);
   // JSON with a suffix or parameters (`application/merge-patch+json`, `application/json;odata=verbose`) is JSON too.
   // Fastify's own parser for exactly `application/json` wins over a pattern, so it is replaced too.
@@ -216,6 +224,7 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
   });
 
   app.setErrorHandler((err, request, reply) => {
+    services.store.space.noteFailure(err);
     const graphErr = toGraphError(err);
     // Our own 5xx answers (501, injected 503) are deliberate; anything else reaching 5xx is a bug worth logging.
     if (graphErr.status >= 500 && !(err instanceof GraphError)) request.log.error({ err }, 'request failed');

@@ -55,6 +55,8 @@ export const GRAPH_ERROR_CATALOGUE = {
   badGateway: { status: 502, code: 'badGateway', learnUrl: GRAPH_ERRORS_PAGE },
   serviceNotAvailable: { status: 503, code: 'serviceNotAvailable', learnUrl: THROTTLING_PAGE },
   gatewayTimeout: { status: 504, code: 'gatewayTimeout', learnUrl: GRAPH_ERRORS_PAGE },
+  // Graph's table: "507 Insufficient Storage: the maximum storage quota has been reached".
+  insufficientStorage: { status: 507, code: 'insufficientStorage', learnUrl: GRAPH_ERRORS_PAGE },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type GraphErrorName = keyof typeof GRAPH_ERROR_CATALOGUE;

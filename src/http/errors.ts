@@ -1,5 +1,6 @@
 import { boundedMessage, excerpt } from '../runtime/excerpt.js';
 import { GRAPH_ERROR_CATALOGUE, GraphError, GraphErrors, type GraphErrorDetail, type GraphErrorName } from './errorCatalogue.js';
+import { isOutOfSpace } from '../runtime/outOfSpace.js';
 
 /**
  * Graph's error envelope (https://learn.microsoft.com/graph/errors; graph-schema
@@ -80,4 +81,21 @@ export function storeDataError(err: unknown): GraphError | undefined {
   const sqliteDataException =
     code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH' || code === 'SQLITE_RANGE' || (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && SQLITE_DATA_EXCEPTIONS.has(errcode & 0xff));
   return postgresDataException || sqliteDataException ? badRequest('A value in the request could not be stored or compared.') : undefined;
+}
+
+/** Seconds a client is asked to wait after a 507: freeing space is someone's manual step, not a blip. */
+export const OUT_OF_SPACE_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * The store out of space (store/outOfSpace.ts: SQLite's SQLITE_FULL, PostgreSQL's disk_full, ENOSPC):
+ * Graph's 507 Insufficient Storage (https://learn.microsoft.com/graph/errors) rather than a 500 that
+ * reads as a bug, or a 503 that reads as overload and that Graph SDKs' retry handlers (429, 503, 504)
+ * would retry at once. Nothing was half-written (the transaction rolled back), so the request can be
+ * sent again as it is once space is freed; Retry-After says when to try.
+ */
+export function storeSpaceError(err: unknown): GraphError | undefined {
+  if (!isOutOfSpace(err)) return undefined;
+  return GraphErrors.insufficientStorage('The emulator’s store is out of space: nothing was written. Free disk space (or raise the quota) and send the request again.', {
+    headers: { 'Retry-After': String(OUT_OF_SPACE_RETRY_AFTER_SECONDS) },
+  });
 }

@@ -57,10 +57,31 @@ export interface ArtifactPlan {
   participantIds: readonly string[];
 }
 
-/** Store the content, then create the artifacts now or when the virtual clock reaches the delay. */
-export async function recordEndedCall(ctx: DomainContext, blobs: BlobStore, plan: ArtifactPlan, options: SimulateOptions): Promise<SimulationResult> {
-  const wantRecording = options.recording !== false;
-  const wantTranscript = options.transcript !== false;
+/** A call's recording and transcript bytes, already in the blob store. */
+export interface CallContent {
+  recording?: Awaited<ReturnType<typeof storeRecordingContent>>;
+  transcript?: Awaited<ReturnType<typeof storeTranscriptContent>>;
+}
+
+/**
+ * Store the recording and transcript bytes a call will have. The simulations do this before writing
+ * any row: a full disk (a large recording is the likeliest write to hit it) then fails the request
+ * with nothing in the store, not with a call that has no artifacts.
+ */
+export async function storeCallContent(
+  ctx: DomainContext,
+  blobs: BlobStore,
+  call: { tenantId: string; participantIds: readonly string[]; startedAt: string },
+  options: SimulateOptions,
+): Promise<CallContent> {
+  const stored: CallContent = {};
+  if (options.recording !== false) stored.recording = await storeRecordingContent(blobs, options.recordingSizeBytes);
+  if (options.transcript !== false) stored.transcript = await storeTranscriptContent(blobs, await speakerNames(ctx, call.tenantId, call.participantIds), Date.parse(call.startedAt));
+  return stored;
+}
+
+/** Store the content (unless given), then create the artifacts now or when the virtual clock reaches the delay. */
+export async function recordEndedCall(ctx: DomainContext, blobs: BlobStore, plan: ArtifactPlan, options: SimulateOptions, content?: CallContent): Promise<SimulationResult> {
   const contentCorrelationId = newContentCorrelationId();
   const startedAt = plan.call.startedDateTime;
   const endedAt = plan.call.endedDateTime ?? ctx.clock.now().toISOString();
@@ -74,16 +95,10 @@ export async function recordEndedCall(ctx: DomainContext, blobs: BlobStore, plan
     createdDateTime: startedAt,
     endDateTime: endedAt,
   };
+  const stored = content ?? (await storeCallContent(ctx, blobs, { tenantId: plan.tenantId, participantIds: plan.participantIds, startedAt }, options));
   const inputs: NewArtifact[] = [];
-  if (wantRecording) {
-    const content = await storeRecordingContent(blobs, options.recordingSizeBytes);
-    inputs.push({ ...base, kind: 'recording', id: newRecordingId(plan.organizerId, plan.tenantId), content });
-  }
-  if (wantTranscript) {
-    const speakers = await speakerNames(ctx, plan.tenantId, plan.participantIds);
-    const { content, metadata } = await storeTranscriptContent(blobs, speakers, Date.parse(startedAt));
-    inputs.push({ ...base, kind: 'transcript', id: newTranscriptId(), content, metadata });
-  }
+  if (stored.recording !== undefined) inputs.push({ ...base, kind: 'recording', id: newRecordingId(plan.organizerId, plan.tenantId), content: stored.recording });
+  if (stored.transcript !== undefined) inputs.push({ ...base, kind: 'transcript', id: newTranscriptId(), ...stored.transcript });
   const delay = Math.max(0, options.artifactDelayMs ?? 0);
   const availableAt = new Date(ctx.clock.nowMs() + delay);
   if (delay === 0) await createArtifacts(ctx, inputs);
@@ -125,6 +140,9 @@ export async function simulateMeeting(ctx: DomainContext, blobs: BlobStore, meet
   if (meeting === undefined) throw new DomainError('notFound', `Meeting '${meetingId}' was not found.`);
   const endMs = ctx.clock.nowMs();
   const startMs = endMs - (options.durationMinutes ?? 30) * MINUTE;
+  const attendeeIds = (meeting.settings.attendees ?? []).flatMap((a) => (a.userId === null ? [] : [a.userId]));
+  const participantIds = [meeting.organizerId, ...attendeeIds];
+  const content = await storeCallContent(ctx, blobs, { tenantId: meeting.tenantId, participantIds, startedAt: new Date(startMs).toISOString() }, options);
   const call = await createCall(ctx, {
     tenantId: meeting.tenantId,
     meetingId: meeting.id,
@@ -133,13 +151,7 @@ export async function simulateMeeting(ctx: DomainContext, blobs: BlobStore, meet
     endedDateTime: new Date(endMs).toISOString(),
   });
   await createCallRecordForCall(ctx, { call });
-  const attendeeIds = (meeting.settings.attendees ?? []).flatMap((a) => (a.userId === null ? [] : [a.userId]));
-  return recordEndedCall(
-    ctx,
-    blobs,
-    { tenantId: meeting.tenantId, organizerId: meeting.organizerId, meetingId: meeting.id, adhocCallId: null, call, participantIds: [meeting.organizerId, ...attendeeIds] },
-    options,
-  );
+  return recordEndedCall(ctx, blobs, { tenantId: meeting.tenantId, organizerId: meeting.organizerId, meetingId: meeting.id, adhocCallId: null, call, participantIds }, options, content);
 }
 
 export interface AdhocCallInput extends SimulateOptions {
@@ -162,14 +174,16 @@ export async function simulateAdhocCall(ctx: DomainContext, blobs: BlobStore, in
     if (!participants.includes(user.id)) participants.push(user.id);
   }
   const endMs = ctx.clock.nowMs();
+  const startedAt = new Date(endMs - (input.durationMinutes ?? 30) * MINUTE).toISOString();
+  const content = await storeCallContent(ctx, blobs, { tenantId: input.tenantId, participantIds: participants, startedAt }, input);
   const call = await createCall(ctx, {
     tenantId: input.tenantId,
     state: 'terminated',
-    startedDateTime: new Date(endMs - (input.durationMinutes ?? 30) * MINUTE).toISOString(),
+    startedDateTime: startedAt,
     endedDateTime: new Date(endMs).toISOString(),
   });
   await createCallRecordForCall(ctx, { call, participants, type: participants.length === 2 ? 'peerToPeer' : 'groupCall' });
   const adhocCallId = newGuid();
   await createAdhocCall(ctx, { id: adhocCallId, tenantId: input.tenantId, organizerId: organizer.id, callId: call.id, participantIds: participants, createdDateTime: call.startedDateTime });
-  return recordEndedCall(ctx, blobs, { tenantId: input.tenantId, organizerId: organizer.id, meetingId: null, adhocCallId, call, participantIds: participants }, input);
+  return recordEndedCall(ctx, blobs, { tenantId: input.tenantId, organizerId: organizer.id, meetingId: null, adhocCallId, call, participantIds: participants }, input, content);
 }

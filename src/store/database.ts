@@ -1,6 +1,5 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { Kysely, Migrator, PostgresDialect, sql } from './kysely.js';
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
@@ -11,7 +10,9 @@ import * as m005 from './migrations/005_subscriptions.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
+import { SpaceMonitor } from '../runtime/outOfSpace.js';
 import { openSqliteHandle } from './sqliteBinding.js';
+import { createPrivateFile, ensurePrivateDir, SQLITE_SIDE_FILES, tightenFile } from './privateFiles.js';
 import { SharedFileSqliteDialect } from './sqliteDialect.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -26,6 +27,8 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** Hot reads kept until the data may have changed (disabled on PostgreSQL: see ReadCache). */
   readonly reads: ReadCache;
+  /** Whether the store has run out of space (set by failed writes, cleared by the next one that succeeds). */
+  readonly space: SpaceMonitor;
   /** PostgreSQL: the schema the tables live in; undefined for SQLite. */
   readonly schema: string | undefined;
   /** Drop the PostgreSQL schema (tests use a schema each); a no-op for SQLite. */
@@ -65,8 +68,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 async function openSqlite(filename: string): Promise<Store> {
-  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  if (filename !== ':memory:') {
+    // The file holds the signing key and secrets: 0600 in a 0700 directory (privateFiles.ts).
+    ensurePrivateDir(dirname(filename));
+    createPrivateFile(filename);
+  }
   const raw = await openSqliteHandle(filename);
+  // Side files an older version (or a looser umask) left readable.
+  try {
+    if (filename !== ':memory:') for (const suffix of SQLITE_SIDE_FILES) tightenFile(filename + suffix);
+  } catch (err) {
+    raw.close();
+    throw err;
+  }
   const reads = new ReadCache(() => raw.dataVersion());
   const dialect = new SharedFileSqliteDialect({ database: raw }, filename === ':memory:' ? filename : resolve(filename), () => reads.invalidate());
   const db = new Kysely<Database>({ dialect, plugins: [nulGuard] });
@@ -75,6 +89,7 @@ async function openSqlite(filename: string): Promise<Store> {
     db,
     dialect: sqliteCapabilities(db),
     reads,
+    space: new SpaceMonitor(),
     schema: undefined,
     dropSchema: async () => undefined,
     close: () => db.destroy(),
@@ -106,6 +121,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
     db,
     dialect: postgresCapabilities,
     reads: ReadCache.disabled(),
+    space: new SpaceMonitor(),
     schema: current,
     dropSchema: async () => {
       if (schema !== undefined) await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(db);

@@ -44,4 +44,31 @@ describe(`store errors (${STORE})`, () => {
     expect(graphError.status).toBe(500);
     expect(graphError.code).toBe('generalException');
   });
+
+  // A full disk cannot be had on demand from PostgreSQL (test/store/outOfSpace.test.ts fills SQLite and a
+  // tmpfs for real): these are the errors' shapes as pg, node:sqlite and node:fs raise them.
+  it.each([
+    ['PostgreSQL disk_full (SQLSTATE 53100)', Object.assign(new Error('could not extend file "base/16384/16385": No space left on device'), { code: '53100', severity: 'ERROR' })],
+    ['node:sqlite SQLITE_FULL', Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13, errstr: 'database or disk is full' })],
+    ['better-sqlite3 SQLITE_FULL', Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })],
+    ['ENOSPC from the blob directory', Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' })],
+    ['EDQUOT (a disk quota)', Object.assign(new Error('EDQUOT: disk quota exceeded, write'), { code: 'EDQUOT', syscall: 'write' })],
+    ['an out-of-space error as the cause of another', new Error('stream failed', { cause: Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }) })],
+  ])('%s is a Graph 507 insufficientStorage with Retry-After, not a 500', (_name, err) => {
+    const graphError = toGraphError(err);
+    expect(graphError.status).toBe(507);
+    expect(graphError.code).toBe('insufficientStorage');
+    expect(graphError.message).toMatch(/store is out of space/);
+    expect(graphError.headers).toEqual({ 'Retry-After': '60' });
+  });
+
+  it('other SQLite and file-system errors are not taken for a full disk', () => {
+    for (const err of [
+      Object.assign(new Error('database is locked'), { code: 'ERR_SQLITE_ERROR', errcode: 5 }),
+      Object.assign(new Error('EACCES'), { code: 'EACCES' }),
+      Object.assign(new Error('too many connections'), { code: '53300' }),
+    ]) {
+      expect(toGraphError(err).status).toBe(500);
+    }
+  });
 });
