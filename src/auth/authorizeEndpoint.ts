@@ -7,6 +7,7 @@ import type { IdentityServices } from './identityServices.js';
 import { MULTI_TENANT_SEGMENTS, sendEntraError } from './discovery.js';
 import { issueAuthCode } from './authCodes.js';
 import { entra, EntraError } from './entraErrors.js';
+import { jose } from '../runtime/jose.js';
 
 type Params = Record<string, string | undefined>;
 
@@ -111,7 +112,8 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, services: Identi
     const query = paramsOf(request.query);
     const target = query['post_logout_redirect_uri'];
     if (target === undefined || target === '') return reply.type('text/html; charset=utf-8').send(signedOutPage());
-    const refusal = await logoutRedirectRefusal(services, request.params.tenant, query['client_id'], target);
+    const clientId = query['client_id'] ?? (query['id_token_hint'] !== undefined ? await idTokenClient(services, query['id_token_hint']) : undefined);
+    const refusal = await logoutRedirectRefusal(services, request.params.tenant, clientId, target);
     if (refusal === undefined) return reply.redirect(target, 302);
     // Entra signs the user out but shows its error page rather than follow a URI the app never registered.
     return reply.code(400).type('text/html; charset=utf-8').send(signedOutPage(refusal));
@@ -124,8 +126,26 @@ const signedOutPage = (error?: string): string =>
   }</body></html>`;
 
 /**
+ * The client an ID token of ours was issued to (its audience), for a logout that names the app by
+ * id_token_hint rather than client_id (MSAL.js does). Expired hints still name their app, as in Entra.
+ */
+async function idTokenClient(services: IdentityServices, token: string): Promise<string | undefined> {
+  const { compactVerify, decodeProtectedHeader } = await jose();
+  try {
+    const { kid } = decodeProtectedHeader(token);
+    const key = typeof kid === 'string' ? await services.keys.verificationKey(kid) : undefined;
+    if (key === undefined) return undefined;
+    const { payload } = await compactVerify(token, key.publicKey, { algorithms: ['RS256'] });
+    const aud: unknown = (JSON.parse(new TextDecoder().decode(payload)) as { aud?: unknown }).aud;
+    return typeof aud === 'string' ? aud : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Why the logout endpoint will not send the browser to `target`, or undefined when it may: the URI
- * must be a redirect URI registered for the app named by client_id, in the tenant of the path. Any
+ * must be a redirect URI registered for the app named by client_id (or id_token_hint), in the tenant of the path. Any
  * other URI would make the endpoint an open redirect.
  * https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#send-a-sign-out-request
  */

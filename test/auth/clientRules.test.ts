@@ -142,6 +142,25 @@ describe('the logout endpoint redirects only to a redirect URI registered for th
     await expectRefused(await logout(emu.demo.tenantId, { client_id: emu.demo.clientId, post_logout_redirect_uri: 'javascript:alert(1)' }), 50011);
   });
 
+  it('an ID token of the app (id_token_hint, as MSAL.js sends) names the app too; a tampered one does not', async () => {
+    const user = emu.demo.users[0]!;
+    const signedIn = await postToken(emu, emu.demo.tenantId, {
+      grant_type: 'password',
+      client_id: emu.demo.clientId,
+      username: user.userPrincipalName,
+      password: user.password,
+      scope: 'User.Read openid',
+    });
+    const idToken = String(signedIn.body['id_token']);
+    const ok = await logout(emu.demo.tenantId, { id_token_hint: idToken, post_logout_redirect_uri: 'http://localhost/callback' });
+    expect(ok.status).toBe(302);
+    expect(ok.headers.get('location')).toBe('http://localhost/callback');
+    await expectRefused(await logout(emu.demo.tenantId, { id_token_hint: idToken, post_logout_redirect_uri: 'https://attacker.example/' }), 50011);
+    const [header, payload] = idToken.split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(342)}`;
+    await expectRefused(await logout(emu.demo.tenantId, { id_token_hint: forged, post_logout_redirect_uri: 'http://localhost/callback' }), 900144);
+  });
+
   it('without a client_id to check the URI against, nothing is followed', async () => {
     await expectRefused(await logout(emu.demo.tenantId, { post_logout_redirect_uri: 'http://localhost/callback' }), 900144);
   });
