@@ -8,9 +8,9 @@ import { registerAdminRoutes } from './admin/routes.js';
 import { registerIdentityRoutes } from './auth/routes.js';
 import { SigningKeyRing } from './domain/signingKeys.js';
 import { AccessTokenVerifier } from './auth/tokens.js';
+import { storeDirectory } from './auth/verifier.js';
 import { isLoopbackHost, resolveConfig, unsharedContentWarning, type EmulatorOptions, type ResolvedConfig } from './config.js';
 import type { DomainContext } from './domain/context.js';
-import { findTenant } from './domain/tenants.js';
 import { graphPlugin } from './graph/plugin.js';
 import { buildApp } from './http/app.js';
 import { allowHosts, type HostAllowance } from './http/hostCheck.js';
@@ -177,7 +177,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       store,
       ctx,
       keys,
-      verifier: new AccessTokenVerifier(keys, async (tenantId) => (await findTenant(ctx, tenantId)) !== undefined),
+      verifier: new AccessTokenVerifier(keys, storeDirectory(ctx, store.reads)),
       faults: new FaultInjector(),
       blobs,
       deltaTokens: new DeltaTokens(stateTokenCodec(store.db)),

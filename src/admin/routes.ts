@@ -17,7 +17,15 @@ import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } fr
 type T = { tenantId: string };
 type NewTenantBody = { id?: string; displayName: string; domain?: string };
 type NewUserBody = { id?: string; userPrincipalName: string; displayName: string; givenName?: string; surname?: string; mail?: string; jobTitle?: string; password?: string };
-type NewAppBody = { clientId?: string; displayName: string; clientSecret?: string; applicationPermissions?: string[]; delegatedPermissions?: string[]; redirectUris?: string[] };
+type NewAppBody = {
+  clientId?: string;
+  displayName: string;
+  clientSecret?: string;
+  applicationPermissions?: string[];
+  delegatedPermissions?: string[];
+  redirectUris?: string[];
+  isFallbackPublicClient?: boolean;
+};
 type NewPolicyBody = { name: string; appIds: string[]; description?: string; global?: boolean; userIds?: string[] };
 
 const list = (item: object) => ({ type: 'object', properties: { value: { type: 'array', items: item } } }) as const;

@@ -81,6 +81,7 @@ export const appSchema = {
     applicationPermissions: strList,
     delegatedPermissions: strList,
     redirectUris: strList,
+    isFallbackPublicClient: { type: 'boolean' },
   },
 } as const;
 export const newAppSchema = {
@@ -94,12 +95,19 @@ export const newAppSchema = {
     applicationPermissions: strList,
     delegatedPermissions: strList,
     redirectUris: strList,
+    isFallbackPublicClient: { type: 'boolean', description: '"Allow public client flows": delegated grants without the client secret. Default false.' },
   },
 } as const;
 export const appChangesSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { displayName: { type: 'string', minLength: 1 }, applicationPermissions: strList, delegatedPermissions: strList, redirectUris: strList },
+  properties: {
+    displayName: { type: 'string', minLength: 1 },
+    applicationPermissions: strList,
+    delegatedPermissions: strList,
+    redirectUris: strList,
+    isFallbackPublicClient: { type: 'boolean' },
+  },
 } as const;
 
 export const accessPolicySchema = {

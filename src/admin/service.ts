@@ -178,6 +178,8 @@ export class AdminService {
   async deleteApp(tenantId: string, clientId: string): Promise<void> {
     const app = await this.requireApp(tenantId, clientId);
     await deleteApp(this.ctx, app.clientId);
+    // Its tokens stop working at once, as after a tenant's deletion.
+    this.services.verifier.clear();
   }
   async listAccessPolicies(tenantId: string): Promise<AccessPolicy[]> {
     return listAccessPolicies(this.ctx, await this.requireTenant(tenantId));

@@ -7,6 +7,7 @@ import type { IdentityServices } from './identityServices.js';
 import { MULTI_TENANT_SEGMENTS, sendEntraError } from './discovery.js';
 import { issueAuthCode } from './authCodes.js';
 import { entra, EntraError } from './entraErrors.js';
+import { jose } from '../runtime/jose.js';
 
 type Params = Record<string, string | undefined>;
 
@@ -107,11 +108,57 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, services: Identi
   };
   app.get('/:tenant/oauth2/v2.0/authorize', handle);
   app.post('/:tenant/oauth2/v2.0/authorize', handle);
-  app.get('/:tenant/oauth2/v2.0/logout', async (request, reply) => {
-    const target = paramsOf(request.query)['post_logout_redirect_uri'];
-    if (target !== undefined && /^https?:\/\//.test(target)) return reply.redirect(target, 302);
-    return reply.type('text/html; charset=utf-8').send('<!doctype html><title>Signed out</title><p>You have signed out.</p>');
+  app.get('/:tenant/oauth2/v2.0/logout', async (request: FastifyRequest<{ Params: { tenant: string } }>, reply) => {
+    const query = paramsOf(request.query);
+    const target = query['post_logout_redirect_uri'];
+    if (target === undefined || target === '') return reply.type('text/html; charset=utf-8').send(signedOutPage());
+    const clientId = query['client_id'] ?? (query['id_token_hint'] !== undefined ? await idTokenClient(services, query['id_token_hint']) : undefined);
+    const refusal = await logoutRedirectRefusal(services, request.params.tenant, clientId, target);
+    if (refusal === undefined) return reply.redirect(target, 302);
+    // Entra signs the user out but shows its error page rather than follow a URI the app never registered.
+    return reply.code(400).type('text/html; charset=utf-8').send(signedOutPage(refusal));
   });
+}
+
+const signedOutPage = (error?: string): string =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><p>You have signed out.</p>${
+    error !== undefined ? `<p class="error">${escapeHtml(error)}</p>` : ''
+  }</body></html>`;
+
+/**
+ * The client an ID token of ours was issued to (its audience), for a logout that names the app by
+ * id_token_hint rather than client_id (MSAL.js does). Expired hints still name their app, as in Entra.
+ */
+async function idTokenClient(services: IdentityServices, token: string): Promise<string | undefined> {
+  const { compactVerify, decodeProtectedHeader } = await jose();
+  try {
+    const { kid } = decodeProtectedHeader(token);
+    const key = typeof kid === 'string' ? await services.keys.verificationKey(kid) : undefined;
+    if (key === undefined) return undefined;
+    const { payload } = await compactVerify(token, key.publicKey, { algorithms: ['RS256'] });
+    const aud: unknown = (JSON.parse(new TextDecoder().decode(payload)) as { aud?: unknown }).aud;
+    return typeof aud === 'string' ? aud : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the logout endpoint will not send the browser to `target`, or undefined when it may: the URI
+ * must be a redirect URI registered for the app named by client_id (or id_token_hint), in the tenant of the path. Any
+ * other URI would make the endpoint an open redirect.
+ * https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#send-a-sign-out-request
+ */
+async function logoutRedirectRefusal(services: IdentityServices, segment: string, clientId: string | undefined, target: string): Promise<string | undefined> {
+  if (clientId === undefined || clientId === '') return `AADSTS900144: The request body must contain the following parameter: 'client_id'.`;
+  const client = await findApp(services.ctx, clientId);
+  const tenantId = MULTI_TENANT_SEGMENTS.has(segment.toLowerCase()) && client !== undefined ? client.tenantId : (await findTenant(services.ctx, segment))?.id;
+  if (tenantId === undefined) return `AADSTS90002: Tenant '${segment}' not found.`;
+  if (client === undefined || client.tenantId !== tenantId) return `AADSTS700016: Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`;
+  if (!/^https?:\/\//i.test(target) || !redirectAllowed(client, target)) {
+    return `AADSTS50011: The redirect URI '${target}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'.`;
+  }
+  return undefined;
 }
 
 async function signInPage(services: IdentityServices, reply: FastifyReply, tenantId: string, client: App, p: Params, error?: string): Promise<FastifyReply> {

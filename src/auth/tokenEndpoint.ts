@@ -59,7 +59,14 @@ async function clientApp(services: IdentityServices, segment: string, clientId: 
   return { app, tenant };
 }
 
-/** Confidential clients must prove themselves; public clients (no secret sent) may use delegated grants. */
+/**
+ * A confidential client must present its secret on every grant; a public client (the app allows
+ * public client flows, or has no secret to present) may leave it out of the delegated grants. Entra
+ * answers a confidential client without one AADSTS7000218.
+ * https://learn.microsoft.com/entra/identity-platform/msal-client-applications
+ */
+const isPublicClient = (app: App): boolean => app.isFallbackPublicClient || app.clientSecrets.length === 0;
+
 function checkSecret(app: App, secret: string | undefined, required: boolean): void {
   if (secret === undefined || secret === '') {
     if (required) throw entra.credentialRequired();
@@ -112,7 +119,7 @@ async function token(services: IdentityServices, request: FastifyRequest<{ Param
     }
     case 'password': {
       const { app, tenant } = await clientApp(services, segment, creds.clientId);
-      checkSecret(app, creds.secret, false);
+      checkSecret(app, creds.secret, !isPublicClient(app));
       const username = form['username'];
       const password = form['password'];
       if (username === undefined) throw entra.missingParameter('username');
@@ -124,7 +131,7 @@ async function token(services: IdentityServices, request: FastifyRequest<{ Param
     }
     case 'authorization_code': {
       const { app } = await clientApp(services, segment, creds.clientId);
-      checkSecret(app, creds.secret, false);
+      checkSecret(app, creds.secret, !isPublicClient(app));
       const code = form['code'];
       if (code === undefined) throw entra.missingParameter('code');
       const row = await redeemAuthCode(services.ctx, services.keys, code);
@@ -141,7 +148,7 @@ async function token(services: IdentityServices, request: FastifyRequest<{ Param
     }
     case 'refresh_token': {
       const { app } = await clientApp(services, segment, creds.clientId);
-      checkSecret(app, creds.secret, false);
+      checkSecret(app, creds.secret, !isPublicClient(app));
       const refreshToken = form['refresh_token'];
       if (refreshToken === undefined) throw entra.missingParameter('refresh_token');
       const claims = await readRefreshToken(services.keys, refreshToken);

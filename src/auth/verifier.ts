@@ -3,6 +3,10 @@ import { GRAPH_AUDIENCES, v1Issuer } from '../domain/graphResource.js';
 import { jose } from '../runtime/jose.js';
 import type { Principal } from '../domain/principal.js';
 import type { SigningKeyRing } from '../domain/signingKeys.js';
+import { findApp } from '../domain/apps.js';
+import type { DomainContext } from '../domain/context.js';
+import { findTenant } from '../domain/tenants.js';
+import type { ReadCache } from '../store/readCache.js';
 
 /** Why a token was refused; the Graph layer turns it into 401 InvalidAuthenticationToken. */
 export class TokenRejected extends Error {}
@@ -14,13 +18,14 @@ const BAD_AUDIENCE = 'Access token validation failure. Invalid audience.';
 const BAD_ISSUER = 'Access token validation failure. Invalid issuer.';
 const EXPIRED = 'Lifetime validation failed, the token is expired.';
 const NOT_YET_VALID = 'Lifetime validation failed, the token is not yet valid.';
+const INVALID = 'Access token validation failure.';
 
 /** Entra allows five minutes of clock skew either way. */
 const SKEW_MS = 300_000;
 const CACHE_LIMIT = 10_000;
 /**
- * A cached token's tenant is looked up again after this long: this instance forgets tokens when it
- * deletes a tenant, but another instance on the same database only finds out here.
+ * A cached token's tenant and app are looked up again after this long: this instance forgets tokens
+ * when it deletes a tenant or an app, but another instance on the same database only finds out here.
  */
 const TENANT_RECHECK_MS = 60_000;
 
@@ -33,6 +38,21 @@ interface CachedPrincipal {
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** What the verifier asks the directory about a token's subject. */
+export interface VerifierDirectory {
+  tenantExists(tenantId: string): Promise<boolean>;
+  /** Whether `clientId` is an app registered in `tenantId` (the token's `appid` / `azp`). */
+  appRegistered(clientId: string, tenantId: string): Promise<boolean>;
+}
+
+/** The directory of the store, through its read cache: one look-up per new token, none per request. */
+export function storeDirectory(ctx: DomainContext, reads: ReadCache): VerifierDirectory {
+  return {
+    tenantExists: async (tenantId) => (await reads.get(`verifier-tenant\u0000${tenantId}`, async () => (await findTenant(ctx, tenantId)) !== undefined)) === true,
+    appRegistered: async (clientId, tenantId) => (await reads.get(`verifier-app\u0000${clientId.toLowerCase()}`, async () => (await findApp(ctx, clientId))?.tenantId ?? null)) === tenantId,
+  };
+}
+
 /**
  * Verifies Graph access tokens: signature, lifetime, audience, issuer and tenant. Verified tokens are
  * cached, so a client's repeated calls cost one map look-up; a cached token is still refused once it
@@ -43,7 +63,7 @@ export class AccessTokenVerifier {
 
   constructor(
     private readonly keys: SigningKeyRing,
-    private readonly tenantExists: (tenantId: string) => Promise<boolean>,
+    private readonly directory: VerifierDirectory,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -62,7 +82,7 @@ export class AccessTokenVerifier {
       tenantCheckedAtMs: nowMs,
     };
     checkLifetime(entry, nowMs);
-    if (!(await this.tenantExists(entry.principal.tenantId))) throw new TokenRejected(BAD_ISSUER);
+    await this.checkDirectory(entry.principal);
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(token, entry);
     return entry.principal;
@@ -77,7 +97,7 @@ export class AccessTokenVerifier {
     try {
       checkLifetime(cached, nowMs);
       if (nowMs - cached.tenantCheckedAtMs >= TENANT_RECHECK_MS) {
-        if (!(await this.tenantExists(cached.principal.tenantId))) throw new TokenRejected(BAD_ISSUER);
+        await this.checkDirectory(cached.principal);
         cached.tenantCheckedAtMs = nowMs;
       }
     } catch (err) {
@@ -85,6 +105,15 @@ export class AccessTokenVerifier {
       throw err;
     }
     return cached.principal;
+  }
+
+  /**
+   * The token's tenant must exist and its app be registered there: a token naming an app no tenant
+   * knows (forged claims, or an app deleted since) is refused as Graph refuses an invalid token.
+   */
+  private async checkDirectory(principal: Principal): Promise<void> {
+    if (!(await this.directory.tenantExists(principal.tenantId))) throw new TokenRejected(BAD_ISSUER);
+    if (!(await this.directory.appRegistered(principal.clientId, principal.tenantId))) throw new TokenRejected(INVALID);
   }
 
   /** The payload of a well-formed token signed by one of our keys; claims are checked by the caller. */
@@ -122,7 +151,7 @@ function toPrincipal(p: JWTPayload): Principal {
   if (tid === undefined || p.iss !== v1Issuer(tid)) throw new TokenRejected(BAD_ISSUER);
   const appid = str(p['appid']) ?? str(p['azp']);
   const oid = str(p['oid']);
-  if (appid === undefined || oid === undefined) throw new TokenRejected('Access token validation failure.');
+  if (appid === undefined || oid === undefined) throw new TokenRejected(INVALID);
   const scp = str(p['scp']);
   const roles = Array.isArray(p['roles']) ? p['roles'].filter((r): r is string => typeof r === 'string') : [];
   const upn = str(p['upn']);

@@ -15,6 +15,11 @@ export interface App {
   applicationPermissions: string[];
   delegatedPermissions: string[];
   redirectUris: string[];
+  /**
+   * "Allow public client flows" (Graph's `application.isFallbackPublicClient`): the app may use the
+   * password, authorization code and refresh token grants without a client secret.
+   */
+  isFallbackPublicClient: boolean;
 }
 
 export interface NewApp {
@@ -26,6 +31,7 @@ export interface NewApp {
   applicationPermissions?: string[];
   delegatedPermissions?: string[];
   redirectUris?: string[];
+  isFallbackPublicClient?: boolean;
 }
 
 const toApp = (r: AppTable): App => ({
@@ -37,6 +43,7 @@ const toApp = (r: AppTable): App => ({
   applicationPermissions: parseStringList(r.application_permissions),
   delegatedPermissions: parseStringList(r.delegated_permissions),
   redirectUris: parseStringList(r.redirect_uris),
+  isFallbackPublicClient: r.is_fallback_public_client === 1,
 });
 
 export async function createApp(ctx: DomainContext, input: NewApp): Promise<App> {
@@ -55,6 +62,7 @@ export async function createApp(ctx: DomainContext, input: NewApp): Promise<App>
     delegated_permissions: JSON.stringify(input.delegatedPermissions ?? []),
     redirect_uris: JSON.stringify(input.redirectUris ?? ['http://localhost']),
     created_at: nowIso(ctx),
+    is_fallback_public_client: input.isFallbackPublicClient === true ? 1 : 0,
   };
   await ctx.db.insertInto('apps').values(row).execute();
   return toApp(row);
@@ -74,6 +82,7 @@ export interface AppChanges {
   delegatedPermissions?: string[];
   redirectUris?: string[];
   displayName?: string;
+  isFallbackPublicClient?: boolean;
 }
 
 /** Granting or revoking consent is how a test takes a permission away from a running app. */
@@ -83,6 +92,7 @@ export async function updateApp(ctx: DomainContext, clientId: string, changes: A
   if (changes.delegatedPermissions !== undefined) values.delegated_permissions = JSON.stringify(changes.delegatedPermissions);
   if (changes.redirectUris !== undefined) values.redirect_uris = JSON.stringify(changes.redirectUris);
   if (changes.displayName !== undefined) values.display_name = changes.displayName;
+  if (changes.isFallbackPublicClient !== undefined) values.is_fallback_public_client = changes.isFallbackPublicClient ? 1 : 0;
   if (Object.keys(values).length > 0) await ctx.db.updateTable('apps').set(values).where('client_id', '=', clientId.toLowerCase()).execute();
   const app = await findApp(ctx, clientId);
   if (app === undefined) throw new DomainError('notFound', `App '${clientId}' was not found.`);

@@ -105,6 +105,8 @@ export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
     applicationPermissions: [...SEED_APPLICATION_PERMISSIONS],
     delegatedPermissions: [...SEED_DELEGATED_PERMISSIONS],
     redirectUris: ['http://localhost', 'http://localhost/callback'],
+    // The demo app stands for desktop tools and scripts too: MSAL's PublicClientApplication uses it.
+    isFallbackPublicClient: true,
   });
   // The organizers (Adele, Megan) grant the demo app access to their meetings; the others do not.
   await createAccessPolicy(ctx, {

@@ -7,6 +7,7 @@ import * as m002 from './migrations/002_change_feed.js';
 import * as m003 from './migrations/003_artifacts.js';
 import * as m004 from './migrations/004_call_records.js';
 import * as m005 from './migrations/005_subscriptions.js';
+import * as m006PublicClients from './migrations/006_public_clients.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '003_artifacts': m003,
   '004_call_records': m004,
   '005_subscriptions': m005,
+  '006_public_clients': m006PublicClients,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -41,6 +41,8 @@ export interface AppTable {
   /** JSON string[]: registered redirect URIs. */
   redirect_uris: string;
   created_at: string;
+  /** 0/1: "Allow public client flows": delegated grants without the client's secret. */
+  is_fallback_public_client: number;
 }
 
 /** Teams `CsApplicationAccessPolicy`: a named list of app ids, granted to users or globally. */

@@ -66,34 +66,13 @@ describe('Graph refuses bad access tokens with Graph-shaped errors', () => {
     expectUnauthenticated(await failing(emu, 'Bearer '), 'Access token is empty.');
   });
 
-  it('garbage and malformed tokens: 401', async () => {
-    expectUnauthenticated(await failing(emu, bearer('not-a-jwt')), /^CompactToken parsing failed with error code: 80049217$/);
-    expectUnauthenticated(await failing(emu, bearer('a.b.c')), /^CompactToken parsing failed with error code: 80049217$/);
+  it('a Basic Authorization header carries no bearer token: 401 "Access token is empty."', async () => {
     expectUnauthenticated(await failing(emu, `Basic ${Buffer.from('user:pass').toString('base64')}`), 'Access token is empty.');
-    // Claims changed after signing.
-    const [header, payload, signature] = good.split('.');
-    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const forged = Buffer.from(JSON.stringify({ ...claims, roles: ['Directory.ReadWrite.All'] })).toString('base64url');
-    expectUnauthenticated(await failing(emu, bearer(`${header}.${forged}.${signature}`)), 'Access token validation failure. Invalid signature.');
-    // An unsigned token ("alg": "none") is never accepted.
-    const none = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'none' })).toString('base64url');
-    expectUnauthenticated(await failing(emu, bearer(`${none}.${payload}.`)), 'Access token validation failure. Invalid signature.');
   });
 
-  it('an expired token: 401 "Lifetime validation failed, the token is expired."', async () => {
-    const expired = await mintToken(emu, { lifetimeSeconds: -3600 });
-    expectUnauthenticated(await failing(emu, bearer(expired)), 'Lifetime validation failed, the token is expired.');
-  });
+  // Forged, malformed, expired, not-yet-valid and wrong-audience tokens: the table in tokenAttacks.test.ts.
 
-  it('a token not valid yet: 401', async () => {
-    const early = await mintToken(emu, { notBeforeSeconds: 3600 });
-    expectUnauthenticated(await failing(emu, bearer(early)), 'Lifetime validation failed, the token is not yet valid.');
-  });
-
-  it('a token for another audience: 401 invalid audience', async () => {
-    const other = await mintToken(emu, { audience: 'api://other' });
-    expectUnauthenticated(await failing(emu, bearer(other)), 'Access token validation failure. Invalid audience.');
-    // Graph's application id is a valid audience too.
+  it("Graph's application id is a valid audience too", async () => {
     const byAppId = await mintToken(emu, { audience: '00000003-0000-0000-c000-000000000000' });
     const ok = await fetch(`${emu.url}/v1.0/users/${emu.demo.organizerUserId}`, { headers: { authorization: bearer(byAppId) } });
     expect(ok.status).toBe(200);

@@ -27,14 +27,22 @@ describe('AccessTokenVerifier caching', () => {
     await store.close();
   });
 
-  /** A verifier whose "now" the test moves, counting how often it asks the store about a tenant. */
+  const clientId = randomUUID();
+
+  /** A verifier whose "now" the test moves, counting how often it asks about a tenant or an app. */
   function harness(tenants = new Set<string>([tenantId])) {
-    const state = { nowMs: T0, tenantLookups: 0, tenants };
+    const state = { nowMs: T0, tenantLookups: 0, appLookups: 0, tenants, apps: new Map<string, string>([[clientId, tenantId]]) };
     const verifier = new AccessTokenVerifier(
       keys,
-      async (tid) => {
-        state.tenantLookups += 1;
-        return state.tenants.has(tid);
+      {
+        tenantExists: async (tid) => {
+          state.tenantLookups += 1;
+          return state.tenants.has(tid);
+        },
+        appRegistered: async (cid, tid) => {
+          state.appLookups += 1;
+          return state.apps.get(cid) === tid;
+        },
       },
       () => state.nowMs,
     );
@@ -44,7 +52,7 @@ describe('AccessTokenVerifier caching', () => {
   const appTokenAt = (issuedAtMs: number, lifetimeSeconds = 3599, notBefore?: number) =>
     issueAppToken(
       keys,
-      { tenantId, clientId: randomUUID(), servicePrincipalId: randomUUID(), appDisplayName: 'app', roles: ['User.Read.All'] },
+      { tenantId, clientId, servicePrincipalId: randomUUID(), appDisplayName: 'app', roles: ['User.Read.All'] },
       { issuedAt: Math.floor(issuedAtMs / 1000), lifetimeSeconds, ...(notBefore !== undefined ? { notBefore: Math.floor(notBefore / 1000) } : {}) },
     );
 
@@ -55,6 +63,19 @@ describe('AccessTokenVerifier caching', () => {
     expect(first).toMatchObject({ kind: 'application', tenantId, roles: new Set(['User.Read.All']) });
     for (let i = 0; i < 50; i += 1) expect(await verifier.verify(token)).toBe(first);
     expect(state.tenantLookups).toBe(1);
+    expect(state.appLookups).toBe(1);
+  });
+
+  it('a cached token of an app deleted elsewhere is refused after the re-check interval', async () => {
+    const { state, verifier } = harness();
+    const token = await appTokenAt(T0);
+    await verifier.verify(token);
+    state.apps.clear();
+    state.nowMs = T0 + 30_000;
+    await verifier.verify(token); // still within the re-check interval: cached
+    state.nowMs = T0 + 60_000;
+    await expect(verifier.verify(token)).rejects.toThrow(/^Access token validation failure\.$/);
+    expect(state.appLookups).toBe(2);
   });
 
   it('a cached token is refused once it expires (after the five-minute skew), and stays refused', async () => {
@@ -115,7 +136,7 @@ describe('AccessTokenVerifier caching', () => {
       keys,
       {
         tenantId,
-        clientId: randomUUID(),
+        clientId,
         appDisplayName: 'app',
         userId,
         userPrincipalName: 'a@b.example',

@@ -37,6 +37,7 @@ const EXPECTED: Columns = {
     delegated_permissions: 'not null',
     redirect_uris: 'not null',
     created_at: 'not null',
+    is_fallback_public_client: 'not null',
   },
   access_policies: { id: 'not null', tenant_id: 'not null', name: 'not null', app_ids: 'not null', description: 'null', is_global: 'not null', created_at: 'not null' },
   access_policy_grants: { tenant_id: 'not null', user_id: 'not null', policy_id: 'not null' },
