@@ -26,7 +26,12 @@ export function storeOptions(persistent = false): { options: EmulatorOptions; cl
   if (STORE === 'postgres') {
     const url = process.env['TEST_DATABASE_URL'];
     if (url === undefined) throw new Error('TEST_DATABASE_URL is not set for the PostgreSQL leg');
-    return { options: { databaseUrl: url, databaseSchema: `t_${randomBytes(6).toString('hex')}` }, cleanup: () => undefined };
+    const schema = { databaseUrl: url, databaseSchema: `t_${randomBytes(6).toString('hex')}` };
+    if (!persistent) return { options: schema, cleanup: () => undefined };
+    // A persistent store outlives one process: its recording bytes need a blob directory every
+    // process opening it shares (seed refuses PostgreSQL without one).
+    const blobDir = mkdtempSync(join(tmpdir(), 'gce-test-blobs-'));
+    return { options: { ...schema, blobDir }, cleanup: () => rmSync(blobDir, { recursive: true, force: true }) };
   }
   if (!persistent) return { options: { inMemory: true }, cleanup: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'gce-test-'));
