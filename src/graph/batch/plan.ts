@@ -1,3 +1,5 @@
+import { excerpt } from '../../runtime/excerpt.js';
+
 /**
  * The pure half of JSON batching (https://learn.microsoft.com/graph/json-batching): read a `$batch`
  * body into steps, or say why the whole batch is refused (Graph's 400 for a malformed batch). Running
@@ -26,6 +28,8 @@ export interface BatchStep {
   body?: unknown;
   /** Keys of the steps this one waits for. */
   dependsOn: string[];
+  /** The same, as sent (for messages). */
+  dependsOnAsSent: string[];
 }
 
 export type BatchRefusal = { code: 'BadRequest' | 'MaximumValueExceeded'; message: string };
@@ -65,7 +69,7 @@ function readStep(raw: unknown): BatchStep | string {
   let dependencies: string[] = [];
   if (dependsOn !== undefined && dependsOn !== null) {
     if (!Array.isArray(dependsOn) || !dependsOn.every((d): d is string => typeof d === 'string')) return INVALID;
-    dependencies = dependsOn.map((d) => d.toLowerCase());
+    dependencies = dependsOn;
   }
   return {
     id,
@@ -75,7 +79,8 @@ function readStep(raw: unknown): BatchStep | string {
     target: stepTarget(url),
     headers: stepHeaders,
     ...(hasBody ? { body } : {}),
-    dependsOn: [...new Set(dependencies)],
+    dependsOn: [...new Set(dependencies.map((d) => d.toLowerCase()))],
+    dependsOnAsSent: dependencies,
   };
 }
 
@@ -117,21 +122,17 @@ export function planBatch(body: unknown): BatchPlan {
     const step = readStep(raw);
     if (typeof step === 'string') return refuse(step);
     // Ids are not case-sensitive (json-batching: "Not case-sensitive. Must be unique in the batch").
-    if (seen.has(step.key)) return refuse(`Request Id ${step.id} has to be unique in a batch.`);
+    if (seen.has(step.key)) return refuse(`Request Id ${excerpt(step.id)} has to be unique in a batch.`);
     seen.add(step.key);
     steps.push(step);
   }
   for (const step of steps) {
-    for (const dependency of step.dependsOn) {
-      if (dependency === step.key) return refuse(`Request Id ${step.id} cannot depend on itself.`);
-      if (!seen.has(dependency)) {
-        const named = (raw: unknown): string =>
-          isObject(raw) && Array.isArray(raw['dependsOn']) ? String((raw['dependsOn'] as unknown[]).find((d) => String(d).toLowerCase() === dependency)) : dependency;
-        return refuse(`Request Id ${step.id} depends on Request Id ${named(requests[steps.indexOf(step)])}, which is not in the batch.`);
-      }
+    for (const dependency of step.dependsOnAsSent) {
+      if (dependency.toLowerCase() === step.key) return refuse(`Request Id ${excerpt(step.id)} cannot depend on itself.`);
+      if (!seen.has(dependency.toLowerCase())) return refuse(`Request Id ${excerpt(step.id)} depends on Request Id ${excerpt(dependency)}, which is not in the batch.`);
     }
   }
   const cycle = findCycle(steps);
-  if (cycle !== undefined) return refuse(`The dependsOn of the batch requests form a cycle: ${cycle.join(' -> ')}.`);
+  if (cycle !== undefined) return refuse(`The dependsOn of the batch requests form a cycle: ${cycle.map((id) => excerpt(id, 50)).join(' -> ')}.`);
   return { ok: true, steps };
 }
