@@ -6,7 +6,7 @@ import { GraphErrors } from '../../http/errorCatalogue.js';
 import { GRAPH_JSON } from '../../http/mediaTypes.js';
 import { servicesOf } from '../servicesOf.js';
 import { planBatch, type BatchStep } from './plan.js';
-import { lendOrigin, STEP_ORIGIN_HEADER } from './stepOrigins.js';
+import { borrowedOrigin, lendOrigin, STEP_ORIGIN_HEADER } from './stepOrigins.js';
 import { requestOrigin } from '../../http/requestContext.js';
 
 /** One entry of `responses` (https://learn.microsoft.com/graph/json-batching#processing-the-json-batch-response). */
@@ -80,7 +80,7 @@ async function runStep(request: FastifyRequest, step: BatchStep, now: () => Date
     // Step URLs are relative to the batch's version: Graph reads a leading `/v1.0` as a resource segment.
     return errorResponse(step.id, GraphErrors.badRequest(`Resource not found for the segment '${excerpt(step.target.segment)}'.`), now());
   }
-  if (step.target.kind === 'nestedBatch') return errorResponse(step.id, GraphErrors.badRequest('A batch request step cannot be a batch request itself.'), now());
+  if (step.target.kind === 'nestedBatch') return errorResponse(step.id, GraphErrors.badRequest(NESTED_BATCH), now());
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(step.headers)) if (!NOT_FROM_STEP.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
@@ -120,6 +120,8 @@ async function runStep(request: FastifyRequest, step: BatchStep, now: () => Date
   return response;
 }
 
+const NESTED_BATCH = 'A batch request step cannot be a batch request itself.';
+
 /** A small counting semaphore: at most `limit` steps in flight. */
 function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   let running = 0;
@@ -143,6 +145,9 @@ function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
 export async function postBatch(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const services = servicesOf(request);
   const now = (): Date => services.ctx.clock.now();
+  // A step that still reached $batch (`users/../$batch`, resolved by the URL parser): batches do not nest,
+  // or each level would multiply the requests by 20.
+  if (borrowedOrigin(request.headers[STEP_ORIGIN_HEADER]) !== undefined) throw GraphErrors.badRequest(NESTED_BATCH);
   const plan = planBatch(request.body);
   if (!plan.ok) throw new GraphError(400, plan.refusal.code, plan.refusal.message);
 
