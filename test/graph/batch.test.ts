@@ -311,6 +311,34 @@ describe('per-step answers', () => {
   });
 });
 
+describe('odd steps', () => {
+  it('answers each odd step in Graph’s shape, never a 500, and the batch stays 200', async () => {
+    const odd = [
+      step('crlf', `/users/${adele}`, { headers: { 'X-Odd': 'a\r\nb' } }),
+      step('name', `/users/${adele}`, { headers: { 'bad name': 'x' } }),
+      step('nul', `/users/${adele}`, { headers: { 'X-Nul': 'a\u0000b' } }),
+      step('unicode', `/users/${adele}`, { headers: { 'X-Uni': 'é🙂' } }),
+      step('space', '/users/a b'),
+      step('pct', '/users/%zz'),
+      step('emoji', '/users/🙂'),
+      step('long', `/users/${'x'.repeat(5000)}`),
+      step('ctl', '/users/\u0000'),
+      step('len', `/users/${adele}`, { headers: { 'Content-Length': '99' } }),
+      step('b64', '/subscriptions', { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: '!!!not base64' }),
+      step('jsonNull', '/subscriptions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: [1, 2] }),
+    ];
+    const answered = await steps({ requests: odd });
+    expect(answered.size).toBe(odd.length);
+    for (const [id, r] of answered) {
+      expect(r.status, `${id}: ${JSON.stringify(r.body)}`).toBeLessThan(500);
+      if (r.status >= 400) expectGraphError('v1.0', r.body);
+    }
+    expect(answered.get('unicode')!.status).toBe(200);
+    expectStepError(answered.get('ctl'), 400, 'BadRequest', /Invalid request URL/);
+    expect(answered.get('len')!.status).toBe(200);
+  });
+});
+
 describe('the request log', () => {
   it('shows each step as a request of its own, besides the batch', async () => {
     const logged = await startTestEmulator({ logLevel: 'info', logFormat: 'pretty' });

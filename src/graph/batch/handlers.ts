@@ -23,6 +23,7 @@ export interface BatchStepResponse {
  */
 const STEP_CONCURRENCY = 4;
 
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
 /** Headers of the batch request a step never takes from its own `headers`: the batch's token and transport. */
@@ -80,6 +81,8 @@ async function runStep(request: FastifyRequest, step: BatchStep, now: () => Date
     // Step URLs are relative to the batch's version: Graph reads a leading `/v1.0` as a resource segment.
     return errorResponse(step.id, GraphErrors.badRequest(`Resource not found for the segment '${excerpt(step.target.segment)}'.`), now());
   }
+  // A request line cannot carry control characters: sent alone, such a URL never reaches a route.
+  if (CONTROL.test(step.url)) return errorResponse(step.id, GraphErrors.badRequest(`Invalid request URL: '${excerpt(step.url)}' is not a valid URL path.`), now());
   if (step.target.kind === 'nestedBatch') return errorResponse(step.id, GraphErrors.badRequest(NESTED_BATCH), now());
 
   const headers: Record<string, string> = {};
