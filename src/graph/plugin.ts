@@ -11,6 +11,7 @@
  *   callRecords/routes.ts        /communications/callRecords…
  *   calls/routes.ts              /communications/calls/{id}…
  *   subscriptions/routes.ts      /subscriptions…
+ *   batch/routes.ts              /$batch (each step runs through these same routes)
  *
  * Before routing, http/app.ts rewrites OData key and function syntax in the path (http/odata/keySyntax.ts):
  * `users('x')` and `users(x)` become `users/x`; `delta()` and `microsoft.graph.delta()` become `delta`.
@@ -29,6 +30,8 @@ import { parsePrefer } from '../http/odata/prefer.js';
 import { originOf, requestOrigin } from '../http/requestContext.js';
 import type { GraphVersion } from '../http/versions.js';
 import type { GraphServices } from './graphServices.js';
+import { registerBatchRoutes } from './batch/routes.js';
+import { borrowedOrigin, STEP_ORIGIN_HEADER } from './batch/stepOrigins.js';
 import { registerCallRecordRoutes } from './callRecords/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
 import { registerGetAllRecordingsRoutes } from './getAllRecordings/routes.js';
@@ -65,7 +68,7 @@ export function graphPlugin(services: GraphServices, graphVersion: GraphVersion)
     app.decorate('graphServices', services);
     app.addHook('onRequest', async (request) => {
       request.graphState.version = graphVersion;
-      request.graphState.origin = originOf(request, services.config.publicUrl);
+      request.graphState.origin = borrowedOrigin(request.headers[STEP_ORIGIN_HEADER]) ?? originOf(request, services.config.publicUrl);
       request.graphState.prefer = parsePrefer(request.headers.prefer);
       await authenticate(services, request);
     });
@@ -78,5 +81,6 @@ export function graphPlugin(services: GraphServices, graphVersion: GraphVersion)
     registerCallRecordRoutes(app);
     registerCallRoutes(app);
     registerSubscriptionRoutes(app);
+    registerBatchRoutes(app);
   };
 }

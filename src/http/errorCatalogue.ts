@@ -16,6 +16,7 @@ const SUBSCRIPTIONS_PAGE = 'https://learn.microsoft.com/graph/api/subscription-p
 const WEBHOOKS_PAGE = 'https://learn.microsoft.com/graph/change-notifications-delivery-webhooks';
 const DIRECTORY_PAGE = 'https://learn.microsoft.com/graph/api/user-get';
 const CONTENT_PAGE = 'https://learn.microsoft.com/graph/api/callrecording-get';
+const BATCHING_PAGE = 'https://learn.microsoft.com/graph/json-batching';
 const AADSTS_PAGE = 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes';
 
 export interface CatalogueEntry {
@@ -30,6 +31,8 @@ export const GRAPH_ERROR_CATALOGUE = {
   invalidRequest: { status: 400, code: 'InvalidRequest', learnUrl: SUBSCRIPTIONS_PAGE },
   extensionError: { status: 400, code: 'ExtensionError', learnUrl: SUBSCRIPTIONS_PAGE },
   validationError: { status: 400, code: 'ValidationError', learnUrl: WEBHOOKS_PAGE },
+  // A batch of more than 20 steps.
+  maximumValueExceeded: { status: 400, code: 'MaximumValueExceeded', learnUrl: BATCHING_PAGE },
   invalidAuthenticationToken: { status: 401, code: 'InvalidAuthenticationToken', learnUrl: AUTH_ERRORS_PAGE },
   forbidden: { status: 403, code: 'Forbidden', learnUrl: AUTH_ERRORS_PAGE },
   authorizationRequestDenied: { status: 403, code: 'Authorization_RequestDenied', learnUrl: AUTH_ERRORS_PAGE },
@@ -48,6 +51,8 @@ export const GRAPH_ERROR_CATALOGUE = {
   // OData's code for a body it cannot read, including one of an unsupported media type.
   requestBodyRead: { status: 415, code: 'RequestBodyRead', learnUrl: GRAPH_ERRORS_PAGE },
   invalidRange: { status: 416, code: 'invalidRange', learnUrl: CONTENT_PAGE },
+  // A batch step whose dependsOn step failed.
+  failedDependency: { status: 424, code: 'FailedDependency', learnUrl: BATCHING_PAGE },
   tooManyRequests: { status: 429, code: 'TooManyRequests', learnUrl: THROTTLING_PAGE },
   requestHeaderFieldsTooLarge: { status: 431, code: 'RequestHeaderFieldsTooLarge', learnUrl: GRAPH_ERRORS_PAGE },
   generalException: { status: 500, code: 'generalException', learnUrl: GRAPH_ERRORS_PAGE },
