@@ -176,14 +176,19 @@ export async function simulateAdhocCall(ctx: DomainContext, blobs: BlobStore, in
   const endMs = ctx.clock.nowMs();
   const startedAt = new Date(endMs - (input.durationMinutes ?? 30) * MINUTE).toISOString();
   const content = await storeCallContent(ctx, blobs, { tenantId: input.tenantId, participantIds: participants, startedAt }, input);
+  // Graph names an ad hoc call by its call chain: adhocCall.id is the callId of its recordings and
+  // transcripts and the callChainId (https://learn.microsoft.com/graph/api/resources/adhoccall?view=graph-rest-beta).
+  const chainId = newGuid();
   const call = await createCall(ctx, {
+    id: chainId,
+    callChainId: chainId,
     tenantId: input.tenantId,
     state: 'terminated',
     startedDateTime: startedAt,
     endedDateTime: new Date(endMs).toISOString(),
   });
   await createCallRecordForCall(ctx, { call, participants, type: participants.length === 2 ? 'peerToPeer' : 'groupCall' });
-  const adhocCallId = newGuid();
+  const adhocCallId = call.id;
   await createAdhocCall(ctx, { id: adhocCallId, tenantId: input.tenantId, organizerId: organizer.id, callId: call.id, participantIds: participants, createdDateTime: call.startedDateTime });
   return recordEndedCall(ctx, blobs, { tenantId: input.tenantId, organizerId: organizer.id, meetingId: null, adhocCallId, call, participantIds: participants }, input, content);
 }
