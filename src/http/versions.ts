@@ -8,7 +8,7 @@ export type GraphVersion = (typeof GRAPH_VERSIONS)[number];
 export type VersionFeature =
   /** onlineMeeting.joinUrl, .recording, .alternativeRecording, .broadcastRecording, .capabilities */
   | 'onlineMeeting.betaProperties'
-  /** Subscriptions to communications/adhocCalls/... and appCatalogs/teamsApps/... (beta only: https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript). */
+  /** Subscriptions to communications/adhocCalls/getAllTranscripts (beta only: https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript). */
   | 'subscriptions.adhocCalls'
   | 'subscriptions.teamsAppInstallations';
 
