@@ -101,6 +101,8 @@ describe('adhocCalls/getAllRecordings and getAllTranscripts', () => {
     const fn = `/v1.0/users/${adele}/adhocCalls/getAllRecordings`;
     expectGraphFailure(await graph(emu, `${fn}()`, appToken), 'v1.0', 400, 'BadRequest', /'userId' is required/);
     expectGraphFailure(await graph(emu, `${fn}(meetingOrganizerUserId='${adele}')`, appToken), 'v1.0', 400, 'BadRequest', /not a parameter/);
+    // The $filter form of the organizer is the meeting functions' alone (onlinemeeting-getallrecordings).
+    expectGraphFailure(await graph(emu, `${fn}?$filter=${encodeURIComponent(`MeetingOrganizer/User/Id eq '${adele}'`)}`, appToken), 'v1.0', 400, 'BadRequest', /Query option 'Filter' is not allowed/);
     // Delegated: "Not supported" (adhoccall-getallrecordings permissions table).
     const delegated = await mintToken(emu, { userId: adele, scopes: ['CallRecordings.Read.All'] });
     expectGraphFailure(await graph(emu, `${fn}(userId='${adele}')`, delegated), 'v1.0', 403, 'Forbidden');
