@@ -40,13 +40,21 @@ export function meetingOrganizer(organizerId: string, tenantId: string): Record<
   };
 }
 
+/** `2025-10-07T07:25:21.9730000Z`: an instant with Graph's seven fractional digits. */
+export function graphDateTime(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(iso);
+  return m === null ? iso : `${m[1] ?? ''}.${(m[2] ?? '').padEnd(7, '0').slice(0, 7)}Z`;
+}
+
 export function artifactResource(a: ArtifactView, serviceRoot: string): Record<string, unknown> {
+  // Ad hoc artifacts carry seven fractional digits, as the examples of https://learn.microsoft.com/graph/api/adhoccall-getallrecordings show.
+  const instant = a.meetingId === null ? graphDateTime : (iso: string): string => iso;
   return {
     id: a.id,
     meetingId: a.meetingId,
     callId: a.callId,
-    createdDateTime: a.createdDateTime,
-    endDateTime: a.endDateTime,
+    createdDateTime: instant(a.createdDateTime),
+    endDateTime: instant(a.endDateTime),
     contentCorrelationId: a.contentCorrelationId,
     [a.kind === 'recording' ? 'recordingContentUrl' : 'transcriptContentUrl']: contentUrl(a, serviceRoot),
     meetingOrganizer: meetingOrganizer(a.organizerId, a.tenantId),

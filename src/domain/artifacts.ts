@@ -125,16 +125,27 @@ export async function findArtifact(ctx: DomainContext, kind: ArtifactKind, id: s
   return row === undefined ? undefined : toArtifact(row);
 }
 
-/** Which artifacts a page walks: an organizer's meeting artifacts (getAll*), one meeting's, or one ad hoc call's. */
+/** Which artifacts a page walks: an organizer's meeting (or ad hoc call) artifacts (getAll*), one meeting's, or one ad hoc call's. */
 export type ArtifactScope =
-  | { by: 'organizer'; kind: ArtifactKind; tenantId: string; organizerId: string; start: string | null; end: string | null }
+  | {
+      by: 'organizer';
+      kind: ArtifactKind;
+      tenantId: string;
+      organizerId: string;
+      start: string | null;
+      end: string | null;
+      /** The ad hoc calls the organizer initiated, not their meetings. */ adhoc?: boolean;
+    }
   | { by: 'meeting'; kind: ArtifactKind; meetingId: string; contentCorrelationId?: string }
   | { by: 'adhocCall'; kind: ArtifactKind; adhocCallId: string; contentCorrelationId?: string };
 
 function scoped(db: Kysely<Database>, scope: ArtifactScope) {
   let q = db.selectFrom('artifacts').where('kind', '=', scope.kind);
   if (scope.by === 'organizer') {
-    q = q.where('tenant_id', '=', scope.tenantId).where('organizer_id', '=', scope.organizerId).where('meeting_id', 'is not', null);
+    q = q
+      .where('tenant_id', '=', scope.tenantId)
+      .where('organizer_id', '=', scope.organizerId)
+      .where('meeting_id', scope.adhoc === true ? 'is' : 'is not', null);
     if (scope.start !== null) q = q.where('created_at', '>=', scope.start);
     if (scope.end !== null) q = q.where('created_at', '<=', scope.end);
   } else if (scope.by === 'meeting') {

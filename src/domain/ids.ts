@@ -76,3 +76,23 @@ export function newTranscriptId(): string {
 
 /** contentCorrelationId: a GUID with Teams' `-0` suffix (example 3 of https://learn.microsoft.com/graph/api/callrecording-get), shared by a recording and its transcript. */
 export const newContentCorrelationId = (): string => `${randomUUID()}-0`;
+
+/**
+ * The chat thread of an ad hoc call: a 1:1 call's is `19:{userA}_{userB}@unq.gbl.spaces` (the ids in the examples of
+ * https://learn.microsoft.com/graph/api/adhoccall-getallrecordings decode to it), a group call's `19:{32 hex}@thread.v2`
+ * (the seed's ad hoc transcript id).
+ */
+export function adhocThreadId(participantIds: readonly string[]): string {
+  if (participantIds.length === 2) return `19:${participantIds[0]}_${participantIds[1]}@unq.gbl.spaces`;
+  return `19:${randomHex(16)}@thread.v2`;
+}
+
+/**
+ * Ad hoc call recording and transcript ids: Base64 of `3##{thread}##{guid}-{unix seconds}-Recording|TranscriptV2`, the
+ * `MyM…` ids of the seed's ad hoc notifications (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript;
+ * the GUID there is not the call's id, so each artifact draws its own and two recordings of a call never share an id).
+ */
+export function newAdhocArtifactId(kind: 'recording' | 'transcript', threadId: string, startedMs: number): string {
+  const suffix = kind === 'recording' ? 'Recording' : 'TranscriptV2';
+  return pathSafeBase64(() => `3##${threadId}##${randomUUID()}-${Math.floor(startedMs / 1000)}-${suffix}`);
+}

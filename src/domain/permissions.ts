@@ -47,6 +47,9 @@ export const PERMISSIONS = {
   /** Ad hoc call artifacts (adhoccall-list-recordings.md; the permission tables of https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript). */
   adhocRecordingRead: { delegated: ['CallRecordings.Read.All'], application: ['CallRecordings.Read.All'] },
   adhocTranscriptRead: { delegated: ['CallTranscripts.Read.All'], application: ['CallTranscripts.Read.All'] },
+  /** Application only, no access policy named (https://learn.microsoft.com/graph/api/adhoccall-getallrecordings, adhoccall-getalltranscripts). */
+  adhocRecordingGetAll: { delegated: null, application: ['CallRecordings.Read.All'] },
+  adhocTranscriptGetAll: { delegated: null, application: ['CallTranscripts.Read.All'] },
   /** GET /me or /users/{own id}: User.Read covers the signed-in user's own profile. */
   userReadSelf: {
     delegated: ['User.Read', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'],

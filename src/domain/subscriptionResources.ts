@@ -91,7 +91,9 @@ export function parseSubscriptionResource(resource: string): ParsedResource {
         artifact,
         scopeId,
         rsc,
-        betaOnly: kind === 'tenantAdhocCalls' || kind === 'adhocCall' || kind === 'userAdhocCalls' || kind === 'teamsApp',
+        // The page marks only these "available only on the /beta endpoint"; the other ad hoc resources are on v1.0 too
+        // (its adhocCall resource supports change notifications: https://learn.microsoft.com/graph/api/resources/adhoccall).
+        betaOnly: kind === 'teamsApp' || (kind === 'tenantAdhocCalls' && artifact === 'transcript'),
         permissions: permissionsFor(kind, artifact, rsc),
         maxLifetimeMinutes: isCallRecords ? 4230 : 4320,
         changeTypes: isCallRecords ? ['created', 'updated'] : ['created'],

@@ -3,7 +3,7 @@ import { createArtifacts, type Artifact } from '../domain/artifacts.js';
 import { appIsInCall, botRecordingAllowed, findCall } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
-import { newContentCorrelationId, newRecordingId } from '../domain/ids.js';
+import { adhocThreadId, newAdhocArtifactId, newContentCorrelationId, newRecordingId } from '../domain/ids.js';
 import { findMeeting } from '../domain/meetings.js';
 import type { BlobStore } from '../store/blobs.js';
 import { storeRecordingContent } from './content/artifactContent.js';
@@ -23,6 +23,8 @@ interface Owner {
   organizerId: string;
   meetingId: string | null;
   adhocCallId: string | null;
+  /** An ad hoc call's people (its artifact ids name their chat thread). */
+  participantIds?: readonly string[];
 }
 
 async function ownerOf(ctx: DomainContext, callId: string, tenantId: string, meetingId: string | null): Promise<Owner> {
@@ -31,7 +33,7 @@ async function ownerOf(ctx: DomainContext, callId: string, tenantId: string, mee
     if (meeting !== undefined) return { tenantId, organizerId: meeting.organizerId, meetingId: meeting.id, adhocCallId: null };
   }
   const adhoc = await findAdhocCallOfCall(ctx, callId);
-  if (adhoc !== undefined) return { tenantId, organizerId: adhoc.organizerId, meetingId: null, adhocCallId: adhoc.id };
+  if (adhoc !== undefined) return { tenantId, organizerId: adhoc.organizerId, meetingId: null, adhocCallId: adhoc.id, participantIds: adhoc.participantIds };
   throw new DomainError('conflict', `Call '${callId}' belongs to no meeting or ad hoc call, so a recording of it has nowhere to be listed.`);
 }
 
@@ -50,13 +52,14 @@ export async function acceptBotRecording(ctx: DomainContext, blobs: BlobStore, i
   if (!(await botRecordingAllowed(ctx, call.id, clientId))) {
     throw new DomainError('conflict', `App '${input.clientId}' may not persist media of call '${call.id}': its latest updateRecordingStatus on the call is not a successful 'recording'.`);
   }
-  const owner = await ownerOf(ctx, call.id, call.tenantId, call.meetingId);
+  const { participantIds, ...owner } = await ownerOf(ctx, call.id, call.tenantId, call.meetingId);
+  const id = participantIds !== undefined ? newAdhocArtifactId('recording', adhocThreadId(participantIds), Date.parse(call.startedDateTime)) : newRecordingId(owner.organizerId, owner.tenantId);
   const content = await storeRecordingContent(blobs, input.recordingSizeBytes);
   const [artifact] = await createArtifacts(ctx, [
     {
       ...owner,
       kind: 'recording',
-      id: newRecordingId(owner.organizerId, owner.tenantId),
+      id,
       callId: call.id,
       contentCorrelationId: newContentCorrelationId(),
       createdDateTime: call.startedDateTime,

@@ -3,7 +3,7 @@ import { createArtifacts, type NewArtifact } from '../domain/artifacts.js';
 import { createCall, type Call } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
-import { newContentCorrelationId, newGuid, newRecordingId, newTranscriptId } from '../domain/ids.js';
+import { adhocThreadId, newAdhocArtifactId, newContentCorrelationId, newGuid, newRecordingId, newTranscriptId } from '../domain/ids.js';
 import { findMeeting, type Meeting } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';
 import type { BlobStore } from '../store/blobs.js';
@@ -97,8 +97,12 @@ export async function recordEndedCall(ctx: DomainContext, blobs: BlobStore, plan
   };
   const stored = content ?? (await storeCallContent(ctx, blobs, { tenantId: plan.tenantId, participantIds: plan.participantIds, startedAt }, options));
   const inputs: NewArtifact[] = [];
-  if (stored.recording !== undefined) inputs.push({ ...base, kind: 'recording', id: newRecordingId(plan.organizerId, plan.tenantId), content: stored.recording });
-  if (stored.transcript !== undefined) inputs.push({ ...base, kind: 'transcript', id: newTranscriptId(), ...stored.transcript });
+  // An ad hoc call's artifacts are named after its chat thread and call (ids.ts); a meeting's as Graph names those.
+  const thread = plan.adhocCallId !== null ? adhocThreadId(plan.participantIds) : null;
+  const idOf = (kind: 'recording' | 'transcript'): string =>
+    thread !== null ? newAdhocArtifactId(kind, thread, Date.parse(startedAt)) : kind === 'recording' ? newRecordingId(plan.organizerId, plan.tenantId) : newTranscriptId();
+  if (stored.recording !== undefined) inputs.push({ ...base, kind: 'recording', id: idOf('recording'), content: stored.recording });
+  if (stored.transcript !== undefined) inputs.push({ ...base, kind: 'transcript', id: idOf('transcript'), ...stored.transcript });
   const delay = Math.max(0, options.artifactDelayMs ?? 0);
   const availableAt = new Date(ctx.clock.nowMs() + delay);
   if (delay === 0) await createArtifacts(ctx, inputs);
@@ -176,14 +180,19 @@ export async function simulateAdhocCall(ctx: DomainContext, blobs: BlobStore, in
   const endMs = ctx.clock.nowMs();
   const startedAt = new Date(endMs - (input.durationMinutes ?? 30) * MINUTE).toISOString();
   const content = await storeCallContent(ctx, blobs, { tenantId: input.tenantId, participantIds: participants, startedAt }, input);
+  // Graph names an ad hoc call by its call chain: adhocCall.id is the callId of its recordings and
+  // transcripts and the callChainId (https://learn.microsoft.com/graph/api/resources/adhoccall?view=graph-rest-beta).
+  const chainId = newGuid();
   const call = await createCall(ctx, {
+    id: chainId,
+    callChainId: chainId,
     tenantId: input.tenantId,
     state: 'terminated',
     startedDateTime: startedAt,
     endedDateTime: new Date(endMs).toISOString(),
   });
   await createCallRecordForCall(ctx, { call, participants, type: participants.length === 2 ? 'peerToPeer' : 'groupCall' });
-  const adhocCallId = newGuid();
+  const adhocCallId = call.id;
   await createAdhocCall(ctx, { id: adhocCallId, tenantId: input.tenantId, organizerId: organizer.id, callId: call.id, participantIds: participants, createdDateTime: call.startedDateTime });
   return recordEndedCall(ctx, blobs, { tenantId: input.tenantId, organizerId: organizer.id, meetingId: null, adhocCallId, call, participantIds: participants }, input, content);
 }

@@ -8,6 +8,7 @@ import * as m003 from './migrations/003_artifacts.js';
 import * as m004 from './migrations/004_call_records.js';
 import * as m005 from './migrations/005_subscriptions.js';
 import * as m006PublicClients from './migrations/006_public_clients.js';
+import * as m007AdhocCallIds from './migrations/007_adhoc_call_ids.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '004_call_records': m004,
   '005_subscriptions': m005,
   '006_public_clients': m006PublicClients,
+  '007_adhoc_call_ids': m007AdhocCallIds,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -143,7 +143,11 @@ describe('transcripts of online meetings (calltranscript-get.md)', () => {
     expect(vtt).toContain('<v Adele Vance>');
     expect(vtt).toContain('<v Alex Wilber>');
     const noRole = await mintToken(emu, { roles: ['OnlineMeetingTranscript.Read.All'] });
-    expectGraphFailure(await graph(emu, `/v1.0/users/${alex}/adhocCalls/${call.adhocCallId}/transcripts`, noRole), 'v1.0', 403, 'Forbidden');
+    expectGraphFailure(await graph(emu, `/beta/users/${alex}/adhocCalls/${call.adhocCallId}/transcripts`, noRole), 'beta', 403, 'Forbidden');
+    expectGraphFailure(await graph(emu, `/v1.0/users/${alex}/adhocCalls/${call.adhocCallId}/transcripts/${call.transcriptId}`, noRole), 'v1.0', 403, 'Forbidden');
+    // v1.0 gets one transcript by id; listing one call's is beta only (adhocCall resource: "Enumeration of artifacts for a particular call isn't available").
+    expectGraphOk(await graph(emu, `/v1.0/users/${alex}/adhocCalls/${call.adhocCallId}/transcripts/${call.transcriptId}`, appToken), 'v1.0', TRANSCRIPT);
+    expectGraphFailure(await graph(emu, `/v1.0/users/${alex}/adhocCalls/${call.adhocCallId}/transcripts`, appToken), 'v1.0', 501, 'NotImplemented', /getAllTranscripts/);
   });
 
   it('gives GET /_emulator/demo a meeting that already has a recording and a transcript with content', async () => {

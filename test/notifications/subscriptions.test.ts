@@ -32,10 +32,13 @@ describe('POST /subscriptions: every resource string of the seed', () => {
     ["a user's meeting recordings", () => `users/${user()}/onlineMeetings/getAllRecordings`, 'v1.0'],
     ["a user's meeting transcripts", () => `users/${user()}/onlineMeetings/getAllTranscripts`, 'v1.0'],
     ['call records', () => 'communications/callRecords', 'v1.0'],
+    ['tenant ad hoc recordings', () => 'communications/adhocCalls/getAllRecordings', 'v1.0'],
     ['tenant ad hoc recordings', () => 'communications/adhocCalls/getAllRecordings', 'beta'],
     ['tenant ad hoc transcripts', () => 'communications/adhocCalls/getAllTranscripts', 'beta'],
+    ['one ad hoc call recordings', () => 'communications/adhocCalls/5f3640e7-a59c-4bec-82ca-e66251f795b7/recordings', 'v1.0'],
     ['one ad hoc call recordings', () => 'communications/adhocCalls/5f3640e7-a59c-4bec-82ca-e66251f795b7/recordings', 'beta'],
-    ["a user's ad hoc recordings", () => `users/${user()}/adhocCalls/getAllRecordings`, 'beta'],
+    ["a user's ad hoc recordings", () => `users/${user()}/adhocCalls/getAllRecordings`, 'v1.0'],
+    ["a user's ad hoc transcripts", () => `users/${user()}/adhocCalls/getAllTranscripts`, 'v1.0'],
     ["a user's ad hoc transcripts", () => `users/${user()}/adhocCalls/getAllTranscripts`, 'beta'],
     ['Teams app recordings', () => 'appCatalogs/teamsApps/386bbcdb-1e1c-4f3f-b7d0-ad7b9ea6cf7c/installedToOnlineMeetings/getAllRecordings', 'beta'],
     ['Teams app transcripts', () => 'appCatalogs/teamsApps/386bbcdb-1e1c-4f3f-b7d0-ad7b9ea6cf7c/installedToOnlineMeetings/getAllTranscripts', 'beta'],
@@ -49,8 +52,13 @@ describe('POST /subscriptions: every resource string of the seed', () => {
     });
   }
 
+  // Only these three are marked "available only on the /beta endpoint" (teams-changenotifications-callrecording-and-calltranscript).
   it('refuses beta-only resources on v1.0', async () => {
-    for (const resource of ['communications/adhocCalls/getAllRecordings', `users/${user()}/adhocCalls/getAllTranscripts`, 'appCatalogs/teamsApps/x1/installedToOnlineMeetings/getAllRecordings']) {
+    for (const resource of [
+      'communications/adhocCalls/getAllTranscripts',
+      'appCatalogs/teamsApps/x1/installedToOnlineMeetings/getAllRecordings',
+      'appCatalogs/teamsApps/x1/installedToOnlineMeetings/getAllTranscripts',
+    ]) {
       await expectRejected(basic({ resource }), 400, 'InvalidRequest', /only available on the beta endpoint/);
     }
   });

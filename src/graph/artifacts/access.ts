@@ -2,7 +2,10 @@ import { findAdhocCall } from '../../domain/adhocCalls.js';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../domain/principal.js';
 import { PERMISSIONS, type PermissionRule } from '../../domain/permissions.js';
-import type { ArtifactKind } from '../../domain/artifactResource.js';
+import { collectionOf, type ArtifactKind } from '../../domain/artifactResource.js';
+import { GraphErrors } from '../../http/errorCatalogue.js';
+import { versionHas } from '../../http/versions.js';
+import { version } from '../respond.js';
 import { findMeeting, type Meeting } from '../../domain/meetings.js';
 import type { User } from '../../domain/users.js';
 import { badRequest, forbidden, GraphError, notFound } from '../../http/errors.js';
@@ -53,6 +56,18 @@ export async function meetingOwner(services: GraphServices, request: FastifyRequ
     throw notFound(`The onlineMeeting '${meetingId}' has expired; its ${kind === 'recording' ? 'recordings' : 'transcripts'} are no longer available.`);
   }
   return { principal, user, meeting };
+}
+
+/**
+ * Graph's own 501 for an operation its metadata names but the version does not offer: one ad hoc call's
+ * artifacts are listed on beta only (http/versions.ts `adhocCall.listArtifacts`); v1.0 callers use getAll….
+ */
+export function checkAdhocListing(request: FastifyRequest, kind: ArtifactKind): void {
+  if (versionHas(version(request), 'adhocCall.listArtifacts')) return;
+  const fn = kind === 'recording' ? 'getAllRecordings' : 'getAllTranscripts';
+  throw GraphErrors.notImplemented(
+    `Enumeration of the ${collectionOf(kind)} of a particular ad hoc call isn't available on v1.0: use /users/{id}/adhocCalls/${fn}(userId='{id}') or the beta endpoint.`,
+  );
 }
 
 /** The ad hoc call a `{me}/adhocCalls/{id}/...` request reads: the path user must have been in it. */

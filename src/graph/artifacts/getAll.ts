@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PERMISSIONS } from '../../domain/permissions.js';
+import { PERMISSIONS, type PermissionRule } from '../../domain/permissions.js';
 import { isAppAllowedForUser } from '../../domain/accessPolicies.js';
 import type { ArtifactKind } from '../../domain/artifactResource.js';
 import { lastArtifactSeq, pageArtifactJson, type ArtifactScope } from '../../domain/artifacts.js';
@@ -19,8 +19,13 @@ import { readToken, resyncRequired, tamperedToken } from './stateTokens.js';
 /**
  * getAllRecordings and getAllTranscripts, and their delta: an organizer's artifacts across meetings
  * (https://learn.microsoft.com/graph/api/onlinemeeting-getallrecordings,
- * https://learn.microsoft.com/graph/api/callrecording-delta). getAllRecordings/ and getAllTranscripts/ route to these.
+ * https://learn.microsoft.com/graph/api/callrecording-delta), or across the ad hoc calls a user
+ * initiated (https://learn.microsoft.com/graph/api/adhoccall-getallrecordings, the same functions bound
+ * to Collection(adhocCall), with ChangeTracking in the CSDL). getAllRecordings/ and getAllTranscripts/ route to these.
  */
+
+/** The collection the function is bound to: `{me}/onlineMeetings/getAll…` or `{me}/adhocCalls/getAll…`. */
+export type GetAllBinding = 'onlineMeetings' | 'adhocCalls';
 
 /** `:args` is the function's parenthesised parameter list when the path calls it with `(…)` (see plugin.ts). */
 export type GetAllRequest = FastifyRequest<{ Params: { userId?: string; args?: string } }>;
@@ -32,20 +37,30 @@ export const MAX_PAGE = 1_000;
 const FUNCTION_NAME: Record<ArtifactKind, string> = { recording: 'getAllRecordings', transcript: 'getAllTranscripts' };
 
 /** `getAllRecordings(meetingOrganizerUserId='…',startDateTime=…,endDateTime=…)` as Graph writes it in links (https://learn.microsoft.com/graph/api/onlinemeeting-getallrecordings). */
-function functionCall(kind: ArtifactKind, q: GetAllQuery): string {
-  const params = [`meetingOrganizerUserId='${q.organizerId}'`];
+function functionCall(kind: ArtifactKind, q: GetAllQuery, binding: GetAllBinding): string {
+  const params = [`${organizerParam(binding)}='${q.organizerId}'`];
   if (q.start !== null) params.push(`startDateTime=${q.start}`);
   if (q.end !== null) params.push(`endDateTime=${q.end}`);
   return `${FUNCTION_NAME[kind]}(${params.join(',')})`;
 }
 
 /** The round's first URL, for links and the 410's Location (Graph's examples write `users({id})`). */
-const roundUrl = (root: string, pathUserId: string, kind: ArtifactKind, q: GetAllQuery, delta: boolean): string =>
-  `${root}/users(${pathUserId})/onlineMeetings/${functionCall(kind, q)}${delta ? '/delta' : ''}`;
+const roundUrl = (root: string, pathUserId: string, kind: ArtifactKind, q: GetAllQuery, delta: boolean, binding: GetAllBinding): string =>
+  `${root}/users(${pathUserId})/${binding}/${functionCall(kind, q, binding)}${delta ? '/delta' : ''}`;
 
-function queryFromToken(state: TokenState): GetAllQuery | undefined {
+/** The ad hoc functions take the initiator as `userId` (adhoccall-getallrecordings); the meeting ones as `meetingOrganizerUserId`. */
+const organizerParam = (binding: GetAllBinding): 'meetingOrganizerUserId' | 'userId' => (binding === 'adhocCalls' ? 'userId' : 'meetingOrganizerUserId');
+
+function permissionOf(kind: ArtifactKind, binding: GetAllBinding): PermissionRule {
+  if (binding === 'adhocCalls') return kind === 'recording' ? PERMISSIONS.adhocRecordingGetAll : PERMISSIONS.adhocTranscriptGetAll;
+  return kind === 'recording' ? PERMISSIONS.recordingGetAll : PERMISSIONS.transcriptGetAll;
+}
+
+function queryFromToken(state: TokenState, binding: GetAllBinding): GetAllQuery | undefined {
   const { organizer, start, end, top, tenant, pathUser } = state.query;
   if (typeof organizer !== 'string' || typeof tenant !== 'string' || typeof pathUser !== 'string') return undefined;
+  // Tokens issued before ad hoc calls had these functions name no binding: they were onlineMeetings tokens.
+  if ((state.query['binding'] ?? 'onlineMeetings') !== binding) return undefined;
   return {
     organizerId: organizer,
     start: typeof start === 'string' ? start : null,
@@ -59,17 +74,19 @@ function queryFromToken(state: TokenState): GetAllQuery | undefined {
  * the function name, a `:args` route matched some other name that starts like it (`getAllRecordingsX`):
  * that is a meeting id, which no meeting has.
  */
-export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply, kind: ArtifactKind, delta: boolean): Promise<FastifyReply> {
+export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply, kind: ArtifactKind, delta: boolean, binding: GetAllBinding = 'onlineMeetings'): Promise<FastifyReply> {
   const args = request.params.args;
+  const adhoc = binding === 'adhocCalls';
   // The raw segment: a malformed percent-escape in it must not throw.
-  if (args !== undefined && !args.startsWith('(')) throw notFound(`The onlineMeeting '${request.url.split('?')[0]?.split('/').at(-1) ?? ''}' was not found for this user.`);
+  if (args !== undefined && !args.startsWith('(')) throw notFound(`The ${adhoc ? 'adhocCall' : 'onlineMeeting'} '${request.url.split('?')[0]?.split('/').at(-1) ?? ''}' was not found for this user.`);
   const services = servicesOf(request);
   const principal = principalOf(request);
-  const spec: QueryOptionSpec = { top: { max: MAX_PAGE, min: 1 }, skipToken: true, filter: true, count: true };
+  // The $filter form of the organizer is documented for the meeting functions only.
+  const spec: QueryOptionSpec = { top: { max: MAX_PAGE, min: 1 }, skipToken: true, count: true, ...(adhoc ? {} : { filter: true as const }) };
   if (delta) spec.deltaToken = true;
   const options = parseQueryOptions(request.query as QueryInput, spec);
   const user = await resolvePathUser(services, request, request.params.userId);
-  await authorize(services, request, kind === 'recording' ? PERMISSIONS.recordingGetAll : PERMISSIONS.transcriptGetAll, { userId: user.id });
+  await authorize(services, request, permissionOf(kind, binding), { userId: user.id });
   const root = serviceRoot(request);
   // Where a resync starts: the round's first URL, with an empty $deltatoken (delta only; https://learn.microsoft.com/graph/delta-query-overview).
   const restart = delta ? '?$deltatoken=' : '';
@@ -81,15 +98,15 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   if (token !== undefined) {
     const fallback = (): string => `${requestOrigin(request)}${request.url.split('?')[0] ?? ''}${restart}`;
     const state = await readToken(services, token, (s) => {
-      const q = s === undefined ? undefined : queryFromToken(s);
-      return q === undefined ? fallback() : `${roundUrl(root, user.id, kind, q, delta)}${restart}`;
+      const q = s === undefined ? undefined : queryFromToken(s, binding);
+      return q === undefined ? fallback() : `${roundUrl(root, user.id, kind, q, delta, binding)}${restart}`;
     });
-    const fromToken = queryFromToken(state);
+    const fromToken = queryFromToken(state, binding);
     if (fromToken === undefined || state.query['tenant'] !== principal.tenantId || state.query['kind'] !== kind) throw tamperedToken();
     query = fromToken;
     position = state.position;
   } else {
-    query = parseGetAllQuery(functionSegment(request.url, FUNCTION_NAME[kind]), request.query as QueryInput, options.filter);
+    query = parseGetAllQuery(functionSegment(request.url, FUNCTION_NAME[kind]), request.query as QueryInput, options.filter, organizerParam(binding));
   }
 
   const organizer = await findUser(services.ctx, principal.tenantId, query.organizerId);
@@ -97,13 +114,14 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
     throw notFound(`Resource '${query.organizerId}' does not exist or one of its queried reference-property objects are not present.`, 'Request_ResourceNotFound');
   }
   // The organizer's artifacts are the organizer's: the app needs a policy for them too, not only for the path user.
-  if (organizer.id !== user.id && !(await isAppAllowedForUser(services.ctx, principal.tenantId, principal.clientId, organizer.id))) {
+  // (Ad hoc call artifacts need no application access policy: adhoccall-getallrecordings names none.)
+  if (!adhoc && organizer.id !== user.id && !(await isAppAllowedForUser(services.ctx, principal.tenantId, principal.clientId, organizer.id))) {
     throw forbidden('No application access policy found for this app.');
   }
-  const scope: ArtifactScope = { by: 'organizer', kind, tenantId: principal.tenantId, organizerId: organizer.id, start: query.start, end: query.end };
+  const scope: ArtifactScope = { by: 'organizer', kind, tenantId: principal.tenantId, organizerId: organizer.id, start: query.start, end: query.end, adhoc };
   if (position > 0 && position > (await lastArtifactSeq(services.ctx, scope))) {
     // The store was emptied since the token was issued: what it points at is gone.
-    throw resyncRequired(`${roundUrl(root, user.id, kind, query, delta)}${restart}`);
+    throw resyncRequired(`${roundUrl(root, user.id, kind, query, delta, binding)}${restart}`);
   }
 
   const prefer = request.graphState.prefer?.maxPageSize;
@@ -112,20 +130,29 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   const last = page.items.at(-1);
   const next = last?.seq ?? position;
   const signed = await services.deltaTokens.sign({
-    query: { kind, tenant: principal.tenantId, pathUser: user.id, organizer: organizer.id, start: query.start, end: query.end, top: options.top ?? query.top ?? prefer ?? null },
+    query: {
+      kind,
+      tenant: principal.tenantId,
+      pathUser: user.id,
+      organizer: organizer.id,
+      start: query.start,
+      end: query.end,
+      top: options.top ?? query.top ?? prefer ?? null,
+      ...(adhoc ? { binding } : {}),
+    },
     position: next,
     delta: !page.more,
     issuedAtMs: services.ctx.clock.nowMs(),
   });
-  const base = roundUrl(root, user.id, kind, query, delta);
-  const head: Record<string, unknown> = {
-    '@odata.context': contextUrl(request, `Collection(${kind === 'recording' ? 'callRecording' : 'callTranscript'})`),
-  };
+  const base = roundUrl(root, user.id, kind, query, delta, binding);
+  // The ad hoc examples (adhoccall-getallrecordings) give the context as the user's adhocCalls.
+  const context = adhoc ? `users('${user.id}')/adhocCalls` : `Collection(${kind === 'recording' ? 'callRecording' : 'callTranscript'})`;
+  const head: Record<string, unknown> = { '@odata.context': contextUrl(request, context) };
   // Both links carry `skipToken=` in Graph's examples (https://learn.microsoft.com/graph/api/callrecording-delta); the token itself knows which kind it is.
   if (page.more) head['@odata.nextLink'] = `${base}?skipToken=${encodeURIComponent(signed)}`;
   else if (delta) head['@odata.deltaLink'] = `${base}?skipToken=${encodeURIComponent(signed)}`;
   head['@odata.count'] = page.items.length;
-  if (principal.kind === 'application') services.usage.record(principal.tenantId, principal.clientId, meteredApi(kind, false), services.ctx.clock.now());
+  if (principal.kind === 'application') services.usage.record(principal.tenantId, principal.clientId, meteredApi(kind, adhoc), services.ctx.clock.now());
   const applied = options.top === undefined && prefer !== undefined ? [`odata.maxpagesize=${pageSize}`] : [];
   // Each item is its stored JSON with the links moved under this request's root and @odata.type in front.
   const typeProperty = `{"@odata.type":"#microsoft.graph.${kind === 'recording' ? 'callRecording' : 'callTranscript'}",`;

@@ -15,10 +15,13 @@ export interface GetAllQuery {
   top: number | null;
 }
 
-const PARAMS = ['meetingOrganizerUserId', 'startDateTime', 'endDateTime'] as const;
+/** The meeting functions name the organizer `meetingOrganizerUserId`; the ad hoc ones `userId` (adhoccall-getallrecordings). */
+export type OrganizerParam = 'meetingOrganizerUserId' | 'userId';
 
-const MISSING_ORGANIZER =
-  "The function parameter 'meetingOrganizerUserId' is required: call getAllRecordings(meetingOrganizerUserId='{userId}') or filter with $filter=MeetingOrganizer/User/Id eq '{userId}'.";
+const missingOrganizer = (name: OrganizerParam): string =>
+  name === 'userId'
+    ? "The function parameter 'userId' is required: call getAllRecordings(userId='{userId}')."
+    : "The function parameter 'meetingOrganizerUserId' is required: call getAllRecordings(meetingOrganizerUserId='{userId}') or filter with $filter=MeetingOrganizer/User/Id eq '{userId}'.";
 
 /** The raw (still percent-encoded) `name(...)` segment of the request path, or `name` when called without parentheses. */
 export function functionSegment(url: string, name: string): string {
@@ -51,7 +54,8 @@ function organizerFromFilter(filter: FilterExpr): string {
 }
 
 /** Read the function's parameters: in the parentheses, as `@alias` placeholders filled from the query string, or both. */
-export function parseGetAllQuery(segment: string, query: QueryInput, filter: FilterExpr | undefined): GetAllQuery {
+export function parseGetAllQuery(segment: string, query: QueryInput, filter: FilterExpr | undefined, organizerName: OrganizerParam = 'meetingOrganizerUserId'): GetAllQuery {
+  const PARAMS = [organizerName, 'startDateTime', 'endDateTime'];
   const call = parseFunctionCall(segment);
   const raw = call?.params ?? {};
   const functionName = call?.name ?? segment;
@@ -63,13 +67,13 @@ export function parseGetAllQuery(segment: string, query: QueryInput, filter: Fil
     const key = Object.keys(resolved).find((k) => sameName(k, name));
     return key === undefined ? undefined : resolved[key];
   };
-  let organizerId = param('meetingOrganizerUserId');
+  let organizerId = param(organizerName);
   if (filter !== undefined) {
     const fromFilter = organizerFromFilter(filter);
     if (organizerId !== undefined && organizerId !== '' && organizerId !== fromFilter) throw badRequest('meetingOrganizerUserId and the $filter name different organizers.');
     organizerId = fromFilter;
   }
-  if (organizerId === undefined || organizerId.trim() === '') throw badRequest(MISSING_ORGANIZER);
+  if (organizerId === undefined || organizerId.trim() === '') throw badRequest(missingOrganizer(organizerName));
   const start = dateParam('startDateTime', param('startDateTime'));
   const end = dateParam('endDateTime', param('endDateTime'));
   if (start !== null && end !== null && end < start) throw badRequest("The parameter 'endDateTime' must not be before 'startDateTime'.");

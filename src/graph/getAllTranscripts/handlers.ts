@@ -10,3 +10,13 @@ export function getAllTranscripts(request: GetAllRequest, reply: FastifyReply): 
 export function getAllTranscriptsDelta(request: GetAllRequest, reply: FastifyReply): Promise<FastifyReply> {
   return sendGetAllPage(request, reply, 'transcript', true);
 }
+
+/** GET {me}/adhocCalls/getAllTranscripts(userId='…',…) (https://learn.microsoft.com/graph/api/adhoccall-getalltranscripts). */
+export function getAllAdhocCallTranscripts(request: GetAllRequest, reply: FastifyReply): Promise<FastifyReply> {
+  return sendGetAllPage(request, reply, 'transcript', false, 'adhocCalls');
+}
+
+/** GET {me}/adhocCalls/getAllTranscripts(…)/delta (the CSDL's ChangeTracking on getAllTranscripts bound to Collection(adhocCall)). */
+export function getAllAdhocCallTranscriptsDelta(request: GetAllRequest, reply: FastifyReply): Promise<FastifyReply> {
+  return sendGetAllPage(request, reply, 'transcript', true, 'adhocCalls');
+}

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { getAllTranscripts, getAllTranscriptsDelta } from './handlers.js';
+import { getAllAdhocCallTranscripts, getAllAdhocCallTranscriptsDelta, getAllTranscripts, getAllTranscriptsDelta } from './handlers.js';
 
 /**
  * getAllTranscripts and its delta: application only (https://learn.microsoft.com/graph/api/onlinemeeting-getalltranscripts).
@@ -15,4 +15,13 @@ export function registerGetAllTranscriptsRoutes(app: FastifyInstance): void {
   app.get('/users/:userId/onlineMeetings/getAllTranscripts:args/delta', getAllTranscriptsDelta);
   app.get('/users/:userId/onlineMeetings/getAllTranscripts', getAllTranscripts);
   app.get('/users/:userId/onlineMeetings/getAllTranscripts/delta', getAllTranscriptsDelta);
+  // The same function bound to the ad hoc calls a user initiated (https://learn.microsoft.com/graph/api/adhoccall-getalltranscripts).
+  app.get('/me/adhocCalls/getAllTranscripts:args', getAllAdhocCallTranscripts);
+  app.get('/me/adhocCalls/getAllTranscripts:args/delta', getAllAdhocCallTranscriptsDelta);
+  app.get('/me/adhocCalls/getAllTranscripts', getAllAdhocCallTranscripts);
+  app.get('/me/adhocCalls/getAllTranscripts/delta', getAllAdhocCallTranscriptsDelta);
+  app.get('/users/:userId/adhocCalls/getAllTranscripts:args', getAllAdhocCallTranscripts);
+  app.get('/users/:userId/adhocCalls/getAllTranscripts:args/delta', getAllAdhocCallTranscriptsDelta);
+  app.get('/users/:userId/adhocCalls/getAllTranscripts', getAllAdhocCallTranscripts);
+  app.get('/users/:userId/adhocCalls/getAllTranscripts/delta', getAllAdhocCallTranscriptsDelta);
 }

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { adhocOwner, meetingOwner } from '../artifacts/access.js';
+import { adhocOwner, checkAdhocListing, meetingOwner } from '../artifacts/access.js';
 import { getArtifact, listArtifacts, sendArtifactContent, type ArtifactRequest } from '../artifacts/read.js';
 
 /** GET {me}/onlineMeetings/{id}/recordings (https://learn.microsoft.com/graph/api/onlinemeeting-list-recordings). */
@@ -17,8 +17,9 @@ export function getRecordingContent(request: ArtifactRequest, reply: FastifyRepl
   return sendArtifactContent(request, reply, 'recording', meetingOwner, 'content');
 }
 
-/** GET {me}/adhocCalls/{id}/recordings (https://learn.microsoft.com/graph/api/adhoccall-list-recordings). */
-export function listAdhocCallRecordings(request: ArtifactRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** GET {me}/adhocCalls/{id}/recordings, beta only (https://learn.microsoft.com/graph/api/adhoccall-list-recordings?view=graph-rest-beta). */
+export async function listAdhocCallRecordings(request: ArtifactRequest, reply: FastifyReply): Promise<FastifyReply> {
+  checkAdhocListing(request, 'recording');
   return listArtifacts(request, reply, 'recording', adhocOwner);
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { adhocOwner, meetingOwner } from '../artifacts/access.js';
+import { adhocOwner, checkAdhocListing, meetingOwner } from '../artifacts/access.js';
 import { getArtifact, listArtifacts, sendArtifactContent, type ArtifactRequest } from '../artifacts/read.js';
 
 /** GET {me}/onlineMeetings/{id}/transcripts (https://learn.microsoft.com/graph/api/onlinemeeting-list-transcripts). */
@@ -22,8 +22,9 @@ export function getTranscriptMetadataContent(request: ArtifactRequest, reply: Fa
   return sendArtifactContent(request, reply, 'transcript', meetingOwner, 'metadataContent');
 }
 
-/** GET {me}/adhocCalls/{id}/transcripts (https://learn.microsoft.com/graph/api/adhoccall-list-transcripts). */
-export function listAdhocCallTranscripts(request: ArtifactRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** GET {me}/adhocCalls/{id}/transcripts, beta only (https://learn.microsoft.com/graph/api/adhoccall-list-transcripts?view=graph-rest-beta). */
+export async function listAdhocCallTranscripts(request: ArtifactRequest, reply: FastifyReply): Promise<FastifyReply> {
+  checkAdhocListing(request, 'transcript');
   return listArtifacts(request, reply, 'transcript', adhocOwner);
 }
 
