@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ArtifactTable, Database } from '../store/schema.js';
-import { artifactResource, GRAPH_V1_ROOT, type ArtifactKind, type ArtifactView } from './artifactResource.js';
+import { artifactResource, GRAPH_V1_ROOT, notificationResourceData, type ArtifactKind, type ArtifactView } from './artifactResource.js';
 import type { DomainContext } from './context.js';
 import { newRecordingId, newTranscriptId } from './ids.js';
 
@@ -50,7 +50,7 @@ const INSERT_CHUNK = 500;
 
 /**
  * Create artifacts in one transaction; each one's 'created' change goes through the change pipeline
- * in that transaction, its data the resource as v1.0 serves it.
+ * in that transaction, its data what a rich notification carries (the resource as v1.0 serves it).
  */
 export async function createArtifacts(ctx: DomainContext, inputs: readonly NewArtifact[]): Promise<Artifact[]> {
   if (inputs.length === 0) return [];
@@ -86,7 +86,7 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
           callId: view.callId,
         },
         view.createdDateTime,
-        resource,
+        notificationResourceData(view, GRAPH_V1_ROOT),
       );
       const row: ArtifactTable = {
         id: view.id,

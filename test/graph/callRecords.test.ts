@@ -169,6 +169,15 @@ describe('callRecords', () => {
     expect(capped['sessions']).toHaveLength(60);
   });
 
+  it('names odata.maxpagesize once in Preference-Applied when the expansions were paged by different sizes', async () => {
+    // Participants page by 100 (under their cap of 130), sessions by their cap of 60: the largest size applied is named.
+    const res = await graph(emu, `/v1.0/communications/callRecords/${big.id}?$expand=sessions,participants_v2`, token, { headers: { prefer: 'odata.maxpagesize=100, omit-values=nulls' } });
+    const record = expectGraphOk(res, 'v1.0', RECORD);
+    expect(record['participants_v2']).toHaveLength(100);
+    expect(record['sessions']).toHaveLength(60);
+    expect(res.headers.get('preference-applied')).toBe('odata.maxpagesize=100, omit-values=nulls');
+  });
+
   it('Prefer: omit-values=nulls drops every null', async () => {
     const res = await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}?$expand=sessions($expand=segments)`, token, { headers: { prefer: 'omit-values=nulls' } });
     const record = expectGraphOk(res, 'v1.0', RECORD);
