@@ -97,7 +97,10 @@ describe('transcripts of online meetings (calltranscript-get.md)', () => {
       expect(res.headers.get('content-type')).toMatch(/^text\/vtt/);
       const body = await res.text();
       // The official client reads the same bytes.
-      const viaClient = (await graphClient(emu, undefined, v).api(`/users/${adele}/onlineMeetings/${meetingId}/transcripts/${sim.transcriptId}/metadataContent`).responseType(ResponseType.TEXT).get()) as string;
+      const viaClient = (await graphClient(emu, undefined, v)
+        .api(`/users/${adele}/onlineMeetings/${meetingId}/transcripts/${sim.transcriptId}/metadataContent`)
+        .responseType(ResponseType.TEXT)
+        .get()) as string;
       expect(viaClient).toBe(body);
       const [header, ...cues] = body.trimEnd().split('\n\n');
       expect(header).toBe('WEBVTT');
