@@ -103,9 +103,12 @@ describe('callRecords', () => {
     it('$select trims the record and the sessions', async () => {
       const res = await graph(emu, `/${v}/communications/callRecords/${emu.demo.callRecordId}?$select=version,type&$expand=sessions($select=id,modalities)`, token);
       const record = expectGraphOk(res, v, RECORD);
-      expect(record['@odata.context']).toBe(`${emu.url}/${v}/$metadata#communications/callRecords(version,type,sessions())/$entity`);
+      // The nested $select stays in the context URL (OData 4.01 Protocol, Context URL: Expanded Entity).
+      expect(record['@odata.context']).toBe(`${emu.url}/${v}/$metadata#communications/callRecords(version,type,sessions(id,modalities))/$entity`);
       expect(Object.keys(record).sort()).toEqual(['@odata.context', 'id', 'sessions', 'type', 'version']);
       for (const session of record['sessions'] as Json[]) expect(Object.keys(session).sort()).toEqual(['id', 'modalities']);
+      const nested = expectGraphOk(await graph(emu, `/${v}/communications/callRecords/${emu.demo.callRecordId}?$expand=sessions($select=id;$expand=segments)`, token), v, RECORD);
+      expect(nested['@odata.context']).toBe(`${emu.url}/${v}/$metadata#communications/callRecords(sessions(id,segments()))/$entity`);
     });
   });
 
@@ -253,6 +256,12 @@ describe('callRecords', () => {
       for (const r of all['value'] as Json[]) {
         expect(r).not.toHaveProperty('sessions');
         expect(r).not.toHaveProperty('participants_v2');
+        // Each item names its organizer_v2's context, just before it, as the list page's example shows.
+        const keys = Object.keys(r);
+        expect(r['organizer_v2@odata.context']).toBe(`${emu.url}/v1.0/$metadata#communications/callRecords('${String(r['id'])}')/organizer_v2/$entity`);
+        expect(keys.indexOf('organizer_v2@odata.context')).toBe(keys.indexOf('organizer_v2') - 1);
+        expect(r).not.toHaveProperty('participants_v2@odata.context');
+        expect(r).not.toHaveProperty('@odata.context');
       }
       const start = big.startDateTime;
       const from = (await tokenClient(emu, token).api('/communications/callRecords').filter(`startDateTime ge ${start}`).get()) as Json;
