@@ -186,3 +186,28 @@ export async function artifactBlobKeysOfMeeting(ctx: DomainContext, meetingId: s
   const rows = await ctx.db.selectFrom('artifacts').select(['content_blob', 'metadata_blob']).where('meeting_id', '=', meetingId).execute();
   return rows.flatMap((row) => [row.content_blob, row.metadata_blob].filter((key): key is string => key !== null));
 }
+
+/**
+ * Point a meeting's recordings and transcripts at these streams: the demo meeting's content, remade
+ * when its blobs are gone, has other keys if an earlier version wrote it in another layout.
+ */
+export async function repointMeetingArtifacts(ctx: DomainContext, meetingId: string, recording: StreamRef, transcript: { content: StreamRef; metadata: StreamRef }): Promise<void> {
+  await ctx.db
+    .updateTable('artifacts')
+    .set({ content_blob: recording.blobKey, content_size: recording.size, content_type: recording.contentType })
+    .where('meeting_id', '=', meetingId)
+    .where('kind', '=', 'recording')
+    .execute();
+  await ctx.db
+    .updateTable('artifacts')
+    .set({
+      content_blob: transcript.content.blobKey,
+      content_size: transcript.content.size,
+      content_type: transcript.content.contentType,
+      metadata_blob: transcript.metadata.blobKey,
+      metadata_size: transcript.metadata.size,
+    })
+    .where('meeting_id', '=', meetingId)
+    .where('kind', '=', 'transcript')
+    .execute();
+}

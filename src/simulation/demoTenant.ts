@@ -1,4 +1,4 @@
-import { artifactBlobKeysOfMeeting } from '../domain/artifacts.js';
+import { artifactBlobKeysOfMeeting, repointMeetingArtifacts } from '../domain/artifacts.js';
 import { SEED_APPLICATION_PERMISSIONS, SEED_DELEGATED_PERMISSIONS } from '../domain/permissions.js';
 import { createAccessPolicy } from '../domain/accessPolicies.js';
 import { createApp } from '../domain/apps.js';
@@ -209,11 +209,14 @@ export async function ensureDemoArtifacts(ctx: DomainContext, blobs: BlobStore):
   const missing = [];
   for (const key of existing) if (!(await blobs.has(key))) missing.push(key);
   if (missing.length === 0) return;
-  await storeRecordingContent(blobs);
+  const recording = await storeRecordingContent(blobs);
   const speakers: string[] = [];
   for (const id of participantIds) {
     const user = DEMO.users.find((u) => u.id === id);
     if (user !== undefined) speakers.push(user.displayName);
   }
-  await storeTranscriptContent(blobs, speakers, Date.parse(call.startedDateTime));
+  const transcript = await storeTranscriptContent(blobs, speakers, Date.parse(call.startedDateTime));
+  // Bytes an earlier version wrote in another layout (metadataContent's JSON was pretty-printed) had other keys.
+  const remade = new Set([recording.blobKey, transcript.content.blobKey, transcript.metadata.blobKey]);
+  if (missing.some((key) => !remade.has(key))) await repointMeetingArtifacts(ctx, meetingId, recording, transcript);
 }

@@ -84,6 +84,9 @@ describe('a store seeded before the demo thread ids encoded a GUID', () => {
     await db.updateTable('meetings').set({ id: legacyId, thread_id: legacyThread }).where('id', '=', meetingId).execute();
     await db.updateTable('artifacts').set({ meeting_id: legacyId }).where('meeting_id', '=', meetingId).execute();
     await db.updateTable('calls').set({ meeting_id: legacyId }).where('meeting_id', '=', meetingId).execute();
+    // Its metadataContent was written in the earlier layout, under a key whose blob is gone (a temporary blob store).
+    const gone = 'f'.repeat(64);
+    await db.updateTable('artifacts').set({ metadata_blob: gone }).where('meeting_id', '=', legacyId).where('kind', '=', 'transcript').execute();
     await first.close();
 
     const emu = await createEmulator({ port: 0, tlsDir: tlsDir(), ...options });
@@ -94,5 +97,11 @@ describe('a store seeded before the demo thread ids encoded a GUID', () => {
     const token = await mintToken(emu);
     const recordings = expectGraphOk(await graph(emu, `/v1.0/users/${organizerUserId}/onlineMeetings/${legacyId}/recordings`, token), 'v1.0', 'microsoft.graph.callRecordingCollectionResponse');
     expect(recordings['value']).toHaveLength(1);
+    // Remade in today's layout and served.
+    const transcripts = expectGraphOk(await graph(emu, `/v1.0/users/${organizerUserId}/onlineMeetings/${legacyId}/transcripts`, token), 'v1.0', 'microsoft.graph.callTranscriptCollectionResponse');
+    const transcriptId = String((transcripts['value'] as Json[])[0]!['id']);
+    const metadata = await fetch(`${emu.url}/v1.0/users/${organizerUserId}/onlineMeetings/${legacyId}/transcripts/${transcriptId}/metadataContent`, { headers: { authorization: `Bearer ${token}` } });
+    expect(metadata.status).toBe(200);
+    expect((await metadata.text()).split('\n')[3]).toMatch(/^\{"startDateTime":"[^"]+\+00:00",/);
   });
 });
