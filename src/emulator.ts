@@ -189,6 +189,8 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       clockSaved: () => clockPersistence.flush(),
     };
     const admin = new AdminService(services);
+    // A store seeded by an earlier version keeps its demo meeting's id.
+    if (config.demo) await admin.refreshDemo();
 
     app = await buildApp(services, tls === undefined ? undefined : { key: tls.privateKeyPem, cert: tls.certificatePem }, { allowedHost: hostAllowance(config) });
     describeRoutesLazily(app);

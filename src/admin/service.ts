@@ -8,7 +8,7 @@ import { createTenant, deleteTenant, findTenant, listTenants, type NewTenant, ty
 import { createUser, deleteUser, findUser, listUsers, type NewUser, type User } from '../domain/users.js';
 import { issueAppToken, issueUserToken, userTokenSubject, GRAPH_RESOURCE } from '../auth/tokens.js';
 import { parseDurationMs, parseInstantMs } from '../runtime/duration.js';
-import { demoTenantInfo, ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from '../simulation/demoTenant.js';
+import { demoMeetingId, demoTenantInfo, ensureDemoArtifacts, ensureDemoTenant, storedDemoMeetingId, type DemoTenant } from '../simulation/demoTenant.js';
 import type { FaultRule, FaultRuleInput } from '../runtime/faults.js';
 import { emptyStore } from '../store/reset.js';
 import type { AdminServices } from './adminServices.js';
@@ -131,8 +131,16 @@ export class AdminService {
     return this.services.ctx;
   }
 
+  /** The demo meeting's id in this store (see refreshDemo). */
+  private demoMeeting = demoMeetingId();
+
   demo(): DemoTenant {
-    return demoTenantInfo(this.services.caCertificatePem);
+    return demoTenantInfo(this.services.caCertificatePem, this.demoMeeting);
+  }
+
+  /** Look up which demo meeting the store holds: one seeded by an earlier version keeps its (legacy) id. */
+  async refreshDemo(): Promise<void> {
+    this.demoMeeting = await storedDemoMeetingId(this.ctx);
   }
 
   // Directory ------------------------------------------------------------------------------------
@@ -421,6 +429,7 @@ export class AdminService {
     if (this.services.config.demo) {
       await ensureDemoTenant(this.ctx);
       await ensureDemoArtifacts(this.ctx, this.services.blobs);
+      await this.refreshDemo();
     }
     return this.demo();
   }

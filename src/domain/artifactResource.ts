@@ -60,3 +60,13 @@ export function artifactResource(a: ArtifactView, serviceRoot: string): Record<s
     meetingOrganizer: meetingOrganizer(a.organizerId, a.tenantId),
   };
 }
+
+/**
+ * What a rich notification carries for the artifact (the change feed keeps it as the change's data):
+ * the resource as GET serves it; a recording's also ends with `"content": null`, as the decrypted
+ * payload in https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript shows.
+ */
+export function notificationResourceData(a: ArtifactView, serviceRoot: string): Record<string, unknown> {
+  const resource = artifactResource(a, serviceRoot);
+  return a.kind === 'recording' ? { ...resource, content: null } : resource;
+}

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ArtifactTable, Database } from '../store/schema.js';
-import { artifactResource, GRAPH_V1_ROOT, type ArtifactKind, type ArtifactView } from './artifactResource.js';
+import { artifactResource, GRAPH_V1_ROOT, notificationResourceData, type ArtifactKind, type ArtifactView } from './artifactResource.js';
 import type { DomainContext } from './context.js';
 import { newRecordingId, newTranscriptId } from './ids.js';
 
@@ -50,7 +50,7 @@ const INSERT_CHUNK = 500;
 
 /**
  * Create artifacts in one transaction; each one's 'created' change goes through the change pipeline
- * in that transaction, its data the resource as v1.0 serves it.
+ * in that transaction, its data what a rich notification carries (the resource as v1.0 serves it).
  */
 export async function createArtifacts(ctx: DomainContext, inputs: readonly NewArtifact[]): Promise<Artifact[]> {
   if (inputs.length === 0) return [];
@@ -86,7 +86,7 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
           callId: view.callId,
         },
         view.createdDateTime,
-        resource,
+        notificationResourceData(view, GRAPH_V1_ROOT),
       );
       const row: ArtifactTable = {
         id: view.id,
@@ -196,4 +196,29 @@ export async function lastArtifactSeq(ctx: DomainContext, scope: ArtifactScope):
 export async function artifactBlobKeysOfMeeting(ctx: DomainContext, meetingId: string): Promise<string[]> {
   const rows = await ctx.db.selectFrom('artifacts').select(['content_blob', 'metadata_blob']).where('meeting_id', '=', meetingId).execute();
   return rows.flatMap((row) => [row.content_blob, row.metadata_blob].filter((key): key is string => key !== null));
+}
+
+/**
+ * Point a meeting's recordings and transcripts at these streams: the demo meeting's content, remade
+ * when its blobs are gone, has other keys if an earlier version wrote it in another layout.
+ */
+export async function repointMeetingArtifacts(ctx: DomainContext, meetingId: string, recording: StreamRef, transcript: { content: StreamRef; metadata: StreamRef }): Promise<void> {
+  await ctx.db
+    .updateTable('artifacts')
+    .set({ content_blob: recording.blobKey, content_size: recording.size, content_type: recording.contentType })
+    .where('meeting_id', '=', meetingId)
+    .where('kind', '=', 'recording')
+    .execute();
+  await ctx.db
+    .updateTable('artifacts')
+    .set({
+      content_blob: transcript.content.blobKey,
+      content_size: transcript.content.size,
+      content_type: transcript.content.contentType,
+      metadata_blob: transcript.metadata.blobKey,
+      metadata_size: transcript.metadata.size,
+    })
+    .where('meeting_id', '=', meetingId)
+    .where('kind', '=', 'transcript')
+    .execute();
 }

@@ -62,6 +62,8 @@ export interface NewMeeting {
   hasCalendarEvent?: boolean;
   kind?: MeetingKind;
   settings?: MeetingSettings;
+  /** When the meeting was made (default: now); the demo tenant's meetings were made before they took place. */
+  creationDateTime?: string;
 }
 
 const HOUR = 3_600_000;
@@ -107,7 +109,7 @@ export async function createMeeting(ctx: DomainContext, input: NewMeeting): Prom
     subject: input.subject ?? null,
     start_date_time: start,
     end_date_time: end,
-    created_at: nowIso(ctx),
+    created_at: input.creationDateTime !== undefined ? isoOrThrow(input.creationDateTime, 'creationDateTime') : nowIso(ctx),
     thread_id: threadId,
     join_web_url: joinWebUrlFor(threadId, input.tenantId, organizer.id),
     join_meeting_id: newJoinMeetingId(),

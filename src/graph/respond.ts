@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GRAPH_JSON } from '../http/mediaTypes.js';
+import { GRAPH_JSON, graphJsonAt } from '../http/mediaTypes.js';
+import { atMetadataLevel, metadataLevel } from '../http/odata/metadataLevel.js';
 import { omitNulls, preferenceApplied } from '../http/odata/prefer.js';
 import { requestOrigin } from '../http/requestContext.js';
 import type { GraphVersion } from '../http/versions.js';
@@ -51,8 +52,17 @@ export function sendGraphEntityJson(request: FastifyRequest, reply: FastifyReply
   return sendGraphJsonText(request, reply, status, `{"@odata.context":${JSON.stringify(context)}${rest}`, applied);
 }
 
+/**
+ * Every Graph JSON body leaves here. Handlers write minimal metadata; `Accept: application/json;odata.metadata=none|full`
+ * reshapes it in this one step (the body is parsed again only then), and the Content-Type names the level served.
+ */
 function sendText(request: FastifyRequest, reply: FastifyReply, status: number, text: string, used: string[]): FastifyReply {
   if (request.graphState.prefer?.includeUnknownEnumMembers === true) used.push('include-unknown-enum-members');
   if (used.length > 0) void reply.header('Preference-Applied', preferenceApplied(used));
-  return reply.code(status).type(GRAPH_JSON).send(text);
+  const level = metadataLevel(request.headers.accept);
+  if (level === 'minimal') return reply.code(status).type(GRAPH_JSON).send(text);
+  return reply
+    .code(status)
+    .type(graphJsonAt(level))
+    .send(JSON.stringify(atMetadataLevel(JSON.parse(text) as unknown, level)));
 }

@@ -1,4 +1,4 @@
-import { artifactBlobKeysOfMeeting } from '../domain/artifacts.js';
+import { artifactBlobKeysOfMeeting, repointMeetingArtifacts } from '../domain/artifacts.js';
 import { SEED_APPLICATION_PERMISSIONS, SEED_DELEGATED_PERMISSIONS } from '../domain/permissions.js';
 import { createAccessPolicy } from '../domain/accessPolicies.js';
 import { createApp } from '../domain/apps.js';
@@ -12,6 +12,11 @@ import { ensureDemoCallRecord } from './demoCalls.js';
 import type { BlobStore } from '../store/blobs.js';
 import { storeRecordingContent, storeTranscriptContent } from './content/artifactContent.js';
 import { recordEndedCall } from './meetingScenario.js';
+
+/** `19:meeting_{Base64 of the GUID's text}@thread.v2` (36 characters: no padding). */
+function threadOf(guid: string): string {
+  return `19:meeting_${Buffer.from(guid).toString('base64')}@thread.v2`;
+}
 
 /**
  * The demo tenant every fresh store starts with. Its ids and secret are fixed, so READMEs, scripts
@@ -32,9 +37,13 @@ export const DEMO = {
   ],
   /** Demo users' password for the password grant. */
   password: 'Passw0rd!',
-  meetingThreadId: '19:meeting_ZGVtby1tZWV0aW5nLTAwMDEtY29udG9zby13ZWVrbHk@thread.v2',
-  secondMeetingThreadId: '19:meeting_ZGVtby1tZWV0aW5nLTAwMDItcHJvZHVjdC1yZXZpZXc@thread.v2',
-  thirdMeetingThreadId: '19:meeting_ZGVtby1tZWV0aW5nLTAwMDMtYWRlbGUtYWxleC0xb24x@thread.v2',
+  // Chat threads as Teams names them: `19:meeting_` + Base64 of a GUID (the seeds' meeting ids decode to
+  // `19:meeting_OTBlOTcxMzAtNzc0YS00YzA1LThiZWEtZThkM2Y4ZDJhYTA1@thread.v2`, the GUID 90e97130-774a-…).
+  meetingThreadId: threadOf('5d3e9b1c-7a24-4f8e-9c61-2b8d4e0f7a93'),
+  secondMeetingThreadId: threadOf('a8c41e6f-2d3b-4b5a-8e97-6f1c0d2e3b45'),
+  thirdMeetingThreadId: threadOf('0f7b2c9d-4e1a-4c8b-b3d6-9a5e8f1c2d70'),
+  /** The weekly sync's thread in stores seeded before the ids encoded a GUID: such a store keeps its meeting. */
+  legacyMeetingThreadId: '19:meeting_ZGVtby1tZWV0aW5nLTAwMDEtY29udG9zby13ZWVrbHk@thread.v2',
   finishedCallId: '57dab8b1-894c-409a-b240-bd8beae78896',
   callRecordId: 'e523d2ed-2966-4b6b-925b-754a88034cc5',
   liveCallId: 'af630fe0-04d3-4559-8cf9-91fe45e36296',
@@ -61,13 +70,19 @@ const [adele, megan, alex, lee, nestor] = DEMO.users;
 
 export const demoMeetingId = (): string => meetingIdFor(adele.id, DEMO.meetingThreadId);
 
-export function demoTenantInfo(caCertificate: string | undefined): DemoTenant {
+/** The demo meeting's id in this store: demoMeetingId(), or the legacy one a store seeded by an earlier version holds. */
+export async function storedDemoMeetingId(ctx: DomainContext): Promise<string> {
+  const legacy = meetingIdFor(adele.id, DEMO.legacyMeetingThreadId);
+  return (await findMeeting(ctx, legacy)) !== undefined ? legacy : demoMeetingId();
+}
+
+export function demoTenantInfo(caCertificate: string | undefined, meetingId = demoMeetingId()): DemoTenant {
   return {
     tenantId: DEMO.tenantId,
     clientId: DEMO.clientId,
     clientSecret: DEMO.clientSecret,
     organizerUserId: adele.id,
-    meetingId: demoMeetingId(),
+    meetingId,
     callRecordId: DEMO.callRecordId,
     callId: DEMO.liveCallId,
     users: DEMO.users.map((u) => ({ id: u.id, userPrincipalName: u.upn, displayName: u.displayName, password: DEMO.password })),
@@ -117,7 +132,10 @@ export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
     userIds: [adele.id, megan.id],
   });
   const now = ctx.clock.nowMs();
+  // Scheduled a week ahead, as meetings are: each was made before it started (and ended).
+  const creationDateTime = new Date(now - 7 * 86_400_000).toISOString();
   const weekly = await createMeeting(ctx, {
+    creationDateTime,
     threadId: DEMO.meetingThreadId,
     tenantId: DEMO.tenantId,
     organizerId: adele.id,
@@ -129,6 +147,7 @@ export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
     },
   });
   const review = await createMeeting(ctx, {
+    creationDateTime,
     threadId: DEMO.secondMeetingThreadId,
     tenantId: DEMO.tenantId,
     organizerId: megan.id,
@@ -140,6 +159,7 @@ export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
     },
   });
   await createMeeting(ctx, {
+    creationDateTime,
     threadId: DEMO.thirdMeetingThreadId,
     tenantId: DEMO.tenantId,
     organizerId: adele.id,
@@ -176,7 +196,7 @@ export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
  * PostgreSQL) is refilled with the same bytes under the same keys.
  */
 export async function ensureDemoArtifacts(ctx: DomainContext, blobs: BlobStore): Promise<void> {
-  const meetingId = demoMeetingId();
+  const meetingId = await storedDemoMeetingId(ctx);
   const meeting = await findMeeting(ctx, meetingId);
   const call = await findCall(ctx, DEMO.finishedCallId);
   if (meeting === undefined || call === undefined) return;
@@ -189,11 +209,14 @@ export async function ensureDemoArtifacts(ctx: DomainContext, blobs: BlobStore):
   const missing = [];
   for (const key of existing) if (!(await blobs.has(key))) missing.push(key);
   if (missing.length === 0) return;
-  await storeRecordingContent(blobs);
+  const recording = await storeRecordingContent(blobs);
   const speakers: string[] = [];
   for (const id of participantIds) {
     const user = DEMO.users.find((u) => u.id === id);
     if (user !== undefined) speakers.push(user.displayName);
   }
-  await storeTranscriptContent(blobs, speakers, Date.parse(call.startedDateTime));
+  const transcript = await storeTranscriptContent(blobs, speakers, Date.parse(call.startedDateTime));
+  // Bytes an earlier version wrote in another layout (metadataContent's JSON was pretty-printed) had other keys.
+  const remade = new Set([recording.blobKey, transcript.content.blobKey, transcript.metadata.blobKey]);
+  if (missing.some((key) => !remade.has(key))) await repointMeetingArtifacts(ctx, meetingId, recording, transcript);
 }

@@ -103,9 +103,12 @@ describe('callRecords', () => {
     it('$select trims the record and the sessions', async () => {
       const res = await graph(emu, `/${v}/communications/callRecords/${emu.demo.callRecordId}?$select=version,type&$expand=sessions($select=id,modalities)`, token);
       const record = expectGraphOk(res, v, RECORD);
-      expect(record['@odata.context']).toBe(`${emu.url}/${v}/$metadata#communications/callRecords(version,type,sessions())/$entity`);
+      // The nested $select stays in the context URL (OData 4.01 Protocol, Context URL: Expanded Entity).
+      expect(record['@odata.context']).toBe(`${emu.url}/${v}/$metadata#communications/callRecords(version,type,sessions(id,modalities))/$entity`);
       expect(Object.keys(record).sort()).toEqual(['@odata.context', 'id', 'sessions', 'type', 'version']);
       for (const session of record['sessions'] as Json[]) expect(Object.keys(session).sort()).toEqual(['id', 'modalities']);
+      const nested = expectGraphOk(await graph(emu, `/${v}/communications/callRecords/${emu.demo.callRecordId}?$expand=sessions($select=id;$expand=segments)`, token), v, RECORD);
+      expect(nested['@odata.context']).toBe(`${emu.url}/${v}/$metadata#communications/callRecords(sessions(id,segments()))/$entity`);
     });
   });
 
@@ -167,6 +170,15 @@ describe('callRecords', () => {
     // Larger than the cap: the cap wins.
     const capped = expectGraphOk(await graph(emu, `/v1.0/communications/callRecords/${big.id}?$expand=sessions`, token, { headers: { prefer: 'odata.maxpagesize=500' } }), 'v1.0', RECORD);
     expect(capped['sessions']).toHaveLength(60);
+  });
+
+  it('names odata.maxpagesize once in Preference-Applied when the expansions were paged by different sizes', async () => {
+    // Participants page by 100 (under their cap of 130), sessions by their cap of 60: the largest size applied is named.
+    const res = await graph(emu, `/v1.0/communications/callRecords/${big.id}?$expand=sessions,participants_v2`, token, { headers: { prefer: 'odata.maxpagesize=100, omit-values=nulls' } });
+    const record = expectGraphOk(res, 'v1.0', RECORD);
+    expect(record['participants_v2']).toHaveLength(100);
+    expect(record['sessions']).toHaveLength(60);
+    expect(res.headers.get('preference-applied')).toBe('odata.maxpagesize=100, omit-values=nulls');
   });
 
   it('Prefer: omit-values=nulls drops every null', async () => {
@@ -244,6 +256,12 @@ describe('callRecords', () => {
       for (const r of all['value'] as Json[]) {
         expect(r).not.toHaveProperty('sessions');
         expect(r).not.toHaveProperty('participants_v2');
+        // Each item names its organizer_v2's context, just before it, as the list page's example shows.
+        const keys = Object.keys(r);
+        expect(r['organizer_v2@odata.context']).toBe(`${emu.url}/v1.0/$metadata#communications/callRecords('${String(r['id'])}')/organizer_v2/$entity`);
+        expect(keys.indexOf('organizer_v2@odata.context')).toBe(keys.indexOf('organizer_v2') - 1);
+        expect(r).not.toHaveProperty('participants_v2@odata.context');
+        expect(r).not.toHaveProperty('@odata.context');
       }
       const start = big.startDateTime;
       const from = (await tokenClient(emu, token).api('/communications/callRecords').filter(`startDateTime ge ${start}`).get()) as Json;
@@ -407,32 +425,44 @@ describe('callRecords', () => {
       expect(outside['value']).toEqual([]);
     });
 
-    it('pages more than 1000 rows with a skiptoken', async () => {
+    it('pages more than 1000 rows by $skip, @odata.count the rows on the page, as the docs’ example shows; takes $top and $skip', async () => {
       const other = await control<{ id: string }>(emu, 'POST', '/tenants', { displayName: 'Busy Line' });
       await control(emu, 'POST', `/tenants/${other.id}/users`, { userPrincipalName: 'caller@busyline.example', displayName: 'Caller' });
       const app = await control<{ clientId: string }>(emu, 'POST', `/tenants/${other.id}/apps`, { displayName: 'Reports', applicationPermissions: ['CallRecord-PstnCalls.Read.All'] });
       await control(emu, 'POST', `/tenants/${other.id}/pstnCalls`, { kind: 'pstn', count: 1234, withinHours: 5 });
       const reader = await mintToken(emu, { clientId: app.clientId });
       const client = tokenClient(emu, reader);
-      const first = (await client.api(`/communications/callRecords/getPstnCalls(fromDateTime=${from},toDateTime=${to})`).get()) as Json;
-      expect(first['@odata.count']).toBe(1234);
+      const fn = `/communications/callRecords/getPstnCalls(fromDateTime=${from},toDateTime=${to})`;
+      const first = (await client.api(fn).get()) as Json;
+      expect(first['@odata.count']).toBe(1000);
       expect(first['value']).toHaveLength(1000);
       const next = String(first['@odata.nextLink']);
-      expect(next).toContain('/communications/callRecords/getPstnCalls(');
+      expect(next).toBe(`${emu.url}/v1.0${fn}?$skip=1000`);
       const second = (await client.api(next).get()) as Json;
       expectGraphType('v1.0', 'microsoft.graph.callRecords.pstnCallLogRowCollectionResponse', second);
+      expect(second['@odata.count']).toBe(234);
       expect(second['value']).toHaveLength(234);
       expect(second).not.toHaveProperty('@odata.nextLink');
-      const ids = new Set([...(first['value'] as Json[]), ...(second['value'] as Json[])].map((r) => r['id']));
-      expect(ids.size).toBe(1234);
-      // The token is bound to its function and window.
-      const token2 = new URL(next).searchParams.get('$skiptoken')!;
-      expectGraphFailure(
-        await graph(emu, `/v1.0/communications/callRecords/getDirectRoutingCalls(fromDateTime=${from},toDateTime=${to})?$skiptoken=${encodeURIComponent(token2)}`, token),
-        'v1.0',
-        400,
-        'BadRequest',
-      );
+      const all = [...(first['value'] as Json[]), ...(second['value'] as Json[])].map((r) => r['id']);
+      expect(new Set(all).size).toBe(1234);
+
+      // $top sets the page size and stays on the next link; $skip starts further on.
+      const small = (await client.api(fn).top(5).skip(1230).get()) as Json;
+      expect(small['@odata.count']).toBe(4);
+      expect((small['value'] as Json[]).map((r) => r['id'])).toEqual(all.slice(1230));
+      expect(small).not.toHaveProperty('@odata.nextLink');
+      const paged = (await client.api(fn).top(5).skip(10).get()) as Json;
+      expect(paged['@odata.count']).toBe(5);
+      expect((paged['value'] as Json[]).map((r) => r['id'])).toEqual(all.slice(10, 15));
+      expect(paged['@odata.nextLink']).toBe(`${emu.url}/v1.0${fn}?$skip=15&$top=5`);
+      for (const [query, message] of [
+        ['$skip=-1', /\$skip query option requires a non-negative integer/],
+        ['$skip=x', /\$skip query option requires a non-negative integer/],
+        ['$top=0', /Invalid page size/],
+        ['$skiptoken=abc', /Query option 'SkipToken' is not allowed/],
+      ] as const) {
+        expectGraphFailure(await graph(emu, `/v1.0${fn}?${query}`, reader), 'v1.0', 400, 'BadRequest', message);
+      }
       await control(emu, 'POST', `/tenants/${other.id}/pstnCalls`, { kind: 'pstn', count: 0 }, 400);
     });
 

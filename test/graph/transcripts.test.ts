@@ -1,3 +1,4 @@
+import { ResponseType } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphClient } from '../support/clients.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
@@ -10,6 +11,7 @@ const TRANSCRIPT = 'microsoft.graph.callTranscript';
 const COLLECTION = 'microsoft.graph.callTranscriptCollectionResponse';
 /** A WebVTT timestamp line as every standard parser reads it. */
 const CUE_TIMING = /^\d{2}:\d{2}:\d{2}\.\d{3} --> \d{2}:\d{2}:\d{2}\.\d{3}$/;
+const TEAMS_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}\+00:00$/;
 
 describe('transcripts of online meetings (calltranscript-get.md)', () => {
   let emu: TestEmulator;
@@ -89,18 +91,31 @@ describe('transcripts of online meetings (calltranscript-get.md)', () => {
       }
     });
 
-    it('serves metadataContent: WebVTT whose cues carry the JSON of ex.4', async () => {
+    it('serves metadataContent: WebVTT whose cues carry the JSON of ex.4, one compact object on one line, times as Teams writes them', async () => {
       const res = await text(`${base(v)}/${sim.transcriptId}/metadataContent`, appToken);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/vtt/);
-      const [header, ...cues] = (await res.text()).trimEnd().split('\n\n');
+      const body = await res.text();
+      // The official client reads the same bytes.
+      const viaClient = (await graphClient(emu, undefined, v)
+        .api(`/users/${adele}/onlineMeetings/${meetingId}/transcripts/${sim.transcriptId}/metadataContent`)
+        .responseType(ResponseType.TEXT)
+        .get()) as string;
+      expect(viaClient).toBe(body);
+      const [header, ...cues] = body.trimEnd().split('\n\n');
       expect(header).toBe('WEBVTT');
       expect(cues.length).toBe(10);
       for (const cue of cues) {
-        const [timing, ...json] = cue.split('\n');
+        const lines = cue.split('\n');
+        expect(lines).toHaveLength(2);
+        const [timing, json] = lines as [string, string];
         expect(timing).toMatch(CUE_TIMING);
-        const payload = JSON.parse(json.join('\n')) as Json;
+        const payload = JSON.parse(json) as Json;
+        expect(json).toBe(JSON.stringify(payload));
         expect(Object.keys(payload)).toEqual(['startDateTime', 'endDateTime', 'speakerName', 'spokenText', 'spokenLanguage']);
+        // `2023-03-08T08:22:30.0461639+00:00` in https://learn.microsoft.com/graph/api/calltranscript-get ex.4.
+        expect(payload['startDateTime']).toMatch(TEAMS_DATE_TIME);
+        expect(payload['endDateTime']).toMatch(TEAMS_DATE_TIME);
         expect(Date.parse(payload['endDateTime'] as string)).toBeGreaterThan(Date.parse(payload['startDateTime'] as string));
         expect(payload['spokenLanguage']).toBe('en-us');
       }

@@ -217,4 +217,102 @@ describe('Graph conventions', () => {
       }
     });
   });
+  describe('Accept: application/json;odata.metadata=none|minimal|full (OData JSON Format 4.01 §3.1)', () => {
+    const NONE = 'application/json;odata.metadata=none';
+    const FULL = 'application/json;odata.metadata=full';
+    const transcripts = (): string => `/users/${adeleId}/onlineMeetings/${meetingId}/transcripts`;
+    /** A 200 at another metadata level (expectGraphOk wants the minimal Content-Type), its body the Graph type. */
+    const okAt = (res: { status: number; body: Json }, type: string): Json => {
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expectGraphType('v1.0', type, res.body);
+      return res.body;
+    };
+    /** Every key at any depth. */
+    const keysOf = (value: unknown, into: string[] = []): string[] => {
+      if (Array.isArray(value)) for (const v of value) keysOf(v, into);
+      else if (value !== null && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) {
+          into.push(k);
+          keysOf(v, into);
+        }
+      }
+      return into;
+    };
+
+    it('none (what the CLI for Microsoft 365 sends): no @odata annotations, Content-Type naming the level (official client)', async () => {
+      const body = (await tokenClient(emu, appToken).api(transcripts()).header('Accept', NONE).get()) as Json;
+      expectGraphType('v1.0', 'microsoft.graph.callTranscriptCollectionResponse', body);
+      expect((body['value'] as Json[]).length).toBeGreaterThan(0);
+      // The collection's count stays; nothing else does.
+      expect(keysOf(body).filter((k) => k.includes('@odata.') && k !== '@odata.count')).toEqual([]);
+      const raw = await graph(emu, `/v1.0${transcripts()}`, appToken, { headers: { accept: NONE } });
+      expect(raw.headers.get('content-type')).toBe('application/json;odata.metadata=none;odata.streaming=true;IEEE754Compatible=false;charset=utf-8');
+      expect(raw.body).toEqual(body);
+      // The user of a meeting organizer is polymorphic; minimal metadata names its type, none does not.
+      const minimal = expectGraphOk(await graph(emu, `/v1.0${transcripts()}`, appToken), 'v1.0', 'microsoft.graph.callTranscriptCollectionResponse');
+      expect(keysOf(minimal)).toContain('@odata.type');
+      expect(keysOf(minimal)).toContain('@odata.context');
+    });
+
+    it('none keeps next links (of the response and of an expanded collection) and counts', async () => {
+      const path = `/v1.0/communications/callRecords/${emu.demo.callRecordId}?$expand=sessions`;
+      const record = okAt(await graph(emu, path, appToken, { headers: { accept: NONE, prefer: 'odata.maxpagesize=2' } }), 'microsoft.graph.callRecords.callRecord');
+      expect(record['sessions']).toHaveLength(2);
+      expect(Object.keys(record).filter((k) => k.includes('@odata.'))).toEqual(['sessions@odata.nextLink']);
+      const next = String(record['sessions@odata.nextLink']).slice(emu.url.length);
+      const page = okAt(await graph(emu, next, appToken, { headers: { accept: NONE, prefer: 'odata.maxpagesize=2' } }), 'microsoft.graph.callRecords.sessionCollectionResponse');
+      expect(Object.keys(page).sort()).toEqual(['@odata.nextLink', 'value']);
+      const roles = await mintToken(emu, { roles: ['CallRecord-PstnCalls.Read.All'] });
+      const from = new Date(emu.clock.nowMs() - 86_400_000).toISOString();
+      const to = new Date(emu.clock.nowMs() + 60_000).toISOString();
+      const pstn = okAt(
+        await graph(emu, `/v1.0/communications/callRecords/getPstnCalls(fromDateTime=${from},toDateTime=${to})`, roles, { headers: { accept: NONE } }),
+        'microsoft.graph.callRecords.pstnCallLogRowCollectionResponse',
+      );
+      expect(Object.keys(pstn)).toEqual(['@odata.count', 'value']);
+    });
+
+    it('full: each entity carries @odata.type, @odata.id and @odata.editLink (official client)', async () => {
+      const list = (await tokenClient(emu, appToken).api(transcripts()).header('Accept', FULL).get()) as Json;
+      expectGraphType('v1.0', 'microsoft.graph.callTranscriptCollectionResponse', list);
+      const items = list['value'] as Json[];
+      expect(items.length).toBeGreaterThan(0);
+      const collection = `${emu.url}/v1.0/users('${adeleId}')/onlineMeetings('${meetingId}')/transcripts`;
+      for (const item of items) {
+        expect(Object.keys(item).slice(0, 3)).toEqual(['@odata.type', '@odata.id', '@odata.editLink']);
+        expect(item).toMatchObject({
+          '@odata.type': '#microsoft.graph.callTranscript',
+          '@odata.id': `${collection}('${String(item['id'])}')`,
+          '@odata.editLink': `${collection}('${String(item['id'])}')`,
+        });
+      }
+      const id = String(items[0]!['id']);
+      const res = await graph(emu, `/v1.0${transcripts()}/${id}`, appToken, { headers: { accept: FULL } });
+      const one = okAt(res, 'microsoft.graph.callTranscript');
+      expect(res.headers.get('content-type')).toBe('application/json;odata.metadata=full;odata.streaming=true;IEEE754Compatible=false;charset=utf-8');
+      expect(Object.keys(one).slice(0, 4)).toEqual(['@odata.context', '@odata.type', '@odata.id', '@odata.editLink']);
+      expect(one['@odata.id']).toBe(`${collection}('${id}')`);
+      // A derived type keeps its own @odata.type; a single-valued navigation property is its own id.
+      const organizer = okAt(
+        await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}/organizer_v2`, appToken, { headers: { accept: FULL } }),
+        'microsoft.graph.callRecords.organizer',
+      );
+      expect(organizer).toMatchObject({
+        '@odata.type': '#microsoft.graph.callRecords.organizer',
+        '@odata.id': `${emu.url}/v1.0/communications/callRecords('${emu.demo.callRecordId}')/organizer_v2`,
+      });
+    });
+
+    it('minimal for application/json, an unknown level or none at all; the range with the highest q wins', async () => {
+      for (const accept of ['application/json', 'application/json;odata.metadata=verbose', '*/*', 'application/json;odata.metadata=none;q=0']) {
+        const res = await graph(emu, `/v1.0${transcripts()}`, appToken, { headers: { accept } });
+        expect(res.status, accept).toBe(200);
+        expectGraphHeaders(res);
+        expect(res.body).toHaveProperty('@odata.context');
+      }
+      const picked = await graph(emu, `/v1.0${transcripts()}`, appToken, { headers: { accept: `${FULL};q=0.5, application/json;Metadata=NONE` } });
+      expect(picked.headers.get('content-type')).toMatch(/^application\/json;odata\.metadata=none;/);
+      expect(picked.body).not.toHaveProperty('@odata.context');
+    });
+  });
 });

@@ -46,6 +46,9 @@ describe('a simulated meeting notifies its subscribers', () => {
     expect(data['recordingContentUrl']).toBe(served['recordingContentUrl']);
     expect(String(data['recordingContentUrl']).startsWith(`${rig.emu.url}/v1.0/`)).toBe(true);
     expect(data).toMatchObject({ id: sim.recordingId, callId: sim.callId, meetingId: meeting.id, contentCorrelationId: sim.contentCorrelationId });
+    // The decrypted recording ends with `"content": null`, as the seed's sample does.
+    expect(Object.keys(data).at(-1)).toBe('content');
+    expect(data['content']).toBeNull();
 
     const [transcript] = await rig.receiver.waitForItems(1, 10_000, '/transcripts');
     expect(transcript).toMatchObject({ resource: `users/${organizerUserId}/onlineMeetings('${meeting.id}')/transcripts('${sim.transcriptId}')` });

@@ -81,10 +81,18 @@ function expansion(items: readonly ExpandItem[] | undefined): Expansion {
   return result;
 }
 
-/** `callRecords(sessions(segments()))` / `callRecords(participants_v2())` / `callRecords(id,version)` (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
+/**
+ * `callRecords(sessions(segments()))` / `callRecords(participants_v2())` / `callRecords(id,version)`
+ * (https://learn.microsoft.com/graph/api/callrecords-callrecord-get); a `$select` inside the expansion
+ * stays in it, `callRecords(sessions(id,modalities))` (OData 4.01 Protocol, Context URL: Expanded Entity).
+ */
 function contextSet(select: readonly string[] | undefined, exp: Expansion): string {
   const parts: string[] = select === undefined || select.includes('*') ? [] : [...select];
-  if (exp.sessions !== undefined) parts.push(exp.sessions.segments ? 'sessions(segments())' : 'sessions()');
+  if (exp.sessions !== undefined) {
+    const inner = exp.sessions.select === undefined || exp.sessions.select.includes('*') ? [] : [...exp.sessions.select];
+    if (exp.sessions.segments) inner.push('segments()');
+    parts.push(`sessions(${inner.join(',')})`);
+  }
   if (exp.participants) parts.push('participants_v2()');
   return parts.length === 0 ? 'communications/callRecords' : `communications/callRecords(${parts.join(',')})`;
 }

@@ -1,6 +1,5 @@
 import { excerpt } from '../../runtime/excerpt.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
 import { CALL_PERMISSIONS } from '../../domain/callPermissions.js';
 import { listPstnCalls, type PstnKind } from '../../domain/pstnCalls.js';
 import { badRequest } from '../../http/errors.js';
@@ -11,9 +10,8 @@ import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOption
 import type { GraphServices } from '../graphServices.js';
 import { authorize, principalOf } from '../authorize.js';
 import { contextUrl, sendGraphJson, serviceRoot } from '../respond.js';
-import { decodePageToken, encodePageToken } from './pageToken.js';
 
-/** Rows per page [unverified: the docs' nextLink example pages by 1000]. */
+/** Rows per page: "more than 1,000 entries … includes an @odata.nextLink" (https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls). */
 const PAGE = 1000;
 /** The longest window one call may ask for [unverified: the docs say up to 90 days]. */
 const MAX_WINDOW_MS = 90 * 86_400_000;
@@ -43,7 +41,7 @@ export const isPstnFunction = (call: FunctionCall): boolean => bareName(call) !=
 export async function getPstnLog(services: GraphServices, request: FastifyRequest, reply: FastifyReply, call: FunctionCall, segment: string): Promise<FastifyReply> {
   const name = bareName(call) ?? call.name;
   const fn = FUNCTIONS[name]!;
-  const options = parseQueryOptions(request.query as QueryInput, { skipToken: true, count: true });
+  const options = parseQueryOptions(request.query as QueryInput, { top: { max: PAGE, min: 1 }, skip: true, count: true });
   await authorize(services, request, fn.kind === 'pstn' ? CALL_PERMISSIONS.pstnCallsRead : CALL_PERMISSIONS.directRoutingCallsRead);
   const params = resolveFunctionParams(call.params, request.query as QueryInput);
   const known = ['fromDateTime', 'toDateTime'];
@@ -56,18 +54,22 @@ export async function getPstnLog(services: GraphServices, request: FastifyReques
   if (to.getTime() <= from.getTime()) throw badRequest('toDateTime must be later than fromDateTime.');
   if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw badRequest('The time range between fromDateTime and toDateTime cannot exceed 90 days.');
 
-  const ref = createHash('sha256').update(`${name}|${from.toISOString()}|${to.toISOString()}`).digest('base64url').slice(0, 16);
-  const state = options.skipToken === undefined ? undefined : await decodePageToken(services.ctx.db, options.skipToken, fn.kind, ref);
-  const offset = state?.o ?? 0;
-  const page = await listPstnCalls(services.ctx, principalOf(request).tenantId, fn.kind, from.toISOString(), to.toISOString(), offset, PAGE);
+  // The docs' example pages by $skip, and counts the rows on the page in @odata.count ("1000 … in this first response").
+  const offset = options.skip ?? 0;
+  const size = options.top ?? PAGE;
+  const page = await listPstnCalls(services.ctx, principalOf(request).tenantId, fn.kind, from.toISOString(), to.toISOString(), offset, size);
   const body: Record<string, unknown> = {
     '@odata.context': contextUrl(request, `Collection(${fn.row})`),
-    '@odata.count': page.total,
+    '@odata.count': page.items.length,
     value: page.items,
   };
   if (page.more) {
-    const token = await encodePageToken(services.ctx.db, { k: fn.kind, r: ref, o: offset + PAGE, n: PAGE });
-    body['@odata.nextLink'] = `${serviceRoot(request)}/communications/callRecords/${segment}?$skiptoken=${encodeURIComponent(token)}`;
+    // Parameter aliases (`getPstnCalls(fromDateTime=@from,…)?@from=…`, as Kiota sends them) go along.
+    const aliases = Object.entries(options.other)
+      .filter(([k]) => k.startsWith('@'))
+      .map(([k, v]) => `&@${encodeURIComponent(k.slice(1))}=${encodeURIComponent(v)}`);
+    const top = options.top === undefined ? '' : `&$top=${size}`;
+    body['@odata.nextLink'] = `${serviceRoot(request)}/communications/callRecords/${segment}?$skip=${offset + size}${top}${aliases.join('')}`;
   }
   return sendGraphJson(request, reply, 200, body);
 }

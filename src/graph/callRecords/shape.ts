@@ -56,7 +56,12 @@ export function maskRecordJson(request: FastifyRequest, json: string): string {
   return json.includes('azureCommunicationServices') ? json.replaceAll('"productFamily":"azureCommunicationServices"', '"productFamily":"unknownFutureValue"') : json;
 }
 
-/** The record's own properties in the order the reference page shows them, with its annotations (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
+/**
+ * The record's own properties in the order the reference page shows them, with its annotations
+ * (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). `context` is the entity's
+ * `@odata.context`; a list item (undefined) still carries `organizer_v2@odata.context`, as the items of
+ * https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords do.
+ */
 export function recordHead(record: CallRecord, metadata: string, context: string | undefined): Record<string, unknown> {
   const resource = callRecordResource(record);
   const head: Record<string, unknown> = {};
@@ -71,7 +76,7 @@ export function recordHead(record: CallRecord, metadata: string, context: string
     id: resource['id'],
     joinWebUrl: resource['joinWebUrl'],
   });
-  if (context !== undefined) head['organizer_v2@odata.context'] = `${metadata}#communications/callRecords('${record.id}')/organizer_v2/$entity`;
+  head['organizer_v2@odata.context'] = `${metadata}#communications/callRecords('${record.id}')/organizer_v2/$entity`;
   head['organizer_v2'] = resource['organizer_v2'];
   if (context !== undefined) head['participants_v2@odata.context'] = `${metadata}#communications/callRecords('${record.id}')/participants_v2/$entity`;
   return head;

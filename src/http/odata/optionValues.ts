@@ -11,6 +11,14 @@ export function parseTopValue(raw: string): number {
   return Number(raw);
 }
 
+/** A non-negative integer, as ODL reads `$skip`; past MAX_SAFE_INTEGER it is clamped (no store holds that many rows). */
+export function parseSkipValue(raw: string): number {
+  if (!/^\d+$/.test(raw)) {
+    throw badRequest(`Invalid value '${excerpt(raw)}' for $skip query option found. The $skip query option requires a non-negative integer value.`);
+  }
+  return Math.min(Number(raw), Number.MAX_SAFE_INTEGER);
+}
+
 /** Exactly `true` or `false`: ODL refuses `True`. */
 export function parseCountValue(raw: string): boolean {
   if (raw === 'true') return true;

@@ -33,18 +33,26 @@ export function parsePrefer(header: string | readonly string[] | undefined): Pre
   return interpret(all);
 }
 
-/** The Preference-Applied header value: each applied preference once, in order. */
+/**
+ * The Preference-Applied header value: each applied preference named once, in order. A response
+ * whose collections were paged by different sizes (participants by 100, sessions by their cap of 60)
+ * names `odata.maxpagesize` once, with the largest size applied (OData 4.01 Protocol §8.2.8.5).
+ */
 export function preferenceApplied(applied: readonly string[]): string {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const preference of applied) {
-    const key = preference.trim().toLowerCase();
-    if (key === '' || seen.has(key)) continue;
-    seen.add(key);
-    out.push(preference.trim());
+  const out = new Map<string, string>();
+  for (const raw of applied) {
+    const preference = raw.trim();
+    const eq = preference.indexOf('=');
+    const name = (eq < 0 ? preference : preference.slice(0, eq)).trim().toLowerCase();
+    if (name === '') continue;
+    const kept = out.get(name);
+    if (kept === undefined) out.set(name, preference);
+    else if (name === 'odata.maxpagesize' && pageSizeOf(preference) > pageSizeOf(kept)) out.set(name, preference);
   }
-  return out.join(', ');
+  return [...out.values()].join(', ');
 }
+
+const pageSizeOf = (preference: string): number => Number(preference.slice(preference.indexOf('=') + 1)) || 0;
 
 function interpret(all: Record<string, string>): Preferences {
   const prefs: Preferences = {

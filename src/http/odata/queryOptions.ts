@@ -12,7 +12,7 @@ import { parseExpand } from './expand.js';
 import type { FilterExpr } from './filterAst.js';
 import { parseFilter } from './filter.js';
 import { canonicalName } from './names.js';
-import { parseCountValue, parseTopValue } from './optionValues.js';
+import { parseCountValue, parseSkipValue, parseTopValue } from './optionValues.js';
 import { parseSelect } from './select.js';
 
 export interface QueryOptionSpec {
@@ -20,6 +20,8 @@ export interface QueryOptionSpec {
   expand?: ExpandSpec;
   filter?: true;
   top?: { max: number; min?: number };
+  /** `$skip`: a non-negative integer offset. */
+  skip?: true;
   count?: true;
   skipToken?: true;
   deltaToken?: true;
@@ -37,6 +39,7 @@ export interface ParsedQueryOptions {
   filterText?: string;
   /** Already clamped to the spec's max. */
   top?: number;
+  skip?: number;
   count?: boolean;
   skipToken?: string;
   deltaToken?: string;
@@ -79,7 +82,6 @@ function isAllowed(option: SystemOption, spec: QueryOptionSpec): boolean {
       return spec.skipToken === true;
     case 'deltatoken':
       return spec.deltaToken === true;
-    case 'skip':
     case 'compute':
     case 'apply':
       return false;
@@ -139,6 +141,9 @@ function applyOption(result: ParsedQueryOptions, option: SystemOption, value: st
       return;
     case 'top':
       if (spec.top !== undefined) result.top = checkTop(value, spec.top);
+      return;
+    case 'skip':
+      result.skip = parseSkipValue(value);
       return;
     case 'count':
       result.count = parseCountValue(value);

@@ -1,7 +1,7 @@
 /**
  * Transcript content in WebVTT, as Teams writes it: `<v Speaker>` voice spans for content
  * (calltranscript-get.md ex.2) and, for metadataContent, one JSON object per cue with
- * startDateTime, endDateTime, speakerName, spokenText and spokenLanguage (ex.4). Timestamps use
+ * startDateTime, endDateTime, speakerName, spokenText and spokenLanguage (ex.4). Cue timings use
  * WebVTT's `hh:mm:ss.ttt` so standard parsers read them.
  */
 export interface TranscriptCue {
@@ -53,18 +53,25 @@ export function transcriptVtt(cues: readonly TranscriptCue[]): string {
   return `WEBVTT\n\n${blocks.join('\n\n')}\n`;
 }
 
-/** metadataContent: the same cues, each payload a JSON object with absolute times. */
+/**
+ * A DateTimeOffset as Teams writes it in metadataContent: seven fractional digits and `+00:00`
+ * (`2023-03-08T08:22:30.0461639+00:00`, https://learn.microsoft.com/graph/api/calltranscript-get ex.4).
+ */
+export function teamsDateTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 23)}0000+00:00`;
+}
+
+/** metadataContent: the same cues, each payload one compact JSON object (on one line) with absolute times. */
 export function metadataVtt(cues: readonly TranscriptCue[], startedAtMs: number, language = 'en-us'): string {
   const blocks = cues.map((c) => {
     const payload = {
-      startDateTime: new Date(startedAtMs + c.startMs).toISOString(),
-      endDateTime: new Date(startedAtMs + c.endMs).toISOString(),
+      startDateTime: teamsDateTime(startedAtMs + c.startMs),
+      endDateTime: teamsDateTime(startedAtMs + c.endMs),
       speakerName: c.speakerName,
       spokenText: c.text,
       spokenLanguage: language,
     };
-    // A blank line ends a cue, so the JSON stays on lines of its own with no empty ones.
-    return `${timestamp(c.startMs)} --> ${timestamp(c.endMs)}\n${JSON.stringify(payload, null, 2)}`;
+    return `${timestamp(c.startMs)} --> ${timestamp(c.endMs)}\n${JSON.stringify(payload)}`;
   });
   return `WEBVTT\n\n${blocks.join('\n\n')}\n`;
 }

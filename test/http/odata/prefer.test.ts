@@ -49,6 +49,10 @@ describe('preferenceApplied', () => {
     expect(preferenceApplied(['odata.maxpagesize=10', 'include-unknown-enum-members', 'Include-Unknown-Enum-Members', ' '])).toBe('odata.maxpagesize=10, include-unknown-enum-members');
     expect(preferenceApplied([])).toBe('');
   });
+
+  it('names odata.maxpagesize once, with the largest size applied', () => {
+    expect(preferenceApplied(['odata.maxpagesize=60', 'omit-values=nulls', 'odata.maxpagesize=100', 'odata.maxpagesize=25'])).toBe('odata.maxpagesize=100, omit-values=nulls');
+  });
 });
 
 describe('omitNulls', () => {
