@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EmulatorOptions } from '../../src/config.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { produceRecording } from '../support/artifactChanges.js';
@@ -56,8 +56,14 @@ describe('slow endpoints', () => {
 
   it('drops the notifications of an endpoint answering 15 % or more after 2.9 s, saying why in the delivery log; no missed event (Graph sends none for recordings)', async () => {
     await start();
+    const warn = vi.spyOn(emu.internals.app.log, 'warn');
     const latest = await stallThenOneMore();
     expect(latest).toMatchObject({ status: 'dropped', lastError: expect.stringMatching(/15 %/) });
+    // The log says when the endpoint was flagged, and why.
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ endpoint: `${receiver.url}/slow`, from: 'healthy', state: 'dropping', slow: 100, total: 200 }),
+      expect.stringMatching(/flagged slow: its notifications are dropped.*--no-slow-endpoint-rules/),
+    );
     expect(latest.attempts).toEqual([
       expect.objectContaining({ outcome: 'dropped', statusCode: null, error: expect.stringMatching(/15 % .*\(100 of 200 in the current 10-minute window\).*--no-slow-endpoint-rules/) }),
     ]);
