@@ -11,6 +11,7 @@
  *   callRecords/routes.ts        /communications/callRecords…
  *   calls/routes.ts              /communications/calls/{id}…
  *   subscriptions/routes.ts      /subscriptions…
+ *   metadata/routes.ts           /$metadata, / (the service document; no token needed)
  *
  * Before routing, http/app.ts rewrites OData key and function syntax in the path (http/odata/keySyntax.ts):
  * `users('x')` and `users(x)` become `users/x`; `delta()` and `microsoft.graph.delta()` become `delta`.
@@ -39,6 +40,7 @@ import './servicesOf.js';
 import { registerSubscriptionRoutes } from './subscriptions/routes.js';
 import { registerTranscriptRoutes } from './transcripts/routes.js';
 import { registerUserRoutes } from './users/routes.js';
+import { registerMetadataRoutes } from './metadata/routes.js';
 
 /** Graph's 401 challenge, with the authority being this emulator (clients may follow it to sign in). */
 function unauthenticated(request: FastifyRequest, message: string): GraphError {
@@ -67,6 +69,8 @@ export function graphPlugin(services: GraphServices, graphVersion: GraphVersion)
       request.graphState.version = graphVersion;
       request.graphState.origin = originOf(request, services.config.publicUrl);
       request.graphState.prefer = parsePrefer(request.headers.prefer);
+      // $metadata and the service document are public, as Graph's are.
+      if (request.routeOptions.config.anonymous === true) return;
       await authenticate(services, request);
     });
     registerUserRoutes(app);
@@ -78,5 +82,6 @@ export function graphPlugin(services: GraphServices, graphVersion: GraphVersion)
     registerCallRecordRoutes(app);
     registerCallRoutes(app);
     registerSubscriptionRoutes(app);
+    registerMetadataRoutes(app);
   };
 }
