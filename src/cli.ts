@@ -125,7 +125,9 @@ storeFlags(
     .option('--admin-token <token>', 'require "Authorization: Bearer TOKEN" on the control API (made up and printed when --host is not loopback)', process.env['GRAPH_EMULATOR_ADMIN_TOKEN'])
     .option('--allowed-host <name>', 'another name clients may call the emulator by (Host header); repeatable, comma-separated, *.domain or *', collectNames)
     .option('--max-recording-size-bytes <bytes>', 'largest recordingSizeBytes the control API accepts (default 1073741824, 1 GiB)', parseRecordingCap)
-    .option('--blob-dir <dir>', BLOB_DIR_HELP),
+    .option('--blob-dir <dir>', BLOB_DIR_HELP)
+    .option('--no-slow-endpoint-rules', "do not delay or drop notifications to endpoints that answer slowly (Graph's rule; off for load tests)")
+    .option('--extra-lifecycle-events', 'also send subscriptionRemoved and missed lifecycle notifications (NOT what Graph sends for these resources)'),
 ).action(async ({ allowedHost, ...flags }: StartFlags & { allowedHost?: string[] }) => {
   const started = performance.now();
   // Listen for signals before printing the ready line: a supervisor may send one the moment it reads it.

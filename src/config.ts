@@ -81,6 +81,23 @@ export interface EmulatorOptions {
    * store, so memory stays flat: the cap is about disk, which one request could otherwise fill.
    */
   maxRecordingSizeBytes?: number;
+  /**
+   * Graph's slow-endpoint rules for webhooks (default true): once an endpoint has had 100
+   * notifications in a 10-minute window, 10 % answered after 2.9 s delays its notifications by 10
+   * minutes and 15 % drops them (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks).
+   * Faithful, but in a load test one stalled receiver gets most of the run dropped: `false` (CLI:
+   * --no-slow-endpoint-rules) turns them off. Each delay or drop is in the delivery log with its
+   * reason, and a warning is logged when an endpoint is flagged or recovers.
+   */
+  slowEndpointRules?: boolean;
+  /**
+   * Also send `subscriptionRemoved` (at expiry, or when the app loses the permission) and `missed`
+   * (when change notifications are dropped) lifecycle notifications. NOT Graph's behaviour: for
+   * recordings, transcripts and callRecords Graph sends only `reauthorizationRequired`
+   * (https://learn.microsoft.com/graph/change-notifications-lifecycle-events). Default false; CLI:
+   * --extra-lifecycle-events.
+   */
+  extraLifecycleEvents?: boolean;
 }
 
 export type StoreConfig = StoreOptions;

@@ -30,6 +30,7 @@ import { openWritableStore } from './store/openWritable.js';
 import { ChangePipeline } from './domain/changes.js';
 import { startCallRecordRetention } from './simulation/callRecordRetention.js';
 import { NotificationService } from './notifications/service.js';
+import { slowEndpointMessage } from './notifications/endpointHealth.js';
 import { DestinationPolicy } from './notifications/destinationPolicy.js';
 
 export type { EmulatorOptions, LogFormat } from './config.js';
@@ -166,7 +167,12 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const keys = new SigningKeyRing(ctx);
     await keys.load();
     const destinations = new DestinationPolicy(config.allowNotificationHosts, options.resolveNotificationHost);
-    notifications = new NotificationService(ctx, keys, (err) => failed('notification delivery failed', err), { destinations });
+    notifications = new NotificationService(ctx, keys, (err) => failed('notification delivery failed', err), {
+      destinations,
+      slowEndpointRules: options.slowEndpointRules ?? true,
+      extraLifecycleEvents: options.extraLifecycleEvents ?? false,
+      onEndpointStateChange: (change) => app?.log.warn({ endpoint: change.endpoint, from: change.from, state: change.state, ...change.tally }, slowEndpointMessage(change)),
+    });
     if (config.demo) {
       await ensureDemoTenant(ctx);
       await ensureDemoArtifacts(ctx, blobs);

@@ -287,6 +287,8 @@ describe('graph-comms-emulator --help', () => {
       '--admin-token',
       '--allowed-host',
       '--max-recording-size-bytes',
+      '--no-slow-endpoint-rules',
+      '--extra-lifecycle-events',
     ])
       expect(text).toContain(flag);
   });

@@ -15,7 +15,11 @@ const attemptSchema = {
     error: nullableStr,
     durationMs: { type: 'integer' },
     batchSize: { type: 'integer' },
-    outcome: { type: 'string', enum: ['delivered', 'retry', 'dropped'] },
+    outcome: {
+      type: 'string',
+      enum: ['delivered', 'retry', 'dropped', 'delayed'],
+      description: "retry/dropped after a failed POST; delayed/dropped with no statusCode: Graph's slow-endpoint rule held the notification back unsent (error says why).",
+    },
     instanceId: str,
   },
 } as const;

@@ -13,7 +13,7 @@ export interface JwtOptions {
   readonly subject?: string;
   /** `typ: JWT` in the header: tokens clients read carry it, internal ones do not. */
   readonly typ?: boolean;
-  /** `x5t` (= kid) in the header, as Entra's v1 access tokens and Graph's validation tokens carry it. */
+  /** `x5t` (the signing certificate's thumbprint, = kid) in the header, as Entra's v1 access tokens and Graph's validation tokens carry it. */
   readonly x5t?: boolean;
 }
 
@@ -25,7 +25,7 @@ export async function signJwt(keys: SigningKeyRing, claims: JWTPayload, options:
     ...(options.typ === true ? { typ: 'JWT' } : {}),
     alg: 'RS256',
     kid: key.kid,
-    ...(options.x5t === true ? { x5t: key.kid } : {}),
+    ...(options.x5t === true ? { x5t: key.x5t } : {}),
   });
   if (options.issuer !== undefined) jwt.setIssuer(options.issuer);
   if (options.subject !== undefined) jwt.setSubject(options.subject);

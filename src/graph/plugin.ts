@@ -12,6 +12,7 @@
  *   calls/routes.ts              /communications/calls/{id}…
  *   subscriptions/routes.ts      /subscriptions…
  *   batch/routes.ts              /$batch (each step runs through these same routes)
+ *   metadata/routes.ts           /$metadata, / (the service document; no token needed)
  *
  * Before routing, http/app.ts rewrites OData key and function syntax in the path (http/odata/keySyntax.ts):
  * `users('x')` and `users(x)` become `users/x`; `delta()` and `microsoft.graph.delta()` become `delta`.
@@ -42,6 +43,7 @@ import './servicesOf.js';
 import { registerSubscriptionRoutes } from './subscriptions/routes.js';
 import { registerTranscriptRoutes } from './transcripts/routes.js';
 import { registerUserRoutes } from './users/routes.js';
+import { registerMetadataRoutes } from './metadata/routes.js';
 
 /** Graph's 401 challenge, with the authority being this emulator (clients may follow it to sign in). */
 function unauthenticated(request: FastifyRequest, message: string): GraphError {
@@ -70,6 +72,8 @@ export function graphPlugin(services: GraphServices, graphVersion: GraphVersion)
       request.graphState.version = graphVersion;
       request.graphState.origin = borrowedOrigin(request.headers[STEP_ORIGIN_HEADER]) ?? originOf(request, services.config.publicUrl);
       request.graphState.prefer = parsePrefer(request.headers.prefer);
+      // $metadata and the service document are public, as Graph's are.
+      if (request.routeOptions.config.anonymous === true) return;
       await authenticate(services, request);
     });
     registerUserRoutes(app);
@@ -82,5 +86,6 @@ export function graphPlugin(services: GraphServices, graphVersion: GraphVersion)
     registerCallRoutes(app);
     registerSubscriptionRoutes(app);
     registerBatchRoutes(app);
+    registerMetadataRoutes(app);
   };
 }

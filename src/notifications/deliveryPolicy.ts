@@ -25,6 +25,13 @@ export const DROP_RATIO = 0.15;
 export const DROPPED_SLOW_ERROR = 'dropped: the endpoint answered 15 % or more of its notifications after 2.9 s';
 export const DELAYED_SLOW_ERROR = 'delayed 10 minutes: the endpoint answered 10 % or more of its notifications after 2.9 s';
 
+/** Why the rules acted, with the endpoint's numbers, for the delivery log and the warn line. */
+export function slowEndpointReason(state: Exclude<EndpointState, 'healthy'>, tally: EndpointTally | undefined): string {
+  const base = state === 'dropping' ? DROPPED_SLOW_ERROR : DELAYED_SLOW_ERROR;
+  const counts = tally === undefined ? '' : ` (${tally.slow} of ${tally.total} in the current 10-minute window)`;
+  return `${base}${counts}; Graph's slow-endpoint rule (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks), off with --no-slow-endpoint-rules`;
+}
+
 export type EndpointState = 'healthy' | 'delayed' | 'dropping';
 
 /** One endpoint's notifications in the current window, and how many of them were answered slowly. */

@@ -25,6 +25,8 @@ export class DeliveryQueue {
     private readonly db: Kysely<Database>,
     private readonly dialect: StoreDialect,
     readonly instanceId: string,
+    /** Send `missed` lifecycle notifications for dropped ones (not Graph's behaviour for Teams resources: --extra-lifecycle-events). */
+    private readonly sendMissed = false,
   ) {}
 
   /** Rows pending and due at `now`, claimed or not. */
@@ -69,18 +71,37 @@ export class DeliveryQueue {
     await this.db.updateTable('notification_deliveries').set({ claimed_by: null, claim_expires_at: null }).where('id', 'in', ids(rows)).where('claimed_by', '=', this.instanceId).execute();
   }
 
-  /** Put a claimed row back, due at `dueAt`, saying why. */
-  async postpone(row: DeliveryRow, dueAt: string, reason: string): Promise<void> {
-    await this.db
-      .updateTable('notification_deliveries')
-      .set({ due_at: dueAt, claimed_by: null, claim_expires_at: null, last_error: reason })
-      .where('id', '=', row.id)
-      .where('claimed_by', '=', this.instanceId)
-      .execute();
+  /**
+   * Put claimed rows back, each due at its `dueAt`, saying why (the slow-endpoint rule delayed them):
+   * the reason goes into the attempt log too (outcome `delayed`, nothing sent), so it stays visible
+   * after the row is delivered; one transaction.
+   */
+  async postpone(rows: ReadonlyArray<{ row: DeliveryRow; dueAt: string }>, reason: string, now: string, wallAt: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const { row, dueAt } of rows) {
+        await trx
+          .updateTable('notification_deliveries')
+          .set({ due_at: dueAt, claimed_by: null, claim_expires_at: null, last_error: reason })
+          .where('id', '=', row.id)
+          .where('claimed_by', '=', this.instanceId)
+          .execute();
+      }
+      await this.logUnsent(
+        trx,
+        rows.map(({ row }) => row),
+        'delayed',
+        reason,
+        now,
+        wallAt,
+      );
+    });
   }
 
-  /** Drop claimed rows unsent, with `missed` lifecycle notifications, in one transaction. */
-  async drop(rows: readonly DeliveryRow[], now: string, reason: string): Promise<void> {
+  /**
+   * Drop claimed rows unsent (with `missed` lifecycle notifications when asked for), in one
+   * transaction; the reason goes into the attempt log too (outcome `dropped`, nothing sent).
+   */
+  async drop(rows: readonly DeliveryRow[], now: string, reason: string, wallAt: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('notification_deliveries')
@@ -88,8 +109,31 @@ export class DeliveryQueue {
         .where('id', 'in', ids(rows))
         .where('claimed_by', '=', this.instanceId)
         .execute();
-      await queueMissed(trx, rows, now);
+      await this.logUnsent(trx, rows, 'dropped', reason, now, wallAt);
+      if (this.sendMissed) await queueMissed(trx, rows, now);
     });
+  }
+
+  /** Attempt-log rows for a decision that sent nothing: no status code, no duration, the attempt count unchanged. */
+  private async logUnsent(trx: Kysely<Database>, rows: readonly DeliveryRow[], outcome: 'delayed' | 'dropped', reason: string, now: string, wallAt: string): Promise<void> {
+    if (rows.length === 0) return;
+    await trx
+      .insertInto('notification_attempts')
+      .values(
+        rows.map((row) => ({
+          delivery_id: Number(row.id),
+          attempt: row.attempts,
+          instance_id: this.instanceId,
+          at: now,
+          wall_at: wallAt,
+          status_code: null,
+          error: reason,
+          duration_ms: 0,
+          batch_size: 0,
+          outcome,
+        })),
+      )
+      .execute();
   }
 
   /** One POST's rows delivered. One statement, no transaction: the hot path. */
@@ -115,7 +159,7 @@ export class DeliveryQueue {
 
   /**
    * One POST failed: each row is rescheduled or dropped as decided, the attempt is logged for every
-   * row, and dropped change notifications get `missed` lifecycle notifications; one transaction.
+   * row, and (when asked for) dropped change notifications get `missed` lifecycle notifications; one transaction.
    */
   async recordFailure(decided: ReadonlyArray<{ row: DeliveryRow; next: FailureOutcome }>, failed: FailedPost, now: string, wallAt: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -149,11 +193,13 @@ export class DeliveryQueue {
           })),
         )
         .execute();
-      await queueMissed(
-        trx,
-        decided.filter(({ next }) => next.outcome === 'dropped').map(({ row }) => row),
-        now,
-      );
+      if (this.sendMissed) {
+        await queueMissed(
+          trx,
+          decided.filter(({ next }) => next.outcome === 'dropped').map(({ row }) => row),
+          now,
+        );
+      }
     });
   }
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainContext } from '../domain/context.js';
-import { afterFailure, DELAYED_SLOW_ERROR, DELIVERY_TIMEOUT_MS, DROPPED_SLOW_ERROR, endpointOf, isSlowAnswer, planEndpoint } from './deliveryPolicy.js';
+import { afterFailure, DELIVERY_TIMEOUT_MS, endpointOf, isSlowAnswer, planEndpoint, slowEndpointReason } from './deliveryPolicy.js';
 import { DeliveryQueue, type DeliveryRow } from './deliveryQueue.js';
-import { EndpointHealth } from './endpointHealth.js';
+import { EndpointHealth, type EndpointStateChange } from './endpointHealth.js';
 import { DestinationPolicy } from './destinationPolicy.js';
 import { post, PostFailed } from './httpPost.js';
 import type { LifecycleScanner } from './lifecycle.js';
@@ -27,6 +27,15 @@ export interface DispatcherOptions {
   claimMs?: number;
   /** Where notifications may go (default: loopback only). A refused host fails like an unreachable one. */
   destinations?: DestinationPolicy;
+  /**
+   * Apply Graph's slow-endpoint rules (default true). Off (--no-slow-endpoint-rules) for load tests,
+   * where one stalled receiver would otherwise get most of a run's notifications dropped.
+   */
+  slowEndpointRules?: boolean;
+  /** Send `subscriptionRemoved` and `missed` lifecycle notifications, which Graph does not send for these resources (--extra-lifecycle-events). */
+  extraLifecycleEvents?: boolean;
+  /** An endpoint was flagged slow (delayed, dropping) or recovered: the emulator logs a warning. */
+  onEndpointStateChange?: (change: EndpointStateChange) => void;
 }
 
 export interface FlushResult {
@@ -68,6 +77,7 @@ export class Dispatcher {
   private lastScanMs = 0;
   private readonly health: EndpointHealth;
   private readonly destinations: DestinationPolicy;
+  private readonly slowEndpointRules: boolean;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -82,9 +92,10 @@ export class Dispatcher {
     this.pollMs = options.pollMs ?? 250;
     this.claimMs = options.claimMs ?? 15_000;
     this.maxRounds = options.maxRounds ?? 4;
-    this.health = new EndpointHealth();
+    this.health = new EndpointHealth(options.onEndpointStateChange);
+    this.slowEndpointRules = options.slowEndpointRules ?? true;
     this.destinations = options.destinations ?? new DestinationPolicy();
-    this.queue = new DeliveryQueue(ctx.db, ctx.dialect, this.instanceId);
+    this.queue = new DeliveryQueue(ctx.db, ctx.dialect, this.instanceId, options.extraLifecycleEvents ?? false);
   }
 
   start(): void {
@@ -198,17 +209,31 @@ export class Dispatcher {
     return result;
   }
 
-  /** Slow-endpoint rules for one endpoint's claimed rows: drops and delays them as planned; returns the rows to send now. */
+  /**
+   * Slow-endpoint rules for one endpoint's claimed rows: drops and delays them as planned, each with
+   * its reason in the delivery log; returns the rows to send now.
+   */
   private async applyEndpointRules(group: DeliveryRow[], result: RoundResult): Promise<DeliveryRow[]> {
+    if (!this.slowEndpointRules) return group;
     const nowMs = this.ctx.clock.nowMs();
-    const plan = planEndpoint(this.health.state(endpointOf(group[0]!.target_url), nowMs), group, (row) => Date.parse(row.created_at), nowMs);
+    const endpoint = endpointOf(group[0]!.target_url);
+    const state = this.health.state(endpoint, nowMs);
+    if (state === 'healthy') return group;
+    const plan = planEndpoint(state, group, (row) => Date.parse(row.created_at), nowMs);
+    const now = new Date(nowMs).toISOString();
+    const wallAt = new Date().toISOString();
     if (plan.drop.length > 0) {
-      await this.queue.drop(plan.drop, new Date(nowMs).toISOString(), DROPPED_SLOW_ERROR);
+      await this.queue.drop(plan.drop, now, slowEndpointReason('dropping', this.health.tally(endpoint)), wallAt);
       result.dropped += plan.drop.length;
     }
-    for (const { row, untilMs } of plan.delay) {
-      await this.queue.postpone(row, new Date(untilMs).toISOString(), DELAYED_SLOW_ERROR);
-      result.retrying++;
+    if (plan.delay.length > 0) {
+      await this.queue.postpone(
+        plan.delay.map(({ row, untilMs }) => ({ row, dueAt: new Date(untilMs).toISOString() })),
+        slowEndpointReason('delayed', this.health.tally(endpoint)),
+        now,
+        wallAt,
+      );
+      result.retrying += plan.delay.length;
     }
     return plan.send;
   }
@@ -234,12 +259,12 @@ export class Dispatcher {
     const nowMs = this.ctx.clock.nowMs();
     const now = new Date(nowMs).toISOString();
     const endpoint = endpointOf(batch[0]!.target_url);
-    this.health.record(endpoint, batch.length, isSlowAnswer(durationMs, timedOut), nowMs);
+    if (this.slowEndpointRules) this.health.record(endpoint, batch.length, isSlowAnswer(durationMs, timedOut), nowMs);
     if (error === null) {
       await this.queue.markDelivered(batch, now, status, durationMs);
       return { delivered: batch.length, retrying: 0, dropped: 0 };
     }
-    const flagged = this.health.state(endpoint, nowMs) !== 'healthy';
+    const flagged = this.slowEndpointRules && this.health.state(endpoint, nowMs) !== 'healthy';
     const decided = batch.map((row) => ({ row, next: afterFailure(row.attempts + 1, Date.parse(row.first_due_at), nowMs, flagged) }));
     await this.queue.recordFailure(decided, { statusCode: status, error, durationMs }, now, new Date().toISOString());
     const dropped = decided.filter(({ next }) => next.outcome === 'dropped').length;

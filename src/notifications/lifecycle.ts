@@ -9,10 +9,16 @@ import { lifecycleDelivery } from './outbox.js';
  * Lifecycle events on the virtual clock: reminders to reauthorize as expiry nears, removal when a
  * subscription expires or its app loses the permission it was created with. Each state change is a
  * conditional update, so with several instances on one database only one of them sends the event.
+ * For recordings, transcripts and callRecords Graph sends only `reauthorizationRequired`
+ * (`subscriptionRemoved` is for Outlook resources and Teams chatMessage): a removal is silent unless
+ * `extraEvents` (--extra-lifecycle-events) asks for the richer, non-Graph behaviour.
  * https://learn.microsoft.com/graph/change-notifications-lifecycle-events
  */
 export class LifecycleScanner {
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly extraEvents = false,
+  ) {}
 
   /** Returns how many lifecycle notifications were queued. */
   async scan(): Promise<number> {
@@ -88,6 +94,7 @@ export class LifecycleScanner {
         .where('kind', '=', 'change')
         .where('status', '=', 'pending')
         .execute();
+      if (!this.extraEvents) return false;
       const row = lifecycleDelivery(s, 'subscriptionRemoved', now);
       if (row === undefined) return false;
       await trx.insertInto('notification_deliveries').values(row).execute();

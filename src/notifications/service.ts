@@ -23,7 +23,7 @@ export class NotificationService {
     onError: (err: unknown) => void,
     options: DispatcherOptions = {},
   ) {
-    this.dispatcher = new Dispatcher(ctx, new ValidationTokenIssuer(keys), new LifecycleScanner(ctx), onError, options);
+    this.dispatcher = new Dispatcher(ctx, new ValidationTokenIssuer(keys), new LifecycleScanner(ctx, options.extraLifecycleEvents ?? false), onError, options);
     ctx.changes.register(outboxSink(ctx, this.links, () => this.dispatcher.poke()));
   }
 

@@ -2,6 +2,10 @@ import { X509Certificate, createPrivateKey, randomBytes, webcrypto, type KeyObje
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { loadX509, randomSerial } from '../runtime/x509.js';
+
+// Where they were before the key ring needed them too (runtime/x509.ts); tests import them from here.
+export { loadX509, randomSerial };
 
 export interface TlsMaterial {
   caCertificatePem: string;
@@ -9,8 +13,6 @@ export interface TlsMaterial {
   certificatePem: string;
   privateKeyPem: string;
 }
-
-type X509Module = typeof import('@peculiar/x509');
 
 const DAY_MS = 86_400_000;
 const RENEW_MARGIN_MS = 7 * DAY_MS;
@@ -164,13 +166,6 @@ export async function exportKeyPem(key: webcrypto.CryptoKey): Promise<string> {
   return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
-// 16 random bytes with the top bits fixed so the DER INTEGER is positive and minimally encoded.
-export function randomSerial(): string {
-  const bytes = randomBytes(16);
-  bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x40;
-  return bytes.toString('hex');
-}
-
 function normalizeHosts(hosts: readonly string[]): string[] {
   const out = hosts
     .map((h) =>
@@ -241,18 +236,4 @@ async function isStaleLock(lockPath: string): Promise<boolean> {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
-}
-
-let x509Loading: Promise<X509Module> | undefined;
-
-// Loaded lazily: it is only needed to generate, and importing it costs far more than reusing existing files.
-export function loadX509(): Promise<X509Module> {
-  x509Loading ??= (async () => {
-    // @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
-    await import('reflect-metadata');
-    const x509 = await import('@peculiar/x509');
-    x509.cryptoProvider.set(globalThis.crypto); // Node's webcrypto; typed to satisfy both Node and DOM typings.
-    return x509;
-  })();
-  return x509Loading;
 }
