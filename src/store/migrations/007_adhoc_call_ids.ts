@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 
 /**
  * Ad hoc calls have one id (issue 12): Graph's adhocCall.id is the callId of its recordings and
