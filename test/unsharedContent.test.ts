@@ -1,15 +1,15 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/database.js';
+import { CLI, spawnCli, stopCli, waitForOutput } from './support/cliProcess.js';
 import { STORE } from './support/emulator.js';
 
-const CLI = resolve('dist/cli.mjs');
 const run = promisify(execFile);
 const url = process.env['TEST_DATABASE_URL'];
 
@@ -73,47 +73,25 @@ describe.skipIf(STORE !== 'postgres' || url === undefined)('PostgreSQL without a
 
   it('start warns: a line after the ready line, and a warn log line', async () => {
     const schema = schemaName();
-    const child = spawn(process.execPath, [CLI, 'start', '--database-url', url!, '--database-schema', schema, '--http', '--port', '0', '--log-level', 'warn'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    const started = Date.now();
-    // Generous for a loaded 2-core machine: the point is the lines, not the start time.
-    while (!/"level":40/.test(out)) {
-      if (child.exitCode !== null) throw new Error(`the CLI exited ${child.exitCode}: ${err}`);
-      if (Date.now() - started > 30_000) throw new Error(`no warning within 30 s: ${out}${err}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const lines = out.split('\n');
+    const started = spawnCli(['start', '--database-url', url!, '--database-schema', schema, '--http', '--port', '0', '--log-level', 'warn']);
+    children.push(started.child);
+    await waitForOutput(started, (out) => /"level":40/.test(out), 'warning');
+    const lines = started.out().split('\n');
     expect(lines[0]).toMatch(/^graph-comms-emulator ready on http:\/\/localhost:\d+ \(store: postgresql/);
     expect(lines[1]).toMatch(/^warning: recording and transcript content is kept in a temporary directory .* Give --data-dir or --blob-dir/);
     const logged = JSON.parse(lines.find((l) => l.startsWith('{'))!) as { level: number; msg: string };
     expect(logged).toMatchObject({ level: 40, msg: expect.stringMatching(/lost when the process exits, and other instances on this database answer 404/) as unknown });
-    child.kill('SIGTERM');
-    await new Promise((done) => child.once('close', done));
+    await stopCli(started);
   });
 
   it('start with --blob-dir does not warn', async () => {
     const schema = schemaName();
     const blobs = tempDir();
-    const child = spawn(process.execPath, [CLI, 'start', '--database-url', url!, '--database-schema', schema, '--blob-dir', blobs, '--http', '--port', '0', '--log-level', 'warn'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    const started = Date.now();
-    while (!out.includes('\n')) {
-      if (child.exitCode !== null) throw new Error(`the CLI exited ${child.exitCode}`);
-      if (Date.now() - started > 30_000) throw new Error('no ready line within 30 s');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    child.kill('SIGTERM');
-    await new Promise((done) => child.once('close', done));
+    const started = spawnCli(['start', '--database-url', url!, '--database-schema', schema, '--blob-dir', blobs, '--http', '--port', '0', '--log-level', 'warn']);
+    children.push(started.child);
+    await waitForOutput(started, (out) => out.includes('\n'), 'ready line');
+    await stopCli(started);
+    const out = started.out();
     expect(out).toMatch(/^graph-comms-emulator ready on /);
     expect(out).not.toMatch(/warning|"level":40/);
     expect(readdirSync(blobs)).toContain('tmp');

@@ -55,6 +55,13 @@ interface Attack {
 const attackerSigned = (f: Fixtures, header: Record<string, unknown>, claims: Record<string, unknown> = {}): Promise<string> =>
   new SignJWT({ ...segments(f.good).payload, ...claims }).setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...header }).sign(f.attacker.privateKey);
 
+/** One of the demo user's own tokens from the password grant that is not a Graph access token (`id_token`, `refresh_token`). */
+async function demoUserToken(f: Fixtures, scope: string, field: 'id_token' | 'refresh_token'): Promise<string> {
+  const user = f.emu.demo.users[0]!;
+  const res = await postToken(f.emu, f.emu.demo.tenantId, { grant_type: 'password', client_id: f.emu.demo.clientId, username: user.userPrincipalName, password: user.password, scope });
+  return String(res.body[field]);
+}
+
 const ATTACKS: Attack[] = [
   // Algorithm and key confusion.
   { name: 'alg none, no signature', token: (f) => `${b64({ typ: 'JWT', alg: 'none', kid: f.realJwk.kid })}.${f.good.split('.')[1]}.`, message: BAD_SIGNATURE },
@@ -101,32 +108,12 @@ const ATTACKS: Attack[] = [
   { name: 'another audience', token: (f) => mintToken(f.emu, { audience: 'api://other' }), message: BAD_AUDIENCE },
   {
     name: 'an ID token (audience: the client)',
-    token: async (f) => {
-      const user = f.emu.demo.users[0]!;
-      const res = await postToken(f.emu, f.emu.demo.tenantId, {
-        grant_type: 'password',
-        client_id: f.emu.demo.clientId,
-        username: user.userPrincipalName,
-        password: user.password,
-        scope: 'User.Read openid offline_access',
-      });
-      return String(res.body['id_token']);
-    },
+    token: (f) => demoUserToken(f, 'User.Read openid offline_access', 'id_token'),
     message: BAD_AUDIENCE,
   },
   {
     name: 'a refresh token',
-    token: async (f) => {
-      const user = f.emu.demo.users[0]!;
-      const res = await postToken(f.emu, f.emu.demo.tenantId, {
-        grant_type: 'password',
-        client_id: f.emu.demo.clientId,
-        username: user.userPrincipalName,
-        password: user.password,
-        scope: 'User.Read offline_access',
-      });
-      return String(res.body['refresh_token']);
-    },
+    token: (f) => demoUserToken(f, 'User.Read offline_access', 'refresh_token'),
     message: BAD_AUDIENCE,
   },
   // Tenant and app of the token.

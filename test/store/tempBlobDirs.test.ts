@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnCli, waitForOutput } from '../support/cliProcess.js';
 import { STORE } from '../support/emulator.js';
-
-const CLI = resolve('dist/cli.mjs');
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -31,23 +30,10 @@ function fakeBlobDir(root: string, name: string, owner: number | undefined): str
 
 /** `start --in-memory` with TMPDIR pointing at this test's own directory, so no real temp dir is touched. */
 async function startIn(root: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'start', '--in-memory', '--http', '--port', '0', '--log-level', 'warn'], {
-    env: { ...process.env, TMPDIR: root },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const started = Date.now();
-  // Generous for a loaded 2-core machine: the point is the directories, not the start time.
-  while (!out.includes('ready on')) {
-    if (child.exitCode !== null) throw new Error(`the CLI exited ${child.exitCode}: ${err}`);
-    if (Date.now() - started > 30_000) throw new Error(`no ready line within 30 s: ${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return child;
+  const run = spawnCli(['start', '--in-memory', '--http', '--port', '0', '--log-level', 'warn'], { ...process.env, TMPDIR: root });
+  children.push(run.child);
+  await waitForOutput(run, (out) => out.includes('ready on'), 'ready line');
+  return run.child;
 }
 
 const ownDirOf = (root: string, pid: number): string | undefined =>
