@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { StoreOptions } from './store/database.js';
-import { ALLOW_FLAG, parseAllowEntry, type HostResolver } from './notifications/destinationPolicy.js';
+import { ALLOW_FLAG, classifyAddress, parseAllowEntry, type HostResolver } from './notifications/destinationPolicy.js';
 
 /** Every option of the emulator, in one typed place: the CLI flags and createEmulator() both end here. */
 export interface EmulatorOptions {
@@ -184,12 +183,13 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
 
 // Exposure: who may drive the control API --------------------------------------------------------
 
-/** Whether `host` (a --host value) is a loopback interface: `localhost`, 127.0.0.0/8 or ::1. */
+/**
+ * Whether `host` (a --host value) is a loopback interface: `localhost`, 127.0.0.0/8 or ::1 (also as
+ * ::ffff:127.x). The address classes are the notification destination policy's, so the two agree.
+ */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (bare === 'localhost' || bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
-  const v4 = bare.startsWith('::ffff:') ? bare.slice(7) : bare;
-  return isIP(v4) === 4 && v4.startsWith('127.');
+  return bare === 'localhost' || classifyAddress(bare) === 'loopback';
 }
 
 /** Visible ASCII without spaces: what an HTTP header carries unchanged. */
