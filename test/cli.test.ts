@@ -398,7 +398,10 @@ describe('graph-comms-emulator refuses what it cannot do, saying why', () => {
   });
 
   it('a read-only store is refused at start, once, naming the file', async (ctx) => {
-    const dir = tempDir();
+    // As root the CLI runs as nobody below, and a 0700 /tmp (as on our machines) would refuse nobody
+    // before the store's own check is reached: /var/tmp is world-traversable by convention (FHS).
+    const dir = mkdtempSync(join(existsSync('/var/tmp') ? '/var/tmp' : tmpdir(), 'gce-cli-read-only-'));
+    dirs.push(dir);
     const first = cli(['start', '--port', '0', '--http', '--data-dir', dir]);
     await readyLine(first);
     expect(await stop(first)).toBe(0);
@@ -410,7 +413,10 @@ describe('graph-comms-emulator refuses what it cannot do, saying why', () => {
     // (nobody cannot read the suite's CA either, and Node would warn about it.)
     const { NODE_EXTRA_CA_CERTS: _unreadable, ...env } = process.env;
     // Running the CLI as nobody needs a checkout nobody can read (not one under a 0700 home or temp directory).
-    if (asRoot && spawnSync(process.execPath, [CLI, '--version'], { uid: 65534, gid: 65534, env }).status !== 0) {
+    const nobodyCanReach = (): boolean =>
+      spawnSync(process.execPath, [CLI, '--version'], { uid: 65534, gid: 65534, env }).status === 0 &&
+      spawnSync(process.execPath, ['-e', 'require("node:fs").readdirSync(process.argv[1])', dir], { uid: 65534, gid: 65534, env }).status === 0;
+    if (asRoot && !nobodyCanReach()) {
       ctx.skip('as root, this test runs the CLI as nobody, who cannot read this checkout');
     }
     const run = cli(['start', '--port', '0', '--http', '--data-dir', dir], dir, asRoot ? { uid: 65534, gid: 65534, env } : {});
