@@ -6,12 +6,14 @@
  *   GRAPH_EMULATOR_PROXY  the proxy, e.g. http://127.0.0.1:8000 (default: HTTPS_PROXY / https_proxy)
  *   GRAPH_EMULATOR_CA     a CA file to trust for those hosts (default: NODE_EXTRA_CA_CERTS, which
  *                         Node itself already trusts)
- * Covers global fetch (undici's global dispatcher) and node:https requests on https.globalAgent;
- * a library that brings its own agent needs its own proxy setting (the Azure SDKs read HTTPS_PROXY).
+ * Covers global fetch (undici's global dispatcher) and node:https requests (https.request and
+ * https.get to those hosts get the tunneling agent, whatever agent the caller passed: the Azure SDKs
+ * and MSAL bring their own). A library with its own HTTP stack needs its own proxy setting.
  */
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import https from 'node:https';
+import { syncBuiltinESMExports } from 'node:module';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type ConnectionOptions } from 'node:tls';
 import { Agent, ProxyAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
@@ -76,4 +78,24 @@ class TunnelingAgent extends https.Agent {
     };
   }
 }
-https.globalAgent = new TunnelingAgent();
+const tunneling = new TunnelingAgent();
+https.globalAgent = tunneling;
+
+type RequestArgs = Parameters<typeof https.request>;
+
+/** The arguments of https.request/get with the tunneling agent when they name a Microsoft host. */
+function viaTunnel(args: unknown[]): unknown[] {
+  const [first, second] = args;
+  const url = typeof first === 'string' ? new URL(first) : first instanceof URL ? first : undefined;
+  const options = (url === undefined ? first : typeof second === 'object' && second !== null ? second : undefined) as (https.RequestOptions & { servername?: string }) | undefined;
+  const host = options?.hostname ?? options?.host ?? url?.hostname ?? '';
+  if (!isMicrosoftHost(host.replace(/:\d+$/, ''))) return args;
+  if (url === undefined) return [{ ...options, agent: tunneling }, ...args.slice(1)];
+  return options === undefined ? [url, { agent: tunneling }, ...args.slice(1)] : [url, { ...options, agent: tunneling }, ...args.slice(2)];
+}
+const originalRequest = https.request;
+const originalGet = https.get;
+https.request = ((...args: RequestArgs) => (originalRequest as (...a: unknown[]) => ReturnType<typeof https.request>)(...viaTunnel(args))) as typeof https.request;
+https.get = ((...args: RequestArgs) => (originalGet as (...a: unknown[]) => ReturnType<typeof https.get>)(...viaTunnel(args))) as typeof https.get;
+// `import { request } from 'node:https'` sees the wrapped functions too.
+syncBuiltinESMExports();

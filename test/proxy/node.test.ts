@@ -9,6 +9,9 @@ import { proxyOf } from './support.js';
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const script = fileURLToPath(new URL('./fixtures/sdkClient.mjs', import.meta.url));
+// Loaded first in every app run here: a name other than localhost fails to resolve (and says so on stderr).
+const loopbackOnly = ['--import', fileURLToPath(new URL('./fixtures/loopbackOnly.mjs', import.meta.url))];
+const REFUSED = 'loopbackOnly: refused to resolve';
 const major = Number(process.versions.node.split('.')[0]);
 
 /** A Node 24: this one, or the pinned one .ci/run installs (npm ci --prefix .ci/node24). */
@@ -37,7 +40,8 @@ function appEnv(emu: TestEmulator, extra: Record<string, string>): NodeJS.Proces
 }
 
 async function listRecordings(node: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ '@odata.context': string; value: Array<{ meetingId: string }> }> {
-  const { stdout } = await run(node, [...args, script], { cwd: repo, env, timeout: 60_000 });
+  const { stdout, stderr } = await run(node, [...loopbackOnly, ...args, script], { cwd: repo, env, timeout: 60_000 });
+  expect(stderr).not.toContain(REFUSED);
   return JSON.parse(stdout) as { '@odata.context': string; value: Array<{ meetingId: string }> };
 }
 
@@ -55,6 +59,20 @@ describe('Node apps with the default authority and Graph URL, unmodified', () =>
     const list = await listRecordings(process.execPath, ['--import', 'graph-comms-emulator/register'], appEnv(emu, {}));
     expect(list['@odata.context'].startsWith('https://graph.microsoft.com/v1.0/$metadata#')).toBe(true);
     expect(list.value.length).toBeGreaterThan(0);
+  });
+
+  it('the preload configured by its own variables only: GRAPH_EMULATOR_PROXY and GRAPH_EMULATOR_CA', async () => {
+    const { HTTPS_PROXY: proxy, NODE_EXTRA_CA_CERTS: ca, ...rest } = appEnv(emu, {});
+    const list = await listRecordings(process.execPath, ['--import', 'graph-comms-emulator/register'], { ...rest, GRAPH_EMULATOR_PROXY: proxy, GRAPH_EMULATOR_CA: ca });
+    expect(list.value.length).toBeGreaterThan(0);
+  });
+
+  it('without the preload (or NODE_USE_ENV_PROXY) the built-in fetch goes straight for graph.microsoft.com, stopped here', async () => {
+    const failed = await run(process.execPath, [...loopbackOnly, script], { cwd: repo, env: appEnv(emu, {}), timeout: 60_000 }).then(
+      () => '',
+      (err: { stderr: string }) => err.stderr,
+    );
+    expect(failed).toContain(`${REFUSED} graph.microsoft.com`);
   });
 
   it('the preload without a proxy to use says what to set', async () => {
