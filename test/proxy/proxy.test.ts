@@ -1,13 +1,20 @@
 import { request as httpsRequest } from 'node:https';
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createEmulator } from '../../src/emulator.js';
 import type { SimulationResult } from '../../src/emulator.js';
 import { inMinutes } from '../notifications/support.js';
 import { control, controlJson } from '../support/control.js';
 import { startTestEmulator, tlsDir, useEmulator, type TestEmulator } from '../support/emulator.js';
 import { WebhookReceiver } from '../support/webhookReceiver.js';
+import { guardConnects, type ConnectGuard } from '../support/connectGuard.js';
 import { connectThrough, plainThrough, proxyOf, tokenViaProxy, viaProxy } from './support.js';
+
+// Nothing here may connect beyond loopback, whatever the proxy decides: the guard blocks and records it.
+let guard: ConnectGuard;
+beforeAll(() => void (guard = guardConnects()));
+afterAll(() => guard.restore());
+afterEach(() => expect(guard.takeOutside()).toEqual([]));
 
 const errorOf = (body: string): { code: string; message: string } => (JSON.parse(body) as { error: { code: string; message: string } }).error;
 
@@ -171,5 +178,20 @@ describe('--hostnames', () => {
       req.end();
     });
     expect(status).toBe(200);
+  });
+});
+
+describe('with --http', () => {
+  const emu = useEmulator({ http: true, proxyPort: 0 });
+
+  it('the proxy still terminates TLS for Microsoft hosts (the emulator itself serves plain HTTP)', async () => {
+    expect(emu.url.startsWith('http://')).toBe(true);
+    expect(emu.caCertificate).toContain('BEGIN CERTIFICATE');
+    const token = await tokenViaProxy(emu);
+    const res = await viaProxy(emu, `https://graph.microsoft.com/v1.0/users/${emu.demo.organizerUserId}/onlineMeetings/${emu.demo.meetingId}/recordings`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Record<string, string>)['@odata.context']!.startsWith('https://graph.microsoft.com/v1.0/$metadata#')).toBe(true);
   });
 });
