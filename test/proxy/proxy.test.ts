@@ -148,6 +148,13 @@ describe('names the client used, in every link', () => {
     expect(recording).toMatchObject({ id: sim.recordingId, meetingId: emu.demo.meetingId });
     expect(recording['recordingContentUrl']!.startsWith('https://graph.microsoft.com/v1.0/')).toBe(true);
 
+    // A page of the meeting's recordings (the demo one and the new one): the next link names Graph's host too.
+    const page = await viaProxy(emu, `https://graph.microsoft.com/v1.0/users/${emu.demo.organizerUserId}/onlineMeetings/${emu.demo.meetingId}/recordings?$top=1`, { headers: auth });
+    expect(page.status).toBe(200);
+    const nextLink = ((await page.json()) as Record<string, string>)['@odata.nextLink'];
+    expect(nextLink?.startsWith('https://graph.microsoft.com/v1.0/users/')).toBe(true);
+    expect((await viaProxy(emu, nextLink!, { headers: auth })).status).toBe(200);
+
     // The same request straight to the emulator keeps the configured public URL.
     const direct = await fetch(`${local.url}/v1.0/${String(item!['resource'])}`, { headers: auth });
     expect(((await direct.json()) as Record<string, string>)['@odata.context']!.startsWith('https://emulator.example.test/v1.0/')).toBe(true);
