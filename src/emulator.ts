@@ -35,6 +35,7 @@ import { DestinationPolicy } from './notifications/destinationPolicy.js';
 import { startForwardProxy, type ForwardProxy } from './proxy/forwardProxy.js';
 import { MICROSOFT_HOSTS } from './proxy/microsoftHosts.js';
 import { tlsTerminator } from './proxy/terminator.js';
+import { isUntrustedCertificateAlert, untrustedCaMessage } from './http/trust.js';
 
 export type { EmulatorOptions, LogFormat } from './config.js';
 export { ConfigError } from './config.js';
@@ -224,7 +225,15 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const runningIpv6 = ipv6;
     if (config.proxy !== undefined) {
       const log = app.log;
-      const terminator = tlsTerminator(config.tlsDir, app.server, (err) => log.debug({ err }, 'drop-in proxy: TLS with a client failed'));
+      const caPath = tls?.caCertificatePath ?? config.tlsDir;
+      let warnedAt = Number.NEGATIVE_INFINITY;
+      const terminator = tlsTerminator(config.tlsDir, app.server, (err) => {
+        // A client that does not trust the CA gets told how, at most once a minute (as for direct connections).
+        if (isUntrustedCertificateAlert(err) && Date.now() - warnedAt >= 60_000) {
+          warnedAt = Date.now();
+          log.warn(`drop-in proxy: ${untrustedCaMessage(caPath)}`);
+        } else log.debug({ err }, 'drop-in proxy: TLS with a client failed');
+      });
       proxy = await startForwardProxy({
         ...config.proxy,
         terminate: (hostname, socket) => terminator.terminate(hostname, socket),

@@ -27,6 +27,24 @@ describe('graph-comms-emulator start --proxy-port', () => {
     }
   });
 
+  it('a client that does not trust the CA is told, in the log, how to trust it', async () => {
+    const cli = spawnCli(['start', '--port', '0', '--in-memory', '--tls-dir', tlsDir(), '--proxy-port', '0', '--log-level', 'warn']);
+    try {
+      await waitForOutput(cli, (out) => out.includes('ready on'), 'ready line');
+      const proxyUrl = /drop-in proxy: HTTPS_PROXY=(http:\/\/127\.0\.0\.1:\d+)/.exec(cli.out())?.[1];
+      // curl with its own CA bundle only: it refuses the emulator's certificate for graph.microsoft.com.
+      const refused = await run('curl', ['-sS', '--proxy', proxyUrl!, 'https://graph.microsoft.com/v1.0/subscriptions']).then(
+        () => '',
+        (err: { stderr: string }) => err.stderr,
+      );
+      expect(refused).toMatch(/certificate/i);
+      await waitForOutput(cli, (out) => out.includes("drop-in proxy: a TLS client rejected the emulator's certificate"), 'the untrusted-CA warning');
+      expect(cli.out()).toContain('--cacert');
+    } finally {
+      await stopCli(cli);
+    }
+  });
+
   it('--proxy-passthrough without --proxy-port is refused, saying what it needs', async () => {
     const failed = await run(process.execPath, [CLI, 'start', '--port', '0', '--data-dir', dir, '--proxy-passthrough']).then(
       () => '',
