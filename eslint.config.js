@@ -60,5 +60,6 @@ export default tseslint.config(
   layer('http', ['runtime', 'domain'], { ignores: ['src/http/app.ts'] }),
   layer('auth', ['runtime', 'store', 'domain', 'http']),
   layer('graph', ['runtime', 'store', 'domain', 'notifications', 'http', 'auth']),
+  layer('proxy', ['runtime', 'tls', 'http']),
   layer('admin', ['runtime', 'store', 'domain', 'notifications', 'simulation', 'http', 'auth', 'tls']),
 );

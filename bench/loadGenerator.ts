@@ -10,7 +10,10 @@
  * `requestTimeoutMs`, and exits regardless after warm-up + duration + 10 s.
  */
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { Agent, request } from 'node:https';
+import type { Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 
 export interface LoadConfig {
   port: number;
@@ -22,6 +25,11 @@ export interface LoadConfig {
   warmupMs: number;
   durationMs: number;
   requestTimeoutMs?: number;
+  /**
+   * Go through the drop-in proxy on 127.0.0.1:`proxyPort` instead: each connection is a CONNECT
+   * tunnel to `host`:443 (a Microsoft host the proxy terminates), then TLS for that name.
+   */
+  proxy?: { proxyPort: number; host: string };
 }
 
 export interface LoadResult {
@@ -67,10 +75,11 @@ async function main(): Promise<void> {
   hardStop.unref();
 
   const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency, maxFreeSockets: config.concurrency, ca: readFileSync(config.caFile) });
+  if (config.proxy !== undefined) tunnelThrough(agent, config.proxy.proxyPort);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (config.authorization !== undefined) headers['authorization'] = config.authorization;
-  // 127.0.0.1 only; the emulator's certificate names 127.0.0.1 as well as localhost.
-  const options = { host: '127.0.0.1', port: config.port, path: config.path, method: 'GET', agent, headers, timeout: requestTimeoutMs };
+  // 127.0.0.1 only (a proxied host name is only ever sent to the proxy on 127.0.0.1); the emulator's certificate names 127.0.0.1 as well as localhost.
+  const options = { host: config.proxy?.host ?? '127.0.0.1', port: config.proxy !== undefined ? 443 : config.port, path: config.path, method: 'GET', agent, headers, timeout: requestTimeoutMs };
 
   const samples = new Float64Array(MAX_SAMPLES);
   let sampleCount = 0;
@@ -152,6 +161,27 @@ async function main(): Promise<void> {
   if (firstError !== undefined) result.firstError = firstError;
   process.stdout.write(`${JSON.stringify(result)}\n`);
   clearTimeout(hardStop);
+}
+
+type CreateConnection = (options: ConnectionOptions & { host?: string; port?: number }, callback: (err: Error | null, socket?: Socket) => void) => Socket | undefined;
+
+/** Every connection of `agent` becomes a CONNECT tunnel through the proxy on 127.0.0.1, then TLS for the host asked for. */
+function tunnelThrough(agent: Agent, proxyPort: number): void {
+  (agent as unknown as { createConnection: CreateConnection }).createConnection = (options, callback) => {
+    const target = `${options.host ?? ''}:${options.port ?? 443}`;
+    const connect = httpRequest({ host: '127.0.0.1', port: proxyPort, method: 'CONNECT', path: target, headers: { host: target }, agent: false });
+    connect.once('connect', (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        callback(new Error(`the proxy refused CONNECT ${target}: ${res.statusCode ?? '?'}`));
+        return;
+      }
+      callback(null, tlsConnect({ ...options, socket, servername: options.host ?? '' }));
+    });
+    connect.once('error', (err) => callback(err));
+    connect.end();
+    return undefined;
+  };
 }
 
 main().catch((err: unknown) => {

@@ -2,7 +2,7 @@
  * `npm run bench`: start-up time, throughput and idle memory of the emulator, each against a bare
  * Node HTTPS server measured in the same run (interleaved), printed as a markdown table.
  *
- *   node dist/bench/run.js [--quick] [--only startup,throughput,delta,content,callRecord,notifications,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+ *   node dist/bench/run.js [--quick] [--only startup,throughput,delta,content,callRecord,notifications,proxy,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
  *                          [--delta-recordings N] [--large-rows N] [--content-mib N]
  *
  * Progress goes to stderr, the table to stdout. Every spawned process is stopped at the end, on
@@ -24,10 +24,11 @@ import { measureContent, renderContent, type ContentOptions } from './content.js
 import { measureCallRecordThroughput, renderCallRecordReport } from './callRecord.js';
 import { measureNotifications, renderNotificationsReport } from './notifications.js';
 import { measureInstall, renderInstall } from './install.js';
+import { measureProxy, renderProxyReport } from './proxy.js';
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
                                 [--delta-recordings N] [--large-rows N] [--content-mib N] [--notification-recordings N]
-  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications (default: all),
+  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications,proxy (default: all),
                    install (only when named: npm ci of fresh copies on this Node and on Node 24, start-up on both; minutes)
   --delta-recordings N  recordings in the delta full-sync store (default 100000; --quick 10000)
   --large-rows N   target rows of the large store for the page-time comparison (default 1000000, at most 120 s of seeding)
@@ -41,7 +42,7 @@ const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N
   --concurrency N  requests in flight (default 32, 1..256)
   -h, --help       this text`;
 
-const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'install'] as const;
+const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'proxy', 'install'] as const;
 type Part = (typeof PARTS)[number];
 /** What runs without --only: install takes minutes and installs Node 24, so it is asked for by name. */
 const DEFAULT_PARTS: readonly Part[] = PARTS.filter((part) => part !== 'install');
@@ -189,6 +190,10 @@ async function main(): Promise<void> {
       log(`bench: change notifications (${settings.notificationRecordings} recordings, 10 subscriptions, half rich)`);
       const notifications = await measureNotifications({ recordings: settings.notificationRecordings, subscriptions: 10, pacedPerSecond: 500, pacedSeconds: 10, tlsDir: paths.tlsDir, log });
       sections.push(renderNotificationsReport(notifications));
+    }
+    if (wants('proxy')) {
+      log(`bench: drop-in proxy (${settings.throughput.rounds} round(s) through the proxy and direct, interleaved)`);
+      sections.push(renderProxyReport(await measureProxy(paths, settings.throughput, log), settings.throughput));
     }
     if (wants('install')) {
       log(`bench: install (npm ci of fresh copies on ${process.version} and Node 24) and start-up on both (${settings.starts} warm starts of each)`);

@@ -55,8 +55,8 @@ function withPort(ready: ReadyProcess, pattern: RegExp): RunningServer {
 }
 
 /** `node <npm start's flags> dist/cli.mjs start --port 0 --data-dir <dataDir> --tls-dir <tlsDir>` until its ready line. */
-export async function startEmulatorProcess(paths: Paths, timeoutMs = 30_000): Promise<RunningServer> {
-  return withPort(await spawnNodeUntilReady(emulatorScript(paths), emulatorArgs(paths), EMULATOR_READY, timeoutMs, paths.repoRoot, emulatorNodeFlags(paths)), EMULATOR_READY);
+export async function startEmulatorProcess(paths: Paths, timeoutMs = 30_000, extraArgs: readonly string[] = []): Promise<RunningServer> {
+  return withPort(await spawnNodeUntilReady(emulatorScript(paths), [...emulatorArgs(paths), ...extraArgs], EMULATOR_READY, timeoutMs, paths.repoRoot, emulatorNodeFlags(paths)), EMULATOR_READY);
 }
 
 /** `node dist/bench/bareServer.js --tls-dir <tlsDir> --port 0 [--response FILE]` until its ready line. */

@@ -62,7 +62,8 @@ function readyLine(emulator: Emulator, elapsedMs: number): string {
   const ca = emulator.caCertificatePath !== undefined ? `; CA: ${emulator.caCertificatePath} (trust it with NODE_EXTRA_CA_CERTS; "graph-comms-emulator ca" shows other stacks)` : '';
   const notifications = describeDestinations(emulator.config.allowNotificationHosts);
   const token = emulator.config.adminTokenGenerated ? `; admin token: ${emulator.config.adminToken ?? ''} (control API: send "Authorization: Bearer TOKEN"; --admin-token sets your own)` : '';
-  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; notifications to: ${notifications}) in ${Math.round(elapsedMs)} ms`;
+  const proxy = emulator.proxyUrl !== undefined ? `; drop-in proxy: HTTPS_PROXY=${emulator.proxyUrl}` : '';
+  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; notifications to: ${notifications}${proxy}) in ${Math.round(elapsedMs)} ms`;
 }
 
 const BLOB_DIR_HELP = 'where recording and transcript bytes live (default <data-dir>/blobs); PostgreSQL instances share one';
@@ -97,6 +98,7 @@ Examples:
   graph-comms-emulator start --port 0 --in-memory     a free port, nothing kept
   graph-comms-emulator start --http --port 8080       plain HTTP (curl, Kiota)
   graph-comms-emulator start --data-dir DIR           keep state in DIR
+  graph-comms-emulator start --proxy-port 8000        also a drop-in proxy for unmodified apps
   graph-comms-emulator start --database-url postgres://127.0.0.1:5432/graph
   graph-comms-emulator reset --data-dir DIR           empty a store
   graph-comms-emulator ca                             where the CA is and how to trust it
@@ -127,7 +129,11 @@ storeFlags(
     .option('--max-recording-size-bytes <bytes>', 'largest recordingSizeBytes the control API accepts (default 1073741824, 1 GiB)', parseRecordingCap)
     .option('--blob-dir <dir>', BLOB_DIR_HELP)
     .option('--no-slow-endpoint-rules', "do not delay or drop notifications to endpoints that answer slowly (Graph's rule; off for load tests)")
-    .option('--extra-lifecycle-events', 'also send subscriptionRemoved and missed lifecycle notifications (NOT what Graph sends for these resources)'),
+    .option('--extra-lifecycle-events', 'also send subscriptionRemoved and missed lifecycle notifications (NOT what Graph sends for these resources)')
+    .option('--proxy-port <port>', 'also open the drop-in forward proxy here (HTTPS_PROXY=http://127.0.0.1:PORT): graph.microsoft.com and login.microsoftonline.com reach the emulator', parsePort)
+    .option('--proxy-host <host>', 'interface the proxy binds (default 127.0.0.1)')
+    .option('--proxy-passthrough', "let the proxy tunnel hosts other than Microsoft's instead of refusing them")
+    .option('--hostnames <names>', 'more names for the server certificate, e.g. graph.microsoft.com (comma-separated, repeatable)', collectNames),
 ).action(async ({ allowedHost, ...flags }: StartFlags & { allowedHost?: string[] }) => {
   const started = performance.now();
   // Listen for signals before printing the ready line: a supervisor may send one the moment it reads it.

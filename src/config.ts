@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { StoreOptions } from './store/database.js';
+import type { UpstreamConnect } from './proxy/forwardProxy.js';
 import { ALLOW_FLAG, classifyAddress, parseAllowEntry, type HostResolver } from './notifications/destinationPolicy.js';
 
 /** Every option of the emulator, in one typed place: the CLI flags and createEmulator() both end here. */
@@ -97,6 +98,25 @@ export interface EmulatorOptions {
    * --extra-lifecycle-events.
    */
   extraLifecycleEvents?: boolean;
+  /**
+   * Also open the drop-in forward proxy on this port (0: a free one): clients with
+   * `HTTPS_PROXY=http://127.0.0.1:PORT` that trust the local CA reach the emulator at
+   * graph.microsoft.com, login.microsoftonline.com, login.windows.net, login.microsoft.com and
+   * sts.windows.net with no code change; other hosts are refused. Default: no proxy. CLI: --proxy-port.
+   */
+  proxyPort?: number;
+  /** Interface the proxy binds. Default 127.0.0.1; anything else exposes it to the network. CLI: --proxy-host. */
+  proxyHost?: string;
+  /** Tunnel CONNECTs to hosts other than Microsoft's instead of refusing them (apps that call elsewhere too). CLI: --proxy-passthrough. */
+  proxyPassthrough?: boolean;
+  /** How passthrough tunnels connect to other hosts (default: a TCP connection); tests keep it on loopback. */
+  proxyConnect?: UpstreamConnect;
+  /**
+   * More names for the server certificate (besides localhost, 127.0.0.1, ::1), e.g.
+   * graph.microsoft.com for a hosts-file entry or a container alias; the certificate is made again
+   * when one is missing. They are also names the emulator answers to. CLI: --hostnames a,b.
+   */
+  hostnames?: string[];
 }
 
 export type StoreConfig = StoreOptions;
@@ -135,6 +155,10 @@ export interface ResolvedConfig {
   /** Extra Host names (EmulatorOptions.allowedHosts), or undefined for none given. */
   allowedHosts: string[] | undefined;
   maxRecordingSizeBytes: number;
+  /** The drop-in proxy's listener, or undefined when off. */
+  proxy: { port: number; host: string; passthrough: boolean } | undefined;
+  /** Extra names on the server certificate (EmulatorOptions.hostnames). */
+  hostnames: string[];
 }
 
 export const DEFAULT_HTTPS_PORT = 8443;
@@ -177,8 +201,19 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
     allowNotificationHosts: [...(options.allowNotificationHosts ?? [])],
     blobDir: options.blobDir !== undefined ? resolve(options.blobDir) : options.dataDir !== undefined || (store.kind === 'sqlite' && !inMemory) ? join(dataDir, 'blobs') : undefined,
     maxRecordingSizeBytes: options.maxRecordingSizeBytes ?? DEFAULT_MAX_RECORDING_SIZE_BYTES,
+    proxy: options.proxyPort === undefined ? undefined : { port: options.proxyPort, host: options.proxyHost ?? '127.0.0.1', passthrough: options.proxyPassthrough ?? false },
+    hostnames: resolveHostnames(options.hostnames),
     ...resolveExposure(options),
   };
+}
+
+/** --hostnames: DNS names (a certificate's SAN); an IP address is already covered or belongs in --host. */
+function resolveHostnames(given: string[] | undefined): string[] {
+  const names = (given ?? []).map((name) => name.trim().toLowerCase().replace(/\.$/, '')).filter((name) => name !== '');
+  for (const name of names) {
+    if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/.test(name)) throw new ConfigError(`--hostnames '${name}' is not a DNS name (e.g. graph.microsoft.com).`);
+  }
+  return [...new Set(names)];
 }
 
 // Exposure: who may drive the control API --------------------------------------------------------
@@ -223,6 +258,12 @@ function resolveExposure(options: EmulatorOptions): Pick<ResolvedConfig, 'adminT
 /** Refuse what would otherwise be silently ignored or fail later with a less helpful message. */
 function checkOptions(options: EmulatorOptions): void {
   checkNotificationHosts(options);
+  if (options.proxyPort !== undefined && (!Number.isInteger(options.proxyPort) || options.proxyPort < 0 || options.proxyPort > 65535)) {
+    throw new ConfigError('proxyPort must be a whole number from 0 to 65535.');
+  }
+  if (options.proxyPort === undefined && (options.proxyHost !== undefined || options.proxyPassthrough === true)) {
+    throw new ConfigError('--proxy-host and --proxy-passthrough need --proxy-port (they configure the drop-in proxy).');
+  }
   if (options.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(options.logLevel)) {
     throw new ConfigError(`unknown log level '${options.logLevel}': use one of ${LOG_LEVELS.join(', ')}.`);
   }

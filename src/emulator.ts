@@ -32,6 +32,10 @@ import { startCallRecordRetention } from './simulation/callRecordRetention.js';
 import { NotificationService } from './notifications/service.js';
 import { slowEndpointMessage } from './notifications/endpointHealth.js';
 import { DestinationPolicy } from './notifications/destinationPolicy.js';
+import { startForwardProxy, type ForwardProxy } from './proxy/forwardProxy.js';
+import { MICROSOFT_HOSTS } from './proxy/microsoftHosts.js';
+import { tlsTerminator } from './proxy/terminator.js';
+import { isUntrustedCertificateAlert, untrustedCaMessage } from './http/trust.js';
 
 export type { EmulatorOptions, LogFormat } from './config.js';
 export { ConfigError } from './config.js';
@@ -67,7 +71,9 @@ export interface Emulator {
   readonly url: string;
   /** `${url}/v1.0`, for SDKs that take a base URL. */
   readonly graphUrl: string;
-  /** The local CA's PEM (undefined with `http: true`). createEmulator trusts it in process where Node can (`trustCa`); else use NODE_EXTRA_CA_CERTS. */
+  /** The drop-in proxy (`http://127.0.0.1:PORT`, for HTTPS_PROXY) when `proxyPort` is set; else undefined. */
+  readonly proxyUrl: string | undefined;
+  /** The local CA's PEM (undefined with `http: true` and no proxy). createEmulator trusts it in process where Node can (`trustCa`); else use NODE_EXTRA_CA_CERTS. */
   readonly caCertificate: string | undefined;
   readonly caCertificatePath: string | undefined;
   readonly port: number;
@@ -136,7 +142,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   const tightened = tightenDataDir(config);
   const [opened, made] = await Promise.allSettled([
     openWritableStore(config.store),
-    config.protocol === 'https' ? ensureTlsMaterial(config.tlsDir) : Promise.resolve<TlsMaterial | undefined>(undefined),
+    config.protocol === 'https' || config.proxy !== undefined ? ensureTlsMaterial(config.tlsDir, config.hostnames) : Promise.resolve<TlsMaterial | undefined>(undefined),
   ]);
   if (opened.status === 'rejected' || made.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value.close().catch(() => undefined);
@@ -151,6 +157,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let blobs: BlobStore | undefined;
   let notifications: NotificationService | undefined;
   let ipv6: ExtraListener | undefined;
+  let proxy: ForwardProxy | undefined;
   try {
     blobs = BlobStore.open(config.blobDir);
     if (blobs.tightened !== undefined) tightened.push(blobs.tightened);
@@ -198,7 +205,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     // A store seeded by an earlier version keeps its demo meeting's id.
     if (config.demo) await admin.refreshDemo();
 
-    app = await buildApp(services, tls === undefined ? undefined : { key: tls.privateKeyPem, cert: tls.certificatePem }, { allowedHost: hostAllowance(config) });
+    app = await buildApp(services, tls === undefined || config.protocol === 'http' ? undefined : { key: tls.privateKeyPem, cert: tls.certificatePem }, { allowedHost: hostAllowance(config) });
     describeRoutesLazily(app);
     registerIdentityRoutes(app, services);
     for (const graphVersion of GRAPH_VERSIONS) await app.register(graphPlugin(services, graphVersion), { prefix: `/${graphVersion}` });
@@ -216,6 +223,26 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       } else ipv6 = extra;
     }
     const runningIpv6 = ipv6;
+    if (config.proxy !== undefined) {
+      const log = app.log;
+      const caPath = tls?.caCertificatePath ?? config.tlsDir;
+      let warnedAt = Number.NEGATIVE_INFINITY;
+      const terminator = tlsTerminator(config.tlsDir, app.server, (err) => {
+        // A client that does not trust the CA gets told how, at most once a minute (as for direct connections).
+        if (isUntrustedCertificateAlert(err) && Date.now() - warnedAt >= 60_000) {
+          warnedAt = Date.now();
+          log.warn(`drop-in proxy: ${untrustedCaMessage(caPath)}`);
+        } else log.debug({ err }, 'drop-in proxy: TLS with a client failed');
+      });
+      proxy = await startForwardProxy({
+        ...config.proxy,
+        terminate: (hostname, socket) => terminator.terminate(hostname, socket),
+        ...(options.proxyConnect !== undefined ? { connect: options.proxyConnect } : {}),
+        onSocketError: (err) => log.debug({ err }, 'drop-in proxy: a client connection failed'),
+      });
+    }
+    const runningProxy = proxy;
+    const proxyHost = config.proxy?.host.includes(':') === true ? `[${config.proxy.host}]` : config.proxy?.host;
     const url = config.publicUrl ?? `${config.protocol}://localhost:${port}`;
     notifications.start(url);
     const running = app;
@@ -228,7 +255,9 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       const swept = runningRetention.stop();
       runningClock.close();
       const ipv6Closed = runningIpv6?.close();
+      const proxyClosed = runningProxy?.close();
       await running.close();
+      await proxyClosed;
       await ipv6Closed;
       await runningNotifications.close();
       await runningClock.idle();
@@ -242,6 +271,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     return {
       url,
       graphUrl: `${url}/v1.0`,
+      proxyUrl: runningProxy === undefined ? undefined : `http://${proxyHost ?? '127.0.0.1'}:${runningProxy.port}`,
       caCertificate: tls?.caCertificatePem,
       caCertificatePath: tls?.caCertificatePath,
       port,
@@ -256,6 +286,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   } catch (err) {
     void retention?.stop();
     void ipv6?.close();
+    void proxy?.close();
     clock?.close();
     await notifications?.close();
     persistence?.stop();
@@ -275,7 +306,8 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
 function hostAllowance(config: ResolvedConfig): HostAllowance | undefined {
   if (config.allowedHosts?.includes('*') === true) return undefined;
   if (!isLoopbackHost(config.host) && config.allowedHosts === undefined) return undefined;
-  const names = [config.host, ...(config.allowedHosts ?? [])];
+  // The drop-in proxy's names (no page can make a browser send them to us) and the certificate's.
+  const names = [config.host, ...(config.allowedHosts ?? []), ...config.hostnames, ...(config.proxy !== undefined ? MICROSOFT_HOSTS : [])];
   if (config.publicUrl !== undefined && URL.canParse(config.publicUrl)) names.push(new URL(config.publicUrl).hostname);
   return allowHosts(names);
 }

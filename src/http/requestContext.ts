@@ -25,12 +25,21 @@ declare module 'fastify' {
 // A DNS name or an IPv4/IPv6 literal, with an optional port: anything else in Host is not echoed into links.
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
+/** Connections the drop-in proxy terminated for a Microsoft host name (src/proxy). */
+const proxiedSockets = new WeakSet<object>();
+
+/** Marks a connection as terminated by the drop-in proxy: its links name the host the client called, even with a public URL set. */
+export function markProxiedSocket(socket: object): void {
+  proxiedSockets.add(socket);
+}
+
 /**
  * Absolute links are built from the request's origin (or the configured public URL), never hard-coded.
+ * Through the drop-in proxy the client called a Microsoft host: its links name that host, never ours.
  * A missing or malformed Host (HTTP/1.0 clients, fuzzers) falls back to the local address that answered.
  */
 export function originOf(request: FastifyRequest, publicUrl: string | undefined): string {
-  if (publicUrl !== undefined) return publicUrl;
+  if (publicUrl !== undefined && !proxiedSockets.has(request.socket)) return publicUrl;
   const host: unknown = request.host;
   const authority = typeof host === 'string' && HOST.test(host) ? host : `localhost:${request.socket.localPort ?? ''}`;
   return `${request.protocol}://${authority}`;

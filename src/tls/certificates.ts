@@ -55,6 +55,18 @@ export async function ensureTlsMaterial(dir: string, hostnames: readonly string[
   });
 }
 
+/**
+ * A certificate for `hosts` signed by the local CA in `dir` (made first if missing), kept in memory
+ * only: the drop-in proxy (src/proxy) presents one per Microsoft host name it terminates.
+ */
+export async function issueHostCertificate(dir: string, hosts: readonly string[]): Promise<{ certificatePem: string; privateKeyPem: string }> {
+  await ensureTlsMaterial(dir);
+  const ca = await loadCa(resolve(dir));
+  if (!ca) throw new Error(`The local CA in ${resolve(dir)} could not be read`);
+  const leaf = await createServer(ca, normalizeHosts(hosts));
+  return { certificatePem: leaf.certPem, privateKeyPem: leaf.keyPem };
+}
+
 async function loadValid(root: string, hosts: readonly string[]): Promise<TlsMaterial | undefined> {
   const ca = await loadCa(root);
   const server = ca && (await loadServer(root, ca, hosts));
@@ -127,7 +139,7 @@ async function createServer(ca: KeyPairFiles, hosts: readonly string[]): Promise
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
-    subject: [{ CN: ['localhost'] }],
+    subject: [{ CN: [hosts.find((h) => !isIP(h)) ?? 'localhost'] }],
     issuer: caCert.subject,
     notBefore: new Date(now - 5 * 60_000),
     notAfter: new Date(now + 397 * DAY_MS),

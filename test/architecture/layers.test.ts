@@ -24,6 +24,8 @@ describe('layer rules', () => {
     ['src/http/probe.ts', "import { graphPlugin } from '../graph/plugin.js';"],
     ['src/graph/probe.ts', "import type { Services } from '../services.js';"],
     ['src/graph/probe.ts', "import { buildApp } from '../http/app.js';"],
+    ['src/proxy/probe.ts', "import { graphPlugin } from '../graph/plugin.js';"],
+    ['src/proxy/probe.ts', "import type { Services } from '../services.js';"],
   ])('%s may not %s', async (file, code) => {
     expect(await restrictedImports(file, `${code}\nexport {};\n`)).toHaveLength(1);
   });
