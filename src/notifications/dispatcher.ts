@@ -87,6 +87,8 @@ export class Dispatcher {
   private wanted = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private pokeTimer: NodeJS.Timeout | undefined;
+  /** A poke since the timer was set came from rows that may not have committed yet. */
+  private followUp = false;
   private closed = false;
   private lastScanMs = 0;
   private readonly health: EndpointHealth;
@@ -127,14 +129,18 @@ export class Dispatcher {
   /**
    * New rows were written (their transaction may still be committing): run a round after a short
    * coalescing window, so a burst of changes goes out in fewer, fuller POSTs, and once more a little
-   * later for a commit that had not landed yet.
+   * later for a commit that had not landed yet (`committed`: the rows are in already, as after a
+   * POST's answer, so no second round is needed).
    */
-  poke(): void {
-    if (this.closed || this.pokeTimer !== undefined) return;
+  poke(committed = false): void {
+    if (this.closed) return;
+    if (!committed) this.followUp = true;
+    if (this.pokeTimer !== undefined) return;
     this.pokeTimer = setTimeout(() => {
       this.pokeTimer = undefined;
       this.kick();
-      setTimeout(() => this.kick(), 25).unref();
+      if (this.followUp) setTimeout(() => this.kick(), 25).unref();
+      this.followUp = false;
     }, LINGER_MS);
     this.pokeTimer.unref();
   }
@@ -250,7 +256,7 @@ export class Dispatcher {
           if (left > 0) this.inFlight.set(url, left);
           else this.inFlight.delete(url);
           // What queued up for this URL meanwhile goes out shortly, in one POST.
-          this.poke();
+          this.poke(true);
         }
       }),
     );
