@@ -30,6 +30,8 @@ export interface LoadConfig {
    * tunnel to `host`:443 (a Microsoft host the proxy terminates), then TLS for that name.
    */
   proxy?: { proxyPort: number; host: string };
+  /** Mixed load: every `every`-th request of each connection is this POST instead of the GET. */
+  post?: { path: string; body: string; every: number };
 }
 
 export interface LoadResult {
@@ -47,6 +49,10 @@ export interface LoadResult {
   /** Transport errors (resets, timeouts) over the whole run. */
   errors: number;
   firstError?: string;
+  /** Transport error message → count, over the whole run. */
+  errorMessages: Record<string, number>;
+  /** "METHOD status" → count for answers that were not 2xx, with the first body of each (over the whole run). */
+  failures: Record<string, { count: number; firstBody: string }>;
   /** Bytes of response body per request, as last seen (to check both servers sent the same payload). */
   bodyBytes: number;
 }
@@ -80,6 +86,17 @@ async function main(): Promise<void> {
   if (config.authorization !== undefined) headers['authorization'] = config.authorization;
   // 127.0.0.1 only (a proxied host name is only ever sent to the proxy on 127.0.0.1); the emulator's certificate names 127.0.0.1 as well as localhost.
   const options = { host: config.proxy?.host ?? '127.0.0.1', port: config.proxy !== undefined ? 443 : config.port, path: config.path, method: 'GET', agent, headers, timeout: requestTimeoutMs };
+  const postOptions =
+    config.post === undefined
+      ? undefined
+      : {
+          ...options,
+          path: config.post.path,
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(config.post.body)) },
+        };
+  const errorMessages: Record<string, number> = {};
+  const failures: Record<string, { count: number; firstBody: string }> = {};
 
   const samples = new Float64Array(MAX_SAMPLES);
   let sampleCount = 0;
@@ -94,15 +111,32 @@ async function main(): Promise<void> {
   const windowStart = begin + config.warmupMs;
   const windowEnd = windowStart + config.durationMs;
 
-  const once = (): Promise<void> =>
+  const failed = (err: Error): void => {
+    errors++;
+    firstError ??= err.message;
+    const code = (err as NodeJS.ErrnoException).code;
+    const key = code !== undefined ? `${code}: ${err.message}` : err.message;
+    errorMessages[key] = (errorMessages[key] ?? 0) + 1;
+  };
+  const once = (post: boolean): Promise<void> =>
     new Promise((resolve) => {
       const sent = performance.now();
-      const req = request(options, (res) => {
+      const req = request(post && postOptions !== undefined ? postOptions : options, (res) => {
         let bytes = 0;
-        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        const status = res.statusCode ?? 0;
+        const kept: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if ((status < 200 || status > 299) && kept.length < 4) kept.push(chunk);
+        });
         res.once('end', () => {
           const done = performance.now();
           total++;
+          if (status < 200 || status > 299) {
+            const key = `${post ? 'POST' : 'GET'} ${status}`;
+            const entry = (failures[key] ??= { count: 0, firstBody: Buffer.concat(kept).toString('utf8').slice(0, 300) });
+            entry.count++;
+          }
           if (done >= windowStart && done <= windowEnd) {
             completed++;
             const key = String(res.statusCode);
@@ -113,25 +147,25 @@ async function main(): Promise<void> {
           resolve();
         });
         res.once('error', (err) => {
-          errors++;
-          firstError ??= err.message;
+          failed(err);
           resolve();
         });
       });
       req.once('timeout', () => req.destroy(new Error(`no response within ${requestTimeoutMs} ms`)));
       req.once('error', (err) => {
-        errors++;
-        firstError ??= err.message;
+        failed(err);
         resolve();
       });
-      req.end();
+      req.end(post && config.post !== undefined ? config.post.body : undefined);
     });
 
   const worker = async (): Promise<void> => {
     // Bounded by time; a failing server cannot spin this forever either (errors back off briefly).
+    let n = 0;
     while (performance.now() < windowEnd) {
       const before = errors;
-      await once();
+      n++;
+      await once(config.post !== undefined && n % config.post.every === 0);
       if (errors !== before) await new Promise((r) => setTimeout(r, 10));
     }
   };
@@ -156,6 +190,8 @@ async function main(): Promise<void> {
     },
     statuses,
     errors,
+    errorMessages,
+    failures,
     bodyBytes,
   };
   if (firstError !== undefined) result.firstError = firstError;

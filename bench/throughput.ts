@@ -43,7 +43,7 @@ async function json<T>(res: { status: number; body: Buffer }, what: string): Pro
 }
 
 /** Demo ids, an app token and the exact response the emulator gives for the benchmarked GET. */
-async function prepare(emu: RunningServer, ca: string): Promise<{ path: string; authorization: string; canned: CannedResponse }> {
+export async function prepare(emu: RunningServer, ca: string): Promise<{ path: string; authorization: string; canned: CannedResponse }> {
   const demo = await json<DemoInfo>(await httpsRequest(emu.port, '/_emulator/demo', ca), 'GET /_emulator/demo');
   const form = new URLSearchParams({
     grant_type: 'client_credentials',

@@ -29,6 +29,10 @@ export class DeliveryQueue {
     private readonly sendMissed = false,
   ) {}
 
+  private claims = 0;
+  /** Tokens of this instance's claims whose rounds are still running. */
+  private readonly live = new Set<string>();
+
   /** Rows pending and due at `now`, claimed or not. */
   async countDue(now: string): Promise<number> {
     const row = await this.db
@@ -43,32 +47,53 @@ export class DeliveryQueue {
   /**
    * Claim up to `limit` of the oldest due rows nobody holds (or whose claim lapsed), for `claimMs` of
    * wall time; in id order. One statement: the candidate select is locked, skipping rows another
-   * instance is claiming, where the store can.
+   * instance is claiming, where the store can. Rows for the URLs in `skipTargets` (this instance has
+   * POSTs in flight to them) stay in the queue.
+   *
+   * Each claim has its own token (`claimed_by` = instance id and a counter), and every statement that
+   * finishes rows matches the token its rows were claimed with: a claim that lapsed while its round
+   * was still running (a starved event loop) and was taken over, by another instance or by another
+   * round here, is finished once, by the round that holds it. Claims of rounds still running here
+   * are never taken over by this instance, so it does not POST them twice itself.
    */
-  async claim(now: string, wallMs: number, limit: number, claimMs: number): Promise<DeliveryRow[]> {
+  async claim(now: string, wallMs: number, limit: number, claimMs: number, skipTargets: readonly string[] = []): Promise<DeliveryRow[]> {
     const lapsed = new Date(wallMs).toISOString();
-    const candidates = this.db
+    let candidates = this.db
       .selectFrom('notification_deliveries')
       .select('id')
       .where('status', '=', 'pending')
       .where('due_at', '<=', now)
-      .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<', lapsed)]))
+      .where((eb) =>
+        eb.or([
+          eb('claim_expires_at', 'is', null),
+          this.live.size === 0 ? eb('claim_expires_at', '<', lapsed) : eb.and([eb('claim_expires_at', '<', lapsed), eb('claimed_by', 'not in', [...this.live])]),
+        ]),
+      );
+    if (skipTargets.length > 0) candidates = candidates.where('target_url', 'not in', skipTargets);
+    candidates = candidates
       // (due_at, id) follows the index, so the oldest due rows come without sorting the backlog.
       .orderBy('due_at')
       .orderBy('id')
       .limit(limit);
+    const token = `${this.instanceId}:${++this.claims}`;
     const rows = await this.db
       .updateTable('notification_deliveries')
-      .set({ claimed_by: this.instanceId, claim_expires_at: new Date(wallMs + claimMs).toISOString() })
+      .set({ claimed_by: token, claim_expires_at: new Date(wallMs + claimMs).toISOString() })
       .where('id', 'in', this.dialect.claimRowsSkippingLocked(candidates))
       .returningAll()
       .execute();
+    if (rows.length > 0) this.live.add(token);
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** The round that claimed with `token` has finished (or given back) all its rows. */
+  settled(token: string): void {
+    this.live.delete(token);
   }
 
   /** Give claimed rows back to the queue unchanged. */
   async release(rows: readonly DeliveryRow[]): Promise<void> {
-    await this.db.updateTable('notification_deliveries').set({ claimed_by: null, claim_expires_at: null }).where('id', 'in', ids(rows)).where('claimed_by', '=', this.instanceId).execute();
+    await this.db.updateTable('notification_deliveries').set({ claimed_by: null, claim_expires_at: null }).where('id', 'in', ids(rows)).where('claimed_by', '=', claimOf(rows)).execute();
   }
 
   /**
@@ -83,7 +108,7 @@ export class DeliveryQueue {
           .updateTable('notification_deliveries')
           .set({ due_at: dueAt, claimed_by: null, claim_expires_at: null, last_error: reason })
           .where('id', '=', row.id)
-          .where('claimed_by', '=', this.instanceId)
+          .where('claimed_by', '=', row.claimed_by ?? '')
           .execute();
       }
       await this.logUnsent(
@@ -107,7 +132,7 @@ export class DeliveryQueue {
         .updateTable('notification_deliveries')
         .set({ status: 'dropped', finished_at: now, claimed_by: null, claim_expires_at: null, last_error: reason })
         .where('id', 'in', ids(rows))
-        .where('claimed_by', '=', this.instanceId)
+        .where('claimed_by', '=', claimOf(rows))
         .execute();
       await this.logUnsent(trx, rows, 'dropped', reason, now, wallAt);
       if (this.sendMissed) await queueMissed(trx, rows, now);
@@ -153,7 +178,7 @@ export class DeliveryQueue {
         last_instance_id: this.instanceId,
       }))
       .where('id', 'in', ids(rows))
-      .where('claimed_by', '=', this.instanceId)
+      .where('claimed_by', '=', claimOf(rows))
       .execute();
   }
 
@@ -173,7 +198,7 @@ export class DeliveryQueue {
               : { attempts, due_at: new Date(next.dueAtMs).toISOString(), claimed_by: null, claim_expires_at: null, last_error: failed.error },
           )
           .where('id', '=', row.id)
-          .where('claimed_by', '=', this.instanceId)
+          .where('claimed_by', '=', row.claimed_by ?? '')
           .execute();
       }
       await trx
@@ -205,6 +230,14 @@ export class DeliveryQueue {
 }
 
 const ids = (rows: readonly DeliveryRow[]): number[] => rows.map((row) => Number(row.id));
+
+/** The claim token rows were claimed with (all the rows a statement finishes come from one claim). */
+function claimOf(rows: ReadonlyArray<DeliveryRow | { row: DeliveryRow }>): string {
+  const first = rows[0];
+  const token = first === undefined ? null : 'row' in first ? first.row.claimed_by : first.claimed_by;
+  // No rows: match nothing.
+  return token ?? '';
+}
 
 /** A `missed` lifecycle notification for each subscription that lost change notifications (where it has a lifecycle URL). */
 async function queueMissed(trx: Kysely<Database>, rows: readonly DeliveryRow[], now: string): Promise<void> {

@@ -9,8 +9,13 @@ import type { LifecycleScanner } from './lifecycle.js';
 import { collectionBody, groupByTarget } from './notificationCollections.js';
 import type { ValidationTokenIssuer } from './validationTokens.js';
 
-/** How long new rows wait for company before a round takes them (measured: fewer POSTs, same p99). */
-const POKE_COALESCE_MS = 25;
+/**
+ * How long new rows (and rows that queued up behind a POST) wait before a round takes them: they go
+ * out together, in fewer, fuller POSTs, as Graph sends queued notifications several to a request
+ * (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks). Short next to the
+ * latency a receiver sees from Graph; long enough for the writing transaction to have committed.
+ */
+const LINGER_MS = 10;
 
 export interface DispatcherOptions {
   /** Rows claimed per round. */
@@ -19,6 +24,12 @@ export interface DispatcherOptions {
   perPost?: number;
   /** POSTs in flight at once per round (one wave: a round never outlives its claims). */
   concurrency?: number;
+  /**
+   * POSTs in flight at once to one notification URL (from this instance). While they are, that URL's
+   * new rows are not claimed: they queue up and go out together in the next POST, as Graph sends
+   * several queued notifications in one request. It also bounds what a crash can deliver twice.
+   */
+  perTarget?: number;
   /** Wall-clock polling period: other instances' rows and retries falling due. */
   pollMs?: number;
   /** Rounds running at once in this instance. */
@@ -66,6 +77,9 @@ export class Dispatcher {
   private readonly claimBatch: number;
   private readonly perPost: number;
   private readonly concurrency: number;
+  private readonly perTarget: number;
+  /** Notification URL → POSTs in flight to it from this instance. */
+  private readonly inFlight = new Map<string, number>();
   private readonly pollMs: number;
   private readonly claimMs: number;
   private readonly maxRounds: number;
@@ -73,6 +87,8 @@ export class Dispatcher {
   private wanted = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private pokeTimer: NodeJS.Timeout | undefined;
+  /** A poke since the timer was set came from rows that may not have committed yet. */
+  private followUp = false;
   private closed = false;
   private lastScanMs = 0;
   private readonly health: EndpointHealth;
@@ -89,9 +105,10 @@ export class Dispatcher {
     this.claimBatch = options.claimBatch ?? 500;
     this.perPost = options.perPost ?? 100;
     this.concurrency = options.concurrency ?? 8;
+    this.perTarget = options.perTarget ?? 1;
     this.pollMs = options.pollMs ?? 250;
     this.claimMs = options.claimMs ?? 15_000;
-    this.maxRounds = options.maxRounds ?? 4;
+    this.maxRounds = options.maxRounds ?? 8;
     this.health = new EndpointHealth(options.onEndpointStateChange);
     this.slowEndpointRules = options.slowEndpointRules ?? true;
     this.destinations = options.destinations ?? new DestinationPolicy();
@@ -112,15 +129,19 @@ export class Dispatcher {
   /**
    * New rows were written (their transaction may still be committing): run a round after a short
    * coalescing window, so a burst of changes goes out in fewer, fuller POSTs, and once more a little
-   * later for a commit that had not landed yet.
+   * later for a commit that had not landed yet (`committed`: the rows are in already, as after a
+   * POST's answer, so no second round is needed).
    */
-  poke(): void {
-    if (this.closed || this.pokeTimer !== undefined) return;
+  poke(committed = false): void {
+    if (this.closed) return;
+    if (!committed) this.followUp = true;
+    if (this.pokeTimer !== undefined) return;
     this.pokeTimer = setTimeout(() => {
       this.pokeTimer = undefined;
       this.kick();
-      setTimeout(() => this.kick(), 15).unref();
-    }, POKE_COALESCE_MS);
+      if (this.followUp) setTimeout(() => this.kick(), 25).unref();
+      this.followUp = false;
+    }, LINGER_MS);
     this.pokeTimer.unref();
   }
 
@@ -184,29 +205,61 @@ export class Dispatcher {
   private async round(): Promise<RoundResult> {
     const result: RoundResult = { claimed: 0, delivered: 0, retrying: 0, dropped: 0 };
     await this.scan(false);
-    const rows = await this.queue.claim(this.ctx.clock.now().toISOString(), Date.now(), this.claimBatch, this.claimMs);
+    const busy = [...this.inFlight].filter(([, n]) => n >= this.perTarget).map(([url]) => url);
+    const rows = await this.queue.claim(this.ctx.clock.now().toISOString(), Date.now(), this.claimBatch, this.claimMs, busy);
     result.claimed = rows.length;
     if (rows.length === 0) return result;
+    try {
+      await this.send(rows, result);
+    } finally {
+      this.queue.settled(rows[0]!.claimed_by ?? '');
+    }
+    return result;
+  }
+
+  /** One round's claimed rows: the endpoint rules, then at most one wave of POSTs. */
+  private async send(rows: DeliveryRow[], result: RoundResult): Promise<void> {
     const posts: DeliveryRow[][] = [];
+    const unsent: DeliveryRow[] = [];
+    const planned = new Map<string, number>();
     for (const group of groupByTarget(rows)) {
       const sendable = await this.applyEndpointRules(group, result);
-      for (let i = 0; i < sendable.length; i += this.perPost) posts.push(sendable.slice(i, i + this.perPost));
+      for (let i = 0; i < sendable.length; i += this.perPost) {
+        const batch = sendable.slice(i, i + this.perPost);
+        const url = batch[0]!.target_url;
+        const taken = (this.inFlight.get(url) ?? 0) + (planned.get(url) ?? 0);
+        // One wave of POSTs per round, so a round always ends well within its claim, and at most
+        // perTarget POSTs to a URL at once: the rest go back to the queue (and another round follows).
+        if (posts.length >= this.concurrency || taken >= this.perTarget) {
+          unsent.push(...batch);
+          continue;
+        }
+        planned.set(url, (planned.get(url) ?? 0) + 1);
+        posts.push(batch);
+      }
     }
-    // One wave of POSTs per round, so a round always ends well within its claim: rows beyond it go
-    // back to the queue (and another round follows at once).
-    if (posts.length > this.concurrency) {
-      await this.queue.release(posts.splice(this.concurrency).flat());
+    if (unsent.length > 0) {
+      await this.queue.release(unsent);
       result.claimed = Math.max(result.claimed, this.claimBatch);
     }
     await Promise.all(
       posts.map(async (batch) => {
-        const outcome = await this.deliver(batch);
-        result.delivered += outcome.delivered;
-        result.retrying += outcome.retrying;
-        result.dropped += outcome.dropped;
+        const url = batch[0]!.target_url;
+        this.inFlight.set(url, (this.inFlight.get(url) ?? 0) + 1);
+        try {
+          const outcome = await this.deliver(batch);
+          result.delivered += outcome.delivered;
+          result.retrying += outcome.retrying;
+          result.dropped += outcome.dropped;
+        } finally {
+          const left = (this.inFlight.get(url) ?? 1) - 1;
+          if (left > 0) this.inFlight.set(url, left);
+          else this.inFlight.delete(url);
+          // What queued up for this URL meanwhile goes out shortly, in one POST.
+          this.poke(true);
+        }
       }),
     );
-    return result;
   }
 
   /**

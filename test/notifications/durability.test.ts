@@ -162,6 +162,65 @@ describe('nothing lost', () => {
     expect(duplicates).toBe(0);
   }, 90_000);
 
+  it('kill -9 mid-delivery: only the notifications of the POSTs in flight at the crash arrive twice (at most one POST per URL)', async () => {
+    const { flags, options } = sharedStore();
+    const receiver = await new WebhookReceiver().start();
+    cleanups.push(() => receiver.stop().catch(() => undefined));
+    const paths = ['/a', '/b', '/c'];
+    const first = await startCli(flags);
+    const demo = await json<Demo>(`${first.url}/_emulator/demo`);
+    for (const path of paths) await subscribeOver(first.url, demo, `${receiver.url}${path}`);
+
+    const producer = await storeProducer(options);
+    cleanups.push(() => producer.close());
+    const spec = { tenantId: demo.tenantId, organizerId: demo.organizerUserId, meetingId: demo.meetingId };
+    const recordings = 200;
+    for (let i = 0; i < recordings; i++) await produceRecording(producer, spec);
+    const expected = recordings * paths.length;
+
+    // Let a few POSTs through, then hold every answer: the instance keeps at most one POST per URL in flight.
+    await receiver.waitForItems(1, 20_000);
+    receiver.holding = true;
+    const countDelivered = async (): Promise<number> =>
+      Number(
+        (
+          await producer.ctx.db
+            .selectFrom('notification_deliveries')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('status', '=', 'delivered')
+            .executeTakeFirst()
+        )?.n ?? 0,
+      );
+    const heldItems = (): number => receiver.received.slice(receiver.received.length - receiver.heldCount).reduce((n, r) => n + (r.body['value'] as unknown[]).length, 0);
+    for (let i = 0; i < 300 && receiver.heldCount < paths.length; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(receiver.heldCount).toBe(paths.length);
+    // Every answered POST recorded as delivered: what is in flight is exactly the held POSTs.
+    for (let i = 0; i < 300 && (await countDelivered()) !== receiver.items().length - heldItems(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await countDelivered()).toBe(receiver.items().length - heldItems());
+    const inFlight = heldItems();
+    expect(inFlight).toBeGreaterThan(0);
+    expect(inFlight).toBeLessThanOrEqual(paths.length * 100);
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    receiver.release();
+
+    const second = await startCli(flags);
+    // The dead instance's claims lapse (wall time) and those rows go out again.
+    const flushed = await json<{ pending: number }>(`${second.url}/_emulator/deliveries/flush`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ timeoutMs: 40_000 }),
+    });
+    expect(flushed.pending).toBe(0);
+    await receiver.waitForItems(expected, 20_000);
+    const keys = receiver.items().map((i) => `${String(i['subscriptionId'])} ${(i['resourceData'] as { id: string }).id}`);
+    const duplicates = keys.length - new Set(keys).size;
+    expect(new Set(keys).size).toBe(expected);
+    expect(duplicates).toBeLessThanOrEqual(inFlight);
+    console.log(`crash mid-delivery: ${duplicates} duplicates of ${expected} notifications; ${inFlight} in ${paths.length} POSTs in flight at the crash`);
+    for (const path of paths) expect(receiver.maxInFlight.get(path)).toBe(1);
+  }, 120_000);
+
   it.runIf(STORE === 'postgres')(
     'two instances on one PostgreSQL database deliver each notification exactly once',
     async () => {

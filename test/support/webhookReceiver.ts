@@ -14,7 +14,8 @@ export type ReceiverMode = 'up' | 'failing' | 'hanging' | 'wrongEcho' | 'noEcho'
 /**
  * A real webhook receiver on 127.0.0.1, as an app would run: it answers Graph's validation handshake
  * (echoing validationToken as text/plain) and records every notification POST, answering 202.
- * `mode` makes it misbehave: failing = 503, hanging = never answers, wrongEcho/noEcho = bad handshakes.
+ * `mode` makes it misbehave: failing = `failStatus` (503), hanging = never answers, wrongEcho/noEcho = bad handshakes;
+ * `holding` records notification POSTs and answers them on `release()`.
  */
 export class WebhookReceiver {
   readonly received: Received[] = [];
@@ -22,6 +23,14 @@ export class WebhookReceiver {
   mode: ReceiverMode = 'up';
   /** Answer notification POSTs (not handshakes) this much later. */
   delayMs = 0;
+  /** The status a `failing` receiver answers notification POSTs with. */
+  failStatus = 503;
+  /** Record notification POSTs but hold their answers until `release()`. */
+  holding = false;
+  /** Notification POSTs being answered right now, per path, and the most there ever were at once. */
+  readonly inFlight = new Map<string, number>();
+  readonly maxInFlight = new Map<string, number>();
+  private held: ServerResponse[] = [];
   private server: Server;
   private port = 0;
   private hanging: ServerResponse[] = [];
@@ -46,9 +55,22 @@ export class WebhookReceiver {
 
   /** Stop listening (connections refused) until `start()` again on the same port. */
   async stop(): Promise<void> {
-    for (const res of this.hanging.splice(0)) res.destroy();
+    for (const res of [...this.hanging.splice(0), ...this.held.splice(0)]) res.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Answer the held notification POSTs (with `status`) and stop holding; returns how many there were. */
+  release(status = 202): number {
+    this.holding = false;
+    const held = this.held.splice(0);
+    for (const res of held) res.writeHead(status).end();
+    return held.length;
+  }
+
+  /** Notification POSTs received and not answered yet (held). */
+  get heldCount(): number {
+    return this.held.length;
   }
 
   /** Every notification item received at `path` (all paths when omitted). */
@@ -86,7 +108,12 @@ export class WebhookReceiver {
         res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(this.mode === 'wrongEcho' ? `${token}x` : token);
         return;
       }
-      if (this.mode !== 'up') return void res.writeHead(503).end();
+      const path = url.pathname;
+      const busy = (this.inFlight.get(path) ?? 0) + 1;
+      this.inFlight.set(path, busy);
+      this.maxInFlight.set(path, Math.max(busy, this.maxInFlight.get(path) ?? 0));
+      res.once('close', () => this.inFlight.set(path, (this.inFlight.get(path) ?? 1) - 1));
+      if (this.mode !== 'up') return void res.writeHead(this.failStatus).end();
       const text = Buffer.concat(chunks).toString('utf8');
       this.received.push({
         path: url.pathname,
@@ -95,7 +122,8 @@ export class WebhookReceiver {
         body: JSON.parse(text) as Record<string, unknown>,
         receivedAtMs: Date.now(),
       });
-      if (this.delayMs > 0) setTimeout(() => res.writeHead(202).end(), this.delayMs);
+      if (this.holding) this.held.push(res);
+      else if (this.delayMs > 0) setTimeout(() => res.writeHead(202).end(), this.delayMs);
       else res.writeHead(202).end();
     });
   }
