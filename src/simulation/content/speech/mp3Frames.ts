@@ -1,4 +1,4 @@
-import { Mp3Encoder } from '@breezystack/lamejs';
+import type { Mp3Encoder } from '@breezystack/lamejs';
 
 /**
  * MP3 encoding (lamejs, LAME ported to JavaScript) cut into whole frames, the MP4 track's samples.
@@ -27,13 +27,16 @@ export function mp3FrameLength(bytes: Uint8Array, at: number): number {
 /** Samples per Layer III frame: 1152 for MPEG-1, 576 for MPEG-2 and 2.5 (the rates under 32 kHz). */
 export const samplesPerFrame = (sampleRate: number): number => (sampleRate >= 32000 ? 1152 : 576);
 
+/** An encoder for mono audio; lamejs is imported only when a spoken recording is made, not at start-up. */
+export async function createMp3FrameEncoder(sampleRate: number, kbps: number): Promise<Mp3FrameEncoder> {
+  const { Mp3Encoder: Encoder } = await import('@breezystack/lamejs');
+  return new Mp3FrameEncoder(new Encoder(1, sampleRate, kbps));
+}
+
 export class Mp3FrameEncoder {
-  private readonly encoder: Mp3Encoder;
   private pending: Buffer = Buffer.alloc(0);
 
-  constructor(sampleRate: number, kbps: number) {
-    this.encoder = new Mp3Encoder(1, sampleRate, kbps);
-  }
+  constructor(private readonly encoder: Mp3Encoder) {}
 
   /** Encode mono samples; the frames completed so far. */
   encode(samples: Int16Array): Buffer[] {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { EncodedAudioPacketSource, EncodedPacket, EncodedVideoPacketSource, FilePathTarget, Mp4OutputFormat, Output } from 'mediabunny';
 import type { TranscriptCue } from '../webvtt.js';
-import { Mp3FrameEncoder, samplesPerFrame } from './mp3Frames.js';
+import { createMp3FrameEncoder, samplesPerFrame } from './mp3Frames.js';
 import { AVC_CODEC, AVC_DECODER_CONFIG, FRAME_HEIGHT, FRAME_WIDTH, speakerFrame } from './speakerFrame.js';
 import type { Synthesizer, Voice } from './synthesizer.js';
 
@@ -80,6 +79,8 @@ const endMs = (cues: readonly TranscriptCue[]): number => (cues.length === 0 ? L
  * time, the muxer writes to the file as it goes (its moov, the sample tables, at the end).
  */
 export async function writeSpokenMp4(synth: Synthesizer, lines: readonly SpokenLine[], seed: string, path: string): Promise<SpokenTimeline> {
+  // Imported here, not at start-up: the muxer is only needed when a spoken recording is made.
+  const { EncodedAudioPacketSource, EncodedPacket, EncodedVideoPacketSource, FilePathTarget, Mp4OutputFormat, Output } = await import('mediabunny');
   const rate = synth.sampleRate;
   const frameSamples = samplesPerFrame(rate);
   let moovAt = -1;
@@ -100,7 +101,7 @@ export async function writeSpokenMp4(synth: Synthesizer, lines: readonly SpokenL
   output.addAudioTrack(audio);
   await output.start();
 
-  const encoder = new Mp3FrameEncoder(rate, KBPS);
+  const encoder = await createMp3FrameEncoder(rate, KBPS);
   let audioFrames = 0;
   const addAudio = async (frames: Buffer[]): Promise<void> => {
     for (const frame of frames) {
