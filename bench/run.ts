@@ -2,8 +2,8 @@
  * `npm run bench`: start-up time, throughput and idle memory of the emulator, each against a bare
  * Node HTTPS server measured in the same run (interleaved), printed as a markdown table.
  *
- *   node dist/bench/run.js [--quick] [--only startup,throughput,delta,content,callRecord,notifications,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
- *                          [--delta-recordings N] [--large-rows N] [--content-mib N]
+ *   node dist/bench/run.js [--quick] [--only startup,throughput,delta,content,callRecord,notifications,speech,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+ *                          [--delta-recordings N] [--large-rows N] [--content-mib N] [--speech-minutes N]
  *
  * Progress goes to stderr, the table to stdout. Every spawned process is stopped at the end, on
  * error and on Ctrl-C; all traffic goes to 127.0.0.1.
@@ -24,15 +24,17 @@ import { measureContent, renderContent, type ContentOptions } from './content.js
 import { measureCallRecordThroughput, renderCallRecordReport } from './callRecord.js';
 import { measureNotifications, renderNotificationsReport } from './notifications.js';
 import { measureInstall, renderInstall } from './install.js';
+import { measureSpeech, renderSpeech } from './speech.js';
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
-                                [--delta-recordings N] [--large-rows N] [--content-mib N] [--notification-recordings N]
-  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications (default: all),
+                                [--delta-recordings N] [--large-rows N] [--content-mib N] [--notification-recordings N] [--speech-minutes N]
+  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications,speech (default: all),
                    install (only when named: npm ci of fresh copies on this Node and on Node 24, start-up on both; minutes)
   --delta-recordings N  recordings in the delta full-sync store (default 100000; --quick 10000)
   --large-rows N   target rows of the large store for the page-time comparison (default 1000000, at most 120 s of seeding)
   --content-mib N  size of the downloaded recording in MiB (default 1024; --quick 64)
   --notification-recordings N  recordings created against 10 subscriptions (default 10000; --quick 1000)
+  --speech-minutes N  length of the spoken recording generated (default 30; --quick 5)
   --quick          3 warm starts, 1 throughput round of 2 s (about 20 s in all)
   --starts N       warm starts of each server (default 7, 1..25)
   --rounds N       throughput rounds of each server (default 3, 1..7)
@@ -41,7 +43,7 @@ const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N
   --concurrency N  requests in flight (default 32, 1..256)
   -h, --help       this text`;
 
-const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'install'] as const;
+const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'speech', 'install'] as const;
 type Part = (typeof PARTS)[number];
 /** What runs without --only: install takes minutes and installs Node 24, so it is asked for by name. */
 const DEFAULT_PARTS: readonly Part[] = PARTS.filter((part) => part !== 'install');
@@ -54,11 +56,13 @@ interface Settings {
   content: ContentOptions;
   /** Recordings created for the change-notification run. */
   notificationRecordings: number;
+  /** Length of the spoken recording generated. */
+  speechMinutes: number;
 }
 
 /** The command line, read by node:util's parseArgs (strict: an unknown or malformed flag is an error). */
 function parseArgs(argv: readonly string[]): Settings {
-  const numeric = ['starts', 'rounds', 'duration', 'warmup', 'concurrency', 'delta-recordings', 'large-rows', 'content-mib', 'notification-recordings'] as const;
+  const numeric = ['starts', 'rounds', 'duration', 'warmup', 'concurrency', 'delta-recordings', 'large-rows', 'content-mib', 'notification-recordings', 'speech-minutes'] as const;
   let values: { quick?: boolean; help?: boolean; only?: string } & Partial<Record<(typeof numeric)[number], string>>;
   try {
     ({ values } = parseCommandLine({
@@ -89,6 +93,7 @@ function parseArgs(argv: readonly string[]): Settings {
         delta: { recordings: 10_000, pageSize: 1_000, rounds: 1, smallStore: 2_000, largeStore: 50_000, largeSeedBudgetMs: 30_000, pageSamples: 50 },
         content: { bytes: 64 * 1024 * 1024, rounds: 1 },
         notificationRecordings: 1_000,
+        speechMinutes: 5,
       }
     : {
         starts: 7,
@@ -97,6 +102,7 @@ function parseArgs(argv: readonly string[]): Settings {
         delta: { recordings: 100_000, pageSize: 1_000, rounds: 3, smallStore: 10_000, largeStore: 1_000_000, largeSeedBudgetMs: 120_000, pageSamples: 200 },
         content: { bytes: 1024 * 1024 * 1024, rounds: 3 },
         notificationRecordings: 10_000,
+        speechMinutes: 30,
       };
   const number = (name: (typeof numeric)[number], lo: number, hi: number): number | undefined => {
     const text = values[name];
@@ -124,6 +130,7 @@ function parseArgs(argv: readonly string[]): Settings {
   settings.delta.largeStore = Math.round(number('large-rows', 1_000, 10_000_000) ?? settings.delta.largeStore);
   settings.content.bytes = Math.round((number('content-mib', 1, 65_536) ?? settings.content.bytes / 1024 / 1024) * 1024 * 1024);
   settings.notificationRecordings = Math.round(number('notification-recordings', 10, 100_000) ?? settings.notificationRecordings);
+  settings.speechMinutes = number('speech-minutes', 1, 240) ?? settings.speechMinutes;
   return settings;
 }
 
@@ -189,6 +196,9 @@ async function main(): Promise<void> {
       log(`bench: change notifications (${settings.notificationRecordings} recordings, 10 subscriptions, half rich)`);
       const notifications = await measureNotifications({ recordings: settings.notificationRecordings, subscriptions: 10, pacedPerSecond: 500, pacedSeconds: 10, tlsDir: paths.tlsDir, log });
       sections.push(renderNotificationsReport(notifications));
+    }
+    if (wants('speech')) {
+      sections.push(renderSpeech(await measureSpeech({ minutes: settings.speechMinutes }, log)));
     }
     if (wants('install')) {
       log(`bench: install (npm ci of fresh copies on ${process.version} and Node 24) and start-up on both (${settings.starts} warm starts of each)`);
