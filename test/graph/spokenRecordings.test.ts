@@ -235,6 +235,22 @@ describe('spoken recordings (issue 17: the recording speaks its transcript)', { 
     expect(cues[1]!.startMs % 5000).not.toBe(0);
   });
 
+  it('speaks an ad hoc call too', async () => {
+    const sim = await control<Simulation>(emu, 'POST', `/tenants/${emu.demo.tenantId}/adhocCalls`, {
+      organizerId: adele,
+      participantIds: [alex],
+      script: [
+        { speaker: alex, text: 'Got a minute?' },
+        { speaker: adele, text: 'Sure, go ahead.' },
+      ],
+    });
+    expect(sim.recordingKind).toBe('spoken');
+    const body = (await graphClient(emu).api(`/users/${adele}/adhocCalls/${sim.adhocCallId}/recordings/${sim.recordingId}/content`).responseType(ResponseType.ARRAYBUFFER).get()) as ArrayBuffer;
+    const { info } = parseMp4(Buffer.from(body));
+    expect(info.audioTracks.length).toBe(1);
+    expect(info.videoTracks.length).toBe(1);
+  });
+
   it('refuses bad scripts and options with the control API’s errors', async () => {
     const id = await meeting('Bad');
     const outsider = emu.demo.users.find((u) => ![adele, alex, megan].includes(u.id))!.id;
