@@ -140,6 +140,10 @@ describe('spoken recordings (issue 17: the recording speaks its transcript)', { 
     expect(cues.every((c) => c.spokenLanguage === 'en-us')).toBe(true);
 
     const bytes = await recordingBytes(sim);
+    // Fast start: ftyp, then the moov (sample tables), then the media, so a player starts from the first bytes.
+    const ftypSize = bytes.readUInt32BE(0);
+    expect(bytes.toString('latin1', 4, 8)).toBe('ftyp');
+    expect(bytes.toString('latin1', ftypSize + 4, ftypSize + 8)).toBe('moov');
     const { info, samples } = parseMp4(bytes);
     expect(info.videoTracks.length).toBe(1);
     expect(info.audioTracks.length).toBe(1);

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StreamRef } from '../../domain/artifacts.js';
@@ -7,6 +6,7 @@ import type { BlobStore } from '../../store/blobs.js';
 import { MIN_MP4_SIZE, mp4Stream, normalizeMp4Size } from './mp4.js';
 import { SAMPLE_MP4 } from './sampleMp4.js';
 import type { SpokenLanguage } from './speech/dialogue.js';
+import { fastStartStream } from './speech/fastStart.js';
 import { spokenTimeline, writeSpokenMp4, type SpokenLine } from './speech/spokenMp4.js';
 import type { SynthesizerFactory } from './speech/synthesizer.js';
 import { metadataVtt, scriptedCues, transcriptVtt, type TranscriptCue } from './webvtt.js';
@@ -58,7 +58,8 @@ export interface SpokenContent {
 /**
  * A spoken recording and the transcript it speaks: cue times follow the synthesized speech. The MP4
  * is written to a temporary file as it is generated (its sample tables go at the end, so it is not
- * produced in order), then streamed into the blob store, which keys it by its bytes.
+ * produced in order), then streamed into the blob store with the sample tables moved to the front
+ * (fastStart.ts), keyed by its bytes.
  */
 export async function storeSpokenContent(
   blobs: BlobStore,
@@ -72,8 +73,9 @@ export async function storeSpokenContent(
     const dir = await mkdtemp(join(tmpdir(), 'gce-speech-'));
     try {
       const path = join(dir, 'recording.mp4');
-      cues = (await writeSpokenMp4(synth, input.lines, input.seed, path)).cues;
-      const ref = await blobs.putStream(createReadStream(path));
+      const written = await writeSpokenMp4(synth, input.lines, input.seed, path);
+      cues = written.cues;
+      const ref = await blobs.putStream(fastStartStream(path, written.ftypSize, written.moovAt, written.moov));
       stored.recording = { blobKey: ref.key, size: ref.size, contentType: 'video/mp4' };
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { TranscriptCue } from '../webvtt.js';
 import { createMp3FrameEncoder, samplesPerFrame } from './mp3Frames.js';
 import { AVC_CODEC, AVC_DECODER_CONFIG, FRAME_HEIGHT, FRAME_WIDTH, speakerFrame } from './speakerFrame.js';
@@ -18,6 +18,13 @@ export interface SpokenTimeline {
   readonly cues: TranscriptCue[];
   /** The recording's length: the last cue's end and a short tail of silence. */
   readonly durationMs: number;
+}
+
+/** Where the muxer put its boxes in the written file (fastStart.ts moves the moov forward). */
+export interface WrittenMp4 extends SpokenTimeline {
+  readonly ftypSize: number;
+  readonly moovAt: number;
+  readonly moov: Uint8Array;
 }
 
 const KBPS = 32;
@@ -76,18 +83,21 @@ const endMs = (cues: readonly TranscriptCue[]): number => (cues.length === 0 ? L
 /**
  * Write the recording to `path`: an MP4 with an MP3 audio track speaking each line at its cue, and
  * an H.264 track showing who speaks. Generated line by line: only one line's audio is in memory at a
- * time, the muxer writes to the file as it goes (its moov, the sample tables, at the end).
+ * time, the muxer writes to the file as it goes (its moov, the sample tables, at the end: see
+ * fastStart.ts for the bytes served).
  */
-export async function writeSpokenMp4(synth: Synthesizer, lines: readonly SpokenLine[], seed: string, path: string): Promise<SpokenTimeline> {
+export async function writeSpokenMp4(synth: Synthesizer, lines: readonly SpokenLine[], seed: string, path: string): Promise<WrittenMp4> {
   // Imported here, not at start-up: the muxer is only needed when a spoken recording is made.
   const { EncodedAudioPacketSource, EncodedPacket, EncodedVideoPacketSource, FilePathTarget, Mp4OutputFormat, Output } = await import('mediabunny');
   const rate = synth.sampleRate;
   const frameSamples = samplesPerFrame(rate);
   let moovAt = -1;
   let moovBytes: Uint8Array | undefined;
+  let ftypSize = 0;
   const output = new Output({
     format: new Mp4OutputFormat({
       fastStart: false,
+      onFtyp: (data) => (ftypSize = data.length),
       onMoov: (data, position) => {
         moovAt = position;
         moovBytes = data;
@@ -151,33 +161,7 @@ export async function writeSpokenMp4(synth: Synthesizer, lines: readonly SpokenL
   await silence(Math.max(0, Math.round((durationMs * rate) / 1000 - cursor)));
   await addAudio(encoder.flush());
   await output.finalize();
-  if (moovBytes !== undefined) await zeroTimes(path, moovAt, moovBytes);
-  return { cues, durationMs };
-}
-
-/**
- * The muxer stamps creation and modification times (mvhd, tkhd, mdhd) with the wall clock; the same
- * seed must give the same bytes, so they are set to 0 in the written file.
- */
-async function zeroTimes(path: string, moovAt: number, moov: Uint8Array): Promise<void> {
-  const view = Buffer.from(moov.buffer, moov.byteOffset, moov.byteLength);
-  const patches: { at: number; length: number }[] = [];
-  const walk = (start: number, end: number): void => {
-    let at = start;
-    while (at + 8 <= end) {
-      const size = view.readUInt32BE(at);
-      const type = view.toString('latin1', at + 4, at + 8);
-      if (size < 8 || at + size > end) return;
-      if (type === 'trak' || type === 'mdia') walk(at + 8, at + size);
-      if (type === 'mvhd' || type === 'tkhd' || type === 'mdhd') patches.push({ at: at + 12, length: view[at + 8] === 1 ? 16 : 8 });
-      at += size;
-    }
-  };
-  walk(8, view.length);
-  const file = await open(path, 'r+');
-  try {
-    for (const p of patches) await file.write(Buffer.alloc(p.length), 0, p.length, moovAt + p.at);
-  } finally {
-    await file.close();
-  }
+  // fastStart.ts moves the moov from the end of the file to after the ftyp: check that is the layout.
+  if (moovBytes === undefined || ftypSize === 0 || moovAt + moovBytes.length !== (await stat(path)).size) throw new Error('the muxer did not write ftyp, media, then moov');
+  return { cues, durationMs, ftypSize, moovAt, moov: moovBytes };
 }
