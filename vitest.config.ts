@@ -31,6 +31,7 @@ const unitOnly = [
   'test/repository/**',
   'test/notifications/deliveryPolicy.test.ts',
   'test/store/sqliteBinding.test.ts',
+  'test/simulation/speechParts.test.ts',
 ];
 
 export default defineConfig({

@@ -2,8 +2,8 @@
  * `npm run bench`: start-up time, throughput and idle memory of the emulator, each against a bare
  * Node HTTPS server measured in the same run (interleaved), printed as a markdown table.
  *
- *   node dist/bench/run.js [--quick] [--only startup,throughput,delta,content,callRecord,notifications,proxy,load,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
- *                          [--delta-recordings N] [--large-rows N] [--content-mib N]
+ *   node dist/bench/run.js [--quick] [--only startup,throughput,delta,content,callRecord,notifications,proxy,load,speech,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+ *                          [--delta-recordings N] [--large-rows N] [--content-mib N] [--speech-minutes N]
  *
  * Progress goes to stderr, the table to stdout. Every spawned process is stopped at the end, on
  * error and on Ctrl-C; all traffic goes to 127.0.0.1.
@@ -26,16 +26,18 @@ import { measureNotifications, renderNotificationsReport } from './notifications
 import { measureInstall, renderInstall } from './install.js';
 import { measureProxy, renderProxyReport } from './proxy.js';
 import { measureMixedLoad, renderMixedLoad, type MixedLoadOptions } from './mixedLoad.js';
+import { measureSpeech, renderSpeech } from './speech.js';
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
-                                [--delta-recordings N] [--large-rows N] [--content-mib N] [--notification-recordings N] [--load-seconds S]
-  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications,proxy,load (default: all),
+                                [--delta-recordings N] [--large-rows N] [--content-mib N] [--notification-recordings N] [--load-seconds S] [--speech-minutes N]
+  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications,proxy,load,speech (default: all),
                    install (only when named: npm ci of fresh copies on this Node and on Node 24, start-up on both; minutes)
   --delta-recordings N  recordings in the delta full-sync store (default 100000; --quick 10000)
   --large-rows N   target rows of the large store for the page-time comparison (default 1000000, at most 120 s of seeding)
   --content-mib N  size of the downloaded recording in MiB (default 1024; --quick 64)
   --notification-recordings N  recordings created against 10 subscriptions (default 10000; --quick 1000)
   --load-seconds S  seconds of the 200-connection mixed GET/subscription POST run, each server (default 60; --quick 10)
+  --speech-minutes N  length of the spoken recording generated (default 30; --quick 5)
   --quick          3 warm starts, 1 throughput round of 2 s (about 20 s in all)
   --starts N       warm starts of each server (default 7, 1..25)
   --rounds N       throughput rounds of each server (default 3, 1..7)
@@ -44,7 +46,7 @@ const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N
   --concurrency N  requests in flight (default 32, 1..256)
   -h, --help       this text`;
 
-const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'proxy', 'load', 'install'] as const;
+const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'proxy', 'load', 'speech', 'install'] as const;
 type Part = (typeof PARTS)[number];
 /** What runs without --only: install takes minutes and installs Node 24, so it is asked for by name. */
 const DEFAULT_PARTS: readonly Part[] = PARTS.filter((part) => part !== 'install');
@@ -58,11 +60,13 @@ interface Settings {
   /** Recordings created for the change-notification run. */
   notificationRecordings: number;
   load: MixedLoadOptions;
+  /** Length of the spoken recording generated. */
+  speechMinutes: number;
 }
 
 /** The command line, read by node:util's parseArgs (strict: an unknown or malformed flag is an error). */
 function parseArgs(argv: readonly string[]): Settings {
-  const numeric = ['starts', 'rounds', 'duration', 'warmup', 'concurrency', 'delta-recordings', 'large-rows', 'content-mib', 'notification-recordings', 'load-seconds'] as const;
+  const numeric = ['starts', 'rounds', 'duration', 'warmup', 'concurrency', 'delta-recordings', 'large-rows', 'content-mib', 'notification-recordings', 'load-seconds', 'speech-minutes'] as const;
   let values: { quick?: boolean; help?: boolean; only?: string } & Partial<Record<(typeof numeric)[number], string>>;
   try {
     ({ values } = parseCommandLine({
@@ -94,6 +98,7 @@ function parseArgs(argv: readonly string[]): Settings {
         content: { bytes: 64 * 1024 * 1024, rounds: 1 },
         notificationRecordings: 1_000,
         load: { connections: 200, warmupMs: 1_000, durationMs: 10_000, postEvery: 8 },
+        speechMinutes: 5,
       }
     : {
         starts: 7,
@@ -103,6 +108,7 @@ function parseArgs(argv: readonly string[]): Settings {
         content: { bytes: 1024 * 1024 * 1024, rounds: 3 },
         notificationRecordings: 10_000,
         load: { connections: 200, warmupMs: 2_000, durationMs: 60_000, postEvery: 8 },
+        speechMinutes: 30,
       };
   const number = (name: (typeof numeric)[number], lo: number, hi: number): number | undefined => {
     const text = values[name];
@@ -131,6 +137,7 @@ function parseArgs(argv: readonly string[]): Settings {
   settings.content.bytes = Math.round((number('content-mib', 1, 65_536) ?? settings.content.bytes / 1024 / 1024) * 1024 * 1024);
   settings.notificationRecordings = Math.round(number('notification-recordings', 10, 100_000) ?? settings.notificationRecordings);
   settings.load.durationMs = Math.round((number('load-seconds', 1, 600) ?? settings.load.durationMs / 1000) * 1000);
+  settings.speechMinutes = number('speech-minutes', 1, 240) ?? settings.speechMinutes;
   return settings;
 }
 
@@ -204,6 +211,9 @@ async function main(): Promise<void> {
     if (wants('load')) {
       log(`bench: under load (${settings.load.connections} connections × ${settings.load.durationMs / 1000} s of mixed GETs and subscription POSTs, emulator then bare server)`);
       sections.push(renderMixedLoad(await measureMixedLoad(paths, workDir, settings.load, log)));
+    }
+    if (wants('speech')) {
+      sections.push(renderSpeech(await measureSpeech({ minutes: settings.speechMinutes }, log)));
     }
     if (wants('install')) {
       log(`bench: install (npm ci of fresh copies on ${process.version} and Node 24) and start-up on both (${settings.starts} warm starts of each)`);

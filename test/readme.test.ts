@@ -56,6 +56,7 @@ const EXPECTED_OUTPUT: { when: string; stdout: RegExp }[] = [
   { when: 'graph-comms-emulator ca --path', stdout: /ca\.pem/ },
   { when: '/_emulator/demo"', stdout: /"tenantId"/ },
   { when: '/_emulator/deliveries/flush"', stdout: /"delivered"/ },
+  { when: '/simulate"', stdout: /"recordingKind":"spoken"/ },
 ];
 
 interface Outcome {

@@ -1,4 +1,6 @@
 /** Control API schemas for making meetings and calls happen, and for metered-API usage. */
+import { SPOKEN_LANGUAGES } from '../simulation/content/speech/dialogue.js';
+
 const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 
@@ -14,6 +16,26 @@ const simulateProperties = {
     ],
     description: 'Virtual time after the call ends before the artifacts appear: an ISO 8601 duration (PT5M) or milliseconds. Default: at once.',
   },
+  recordingKind: {
+    type: 'string',
+    enum: ['spoken', 'sample'],
+    description:
+      'spoken: the recording speaks the transcript (a voice per speaker, at the cue times; needs the optional synthesizer, else the sample). sample: the 3-second sample clip. Default: spoken if a script is given, else sample.',
+  },
+  language: { type: 'string', enum: SPOKEN_LANGUAGES, description: "The transcript's language: the built-in dialogue's, the voices' and metadataContent's spokenLanguage. Default en-us." },
+  script: {
+    type: 'array',
+    minItems: 1,
+    maxItems: 2000,
+    description: 'What is said, in order: each line by a participant (user id of the organizer or an attendee). Default: the built-in dialogue, the participants in turn.',
+    items: {
+      type: 'object',
+      required: ['speaker', 'text'],
+      additionalProperties: false,
+      properties: { speaker: { type: 'string', minLength: 1, maxLength: 200 }, text: { type: 'string', minLength: 1, maxLength: 2000 } },
+    },
+  },
+  seed: { type: 'integer', minimum: 0, maximum: 2147483647, description: 'Varies the pauses between lines of a spoken recording; the same seed and lines give the same bytes. Default 0.' },
 } as const;
 
 export const simulateSchema = { type: 'object', additionalProperties: false, properties: simulateProperties } as const;
@@ -40,6 +62,7 @@ export const simulationSchema = {
     transcriptId: nullableStr,
     contentCorrelationId: str,
     artifactsAvailableDateTime: str,
+    recordingKind: { type: ['string', 'null'], enum: ['spoken', 'sample', null], description: 'What the recording holds: speech of the transcript, or the sample clip; null without a recording.' },
   },
 } as const;
 

@@ -14,7 +14,8 @@ import { emptyStore } from '../store/reset.js';
 import type { AdminServices } from './adminServices.js';
 import type { Artifact } from '../domain/artifacts.js';
 import { acceptBotRecording } from '../simulation/botRecordings.js';
-import { simulateAdhocCall, simulateMeeting, type SimulateOptions, type SimulationResult } from '../simulation/meetingScenario.js';
+import { simulateAdhocCall, simulateMeeting, type RecordingKind, type ScriptLine, type SimulateOptions, type SimulationResult } from '../simulation/meetingScenario.js';
+import type { SpokenLanguage } from '../simulation/content/speech/dialogue.js';
 import type { SimulatedPstnCalls } from '../simulation/pstnCalls.js';
 import type { UsageEntry } from '../domain/usage.js';
 import type { DeliveryQuery, DeliveryView } from '../notifications/deliveryLog.js';
@@ -36,6 +37,10 @@ export interface SimulateRequest {
   transcript?: boolean;
   /** ISO 8601 duration (PT5M) or milliseconds on the virtual clock before the recording and transcript appear. */
   artifactDelay?: string | number;
+  recordingKind?: RecordingKind;
+  language?: SpokenLanguage;
+  script?: ScriptLine[];
+  seed?: number;
 }
 
 /** POST /_emulator/tenants/{id}/adhocCalls. */
@@ -59,6 +64,10 @@ function simulateOptions(b: SimulateRequest): SimulateOptions {
   if (b.recording !== undefined) options.recording = b.recording;
   if (b.recordingSizeBytes !== undefined) options.recordingSizeBytes = b.recordingSizeBytes;
   if (b.transcript !== undefined) options.transcript = b.transcript;
+  if (b.recordingKind !== undefined) options.recordingKind = b.recordingKind;
+  if (b.language !== undefined) options.language = b.language;
+  if (b.script !== undefined) options.script = b.script;
+  if (b.seed !== undefined) options.seed = b.seed;
   if (b.artifactDelay !== undefined) {
     const ms = typeof b.artifactDelay === 'number' ? b.artifactDelay : parseDurationMs(b.artifactDelay);
     if (ms === undefined || ms < 0) throw new DomainError('invalid', `artifactDelay '${excerpt(String(b.artifactDelay))}' is not an ISO 8601 duration (PT5M) or a number of milliseconds.`);

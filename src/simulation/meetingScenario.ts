@@ -8,7 +8,10 @@ import { findMeeting, type Meeting } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';
 import type { BlobStore } from '../store/blobs.js';
 import { createCallRecordForCall } from './callRecords.js';
-import { storeRecordingContent, storeTranscriptContent } from './content/artifactContent.js';
+import { storeLinesTranscript, storeRecordingContent, storeSpokenContent, storeTranscriptContent } from './content/artifactContent.js';
+import { DIALOGUE, voiceFor, type SpokenLanguage } from './content/speech/dialogue.js';
+import type { SpokenLine } from './content/speech/spokenMp4.js';
+import { loadSynthesizer } from './content/speech/synthesizer.js';
 
 /** What `POST /_emulator/meetings/{id}/simulate` (and ad hoc call simulation) may ask for. */
 export interface SimulateOptions {
@@ -21,6 +24,21 @@ export interface SimulateOptions {
   transcript?: boolean;
   /** Milliseconds of virtual time after the call ends before the artifacts appear (default 0: at once). */
   artifactDelayMs?: number;
+  /** A recording that speaks the transcript, or the sample clip. Default: spoken if there is a script, else the sample. */
+  recordingKind?: RecordingKind;
+  /** The transcript's language (the voices' and metadataContent's spokenLanguage). Default en-us. */
+  language?: SpokenLanguage;
+  /** What is said, by whom (a participant's user id), in order. Default: the built-in dialogue in `language`. */
+  script?: readonly ScriptLine[];
+  /** Varies the pauses between lines; the same seed (and lines) gives the same bytes. Default 0. */
+  seed?: number;
+}
+
+export type RecordingKind = 'spoken' | 'sample';
+
+export interface ScriptLine {
+  speaker: string;
+  text: string;
 }
 
 export interface SimulationResult {
@@ -34,6 +52,8 @@ export interface SimulationResult {
   contentCorrelationId: string;
   /** When the artifacts appear (now, unless delayed on the virtual clock). */
   artifactsAvailableDateTime: string;
+  /** What the recording holds: speech of the transcript, or the sample clip (also when the synthesizer is not installed). */
+  recordingKind: RecordingKind | null;
 }
 
 const MINUTE = 60_000;
@@ -61,6 +81,24 @@ export interface ArtifactPlan {
 export interface CallContent {
   recording?: Awaited<ReturnType<typeof storeRecordingContent>>;
   transcript?: Awaited<ReturnType<typeof storeTranscriptContent>>;
+  recordingKind?: RecordingKind;
+}
+
+/** Who says what: the script (its speakers must be in the call), or the built-in dialogue in turn. */
+async function spokenLines(ctx: DomainContext, tenantId: string, participantIds: readonly string[], options: SimulateOptions): Promise<SpokenLine[]> {
+  const language = options.language ?? 'en-us';
+  const people: { id: string; name: string }[] = [];
+  for (const id of participantIds) {
+    const user = await findUser(ctx, tenantId, id);
+    if (user !== undefined && !people.some((p) => p.id === user.id)) people.push({ id: user.id, name: user.displayName });
+  }
+  const line = (index: number, text: string): SpokenLine => ({ speakerName: people[index]?.name ?? 'Unknown speaker', speakerIndex: index, voice: voiceFor(language, index), text });
+  if (options.script === undefined) return DIALOGUE[language].map((text, i) => line(people.length === 0 ? 0 : i % people.length, text));
+  return options.script.map((s, i) => {
+    const index = people.findIndex((p) => p.id === s.speaker);
+    if (index < 0) throw new DomainError('invalid', `script[${i}].speaker '${s.speaker}' is not a participant of the call (its organizer or an attendee with a user id).`);
+    return line(index, s.text);
+  });
 }
 
 /**
@@ -74,9 +112,31 @@ export async function storeCallContent(
   call: { tenantId: string; participantIds: readonly string[]; startedAt: string },
   options: SimulateOptions,
 ): Promise<CallContent> {
+  const wantRecording = options.recording !== false;
+  const wantTranscript = options.transcript !== false;
+  const startedAtMs = Date.parse(call.startedAt);
+  const custom = options.script !== undefined || (options.language !== undefined && options.language !== 'en-us');
+  const lines = custom || options.recordingKind === 'spoken' ? await spokenLines(ctx, call.tenantId, call.participantIds, options) : undefined;
+  const spoken = (options.recordingKind ?? (options.script !== undefined ? 'spoken' : 'sample')) === 'spoken';
+  const language = options.language ?? 'en-us';
+  if (spoken && lines !== undefined && (wantRecording || wantTranscript)) {
+    const synthesizers = await loadSynthesizer();
+    if (synthesizers !== undefined) {
+      const made = await storeSpokenContent(blobs, synthesizers, { lines, seed: String(options.seed ?? 0), language, startedAtMs, recording: wantRecording, transcript: wantTranscript });
+      return { ...made, ...(made.recording !== undefined ? { recordingKind: 'spoken' as const } : {}) };
+    }
+  }
   const stored: CallContent = {};
-  if (options.recording !== false) stored.recording = await storeRecordingContent(blobs, options.recordingSizeBytes);
-  if (options.transcript !== false) stored.transcript = await storeTranscriptContent(blobs, await speakerNames(ctx, call.tenantId, call.participantIds), Date.parse(call.startedAt));
+  if (wantRecording) {
+    stored.recording = await storeRecordingContent(blobs, options.recordingSizeBytes);
+    stored.recordingKind = 'sample';
+  }
+  if (wantTranscript) {
+    stored.transcript =
+      lines !== undefined
+        ? await storeLinesTranscript(blobs, lines, startedAtMs, language)
+        : await storeTranscriptContent(blobs, await speakerNames(ctx, call.tenantId, call.participantIds), startedAtMs);
+  }
   return stored;
 }
 
@@ -116,6 +176,7 @@ export async function recordEndedCall(ctx: DomainContext, blobs: BlobStore, plan
     transcriptId: inputs.find((i) => i.kind === 'transcript')?.id ?? null,
     contentCorrelationId,
     artifactsAvailableDateTime: availableAt.toISOString(),
+    recordingKind: stored.recording !== undefined ? (stored.recordingKind ?? 'sample') : null,
   };
 }
 
@@ -125,6 +186,9 @@ function checkOptions(options: SimulateOptions): void {
     throw new DomainError('invalid', 'durationMinutes must be between 0 (exclusive) and 1440.');
   }
   checkRecordingSize(options.recordingSizeBytes);
+  if (options.recordingSizeBytes !== undefined && (options.recordingKind === 'spoken' || (options.recordingKind === undefined && options.script !== undefined))) {
+    throw new DomainError('invalid', 'recordingSizeBytes grows the sample recording; a spoken recording is as long as its speech (set recordingKind to sample, or leave out recordingSizeBytes).');
+  }
 }
 
 /** A requested recording size (simulated or bot-recorded): whole bytes, at most 64 GiB. */

@@ -1,3 +1,5 @@
+import { DIALOGUE } from './speech/dialogue.js';
+
 /**
  * Transcript content in WebVTT, as Teams writes it: `<v Speaker>` voice spans for content
  * (calltranscript-get.md ex.2) and, for metadataContent, one JSON object per cue with
@@ -12,26 +14,19 @@ export interface TranscriptCue {
   endMs: number;
 }
 
-const LINES = [
-  'Good morning everyone, thanks for joining.',
-  'Let us start with the status of the release.',
-  'The build is green and the last issues are closed.',
-  'Great. What about the customer feedback from last week?',
-  'Most of it was about the onboarding flow; we have a fix ready.',
-  'Can we ship it before the end of the month?',
-  'Yes, if the review goes well on Thursday.',
-  'Then let us plan the review for Thursday morning.',
-  'I will send the invitation after this call.',
-  'Thanks all, talk to you next week.',
-];
+const LINES = DIALOGUE['en-us'];
 
-/** A short scripted conversation among the speakers, about five seconds a line. */
-export function scriptedCues(speakers: readonly string[], lines = LINES.length): TranscriptCue[] {
+/**
+ * A short scripted conversation among the speakers, about five seconds a line: the built-in lines
+ * in turn, or `texts` (then speaker i says texts[i]).
+ */
+export function scriptedCues(speakers: readonly string[], texts: readonly string[] = LINES): TranscriptCue[] {
   const names = speakers.length > 0 ? speakers : ['Unknown speaker'];
   const cues: TranscriptCue[] = [];
-  for (let i = 0; i < lines; i++) {
-    const text = LINES[i % LINES.length]!;
-    const startMs = i * 5_000;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    // A long line pushes the next one back rather than overlapping it.
+    const startMs = Math.max(i * 5_000, (cues[i - 1]?.endMs ?? 0) + 500);
     cues.push({ speakerName: names[i % names.length]!, text, startMs, endMs: startMs + 1_000 + text.length * 60 });
   }
   return cues;
