@@ -24,6 +24,7 @@ import { ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from './simula
 import { BlobStore } from './store/blobs.js';
 import { ensurePrivateDir, type Tightened } from './store/privateFiles.js';
 import { DeltaTokens, stateTokenCodec } from './domain/stateTokens.js';
+import { PermissionLedger } from './domain/permissionLedger.js';
 import { UsageMeter } from './domain/usage.js';
 import { FaultInjector } from './runtime/faults.js';
 import { openWritableStore } from './store/openWritable.js';
@@ -195,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       blobs,
       deltaTokens: new DeltaTokens(stateTokenCodec(store.db)),
       usage: new UsageMeter(),
+      permissionLedger: new PermissionLedger(),
       notifications,
       destinations,
       caCertificatePem: tls?.caCertificatePem,

@@ -1,6 +1,7 @@
 import type { DomainContext } from '../domain/context.js';
 import type { SigningKeyRing } from '../domain/signingKeys.js';
 import type { UsageMeter } from '../domain/usage.js';
+import type { PermissionLedger } from '../domain/permissionLedger.js';
 import type { DeltaTokens } from '../domain/stateTokens.js';
 import type { AccessTokenVerifier } from '../auth/tokens.js';
 import type { NotificationService } from '../notifications/service.js';
@@ -23,6 +24,7 @@ export interface AdminServices {
   readonly blobs: BlobStore;
   readonly deltaTokens: Pick<DeltaTokens, 'forget'>;
   readonly usage: UsageMeter;
+  readonly permissionLedger: PermissionLedger;
   readonly notifications: NotificationService;
   readonly caCertificatePem: string | undefined;
   /** Resolves once the virtual clock's state is saved in the store. */

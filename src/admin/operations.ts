@@ -53,6 +53,7 @@ export const ADMIN_OPERATIONS = {
   'POST /_emulator/tenants/:tenantId/callRecords/:recordId/lateTelemetry': 'addLateTelemetry',
   'POST /_emulator/tenants/:tenantId/pstnCalls': 'simulatePstnCalls',
   'GET /_emulator/usage': 'usage',
+  'GET /_emulator/apps/:clientId/permissions-report': 'permissionsReport',
   'GET /_emulator/deliveries': 'deliveries',
   'POST /_emulator/deliveries/flush': 'flushDeliveries',
   'POST /_emulator/reset': 'reset',

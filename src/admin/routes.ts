@@ -1,3 +1,4 @@
+import { registerPermissionsReportRoutes } from './permissionsRoutes.js';
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppChanges } from '../domain/apps.js';
@@ -191,6 +192,8 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
   registerCallAdminRoutes(app, admin);
   // Meetings and ad hoc calls happening; metered-API usage
   registerArtifactControlRoutes(app, admin);
+  // Least privilege per app
+  registerPermissionsReportRoutes(app, admin);
   // Change notifications
   registerDeliveryRoutes(app, admin);
 

@@ -18,6 +18,7 @@ import { simulateAdhocCall, simulateMeeting, type RecordingKind, type ScriptLine
 import type { SpokenLanguage } from '../simulation/content/speech/dialogue.js';
 import type { SimulatedPstnCalls } from '../simulation/pstnCalls.js';
 import type { UsageEntry } from '../domain/usage.js';
+import { permissionsReport, type PermissionsReport } from '../domain/permissionReport.js';
 import type { DeliveryQuery, DeliveryView } from '../notifications/deliveryLog.js';
 import type { FlushResult } from '../notifications/dispatcher.js';
 import { CallsAdmin, type CallRecordView, type CallView, type NewCallRecordRequest, type NewLiveCall, type RecordingStatusView } from './calls.js';
@@ -413,6 +414,12 @@ export class AdminService {
   usage(query: { tenantId?: string } = {}): { value: UsageEntry[] } {
     return { value: this.services.usage.list(query.tenantId) };
   }
+  /** The app's granted permissions against those its calls needed, with the minimal set to request. */
+  async permissionsReport(clientId: string): Promise<PermissionsReport> {
+    const app = await findApp(this.ctx, clientId);
+    if (app === undefined) throw new DomainError('notFound', `App '${clientId}' was not found.`);
+    return permissionsReport(app, this.services.permissionLedger.of(app.tenantId, app.clientId));
+  }
   /** The change-notification delivery log, newest first. */
   deliveries(query: DeliveryQuery = {}): Promise<DeliveryView[]> {
     return this.services.notifications.deliveries(query);
@@ -433,6 +440,7 @@ export class AdminService {
     this.services.verifier.clear();
     this.ctx.clock.reset();
     this.services.usage.clear();
+    this.services.permissionLedger.clear();
     this.services.deltaTokens.forget();
     await this.services.clockSaved();
     if (this.services.config.demo) {

@@ -40,15 +40,28 @@ export function meetingOrganizer(organizerId: string, tenantId: string): Record<
   };
 }
 
-/** `2025-10-07T07:25:21.9730000Z`: an instant with Graph's seven fractional digits. */
+/**
+ * `2025-10-07T07:25:21.9730000Z`: an instant with Graph's seven fractional digits. Idempotent: a
+ * stored resource written before (three digits) and one written now read the same.
+ */
 export function graphDateTime(iso: string): string {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(iso);
   return m === null ? iso : `${m[1] ?? ''}.${(m[2] ?? '').padEnd(7, '0').slice(0, 7)}Z`;
 }
 
+/**
+ * `2023-09-17T08:13:26.3265566+00:00`: an instant as change notifications write it (subscriptionExpirationDateTime
+ * in https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript).
+ */
+export function notificationDateTime(iso: string): string {
+  const seven = graphDateTime(iso);
+  return seven.endsWith('Z') ? `${seven.slice(0, -1)}+00:00` : seven;
+}
+
 export function artifactResource(a: ArtifactView, serviceRoot: string): Record<string, unknown> {
-  // Ad hoc artifacts carry seven fractional digits, as the examples of https://learn.microsoft.com/graph/api/adhoccall-getallrecordings show.
-  const instant = a.meetingId === null ? graphDateTime : (iso: string): string => iso;
+  // Seven fractional digits, as the examples of https://learn.microsoft.com/graph/api/callrecording-get
+  // (`2023-04-10T08:13:17.5990966Z`) and https://learn.microsoft.com/graph/api/adhoccall-getallrecordings show.
+  const instant = graphDateTime;
   return {
     id: a.id,
     meetingId: a.meetingId,

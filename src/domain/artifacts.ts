@@ -135,11 +135,17 @@ export type ArtifactScope =
       start: string | null;
       end: string | null;
       /** The ad hoc calls the organizer initiated, not their meetings. */ adhoc?: boolean;
+      /**
+       * Pages leave out the artifacts of meetings that ended before this instant (expired meetings,
+       * whose artifacts Graph no longer serves; see meetings.ts MEETING_EXPIRY_MS). Positions ignore it.
+       */
+      meetingsEndedSince?: string;
     }
   | { by: 'meeting'; kind: ArtifactKind; meetingId: string; contentCorrelationId?: string }
   | { by: 'adhocCall'; kind: ArtifactKind; adhocCallId: string; contentCorrelationId?: string };
 
-function scoped(db: Kysely<Database>, scope: ArtifactScope) {
+/** `visible`: a page's rows (expired meetings' artifacts left out), not the scope's positions. */
+function scoped(db: Kysely<Database>, scope: ArtifactScope, visible = false) {
   let q = db.selectFrom('artifacts').where('kind', '=', scope.kind);
   if (scope.by === 'organizer') {
     q = q
@@ -148,6 +154,12 @@ function scoped(db: Kysely<Database>, scope: ArtifactScope) {
       .where('meeting_id', scope.adhoc === true ? 'is' : 'is not', null);
     if (scope.start !== null) q = q.where('created_at', '>=', scope.start);
     if (scope.end !== null) q = q.where('created_at', '<=', scope.end);
+    const cutoff = scope.meetingsEndedSince;
+    if (visible && cutoff !== undefined && scope.adhoc !== true) {
+      q = q.where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('meetings').select('meetings.id').whereRef('meetings.id', '=', 'artifacts.meeting_id').where('meetings.end_date_time', '<', cutoff))),
+      );
+    }
   } else if (scope.by === 'meeting') {
     q = q.where('meeting_id', '=', scope.meetingId);
   } else {
@@ -159,7 +171,7 @@ function scoped(db: Kysely<Database>, scope: ArtifactScope) {
 
 /** Up to `limit` artifacts of the scope after feed position `afterSeq`, in feed order; `more` when others follow. */
 export async function pageArtifacts(ctx: DomainContext, scope: ArtifactScope, afterSeq: number, limit: number): Promise<{ items: Artifact[]; more: boolean }> {
-  const rows = await scoped(ctx.db, scope)
+  const rows = await scoped(ctx.db, scope, true)
     .selectAll()
     .where('feed_seq', '>', afterSeq)
     .orderBy('feed_seq')
@@ -174,7 +186,7 @@ export async function pageArtifacts(ctx: DomainContext, scope: ArtifactScope, af
  * then text in, text out (no row objects, no re-serialization), which is most of its cost.
  */
 export async function pageArtifactJson(ctx: DomainContext, scope: ArtifactScope, afterSeq: number, limit: number): Promise<{ items: Array<{ seq: number; json: string }>; more: boolean }> {
-  const rows = await scoped(ctx.db, scope)
+  const rows = await scoped(ctx.db, scope, true)
     .select(['feed_seq', 'resource_json'])
     .where('feed_seq', '>', afterSeq)
     .orderBy('feed_seq')

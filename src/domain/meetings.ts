@@ -87,6 +87,19 @@ const toMeeting = (r: MeetingTable): Meeting => ({
   settings: parseObject(r.properties) as MeetingSettings,
 });
 
+/**
+ * Teams meetings expire 60 days after they end (https://learn.microsoft.com/microsoftteams/limits-specifications-teams#meeting-expiration);
+ * the artifact APIs then refuse them ("This API works only for a meeting that hasn't expired",
+ * https://learn.microsoft.com/graph/api/callrecording-get).
+ */
+export const MEETING_EXPIRY_MS = 60 * 24 * 3_600_000;
+
+/** Meetings that ended before this instant (ISO, as end_date_time is stored) have expired at `nowMs`. */
+export const meetingExpiryCutoff = (nowMs: number): string => new Date(nowMs - MEETING_EXPIRY_MS).toISOString();
+
+/** Whether the meeting has expired at `nowMs`. */
+export const meetingExpired = (meeting: { endDateTime: string }, nowMs: number): boolean => Date.parse(meeting.endDateTime) + MEETING_EXPIRY_MS < nowMs;
+
 function isoOrThrow(value: string, name: string): string {
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw new DomainError('invalid', `'${excerpt(value)}' is not a valid ${name}.`);

@@ -24,28 +24,65 @@ export interface AuthorizationTarget {
 
 export type GrantedBy = 'role' | 'scope' | 'rsc';
 
+/** The method and route that asked (`GET /v1.0/users/:userId/onlineMeetings/:meetingId/recordings`), for the permissions report. */
+const operationOf = (request: FastifyRequest): string => `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0] ?? ''}`;
+
+type Decision = { outcome: 'authorized'; satisfiedBy: string; via: GrantedBy; accessPolicyMissing?: boolean } | { outcome: 'refused'; accessPolicyMissing?: boolean };
+
 /**
  * Authorize a Graph call as the seeds' permission tables say: app roles or delegated scopes, RSC
  * through a Teams app installed in the meeting, and application access policies for the path's user.
+ * Each decision is noted in the permission ledger (which permission satisfied the rule, or that none
+ * did), from which `/_emulator/apps/{clientId}/permissions-report` is made.
  */
 export async function authorize(services: GraphServices, request: FastifyRequest, rule: PermissionRule, target: AuthorizationTarget = {}): Promise<GrantedBy> {
   const principal = principalOf(request);
+  const note = (d: Decision): void =>
+    services.permissionLedger.record(
+      {
+        tenantId: principal.tenantId,
+        clientId: principal.clientId,
+        kind: principal.kind,
+        operation: operationOf(request),
+        outcome: d.outcome,
+        satisfiedBy: d.outcome === 'authorized' ? d.satisfiedBy : null,
+        via: d.outcome === 'authorized' ? d.via : null,
+        accessPolicyMissing: d.accessPolicyMissing === true,
+        rule,
+      },
+      services.ctx.clock.now(),
+    );
   if (principal.kind === 'delegated') {
-    if (rule.delegated === null) throw insufficient();
-    if (!rule.delegated.some((p) => principal.scopes.has(p))) throw insufficient();
+    // Rules list the least privileged permission first: that is the one a token holding several used.
+    const scope = (rule.delegated ?? []).find((p) => principal.scopes.has(p));
+    if (scope === undefined) {
+      note({ outcome: 'refused' });
+      throw insufficient();
+    }
+    note({ outcome: 'authorized', satisfiedBy: scope, via: 'scope' });
     return 'scope';
   }
-  if (rule.application !== null && rule.application.some((p) => principal.roles.has(p))) {
+  const role = (rule.application ?? []).find((p) => principal.roles.has(p));
+  if (role !== undefined) {
     if (rule.needsAccessPolicy === true && target.userId !== undefined) {
       const allowed = await cachedAppAllowedForUser(services, principal.tenantId, principal.clientId, target.userId);
-      if (!allowed) throw new GraphError(403, 'Forbidden', 'No application access policy found for this app.');
+      if (!allowed) {
+        note({ outcome: 'authorized', satisfiedBy: role, via: 'role', accessPolicyMissing: true });
+        throw new GraphError(403, 'Forbidden', 'No application access policy found for this app.');
+      }
     }
+    note({ outcome: 'authorized', satisfiedBy: role, via: 'role' });
     return 'role';
   }
   if (rule.rsc !== undefined && target.meetingId !== undefined) {
     const held = await rscPermissionsInMeeting(services.ctx, target.meetingId, principal.clientId);
-    if (rule.rsc.some((p) => held.includes(p))) return 'rsc';
+    const rsc = rule.rsc.find((p) => held.includes(p));
+    if (rsc !== undefined) {
+      note({ outcome: 'authorized', satisfiedBy: rsc, via: 'rsc' });
+      return 'rsc';
+    }
   }
+  note({ outcome: 'refused' });
   throw insufficient();
 }
 

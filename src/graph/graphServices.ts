@@ -1,6 +1,7 @@
 import type { DomainContext } from '../domain/context.js';
 import type { DeltaTokens } from '../domain/stateTokens.js';
 import type { UsageMeter } from '../domain/usage.js';
+import type { PermissionLedger } from '../domain/permissionLedger.js';
 import type { AccessTokenVerifier } from '../auth/tokens.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { ReadCache } from '../store/readCache.js';
@@ -19,6 +20,8 @@ export interface GraphServices {
   readonly deltaTokens: DeltaTokens;
   /** Calls to metered APIs, per app and API. */
   readonly usage: UsageMeter;
+  /** Which permission each authorized call used, and what refused calls lacked, per app. */
+  readonly permissionLedger: PermissionLedger;
   /** Where subscriptions' handshakes and notifications may go (no SSRF). */
   readonly destinations: DestinationPolicy;
 }

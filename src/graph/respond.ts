@@ -60,6 +60,9 @@ function sendText(request: FastifyRequest, reply: FastifyReply, status: number, 
   if (request.graphState.prefer?.includeUnknownEnumMembers === true) used.push('include-unknown-enum-members');
   if (used.length > 0) void reply.header('Preference-Applied', preferenceApplied(used));
   const level = metadataLevel(request.headers.accept);
+  // The body's shape depends on Accept (odata.metadata): a shared cache must key on it (RFC 9110 §12.5.5).
+  const vary = reply.getHeader('vary');
+  void reply.header('Vary', vary === undefined ? 'Accept' : `${String(vary)}, Accept`);
   if (level === 'minimal') return reply.code(status).type(GRAPH_JSON).send(text);
   return reply
     .code(status)

@@ -57,9 +57,26 @@ export function post(url: URL, body: string, contentType: string, timeoutMs: num
       ...(literal === undefined ? { lookup: destinations.lookupFor(url) } : {}),
       headers: { 'content-type': contentType, 'content-length': payload.length, 'user-agent': 'graph-comms-emulator (Microsoft Graph change notifications)' },
     });
-    const timer = setTimeout(() => fail(new PostFailed(`no answer within ${timeoutMs} ms`, true)), timeoutMs);
+    // The deadline is the receiver's, not this process's: when the event loop was busy (a load test, a
+    // long synchronous write), the timer and an answer that arrived in time fall due in the same loop
+    // turn, and timers run before sockets are read. So the timeout waits one turn (setImmediate runs
+    // after the poll phase has read every ready socket) and fails only if the answer still has not come.
+    let answered = false;
+    const timedOut = (): void => fail(new PostFailed(`no answer within ${timeoutMs} ms`, true));
+    let timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (settled) return;
+          if (!answered) return timedOut();
+          // Headers came in time but not the end of the body: it gets as long again, no more (a receiver
+          // that never finishes its body must not hold the handshake forever).
+          timer = setTimeout(timedOut, timeoutMs);
+        }),
+      timeoutMs,
+    );
     req.on('error', (err) => fail(err instanceof DestinationRefused ? new PostFailed(`not sent: ${err.message}`, false, true) : new PostFailed(err.message, false)));
     req.on('response', (res: IncomingMessage) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {

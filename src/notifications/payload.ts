@@ -1,3 +1,4 @@
+import { notificationDateTime } from '../domain/artifactResource.js';
 import type { FeedChange } from '../domain/changes.js';
 import type { Subscription } from '../domain/subscriptions.js';
 import type { EncryptedContent } from './encryption.js';
@@ -7,7 +8,8 @@ import type { EncryptedContent } from './encryption.js';
  * (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript): the resource in Graph's key syntax
  * (`users/{organizer}/onlineMeetings('{meeting}')/recordings('{id}')`, ad hoc calls as
  * `users/{user}/adhoccalls('{call}')/…`), resourceData with the capitalised `#Microsoft.Graph.` type,
- * clientState echoed (null when the subscription has none).
+ * clientState echoed (null when the subscription has none), subscriptionExpirationDateTime with seven
+ * fractional digits and `+00:00` as the examples write it.
  */
 export interface ChangeNotificationItem {
   subscriptionId: string;
@@ -50,7 +52,7 @@ export function changeNotification(subscription: Subscription, change: FeedChang
     changeType: change.changeType,
     tenantId: change.tenantId,
     clientState: subscription.clientState,
-    subscriptionExpirationDateTime: subscription.expirationDateTime,
+    subscriptionExpirationDateTime: notificationDateTime(subscription.expirationDateTime),
     resource,
     resourceData: { id: change.resourceId, '@odata.type': ODATA_TYPES[change.resource], '@odata.id': resource },
     ...(encryptedContent !== undefined ? { encryptedContent } : {}),
@@ -60,7 +62,7 @@ export function changeNotification(subscription: Subscription, change: FeedChang
 export function lifecycleNotification(subscription: Subscription, lifecycleEvent: LifecycleNotificationItem['lifecycleEvent']): LifecycleNotificationItem {
   return {
     subscriptionId: subscription.id,
-    subscriptionExpirationDateTime: subscription.expirationDateTime,
+    subscriptionExpirationDateTime: notificationDateTime(subscription.expirationDateTime),
     tenantId: subscription.tenantId,
     clientState: subscription.clientState,
     lifecycleEvent,

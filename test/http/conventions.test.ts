@@ -254,6 +254,14 @@ describe('Graph conventions', () => {
       expect(keysOf(minimal)).toContain('@odata.context');
     });
 
+    it('says the body depends on Accept (Vary), at every level, so a shared cache keeps the shapes apart', async () => {
+      for (const accept of [undefined, NONE, FULL]) {
+        const res = await graph(emu, `/v1.0${transcripts()}`, appToken, accept === undefined ? {} : { headers: { accept } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('vary')?.split(/\s*,\s*/)).toContain('Accept');
+      }
+    });
+
     it('none keeps next links (of the response and of an expanded collection) and counts', async () => {
       const path = `/v1.0/communications/callRecords/${emu.demo.callRecordId}?$expand=sessions`;
       const record = okAt(await graph(emu, path, appToken, { headers: { accept: NONE, prefer: 'odata.maxpagesize=2' } }), 'microsoft.graph.callRecords.callRecord');

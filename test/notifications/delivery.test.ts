@@ -10,6 +10,9 @@ const PUBLISHER = '0bf30f3b-4a52-48df-9a82-234910c4a086';
 
 const rig = useNotificationRig();
 
+/** The instant as change notifications write it: seven fractional digits and `+00:00` (the seed's samples). */
+const notificationInstant = (iso: unknown): string => `${new Date(String(iso)).toISOString().slice(0, 23)}0000+00:00`;
+
 const richBody = (path: string, resource: string, extra: Record<string, unknown> = {}) => ({
   changeType: 'created',
   notificationUrl: `${rig.receiver.url}${path}?tag=kept`,
@@ -43,7 +46,8 @@ describe('rich notifications', () => {
       changeType: 'created',
       clientState: 'secret-state',
       tenantId,
-      subscriptionExpirationDateTime: created.body['expirationDateTime'],
+      // The same instant, written as the examples write it: seven fractional digits and +00:00.
+      subscriptionExpirationDateTime: notificationInstant(created.body['expirationDateTime']),
       resource,
       resourceData: { id: produced.id, '@odata.type': '#Microsoft.Graph.callRecording', '@odata.id': resource },
     });
@@ -130,7 +134,7 @@ describe('notifications without resource data', () => {
       changeType: 'created',
       tenantId,
       clientState: null,
-      subscriptionExpirationDateTime: sub.body['expirationDateTime'],
+      subscriptionExpirationDateTime: notificationInstant(sub.body['expirationDateTime']),
       resource: `communications/callRecords/${record.id}`,
       resourceData: { id: record.id, '@odata.type': '#Microsoft.Graph.callrecord', '@odata.id': `communications/callRecords/${record.id}` },
     });

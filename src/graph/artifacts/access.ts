@@ -6,15 +6,12 @@ import { collectionOf, type ArtifactKind } from '../../domain/artifactResource.j
 import { GraphErrors } from '../../http/errorCatalogue.js';
 import { versionHas } from '../../http/versions.js';
 import { version } from '../respond.js';
-import { findMeeting, type Meeting } from '../../domain/meetings.js';
+import { findMeeting, meetingExpired, type Meeting } from '../../domain/meetings.js';
 import type { User } from '../../domain/users.js';
 import { badRequest, forbidden, GraphError, notFound } from '../../http/errors.js';
 import type { GraphServices } from '../graphServices.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
 import type { MeteredApi } from '../../domain/usage.js';
-
-/** Teams meetings expire 60 days after they end (Teams "meeting expiration"); the artifact APIs then refuse them. */
-export const MEETING_EXPIRY_MS = 60 * 24 * 3_600_000;
 
 /** Path parameters of the recordings and transcripts routes (`callId` is an ad hoc call's id). */
 export type ArtifactParams = { userId?: string; meetingId?: string; callId?: string; recordingId?: string; transcriptId?: string };
@@ -52,7 +49,7 @@ export async function meetingOwner(services: GraphServices, request: FastifyRequ
   // The wording of Graph's answers as users report them (msgraph-beta-sdk-dotnet#695, microsoft-graph-docs-contrib#9103).
   if (meeting.kind !== 'scheduled') throw badRequest('Channel based meetings are currently not supported.');
   if (!meeting.hasCalendarEvent) throw badRequest('No iCalUid found for the meeting. This API is supported only for calendar backed OnlineMeeting.');
-  if (Date.parse(meeting.endDateTime) + MEETING_EXPIRY_MS < services.ctx.clock.nowMs()) {
+  if (meetingExpired(meeting, services.ctx.clock.nowMs())) {
     throw notFound(`The onlineMeeting '${meetingId}' has expired; its ${kind === 'recording' ? 'recordings' : 'transcripts'} are no longer available.`);
   }
   return { principal, user, meeting };

@@ -5,6 +5,7 @@ import type { ArtifactKind } from '../../domain/artifactResource.js';
 import { lastArtifactSeq, pageArtifactJson, type ArtifactScope } from '../../domain/artifacts.js';
 import type { TokenState } from '../../domain/stateTokens.js';
 import { findUser } from '../../domain/users.js';
+import { meetingExpiryCutoff } from '../../domain/meetings.js';
 import { forbidden, notFound } from '../../http/errors.js';
 import { rebaseGraphLinks } from '../../domain/graphLinks.js';
 import { parseQueryOptions, type QueryInput, type QueryOptionSpec } from '../../http/odata/queryOptions.js';
@@ -118,7 +119,19 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   if (!adhoc && organizer.id !== user.id && !(await isAppAllowedForUser(services.ctx, principal.tenantId, principal.clientId, organizer.id))) {
     throw forbidden('No application access policy found for this app.');
   }
-  const scope: ArtifactScope = { by: 'organizer', kind, tenantId: principal.tenantId, organizerId: organizer.id, start: query.start, end: query.end, adhoc };
+  // Expired meetings' artifacts leave the list and the delta (no `@removed`: these functions' delta
+  // reports additions only, https://learn.microsoft.com/graph/api/callrecording-delta), so every item
+  // listed can be read and downloaded (https://learn.microsoft.com/graph/api/callrecording-get).
+  const scope: ArtifactScope = {
+    by: 'organizer',
+    kind,
+    tenantId: principal.tenantId,
+    organizerId: organizer.id,
+    start: query.start,
+    end: query.end,
+    adhoc,
+    meetingsEndedSince: meetingExpiryCutoff(services.ctx.clock.nowMs()),
+  };
   if (position > 0 && position > (await lastArtifactSeq(services.ctx, scope))) {
     // The store was emptied since the token was issued: what it points at is gone.
     throw resyncRequired(`${roundUrl(root, user.id, kind, query, delta, binding)}${restart}`);
