@@ -50,6 +50,17 @@ export const PERMISSIONS = {
   /** Application only, no access policy named (https://learn.microsoft.com/graph/api/adhoccall-getallrecordings, adhoccall-getalltranscripts). */
   adhocRecordingGetAll: { delegated: null, application: ['CallRecordings.Read.All'] },
   adhocTranscriptGetAll: { delegated: null, application: ['CallTranscripts.Read.All'] },
+  /**
+   * Calendar reads: events, calendarView and its delta (https://learn.microsoft.com/graph/api/event-get,
+   * user-list-calendarview, event-delta). Application permissions reach every mailbox of the tenant:
+   * Teams application access policies do not govern calendars (Exchange scopes mailboxes with its own
+   * ApplicationAccessPolicy / RBAC for Applications, https://learn.microsoft.com/graph/auth-limit-mailbox-access,
+   * which the emulator does not model).
+   */
+  calendarRead: {
+    delegated: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'],
+    application: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'],
+  },
   /** GET /me or /users/{own id}: User.Read covers the signed-in user's own profile. */
   userReadSelf: {
     delegated: ['User.Read', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'],
@@ -76,6 +87,7 @@ export const SEED_APPLICATION_PERMISSIONS = [
   'Calls.JoinGroupCalls.All',
   'Calls.AccessMedia.All',
   'User.Read.All',
+  'Calendars.Read',
 ] as const;
 
 /** Delegated permissions the demo app has consent for. */
@@ -87,6 +99,8 @@ export const SEED_DELEGATED_PERMISSIONS = [
   'OnlineMeetingTranscript.Read.All',
   'CallRecordings.Read.All',
   'CallTranscripts.Read.All',
+  'Calendars.Read',
+  'OnlineMeetingArtifact.Read.All',
 ] as const;
 
 /** The RSC permissions the seeds name (granted by installing a Teams app in a meeting). */
