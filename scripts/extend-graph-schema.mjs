@@ -192,15 +192,16 @@ function nullable(schema) {
 function propertySchema(prop, meta) {
   const collection = /^Collection\((.+)\)$/.exec(prop.type);
   const inner = collection ? collection[1] : prop.type;
-  let item = scalarSchema(inner) ?? refSchema(inner, meta);
-  if (collection) return { type: 'array', items: scalarSchema(inner) ? item : nullable(item) };
+  const item = scalarSchema(inner) ?? refSchema(inner, meta);
+  // Navigations are arrays of entities (as the extract writes them); complex collections allow null items.
+  if (collection) return { type: 'array', items: scalarSchema(inner) || prop.navigation ? item : nullable(item) };
   return prop.nullable === false ? item : nullable(item);
 }
 
 function allProperties(name, meta) {
   const t = meta[name];
   const base = t.baseType ? allProperties(t.baseType, meta) : [];
-  return [...base, ...(t.properties ?? []).filter((x) => !x.navigation)];
+  return [...base, ...(t.properties ?? [])];
 }
 
 function definition(name, meta, strict) {

@@ -51,6 +51,17 @@ export const PERMISSIONS = {
   adhocRecordingGetAll: { delegated: null, application: ['CallRecordings.Read.All'] },
   adhocTranscriptGetAll: { delegated: null, application: ['CallTranscripts.Read.All'] },
   /**
+   * Attendance reports and records (https://learn.microsoft.com/graph/api/meetingattendancereport-list,
+   * attendancerecord-list): OnlineMeetingArtifact.Read.All; application use needs an access policy for
+   * the path user; RSC OnlineMeetingArtifact.Read.Chat for an app installed in the meeting.
+   */
+  attendanceRead: {
+    delegated: ['OnlineMeetingArtifact.Read.All'],
+    application: ['OnlineMeetingArtifact.Read.All'],
+    rsc: ['OnlineMeetingArtifact.Read.Chat'],
+    needsAccessPolicy: true,
+  },
+  /**
    * Calendar reads: events, calendarView and its delta (https://learn.microsoft.com/graph/api/event-get,
    * user-list-calendarview, event-delta). Application permissions reach every mailbox of the tenant:
    * Teams application access policies do not govern calendars (Exchange scopes mailboxes with its own

@@ -4,6 +4,7 @@
  *
  *   users/routes.ts              /me, /users/{id}
  *   onlineMeetings/routes.ts     {me}/onlineMeetings…, /communications/onlineMeetings
+ *   attendanceReports/routes.ts  {me}/onlineMeetings/{id}/attendanceReports[/{id}[/attendanceRecords]]
  *   events/routes.ts             {me}/events…, {me}/calendarView[/delta] (the calendar)
  *   recordings/routes.ts         {me}/onlineMeetings/{id}/recordings…, {me}/adhocCalls/{id}/recordings…
  *   transcripts/routes.ts        {me}/onlineMeetings/{id}/transcripts…, {me}/adhocCalls/{id}/transcripts…
@@ -36,6 +37,7 @@ import { registerBatchRoutes } from './batch/routes.js';
 import { borrowedOrigin, STEP_ORIGIN_HEADER } from './batch/stepOrigins.js';
 import { registerCallRecordRoutes } from './callRecords/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
+import { registerAttendanceReportRoutes } from './attendanceReports/routes.js';
 import { registerEventRoutes } from './events/routes.js';
 import { registerGetAllRecordingsRoutes } from './getAllRecordings/routes.js';
 import { registerGetAllTranscriptsRoutes } from './getAllTranscripts/routes.js';
@@ -81,6 +83,7 @@ export function graphPlugin(services: GraphServices, graphVersion: GraphVersion)
     registerUserRoutes(app);
     registerOnlineMeetingRoutes(app);
     registerEventRoutes(app);
+    registerAttendanceReportRoutes(app);
     registerRecordingRoutes(app);
     registerTranscriptRoutes(app);
     registerGetAllRecordingsRoutes(app);
