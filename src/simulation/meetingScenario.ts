@@ -4,6 +4,7 @@ import { createCall, type Call } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
 import { adhocThreadId, newAdhocArtifactId, newContentCorrelationId, newGuid, newRecordingId, newTranscriptId } from '../domain/ids.js';
+import { emitMeetingCallEvent } from '../domain/meetingCallEvents.js';
 import { findMeeting, type Meeting } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';
 import type { BlobStore } from '../store/blobs.js';
@@ -154,6 +155,9 @@ export async function simulateMeeting(ctx: DomainContext, blobs: BlobStore, meet
     startedDateTime: new Date(startMs).toISOString(),
     endedDateTime: new Date(endMs).toISOString(),
   });
+  // The call started and ended: meetingCallEvents subscribers hear both, in order, with their times.
+  await emitMeetingCallEvent(ctx, meeting, call.id, 'callStarted', call.startedDateTime);
+  await emitMeetingCallEvent(ctx, meeting, call.id, 'callEnded', call.endedDateTime ?? new Date(endMs).toISOString());
   await createCallRecordForCall(ctx, { call });
   return recordEndedCall(ctx, blobs, { tenantId: meeting.tenantId, organizerId: meeting.organizerId, meetingId: meeting.id, adhocCallId: null, call, participantIds }, options, content);
 }
