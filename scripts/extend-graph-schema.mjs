@@ -152,10 +152,76 @@ const TYPES = {
   attendanceInterval: complex([p('durationInSeconds', 'Edm.Int32'), p('joinDateTime', 'Edm.DateTimeOffset'), p('leaveDateTime', 'Edm.DateTimeOffset')]),
   virtualEventExternalInformation: complex([p('applicationId', 'Edm.String'), p('externalEventId', 'Edm.String')]),
   virtualEventExternalRegistrationInformation: complex([p('referrer', 'Edm.String'), p('registrationId', 'Edm.String')]),
+  // Meeting chat (https://learn.microsoft.com/graph/api/resources/chatmessage).
+  chatMessage: entity([
+    p('attachments', 'Collection(microsoft.graph.chatMessageAttachment)'),
+    p('body', 'microsoft.graph.itemBody'),
+    p('channelIdentity', 'microsoft.graph.channelIdentity'),
+    p('chatId', 'Edm.String'),
+    p('createdDateTime', 'Edm.DateTimeOffset'),
+    p('deletedDateTime', 'Edm.DateTimeOffset'),
+    p('etag', 'Edm.String'),
+    p('eventDetail', 'microsoft.graph.eventMessageDetail'),
+    p('from', 'microsoft.graph.chatMessageFromIdentitySet'),
+    p('importance', 'microsoft.graph.chatMessageImportance'),
+    p('lastEditedDateTime', 'Edm.DateTimeOffset'),
+    p('lastModifiedDateTime', 'Edm.DateTimeOffset'),
+    p('locale', 'Edm.String'),
+    p('mentions', 'Collection(microsoft.graph.chatMessageMention)'),
+    p('messageHistory', 'Collection(microsoft.graph.chatMessageHistoryItem)'),
+    p('messageType', 'microsoft.graph.chatMessageType'),
+    p('policyViolation', 'microsoft.graph.chatMessagePolicyViolation'),
+    p('reactions', 'Collection(microsoft.graph.chatMessageReaction)'),
+    p('replyToId', 'Edm.String'),
+    p('subject', 'Edm.String'),
+    p('summary', 'Edm.String'),
+    p('webUrl', 'Edm.String'),
+  ]),
+  chatMessageAttachment: complex([
+    p('content', 'Edm.String'),
+    p('contentType', 'Edm.String'),
+    p('contentUrl', 'Edm.String'),
+    p('id', 'Edm.String'),
+    p('name', 'Edm.String'),
+    p('teamsAppId', 'Edm.String'),
+    p('thumbnailUrl', 'Edm.String'),
+  ]),
+  channelIdentity: complex([p('channelId', 'Edm.String'), p('teamId', 'Edm.String')]),
+  eventMessageDetail: complex([], null, { abstract: true }),
+  chatMessageFromIdentitySet: complex([], 'microsoft.graph.identitySet'),
+  chatMessageMentionedIdentitySet: complex([p('conversation', 'microsoft.graph.teamworkConversationIdentity'), p('tag', 'microsoft.graph.teamworkTagIdentity')], 'microsoft.graph.identitySet'),
+  chatMessageReactionIdentitySet: complex([], 'microsoft.graph.identitySet'),
+  chatMessageMention: complex([p('id', 'Edm.Int32'), p('mentioned', 'microsoft.graph.chatMessageMentionedIdentitySet'), p('mentionText', 'Edm.String')]),
+  chatMessageReaction: complex([
+    p('createdDateTime', 'Edm.DateTimeOffset', false),
+    p('displayName', 'Edm.String'),
+    p('reactionContentUrl', 'Edm.String'),
+    p('reactionType', 'Edm.String', false),
+    p('user', 'microsoft.graph.chatMessageReactionIdentitySet', false),
+  ]),
+  chatMessageHistoryItem: complex([
+    p('actions', 'microsoft.graph.chatMessageActions', false),
+    p('modifiedDateTime', 'Edm.DateTimeOffset', false),
+    p('reaction', 'microsoft.graph.chatMessageReaction'),
+  ]),
+  chatMessagePolicyViolation: complex([
+    p('dlpAction', 'microsoft.graph.chatMessagePolicyViolationDlpActionTypes'),
+    p('justificationText', 'Edm.String'),
+    p('policyTip', 'microsoft.graph.chatMessagePolicyViolationPolicyTip'),
+    p('userAction', 'microsoft.graph.chatMessagePolicyViolationUserActionTypes'),
+    p('verdictDetails', 'microsoft.graph.chatMessagePolicyViolationVerdictDetailsTypes'),
+  ]),
+  chatMessagePolicyViolationPolicyTip: complex([p('complianceUrl', 'Edm.String'), p('generalText', 'Edm.String'), p('matchedConditionDescriptions', 'Collection(Edm.String)')]),
+  chatMessageImportance: enumOf('normal', 'high', 'urgent'),
+  chatMessageType: enumOf('message', 'chatEvent', 'typing', 'systemEventMessage'),
+  chatMessageActions: enumOf('reactionAdded', 'reactionRemoved', 'actionUndefined'),
+  chatMessagePolicyViolationDlpActionTypes: enumOf('none', 'notifySender', 'blockAccess', 'blockAccessExternal'),
+  chatMessagePolicyViolationUserActionTypes: enumOf('none', 'override', 'reportFalsePositive'),
+  chatMessagePolicyViolationVerdictDetailsTypes: enumOf('none', 'allowFalsePositiveOverride', 'allowOverrideWithoutJustification', 'allowOverrideWithJustification'),
 };
 
 /** Collections (list responses) and delta collections the new routes return. */
-const COLLECTIONS = ['event', 'meetingAttendanceReport', 'attendanceRecord'];
+const COLLECTIONS = ['event', 'meetingAttendanceReport', 'attendanceRecord', 'chatMessage'];
 const DELTAS = ['event'];
 
 function scalarSchema(type) {

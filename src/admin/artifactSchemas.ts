@@ -16,7 +16,24 @@ const simulateProperties = {
   },
 } as const;
 
-export const simulateSchema = { type: 'object', additionalProperties: false, properties: simulateProperties } as const;
+export const simulateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...simulateProperties,
+    chatMessages: {
+      type: 'array',
+      maxItems: 100,
+      description: 'Messages posted in the meeting chat during the call, in order, spread evenly over it. Default: a few lines from the participants.',
+      items: {
+        type: 'object',
+        required: ['from', 'text'],
+        additionalProperties: false,
+        properties: { from: { type: 'string', minLength: 1, description: 'The organizer or an attendee (id or UPN).' }, text: { type: 'string', minLength: 1, maxLength: 28000 } },
+      },
+    },
+  },
+} as const;
 
 export const newAdhocCallSchema = {
   type: 'object',
@@ -40,6 +57,8 @@ export const simulationSchema = {
     transcriptId: nullableStr,
     contentCorrelationId: str,
     artifactsAvailableDateTime: str,
+    chatId: { ...str, description: "The meeting's chat (chatInfo.threadId): GET /chats/{chatId}/messages." },
+    chatMessageIds: { type: 'array', items: str, description: 'The messages posted in the meeting chat during the call.' },
   },
 } as const;
 

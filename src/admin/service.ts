@@ -36,6 +36,8 @@ export interface SimulateRequest {
   transcript?: boolean;
   /** ISO 8601 duration (PT5M) or milliseconds on the virtual clock before the recording and transcript appear. */
   artifactDelay?: string | number;
+  /** Meetings only: messages posted in the meeting chat during the call. */
+  chatMessages?: { from: string; text: string }[];
 }
 
 /** POST /_emulator/tenants/{id}/adhocCalls. */
@@ -59,6 +61,7 @@ function simulateOptions(b: SimulateRequest): SimulateOptions {
   if (b.recording !== undefined) options.recording = b.recording;
   if (b.recordingSizeBytes !== undefined) options.recordingSizeBytes = b.recordingSizeBytes;
   if (b.transcript !== undefined) options.transcript = b.transcript;
+  if (b.chatMessages !== undefined) options.chatMessages = b.chatMessages;
   if (b.artifactDelay !== undefined) {
     const ms = typeof b.artifactDelay === 'number' ? b.artifactDelay : parseDurationMs(b.artifactDelay);
     if (ms === undefined || ms < 0) throw new DomainError('invalid', `artifactDelay '${excerpt(String(b.artifactDelay))}' is not an ISO 8601 duration (PT5M) or a number of milliseconds.`);

@@ -61,6 +61,20 @@ export const PERMISSIONS = {
     rsc: ['OnlineMeetingArtifact.Read.Chat'],
     needsAccessPolicy: true,
   },
+  /** List a chat's messages (https://learn.microsoft.com/graph/api/chat-list-messages); RSC for an app installed in the chat. */
+  chatMessagesRead: {
+    delegated: ['Chat.Read', 'Chat.ReadWrite'],
+    application: ['ChatMessage.Read.All', 'Chat.Read.All', 'Chat.ReadWrite.All'],
+    rsc: ['ChatMessage.Read.Chat'],
+  },
+  /** Get one message (https://learn.microsoft.com/graph/api/chatmessage-get). */
+  chatMessageRead: {
+    delegated: ['ChatMessage.Read', 'Chat.Read', 'Chat.ReadWrite'],
+    application: ['ChatMessage.Read.All', 'Chat.Read.All', 'Chat.ReadWrite.All'],
+    rsc: ['ChatMessage.Read.Chat'],
+  },
+  /** Send a message (https://learn.microsoft.com/graph/api/chat-post-messages): delegated; application only to import (Teamwork.Migrate.All, not emulated). */
+  chatMessageSend: { delegated: ['ChatMessage.Send', 'Chat.ReadWrite'], application: null },
   /**
    * Calendar reads: events, calendarView and its delta (https://learn.microsoft.com/graph/api/event-get,
    * user-list-calendarview, event-delta). Application permissions reach every mailbox of the tenant:
@@ -99,6 +113,7 @@ export const SEED_APPLICATION_PERMISSIONS = [
   'Calls.AccessMedia.All',
   'User.Read.All',
   'Calendars.Read',
+  'ChatMessage.Read.All',
 ] as const;
 
 /** Delegated permissions the demo app has consent for. */
@@ -112,6 +127,8 @@ export const SEED_DELEGATED_PERMISSIONS = [
   'CallTranscripts.Read.All',
   'Calendars.Read',
   'OnlineMeetingArtifact.Read.All',
+  'Chat.Read',
+  'ChatMessage.Send',
 ] as const;
 
 /** The RSC permissions the seeds name (granted by installing a Teams app in a meeting). */

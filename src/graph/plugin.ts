@@ -5,6 +5,7 @@
  *   users/routes.ts              /me, /users/{id}
  *   onlineMeetings/routes.ts     {me}/onlineMeetings…, /communications/onlineMeetings
  *   attendanceReports/routes.ts  {me}/onlineMeetings/{id}/attendanceReports[/{id}[/attendanceRecords]]
+ *   chats/routes.ts              /chats/{id}/messages[/{id}], /me/chats/{id}/messages (meeting chats)
  *   events/routes.ts             {me}/events…, {me}/calendarView[/delta] (the calendar)
  *   recordings/routes.ts         {me}/onlineMeetings/{id}/recordings…, {me}/adhocCalls/{id}/recordings…
  *   transcripts/routes.ts        {me}/onlineMeetings/{id}/transcripts…, {me}/adhocCalls/{id}/transcripts…
@@ -38,6 +39,7 @@ import { borrowedOrigin, STEP_ORIGIN_HEADER } from './batch/stepOrigins.js';
 import { registerCallRecordRoutes } from './callRecords/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
 import { registerAttendanceReportRoutes } from './attendanceReports/routes.js';
+import { registerChatRoutes } from './chats/routes.js';
 import { registerEventRoutes } from './events/routes.js';
 import { registerGetAllRecordingsRoutes } from './getAllRecordings/routes.js';
 import { registerGetAllTranscriptsRoutes } from './getAllTranscripts/routes.js';
@@ -84,6 +86,7 @@ export function graphPlugin(services: GraphServices, graphVersion: GraphVersion)
     registerOnlineMeetingRoutes(app);
     registerEventRoutes(app);
     registerAttendanceReportRoutes(app);
+    registerChatRoutes(app);
     registerRecordingRoutes(app);
     registerTranscriptRoutes(app);
     registerGetAllRecordingsRoutes(app);

@@ -17,6 +17,7 @@ const WEBHOOKS_PAGE = 'https://learn.microsoft.com/graph/change-notifications-de
 const DIRECTORY_PAGE = 'https://learn.microsoft.com/graph/api/user-get';
 const CONTENT_PAGE = 'https://learn.microsoft.com/graph/api/callrecording-get';
 const BATCHING_PAGE = 'https://learn.microsoft.com/graph/json-batching';
+const CHAT_POST_PAGE = 'https://learn.microsoft.com/graph/api/chat-post-messages';
 const EVENT_PAGE = 'https://learn.microsoft.com/graph/api/event-get';
 const CALENDAR_VIEW_PAGE = 'https://learn.microsoft.com/graph/api/user-list-calendarview';
 const AADSTS_PAGE = 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes';
@@ -41,6 +42,8 @@ export const GRAPH_ERROR_CATALOGUE = {
   errorAccessDenied: { status: 403, code: 'ErrorAccessDenied', learnUrl: EVENT_PAGE },
   errorItemNotFound: { status: 404, code: 'ErrorItemNotFound', learnUrl: EVENT_PAGE },
   invalidAuthenticationToken: { status: 401, code: 'InvalidAuthenticationToken', learnUrl: AUTH_ERRORS_PAGE },
+  // Teams' answer to an application token posting a chat message outside a migration (MicrosoftDocs/msteams-docs#10318).
+  unauthorized: { status: 401, code: 'Unauthorized', learnUrl: CHAT_POST_PAGE },
   forbidden: { status: 403, code: 'Forbidden', learnUrl: AUTH_ERRORS_PAGE },
   authorizationRequestDenied: { status: 403, code: 'Authorization_RequestDenied', learnUrl: AUTH_ERRORS_PAGE },
   notFound: { status: 404, code: 'NotFound', learnUrl: GRAPH_ERRORS_PAGE },

@@ -5,6 +5,7 @@ import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
 import { adhocThreadId, newAdhocArtifactId, newContentCorrelationId, newGuid, newRecordingId, newTranscriptId } from '../domain/ids.js';
 import { emitMeetingCallEvent } from '../domain/meetingCallEvents.js';
+import { postMeetingChat, type ScriptedChatMessage } from './meetingChat.js';
 import { findMeeting, type Meeting } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';
 import type { BlobStore } from '../store/blobs.js';
@@ -22,6 +23,8 @@ export interface SimulateOptions {
   transcript?: boolean;
   /** Milliseconds of virtual time after the call ends before the artifacts appear (default 0: at once). */
   artifactDelayMs?: number;
+  /** Meetings only: messages posted in the meeting chat during the call (default: a few lines from the participants). */
+  chatMessages?: ScriptedChatMessage[];
 }
 
 export interface SimulationResult {
@@ -35,6 +38,9 @@ export interface SimulationResult {
   contentCorrelationId: string;
   /** When the artifacts appear (now, unless delayed on the virtual clock). */
   artifactsAvailableDateTime: string;
+  /** A meeting's chat (chatInfo.threadId) and the messages posted in it during the call. */
+  chatId?: string;
+  chatMessageIds?: string[];
 }
 
 const MINUTE = 60_000;
@@ -158,8 +164,10 @@ export async function simulateMeeting(ctx: DomainContext, blobs: BlobStore, meet
   // The call started and ended: meetingCallEvents subscribers hear both, in order, with their times.
   await emitMeetingCallEvent(ctx, meeting, call.id, 'callStarted', call.startedDateTime);
   await emitMeetingCallEvent(ctx, meeting, call.id, 'callEnded', call.endedDateTime ?? new Date(endMs).toISOString());
+  const chatMessageIds = await postMeetingChat(ctx, meeting, participantIds, startMs, endMs, options.chatMessages);
   await createCallRecordForCall(ctx, { call });
-  return recordEndedCall(ctx, blobs, { tenantId: meeting.tenantId, organizerId: meeting.organizerId, meetingId: meeting.id, adhocCallId: null, call, participantIds }, options, content);
+  const result = await recordEndedCall(ctx, blobs, { tenantId: meeting.tenantId, organizerId: meeting.organizerId, meetingId: meeting.id, adhocCallId: null, call, participantIds }, options, content);
+  return { ...result, chatId: meeting.threadId, chatMessageIds };
 }
 
 export interface AdhocCallInput extends SimulateOptions {
