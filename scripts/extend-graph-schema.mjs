@@ -218,10 +218,25 @@ const TYPES = {
   chatMessagePolicyViolationDlpActionTypes: enumOf('none', 'notifySender', 'blockAccess', 'blockAccessExternal'),
   chatMessagePolicyViolationUserActionTypes: enumOf('none', 'override', 'reportFalsePositive'),
   chatMessagePolicyViolationVerdictDetailsTypes: enumOf('none', 'allowFalsePositiveOverride', 'allowOverrideWithoutJustification', 'allowOverrideWithJustification'),
+  // Meeting AI insights (https://learn.microsoft.com/graph/api/resources/callaiinsight).
+  callAiInsight: entity([
+    p('actionItems', 'Collection(microsoft.graph.actionItem)'),
+    p('callId', 'Edm.String'),
+    p('contentCorrelationId', 'Edm.String'),
+    p('createdDateTime', 'Edm.DateTimeOffset'),
+    p('endDateTime', 'Edm.DateTimeOffset'),
+    p('meetingNotes', 'Collection(microsoft.graph.meetingNote)'),
+    p('viewpoint', 'microsoft.graph.callAiInsightViewPoint'),
+  ]),
+  actionItem: complex([p('ownerDisplayName', 'Edm.String'), p('text', 'Edm.String'), p('title', 'Edm.String')]),
+  meetingNote: complex([p('subpoints', 'Collection(microsoft.graph.meetingNoteSubpoint)'), p('text', 'Edm.String'), p('title', 'Edm.String')]),
+  meetingNoteSubpoint: complex([p('text', 'Edm.String'), p('title', 'Edm.String')]),
+  callAiInsightViewPoint: complex([p('mentionEvents', 'Collection(microsoft.graph.mentionEvent)')]),
+  mentionEvent: complex([p('eventDateTime', 'Edm.DateTimeOffset'), p('speaker', 'microsoft.graph.identitySet'), p('transcriptUtterance', 'Edm.String')]),
 };
 
 /** Collections (list responses) and delta collections the new routes return. */
-const COLLECTIONS = ['event', 'meetingAttendanceReport', 'attendanceRecord', 'chatMessage'];
+const COLLECTIONS = ['event', 'meetingAttendanceReport', 'attendanceRecord', 'chatMessage', 'callAiInsight'];
 const DELTAS = ['event'];
 
 function scalarSchema(type) {

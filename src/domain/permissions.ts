@@ -75,6 +75,8 @@ export const PERMISSIONS = {
   },
   /** Send a message (https://learn.microsoft.com/graph/api/chat-post-messages): delegated; application only to import (Teamwork.Migrate.All, not emulated). */
   chatMessageSend: { delegated: ['ChatMessage.Send', 'Chat.ReadWrite'], application: null },
+  /** Meeting AI insights (https://learn.microsoft.com/graph/api/onlinemeeting-list-aiinsights): application use needs an access policy for the path user. */
+  aiInsightRead: { delegated: ['OnlineMeetingAiInsight.Read.All'], application: ['OnlineMeetingAiInsight.Read.All'], needsAccessPolicy: true },
   /**
    * Calendar reads: events, calendarView and its delta (https://learn.microsoft.com/graph/api/event-get,
    * user-list-calendarview, event-delta). Application permissions reach every mailbox of the tenant:
@@ -114,6 +116,7 @@ export const SEED_APPLICATION_PERMISSIONS = [
   'User.Read.All',
   'Calendars.Read',
   'ChatMessage.Read.All',
+  'OnlineMeetingAiInsight.Read.All',
 ] as const;
 
 /** Delegated permissions the demo app has consent for. */
@@ -129,6 +132,7 @@ export const SEED_DELEGATED_PERMISSIONS = [
   'OnlineMeetingArtifact.Read.All',
   'Chat.Read',
   'ChatMessage.Send',
+  'OnlineMeetingAiInsight.Read.All',
 ] as const;
 
 /** The RSC permissions the seeds name (granted by installing a Teams app in a meeting). */

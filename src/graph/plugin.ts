@@ -6,6 +6,7 @@
  *   onlineMeetings/routes.ts     {me}/onlineMeetings…, /communications/onlineMeetings
  *   attendanceReports/routes.ts  {me}/onlineMeetings/{id}/attendanceReports[/{id}[/attendanceRecords]]
  *   chats/routes.ts              /chats/{id}/messages[/{id}], /me/chats/{id}/messages (meeting chats)
+ *   copilot/routes.ts            /copilot/users/{id}/onlineMeetings/{id}/aiInsights[/{id}]
  *   events/routes.ts             {me}/events…, {me}/calendarView[/delta] (the calendar)
  *   recordings/routes.ts         {me}/onlineMeetings/{id}/recordings…, {me}/adhocCalls/{id}/recordings…
  *   transcripts/routes.ts        {me}/onlineMeetings/{id}/transcripts…, {me}/adhocCalls/{id}/transcripts…
@@ -40,6 +41,7 @@ import { registerCallRecordRoutes } from './callRecords/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
 import { registerAttendanceReportRoutes } from './attendanceReports/routes.js';
 import { registerChatRoutes } from './chats/routes.js';
+import { registerCopilotRoutes } from './copilot/routes.js';
 import { registerEventRoutes } from './events/routes.js';
 import { registerGetAllRecordingsRoutes } from './getAllRecordings/routes.js';
 import { registerGetAllTranscriptsRoutes } from './getAllTranscripts/routes.js';
@@ -87,6 +89,7 @@ export function graphPlugin(services: GraphServices, graphVersion: GraphVersion)
     registerEventRoutes(app);
     registerAttendanceReportRoutes(app);
     registerChatRoutes(app);
+    registerCopilotRoutes(app);
     registerRecordingRoutes(app);
     registerTranscriptRoutes(app);
     registerGetAllRecordingsRoutes(app);
