@@ -38,7 +38,24 @@ const simulateProperties = {
   seed: { type: 'integer', minimum: 0, maximum: 2147483647, description: 'Varies the pauses between lines of a spoken recording; the same seed and lines give the same bytes. Default 0.' },
 } as const;
 
-export const simulateSchema = { type: 'object', additionalProperties: false, properties: simulateProperties } as const;
+export const simulateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...simulateProperties,
+    chatMessages: {
+      type: 'array',
+      maxItems: 100,
+      description: 'Messages posted in the meeting chat during the call, in order, spread evenly over it. Default: a few lines from the participants.',
+      items: {
+        type: 'object',
+        required: ['from', 'text'],
+        additionalProperties: false,
+        properties: { from: { type: 'string', minLength: 1, description: 'The organizer or an attendee (id or UPN).' }, text: { type: 'string', minLength: 1, maxLength: 28000 } },
+      },
+    },
+  },
+} as const;
 
 export const newAdhocCallSchema = {
   type: 'object',
@@ -63,6 +80,8 @@ export const simulationSchema = {
     contentCorrelationId: str,
     artifactsAvailableDateTime: str,
     recordingKind: { type: ['string', 'null'], enum: ['spoken', 'sample', null], description: 'What the recording holds: speech of the transcript, or the sample clip; null without a recording.' },
+    chatId: { ...str, description: "The meeting's chat (chatInfo.threadId): GET /chats/{chatId}/messages." },
+    chatMessageIds: { type: 'array', items: str, description: 'The messages posted in the meeting chat during the call.' },
   },
 } as const;
 

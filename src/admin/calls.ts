@@ -2,7 +2,8 @@ import { findCallRecord, updateCallRecord, type CallRecord, type CallType } from
 import { appsInCall, botRecordingAllowed, createCall, endCall, findCall, joinCall, listCalls, recordingStatusHistory, type Call, type RecordingStatusUpdate } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
-import { findMeeting } from '../domain/meetings.js';
+import { emitMeetingCallEvent } from '../domain/meetingCallEvents.js';
+import { findMeeting, type Meeting } from '../domain/meetings.js';
 import { findTenant } from '../domain/tenants.js';
 import { findUser } from '../domain/users.js';
 import { generateLateSessions, MAX_PARTICIPANTS, MAX_SESSIONS } from '../simulation/callRecordGenerator.js';
@@ -102,11 +103,13 @@ export class CallsAdmin {
   /** A live call now, of a meeting of the tenant (or ad hoc), placed by an app if given. */
   async startCall(tenantId: string, input: NewLiveCall): Promise<CallView> {
     const tenant = await this.tenant(tenantId);
+    let meeting: Meeting | undefined;
     if (input.meetingId !== undefined) {
-      const meeting = await findMeeting(this.ctx, input.meetingId);
+      meeting = await findMeeting(this.ctx, input.meetingId);
       if (meeting === undefined || meeting.tenantId !== tenant) throw new DomainError('notFound', `Meeting '${input.meetingId}' was not found in tenant '${tenant}'.`);
     }
     const call = await createCall(this.ctx, { tenantId: tenant, meetingId: input.meetingId ?? null, state: 'established' });
+    if (meeting !== undefined) await emitMeetingCallEvent(this.ctx, meeting, call.id, 'callStarted', call.startedDateTime);
     if (input.clientId !== undefined) await joinCall(this.ctx, call.id, input.clientId);
     return this.view(call);
   }
@@ -117,7 +120,17 @@ export class CallsAdmin {
   }
 
   async endCall(callId: string): Promise<CallView> {
-    return this.view(await endCall(this.ctx, (await this.call(callId)).id));
+    return this.view(await this.end(await this.call(callId)));
+  }
+
+  /** End a live call; a meeting's call that was live raises callEnded for meetingCallEvents subscribers. */
+  private async end(call: Call): Promise<Call> {
+    const ended = await endCall(this.ctx, call.id);
+    if (call.state !== 'terminated' && call.meetingId !== null) {
+      const meeting = await findMeeting(this.ctx, call.meetingId);
+      if (meeting !== undefined) await emitMeetingCallEvent(this.ctx, meeting, call.id, 'callEnded', ended.endedDateTime ?? ended.startedDateTime);
+    }
+    return ended;
   }
 
   async recordingStatus(callId: string): Promise<RecordingStatusView> {
@@ -131,7 +144,7 @@ export class CallsAdmin {
   async createCallRecord(callId: string, input: NewCallRecordRequest): Promise<CallRecordView> {
     checkSize(input.participantCount, MAX_PARTICIPANTS, 'participantCount');
     checkSize(input.sessionCount, MAX_SESSIONS, 'sessionCount');
-    const call = await endCall(this.ctx, (await this.call(callId)).id);
+    const call = await this.end(await this.call(callId));
     const record = await createCallRecordForCall(this.ctx, { call, ...input });
     return recordView(record);
   }

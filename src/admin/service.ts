@@ -42,6 +42,8 @@ export interface SimulateRequest {
   language?: SpokenLanguage;
   script?: ScriptLine[];
   seed?: number;
+  /** Meetings only: messages posted in the meeting chat during the call. */
+  chatMessages?: { from: string; text: string }[];
 }
 
 /** POST /_emulator/tenants/{id}/adhocCalls. */
@@ -69,6 +71,7 @@ function simulateOptions(b: SimulateRequest): SimulateOptions {
   if (b.language !== undefined) options.language = b.language;
   if (b.script !== undefined) options.script = b.script;
   if (b.seed !== undefined) options.seed = b.seed;
+  if (b.chatMessages !== undefined) options.chatMessages = b.chatMessages;
   if (b.artifactDelay !== undefined) {
     const ms = typeof b.artifactDelay === 'number' ? b.artifactDelay : parseDurationMs(b.artifactDelay);
     if (ms === undefined || ms < 0) throw new DomainError('invalid', `artifactDelay '${excerpt(String(b.artifactDelay))}' is not an ISO 8601 duration (PT5M) or a number of milliseconds.`);

@@ -33,7 +33,23 @@ export interface CallRecordChange {
   readonly callId: string | null;
 }
 
-export type Change = ArtifactChange | CallRecordChange;
+/**
+ * A meeting's call started or ended (https://learn.microsoft.com/graph/changenotifications-for-onlinemeeting):
+ * raised for `communications/onlineMeetings(joinWebUrl='…')/meetingCallEvents` subscriptions. Its
+ * data is the decrypted payload of a rich notification (a callEvent).
+ */
+export interface MeetingCallEventChange {
+  readonly resource: 'meetingCallEvent';
+  readonly changeType: 'updated';
+  readonly tenantId: string;
+  /** The event's (notification's) id. */
+  readonly resourceId: string;
+  readonly organizerId: string;
+  readonly meetingId: string;
+  readonly callId: string;
+}
+
+export type Change = ArtifactChange | CallRecordChange | MeetingCallEventChange;
 
 /**
  * A change as stored, with its place in the feed and its data: for artifacts and call records, the

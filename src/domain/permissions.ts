@@ -50,6 +50,44 @@ export const PERMISSIONS = {
   /** Application only, no access policy named (https://learn.microsoft.com/graph/api/adhoccall-getallrecordings, adhoccall-getalltranscripts). */
   adhocRecordingGetAll: { delegated: null, application: ['CallRecordings.Read.All'] },
   adhocTranscriptGetAll: { delegated: null, application: ['CallTranscripts.Read.All'] },
+  /**
+   * Attendance reports and records (https://learn.microsoft.com/graph/api/meetingattendancereport-list,
+   * attendancerecord-list): OnlineMeetingArtifact.Read.All; application use needs an access policy for
+   * the path user; RSC OnlineMeetingArtifact.Read.Chat for an app installed in the meeting.
+   */
+  attendanceRead: {
+    delegated: ['OnlineMeetingArtifact.Read.All'],
+    application: ['OnlineMeetingArtifact.Read.All'],
+    rsc: ['OnlineMeetingArtifact.Read.Chat'],
+    needsAccessPolicy: true,
+  },
+  /** List a chat's messages (https://learn.microsoft.com/graph/api/chat-list-messages); RSC for an app installed in the chat. */
+  chatMessagesRead: {
+    delegated: ['Chat.Read', 'Chat.ReadWrite'],
+    application: ['ChatMessage.Read.All', 'Chat.Read.All', 'Chat.ReadWrite.All'],
+    rsc: ['ChatMessage.Read.Chat'],
+  },
+  /** Get one message (https://learn.microsoft.com/graph/api/chatmessage-get). */
+  chatMessageRead: {
+    delegated: ['ChatMessage.Read', 'Chat.Read', 'Chat.ReadWrite'],
+    application: ['ChatMessage.Read.All', 'Chat.Read.All', 'Chat.ReadWrite.All'],
+    rsc: ['ChatMessage.Read.Chat'],
+  },
+  /** Send a message (https://learn.microsoft.com/graph/api/chat-post-messages): delegated; application only to import (Teamwork.Migrate.All, not emulated). */
+  chatMessageSend: { delegated: ['ChatMessage.Send', 'Chat.ReadWrite'], application: null },
+  /** Meeting AI insights (https://learn.microsoft.com/graph/api/onlinemeeting-list-aiinsights): application use needs an access policy for the path user. */
+  aiInsightRead: { delegated: ['OnlineMeetingAiInsight.Read.All'], application: ['OnlineMeetingAiInsight.Read.All'], needsAccessPolicy: true },
+  /**
+   * Calendar reads: events, calendarView and its delta (https://learn.microsoft.com/graph/api/event-get,
+   * user-list-calendarview, event-delta). Application permissions reach every mailbox of the tenant:
+   * Teams application access policies do not govern calendars (Exchange scopes mailboxes with its own
+   * ApplicationAccessPolicy / RBAC for Applications, https://learn.microsoft.com/graph/auth-limit-mailbox-access,
+   * which the emulator does not model).
+   */
+  calendarRead: {
+    delegated: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'],
+    application: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'],
+  },
   /** GET /me or /users/{own id}: User.Read covers the signed-in user's own profile. */
   userReadSelf: {
     delegated: ['User.Read', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'],
@@ -76,6 +114,9 @@ export const SEED_APPLICATION_PERMISSIONS = [
   'Calls.JoinGroupCalls.All',
   'Calls.AccessMedia.All',
   'User.Read.All',
+  'Calendars.Read',
+  'ChatMessage.Read.All',
+  'OnlineMeetingAiInsight.Read.All',
 ] as const;
 
 /** Delegated permissions the demo app has consent for. */
@@ -87,6 +128,11 @@ export const SEED_DELEGATED_PERMISSIONS = [
   'OnlineMeetingTranscript.Read.All',
   'CallRecordings.Read.All',
   'CallTranscripts.Read.All',
+  'Calendars.Read',
+  'OnlineMeetingArtifact.Read.All',
+  'Chat.Read',
+  'ChatMessage.Send',
+  'OnlineMeetingAiInsight.Read.All',
 ] as const;
 
 /** The RSC permissions the seeds name (granted by installing a Teams app in a meeting). */

@@ -4,9 +4,9 @@ import type { PermissionRule } from './permissions.js';
  * The resource strings a change-notification subscription may name (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript; https://learn.microsoft.com/graph/api/resources/subscription):
  * what each listens to, on which Graph versions, with which permissions, for how long.
  */
-export type SubscribedArtifact = 'recording' | 'transcript' | 'callRecord';
+export type SubscribedArtifact = 'recording' | 'transcript' | 'callRecord' | 'meetingCallEvent';
 
-export type ResourceKind = 'tenantMeetings' | 'tenantAdhocCalls' | 'meeting' | 'adhocCall' | 'userMeetings' | 'userAdhocCalls' | 'teamsApp' | 'callRecords';
+export type ResourceKind = 'tenantMeetings' | 'tenantAdhocCalls' | 'meeting' | 'adhocCall' | 'userMeetings' | 'userAdhocCalls' | 'teamsApp' | 'callRecords' | 'meetingCallEvents';
 
 export interface ResourcePattern {
   readonly kind: ResourceKind;
@@ -52,7 +52,43 @@ function permissionsFor(kind: ResourceKind, artifact: SubscribedArtifact, rsc: b
       return { delegated: null, application: [meetingAll], ...(rsc ? { rsc: [meetingChat] } : {}) };
     case 'callRecords':
       return { delegated: null, application: ['CallRecords.Read.All'] };
+    case 'meetingCallEvents':
+      return { delegated: null, application: ['OnlineMeetings.Read.All', 'OnlineMeetings.ReadWrite.All'] };
   }
+}
+
+/**
+ * `communications/onlineMeetings(joinWebUrl='{URL-encoded joinWebUrl}')/meetingCallEvents`, beta and
+ * application only, `updated`, rich or basic, three days at most
+ * (https://learn.microsoft.com/graph/changenotifications-for-onlinemeeting). The scope is the meeting's
+ * join URL as onlineMeeting.joinWebUrl has it: the argument decoded once (an argument that is already
+ * a plain https URL is taken as given).
+ */
+const MEETING_CALL_EVENTS = /^\/?communications\/onlinemeetings\(joinweburl='([^']+)'\)\/meetingcallevents\/?$/i;
+
+function meetingCallEvents(path: string): ResourcePattern | undefined {
+  const match = MEETING_CALL_EVENTS.exec(path);
+  if (match === null) return undefined;
+  const argument = match[1]!;
+  let joinWebUrl: string;
+  try {
+    joinWebUrl = /^https?:\/\//i.test(argument) ? argument : decodeURIComponent(argument);
+  } catch {
+    return undefined;
+  }
+  if (!/^https?:\/\//i.test(joinWebUrl)) return undefined;
+  return {
+    kind: 'meetingCallEvents',
+    artifact: 'meetingCallEvent',
+    scopeId: joinWebUrl,
+    rsc: false,
+    betaOnly: true,
+    permissions: permissionsFor('meetingCallEvents', 'meetingCallEvent', false),
+    maxLifetimeMinutes: 4320,
+    changeTypes: ['updated'],
+    supportsResourceData: true,
+    needsLifecycleUrlBeyondOneHour: true,
+  };
 }
 
 const RSC_SWITCH = 'useresourcespecificconsentbasedauthorization';
@@ -74,6 +110,10 @@ export function parseSubscriptionResource(resource: string): ParsedResource {
       if (value.toLowerCase() === 'true') rsc = true;
       else if (value.toLowerCase() !== 'false') return { ok: false, reason: 'badQuery' };
     }
+  }
+  if (query === undefined) {
+    const callEvents = meetingCallEvents(rawPath);
+    if (callEvents !== undefined) return { ok: true, pattern: callEvents };
   }
   const segments = rawPath.replace(/^\/+/, '').replace(/\/+$/, '').split('/');
   const lower = segments.map((s) => s.toLowerCase());
@@ -145,6 +185,8 @@ export interface ChangeScope {
   readonly callId: string | null;
   /** Teams apps installed in the meeting (for appCatalogs/teamsApps/{id}/… subscriptions). */
   readonly installedTeamsAppIds: readonly string[];
+  /** The meeting's join URL (for meetingCallEvents subscriptions). */
+  readonly joinWebUrl?: string | null;
 }
 
 /** Does a subscription of this kind and scope id cover the change? (tenant and artifact already match) */
@@ -167,5 +209,7 @@ export function scopeMatches(kind: ResourceKind, scopeId: string | null, change:
       return adhoc && change.organizerId?.toLowerCase() === scopeId;
     case 'teamsApp':
       return !adhoc && change.installedTeamsAppIds.some((id) => id.toLowerCase() === scopeId?.toLowerCase());
+    case 'meetingCallEvents':
+      return !adhoc && change.joinWebUrl !== undefined && change.joinWebUrl !== null && change.joinWebUrl === scopeId;
   }
 }

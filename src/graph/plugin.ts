@@ -4,6 +4,10 @@
  *
  *   users/routes.ts              /me, /users/{id}
  *   onlineMeetings/routes.ts     {me}/onlineMeetings…, /communications/onlineMeetings
+ *   attendanceReports/routes.ts  {me}/onlineMeetings/{id}/attendanceReports[/{id}[/attendanceRecords]]
+ *   chats/routes.ts              /chats/{id}/messages[/{id}], /me/chats/{id}/messages (meeting chats)
+ *   copilot/routes.ts            /copilot/users/{id}/onlineMeetings/{id}/aiInsights[/{id}]
+ *   events/routes.ts             {me}/events…, {me}/calendarView[/delta] (the calendar)
  *   recordings/routes.ts         {me}/onlineMeetings/{id}/recordings…, {me}/adhocCalls/{id}/recordings…
  *   transcripts/routes.ts        {me}/onlineMeetings/{id}/transcripts…, {me}/adhocCalls/{id}/transcripts…
  *   getAllRecordings/routes.ts   {me}/onlineMeetings|adhocCalls/getAllRecordings(…)[/delta]
@@ -35,6 +39,10 @@ import { registerBatchRoutes } from './batch/routes.js';
 import { borrowedOrigin, STEP_ORIGIN_HEADER } from './batch/stepOrigins.js';
 import { registerCallRecordRoutes } from './callRecords/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
+import { registerAttendanceReportRoutes } from './attendanceReports/routes.js';
+import { registerChatRoutes } from './chats/routes.js';
+import { registerCopilotRoutes } from './copilot/routes.js';
+import { registerEventRoutes } from './events/routes.js';
 import { registerGetAllRecordingsRoutes } from './getAllRecordings/routes.js';
 import { registerGetAllTranscriptsRoutes } from './getAllTranscripts/routes.js';
 import { registerOnlineMeetingRoutes } from './onlineMeetings/routes.js';
@@ -78,6 +86,10 @@ export function graphPlugin(services: GraphServices, graphVersion: GraphVersion)
     });
     registerUserRoutes(app);
     registerOnlineMeetingRoutes(app);
+    registerEventRoutes(app);
+    registerAttendanceReportRoutes(app);
+    registerChatRoutes(app);
+    registerCopilotRoutes(app);
     registerRecordingRoutes(app);
     registerTranscriptRoutes(app);
     registerGetAllRecordingsRoutes(app);

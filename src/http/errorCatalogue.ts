@@ -17,6 +17,9 @@ const WEBHOOKS_PAGE = 'https://learn.microsoft.com/graph/change-notifications-de
 const DIRECTORY_PAGE = 'https://learn.microsoft.com/graph/api/user-get';
 const CONTENT_PAGE = 'https://learn.microsoft.com/graph/api/callrecording-get';
 const BATCHING_PAGE = 'https://learn.microsoft.com/graph/json-batching';
+const CHAT_POST_PAGE = 'https://learn.microsoft.com/graph/api/chat-post-messages';
+const EVENT_PAGE = 'https://learn.microsoft.com/graph/api/event-get';
+const CALENDAR_VIEW_PAGE = 'https://learn.microsoft.com/graph/api/user-list-calendarview';
 const AADSTS_PAGE = 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes';
 
 export interface CatalogueEntry {
@@ -33,7 +36,14 @@ export const GRAPH_ERROR_CATALOGUE = {
   validationError: { status: 400, code: 'ValidationError', learnUrl: WEBHOOKS_PAGE },
   // A batch of more than 20 steps.
   maximumValueExceeded: { status: 400, code: 'MaximumValueExceeded', learnUrl: BATCHING_PAGE },
+  // Outlook's (Exchange's) codes on calendar paths (https://learn.microsoft.com/graph/api/event-get).
+  errorInvalidParameter: { status: 400, code: 'ErrorInvalidParameter', learnUrl: CALENDAR_VIEW_PAGE },
+  errorInvalidIdMalformed: { status: 400, code: 'ErrorInvalidIdMalformed', learnUrl: EVENT_PAGE },
+  errorAccessDenied: { status: 403, code: 'ErrorAccessDenied', learnUrl: EVENT_PAGE },
+  errorItemNotFound: { status: 404, code: 'ErrorItemNotFound', learnUrl: EVENT_PAGE },
   invalidAuthenticationToken: { status: 401, code: 'InvalidAuthenticationToken', learnUrl: AUTH_ERRORS_PAGE },
+  // Teams' answer to an application token posting a chat message outside a migration (MicrosoftDocs/msteams-docs#10318).
+  unauthorized: { status: 401, code: 'Unauthorized', learnUrl: CHAT_POST_PAGE },
   forbidden: { status: 403, code: 'Forbidden', learnUrl: AUTH_ERRORS_PAGE },
   authorizationRequestDenied: { status: 403, code: 'Authorization_RequestDenied', learnUrl: AUTH_ERRORS_PAGE },
   notFound: { status: 404, code: 'NotFound', learnUrl: GRAPH_ERRORS_PAGE },

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { notifiedData } from './payload.js';
 import type { ResourceLinks } from './resourceLinks.js';
 import { parseObject } from '../domain/json.js';
 import type { Database } from '../store/schema.js';
@@ -83,7 +84,7 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery,
       .select(['seq', 'data'])
       .where('seq', 'in', seqs.slice(i, i + 500))
       .execute();
-    for (const row of chunk) plaintext.set(Number(row.seq), parseObject(links.rebase(row.data)));
+    for (const row of chunk) plaintext.set(Number(row.seq), notifiedData(parseObject(links.rebase(row.data))) as Record<string, unknown>);
   }
   const decrypted = (r: (typeof found)[number]): Record<string, unknown> | null => {
     if (r.rich !== 1) return null;

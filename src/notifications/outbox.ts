@@ -6,7 +6,7 @@ import { toSubscription, type Subscription } from '../domain/subscriptions.js';
 import type { Database, NotificationDeliveryTable } from '../store/schema.js';
 import { CertificateCache, encryptResourceData } from './encryption.js';
 import type { ResourceLinks } from './resourceLinks.js';
-import { changeNotification, lifecycleNotification, type LifecycleNotificationItem } from './payload.js';
+import { changeNotification, lifecycleNotification, notifiedData, type LifecycleNotificationItem } from './payload.js';
 
 type Insertable = Omit<NotificationDeliveryTable, 'id'>;
 
@@ -58,9 +58,10 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: ()
       meetingId: change.meetingId,
       callId: change.callId,
       installedTeamsAppIds,
+      joinWebUrl: typeof change.data['joinWebUrl'] === 'string' ? change.data['joinWebUrl'] : null,
     };
     const transcriptStart = change.resource === 'transcript' ? startedAt(change) : undefined;
-    const plaintext = links.rebase(JSON.stringify(change.data));
+    const plaintext = links.rebase(JSON.stringify(notifiedData(change.data)));
     const wallNow = new Date().toISOString();
     const deliveries: Insertable[] = [];
     for (const s of subscriptions) {

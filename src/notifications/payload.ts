@@ -34,15 +34,30 @@ const ODATA_TYPES = {
   recording: '#Microsoft.Graph.callRecording',
   transcript: '#Microsoft.Graph.callTranscript',
   callRecord: '#Microsoft.Graph.callrecord',
+  // As the meeting call events page writes it (https://learn.microsoft.com/graph/changenotifications-for-onlinemeeting).
+  meetingCallEvent: '#microsoft.graph.callevent',
 } as const;
 
 /** The notification's resource path for a change. */
 export function notificationResource(change: FeedChange): string {
   if (change.resource === 'callRecord') return `communications/callRecords/${change.resourceId}`;
+  // The event's resource data names its subscription resource (domain/meetingCallEvents.ts).
+  if (change.resource === 'meetingCallEvent') return String(change.data['@odata.id']);
   const collection = change.resource === 'recording' ? 'recordings' : 'transcripts';
   const owner = change.organizerId ?? '';
   if (change.meetingId === null) return `users/${owner}/adhoccalls('${change.callId}')/${collection}('${change.resourceId}')`;
   return `users/${owner}/onlineMeetings('${change.meetingId}')/${collection}('${change.resourceId}')`;
+}
+
+/**
+ * What a rich notification carries of a change's data: the resource as stored, except that a meeting
+ * call event leaves out the join URL kept beside it for matching (domain/meetingCallEvents.ts).
+ */
+export function notifiedData(data: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (data['@odata.type'] !== ODATA_TYPES.meetingCallEvent) return data;
+  const event = { ...data };
+  delete event['joinWebUrl'];
+  return event;
 }
 
 export function changeNotification(subscription: Subscription, change: FeedChange, encryptedContent: EncryptedContent | undefined): ChangeNotificationItem {

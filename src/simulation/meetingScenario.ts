@@ -4,6 +4,8 @@ import { createCall, type Call } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
 import { adhocThreadId, newAdhocArtifactId, newContentCorrelationId, newGuid, newRecordingId, newTranscriptId } from '../domain/ids.js';
+import { emitMeetingCallEvent } from '../domain/meetingCallEvents.js';
+import { postMeetingChat, type ScriptedChatMessage } from './meetingChat.js';
 import { findMeeting, type Meeting } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';
 import type { BlobStore } from '../store/blobs.js';
@@ -32,6 +34,8 @@ export interface SimulateOptions {
   script?: readonly ScriptLine[];
   /** Varies the pauses between lines; the same seed (and lines) gives the same bytes. Default 0. */
   seed?: number;
+  /** Meetings only: messages posted in the meeting chat during the call (default: a few lines from the participants). */
+  chatMessages?: ScriptedChatMessage[];
 }
 
 export type RecordingKind = 'spoken' | 'sample';
@@ -54,6 +58,9 @@ export interface SimulationResult {
   artifactsAvailableDateTime: string;
   /** What the recording holds: speech of the transcript, or the sample clip (also when the synthesizer is not installed). */
   recordingKind: RecordingKind | null;
+  /** A meeting's chat (chatInfo.threadId) and the messages posted in it during the call. */
+  chatId?: string;
+  chatMessageIds?: string[];
 }
 
 const MINUTE = 60_000;
@@ -218,8 +225,13 @@ export async function simulateMeeting(ctx: DomainContext, blobs: BlobStore, meet
     startedDateTime: new Date(startMs).toISOString(),
     endedDateTime: new Date(endMs).toISOString(),
   });
+  // The call started and ended: meetingCallEvents subscribers hear both, in order, with their times.
+  await emitMeetingCallEvent(ctx, meeting, call.id, 'callStarted', call.startedDateTime);
+  await emitMeetingCallEvent(ctx, meeting, call.id, 'callEnded', call.endedDateTime ?? new Date(endMs).toISOString());
+  const chatMessageIds = await postMeetingChat(ctx, meeting, participantIds, startMs, endMs, options.chatMessages);
   await createCallRecordForCall(ctx, { call });
-  return recordEndedCall(ctx, blobs, { tenantId: meeting.tenantId, organizerId: meeting.organizerId, meetingId: meeting.id, adhocCallId: null, call, participantIds }, options, content);
+  const result = await recordEndedCall(ctx, blobs, { tenantId: meeting.tenantId, organizerId: meeting.organizerId, meetingId: meeting.id, adhocCallId: null, call, participantIds }, options, content);
+  return { ...result, chatId: meeting.threadId, chatMessageIds };
 }
 
 export interface AdhocCallInput extends SimulateOptions {

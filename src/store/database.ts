@@ -9,6 +9,7 @@ import * as m004 from './migrations/004_call_records.js';
 import * as m005 from './migrations/005_subscriptions.js';
 import * as m006PublicClients from './migrations/006_public_clients.js';
 import * as m007AdhocCallIds from './migrations/007_adhoc_call_ids.js';
+import * as m008ChatMessages from './migrations/008_chat_messages.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '005_subscriptions': m005,
   '006_public_clients': m006PublicClients,
   '007_adhoc_call_ids': m007AdhocCallIds,
+  '008_chat_messages': m008ChatMessages,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

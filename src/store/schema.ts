@@ -132,6 +132,20 @@ export interface AuthCodeTable {
   expires_at: string;
 }
 
+/** A meeting chat's message (migration 008): see domain/chatMessages.ts. */
+export interface ChatMessageTable {
+  chat_id: string;
+  id: string;
+  tenant_id: string;
+  meeting_id: string | null;
+  from_user_id: string | null;
+  from_display_name: string | null;
+  /** 'text' | 'html'. */
+  content_type: string;
+  content: string;
+  created_at: string;
+}
+
 /** The change feed (migration 002): see domain/changes.ts. */
 export interface ChangeFeedTable {
   seq: Generated<number>;
@@ -373,6 +387,7 @@ export interface Database {
   auth_codes: AuthCodeTable;
   settings: SettingTable;
   change_feed: ChangeFeedTable;
+  chat_messages: ChatMessageTable;
   call_records: CallRecordTable;
   call_record_participants: CallRecordParticipantTable;
   call_record_sessions: CallRecordSessionTable;

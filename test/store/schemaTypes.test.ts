@@ -75,6 +75,17 @@ const EXPECTED: Columns = {
     expires_at: 'not null',
   },
   settings: { key: 'not null', value: 'not null' },
+  chat_messages: {
+    chat_id: 'not null',
+    id: 'not null',
+    tenant_id: 'not null',
+    meeting_id: 'null',
+    from_user_id: 'null',
+    from_display_name: 'null',
+    content_type: 'not null',
+    content: 'not null',
+    created_at: 'not null',
+  },
   change_feed: {
     seq: 'not null',
     tenant_id: 'not null',

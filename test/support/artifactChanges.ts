@@ -28,7 +28,7 @@ export interface ArtifactSpec {
 
 export interface Produced {
   id: string;
-  resource: 'recording' | 'transcript' | 'callRecord';
+  resource: Change['resource'];
   /** The resource JSON a rich notification carries (as v1.0 GET serves it). */
   data: Record<string, unknown>;
   /** Wall-clock instant the change was committed (for latency measurements). */

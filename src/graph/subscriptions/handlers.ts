@@ -3,7 +3,7 @@ import { rscPermissionsOfTeamsApp } from '../../domain/installations.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PermissionRule } from '../../domain/permissions.js';
 import { newGuid } from '../../domain/ids.js';
-import { findMeeting } from '../../domain/meetings.js';
+import { findMeeting, lookupMeetings } from '../../domain/meetings.js';
 import { parseSubscriptionResource, type ResourcePattern } from '../../domain/subscriptionResources.js';
 import {
   changeNotificationUrl,
@@ -71,6 +71,10 @@ async function checkScope(services: GraphServices, request: Req, pattern: Resour
     if ((await findUser(ctx, tenantId, pattern.scopeId)) === undefined) {
       throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${pattern.scopeId}' does not exist or one of its queried reference-property objects are not present.`);
     }
+  }
+  if (pattern.kind === 'meetingCallEvents' && pattern.scopeId !== null) {
+    const [meeting] = await lookupMeetings(ctx, tenantId, { by: 'joinWebUrl', value: pattern.scopeId });
+    if (meeting === undefined) throw new GraphError(404, 'NotFound', `The onlineMeeting with joinWebUrl '${excerpt(pattern.scopeId)}' was not found.`);
   }
   if (pattern.kind === 'meeting' && pattern.scopeId !== null) {
     const meeting = await findMeeting(ctx, pattern.scopeId);

@@ -11,6 +11,7 @@ export interface ControlMeeting {
   id: string;
   organizerId: string;
   tenantId: string;
+  joinWebUrl: string;
 }
 
 export const simulate = (emu: Emulator, meetingId: string, body: Record<string, unknown> = {}): Promise<Simulation> =>
