@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ArtifactTable, Database } from '../store/schema.js';
-import { artifactResource, GRAPH_V1_ROOT, notificationResourceData, type ArtifactKind, type ArtifactView } from './artifactResource.js';
+import { artifactResourceJson, GRAPH_V1_ROOT, meetingOrganizerJson, notificationResourceData, type ArtifactKind, type ArtifactView } from './artifactResource.js';
 import type { DomainContext } from './context.js';
 import { newRecordingId, newTranscriptId } from './ids.js';
 
@@ -175,45 +175,46 @@ export async function pageArtifacts(ctx: DomainContext, scope: ArtifactScope, af
   return { items: (more ? rows.slice(0, limit) : rows).map(toArtifact), more };
 }
 
-/** The columns a resource is derived from (artifactResource), without the content streams. */
-const VIEW_COLUMNS = ['id', 'kind', 'tenant_id', 'organizer_id', 'meeting_id', 'adhoc_call_id', 'call_id', 'content_correlation_id', 'created_at', 'end_at', 'feed_seq'] as const;
+/** The columns a resource is derived from (artifactResource) that an organizer's page does not know already. */
+const PAGE_COLUMNS = ['id', 'meeting_id', 'adhoc_call_id', 'call_id', 'content_correlation_id', 'created_at', 'end_at', 'feed_seq'] as const;
 
 /**
- * Like pageArtifacts, but each artifact as its resource JSON text under `serviceRoot` (what a getAll*
- * page carries) and its position: no Artifact objects, and only the columns the resource needs.
+ * Like pageArtifacts for an organizer's artifacts (getAll*), but each artifact as its resource JSON
+ * text under `serviceRoot` and its position: no Artifact objects, and only the columns that differ
+ * from one artifact to the next (kind, tenant and organizer are the scope's).
  */
 export async function pageArtifactJson(
   ctx: DomainContext,
-  scope: ArtifactScope,
+  scope: Extract<ArtifactScope, { by: 'organizer' }>,
   afterSeq: number,
   limit: number,
   serviceRoot: string,
 ): Promise<{ items: Array<{ seq: number; json: string }>; more: boolean }> {
   const rows = await scoped(ctx.db, scope)
-    .select(VIEW_COLUMNS)
+    .select(PAGE_COLUMNS)
     .where('feed_seq', '>', afterSeq)
     .orderBy('feed_seq')
     .limit(limit + 1)
     .execute();
   const more = rows.length > limit;
+  const organizerJson = meetingOrganizerJson(scope.organizerId, scope.tenantId);
   const items = (more ? rows.slice(0, limit) : rows).map((r) => ({
     seq: Number(r.feed_seq),
-    json: JSON.stringify(
-      artifactResource(
-        {
-          id: r.id,
-          kind: r.kind === 'transcript' ? 'transcript' : 'recording',
-          tenantId: r.tenant_id,
-          organizerId: r.organizer_id,
-          meetingId: r.meeting_id,
-          adhocCallId: r.adhoc_call_id,
-          callId: r.call_id,
-          contentCorrelationId: r.content_correlation_id,
-          createdDateTime: r.created_at,
-          endDateTime: r.end_at,
-        },
-        serviceRoot,
-      ),
+    json: artifactResourceJson(
+      {
+        id: r.id,
+        kind: scope.kind,
+        tenantId: scope.tenantId,
+        organizerId: scope.organizerId,
+        meetingId: r.meeting_id,
+        adhocCallId: r.adhoc_call_id,
+        callId: r.call_id,
+        contentCorrelationId: r.content_correlation_id,
+        createdDateTime: r.created_at,
+        endDateTime: r.end_at,
+      },
+      serviceRoot,
+      organizerJson,
     ),
   }));
   return { items, more };
