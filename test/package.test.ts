@@ -101,7 +101,7 @@ describe.runIf(STORE === 'sqlite')('the npm package', () => {
     ]) {
       expect(packed).toContain(file);
     }
-    const strays = packed.filter((file) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli\.mjs|dist\/src\/.+\.(js|d\.ts))$/.test(file));
+    const strays = packed.filter((file) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli(-bundle)?\.mjs|dist\/src\/.+\.(js|d\.ts))$/.test(file));
     expect(strays).toEqual([]);
   });
 
