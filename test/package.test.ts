@@ -87,10 +87,21 @@ describe.runIf(STORE === 'sqlite')('the npm package', () => {
   });
 
   it('ships the compiled library, the bundled CLI, README, LICENSE and CHANGELOG, and nothing else', () => {
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.mjs', 'dist/src/emulator.js', 'dist/src/emulator.d.ts', 'dist/src/testSetup.js', 'dist/src/testSetup.d.ts']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'dist/cli.mjs',
+      'dist/cli-bundle.mjs',
+      'dist/src/emulator.js',
+      'dist/src/emulator.d.ts',
+      'dist/src/testSetup.js',
+      'dist/src/testSetup.d.ts',
+    ]) {
       expect(packed).toContain(file);
     }
-    const strays = packed.filter((file) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli\.mjs|dist\/src\/.+\.(js|d\.ts))$/.test(file));
+    const strays = packed.filter((file) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli(-bundle)?\.mjs|dist\/src\/.+\.(js|d\.ts))$/.test(file));
     expect(strays).toEqual([]);
   });
 

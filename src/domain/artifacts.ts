@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { ArtifactTable, Database } from '../store/schema.js';
-import { artifactResource, GRAPH_V1_ROOT, notificationResourceData, type ArtifactKind, type ArtifactView } from './artifactResource.js';
+import { artifactResourceJson, GRAPH_V1_ROOT, meetingOrganizerJson, notificationResourceData, type ArtifactKind, type ArtifactView } from './artifactResource.js';
 import type { DomainContext } from './context.js';
 import { newRecordingId, newTranscriptId } from './ids.js';
 
@@ -51,33 +51,36 @@ const INSERT_CHUNK = 500;
 /**
  * Create artifacts in one transaction; each one's 'created' change goes through the change pipeline
  * in that transaction, its data what a rich notification carries (the resource as v1.0 serves it).
+ * The resource is not stored: its row derives it (artifactResource), here and in the change feed.
  */
 export async function createArtifacts(ctx: DomainContext, inputs: readonly NewArtifact[]): Promise<Artifact[]> {
   if (inputs.length === 0) return [];
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute((trx) => writeArtifacts(ctx, trx, inputs));
+}
+
+/** createArtifacts within the caller's transaction (bulk seeding writes a batch's meetings in the same one). */
+export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Database>, inputs: readonly NewArtifact[]): Promise<Artifact[]> {
+  {
     // Delta pages hand out "everything up to feed seq N": an artifact must never become visible with
     // a seq below one a reader has already seen, so artifact writers take seqs in commit order.
     await ctx.dialect.lockFeedForWrite(trx);
-    const made: Artifact[] = [];
-    const rows: ArtifactTable[] = [];
-    for (const input of inputs) {
-      const view: ArtifactView = {
-        id: input.id ?? (input.kind === 'recording' ? newRecordingId(input.organizerId, input.tenantId) : newTranscriptId()),
-        kind: input.kind,
-        tenantId: input.tenantId,
-        organizerId: input.organizerId,
-        meetingId: input.meetingId,
-        adhocCallId: input.adhocCallId,
-        callId: input.callId,
-        contentCorrelationId: input.contentCorrelationId,
-        createdDateTime: input.createdDateTime,
-        endDateTime: input.endDateTime,
-      };
-      const resource = artifactResource(view, GRAPH_V1_ROOT);
-      const fed = await ctx.changes.emit(
-        trx,
-        {
-          resource: input.kind,
+    const views = inputs.map((input): ArtifactView => ({
+      id: input.id ?? (input.kind === 'recording' ? newRecordingId(input.organizerId, input.tenantId) : newTranscriptId()),
+      kind: input.kind,
+      tenantId: input.tenantId,
+      organizerId: input.organizerId,
+      meetingId: input.meetingId,
+      adhocCallId: input.adhocCallId,
+      callId: input.callId,
+      contentCorrelationId: input.contentCorrelationId,
+      createdDateTime: input.createdDateTime,
+      endDateTime: input.endDateTime,
+    }));
+    const fed = await ctx.changes.emitMany(
+      trx,
+      views.map((view) => ({
+        change: {
+          resource: view.kind,
           changeType: 'created',
           tenantId: view.tenantId,
           resourceId: view.id,
@@ -85,10 +88,14 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
           meetingId: view.meetingId,
           callId: view.callId,
         },
-        view.createdDateTime,
-        notificationResourceData(view, GRAPH_V1_ROOT),
-      );
-      const row: ArtifactTable = {
+        createdAt: view.createdDateTime,
+        data: notificationResourceData(view, GRAPH_V1_ROOT),
+        storeData: false,
+      })),
+    );
+    const rows = views.map((view, i): ArtifactTable => {
+      const input = inputs[i]!;
+      return {
         id: view.id,
         kind: view.kind,
         tenant_id: view.tenantId,
@@ -99,25 +106,24 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
         content_correlation_id: view.contentCorrelationId,
         created_at: view.createdDateTime,
         end_at: view.endDateTime,
-        feed_seq: fed.seq,
+        feed_seq: fed[i]!.seq,
         content_blob: input.content.blobKey,
         content_type: input.content.contentType,
         content_size: input.content.size,
         metadata_blob: input.metadata?.blobKey ?? null,
         metadata_size: input.metadata?.size ?? null,
-        resource_json: JSON.stringify(resource),
+        // Derived from the row when read (migration 010 emptied the copies older versions kept).
+        resource_json: '',
       };
-      rows.push(row);
-      made.push(toArtifact(row));
-    }
+    });
     // Multi-row inserts: bulk seeding makes thousands per transaction (SQLite allows 32,766 bound values).
     for (let at = 0; at < rows.length; at += INSERT_CHUNK)
       await trx
         .insertInto('artifacts')
         .values(rows.slice(at, at + INSERT_CHUNK))
         .execute();
-    return made;
-  });
+    return rows.map(toArtifact);
+  }
 }
 
 export async function findArtifact(ctx: DomainContext, kind: ArtifactKind, id: string): Promise<Artifact | undefined> {
@@ -181,19 +187,63 @@ export async function pageArtifacts(ctx: DomainContext, scope: ArtifactScope, af
   return { items: (more ? rows.slice(0, limit) : rows).map(toArtifact), more };
 }
 
+/** The columns a resource is derived from (artifactResource) that an organizer's page does not know already. */
+const PAGE_COLUMNS = ['id', 'meeting_id', 'adhoc_call_id', 'call_id', 'content_correlation_id', 'created_at', 'end_at', 'feed_seq'] as const;
+
 /**
- * Like pageArtifacts, but only each artifact's stored resource JSON and position: a getAll* page is
- * then text in, text out (no row objects, no re-serialization), which is most of its cost.
+ * Like pageArtifacts for an organizer's artifacts (getAll*), but each artifact as its resource JSON
+ * text under `serviceRoot` and its position: no Artifact objects, and only the columns that differ
+ * from one artifact to the next (kind, tenant and organizer are the scope's).
  */
-export async function pageArtifactJson(ctx: DomainContext, scope: ArtifactScope, afterSeq: number, limit: number): Promise<{ items: Array<{ seq: number; json: string }>; more: boolean }> {
+export async function pageArtifactJson(
+  ctx: DomainContext,
+  scope: Extract<ArtifactScope, { by: 'organizer' }>,
+  afterSeq: number,
+  limit: number,
+  serviceRoot: string,
+): Promise<{ items: Array<{ seq: number; json: string }>; more: boolean }> {
   const rows = await scoped(ctx.db, scope, true)
-    .select(['feed_seq', 'resource_json'])
+    .select(PAGE_COLUMNS)
     .where('feed_seq', '>', afterSeq)
     .orderBy('feed_seq')
     .limit(limit + 1)
     .execute();
   const more = rows.length > limit;
-  return { items: (more ? rows.slice(0, limit) : rows).map((r) => ({ seq: Number(r.feed_seq), json: r.resource_json })), more };
+  const organizerJson = meetingOrganizerJson(scope.organizerId, scope.tenantId);
+  const items = (more ? rows.slice(0, limit) : rows).map((r) => ({
+    seq: Number(r.feed_seq),
+    json: artifactResourceJson(
+      {
+        id: r.id,
+        kind: scope.kind,
+        tenantId: scope.tenantId,
+        organizerId: scope.organizerId,
+        meetingId: r.meeting_id,
+        adhocCallId: r.adhoc_call_id,
+        callId: r.call_id,
+        contentCorrelationId: r.content_correlation_id,
+        createdDateTime: r.created_at,
+        endDateTime: r.end_at,
+      },
+      serviceRoot,
+      organizerJson,
+    ),
+  }));
+  return { items, more };
+}
+
+/** The resource data of artifacts' 'created' changes, by feed seq (the feed keeps no copy of it: see createArtifacts). */
+export async function artifactChangeData(db: Kysely<Database>, seqs: readonly number[]): Promise<Map<number, Record<string, unknown>>> {
+  const data = new Map<number, Record<string, unknown>>();
+  for (let at = 0; at < seqs.length; at += INSERT_CHUNK) {
+    const rows = await db
+      .selectFrom('artifacts')
+      .selectAll()
+      .where('feed_seq', 'in', seqs.slice(at, at + INSERT_CHUNK))
+      .execute();
+    for (const row of rows) data.set(Number(row.feed_seq), notificationResourceData(toArtifact(row), GRAPH_V1_ROOT));
+  }
+  return data;
 }
 
 /** The last feed position in the scope (0 if empty): a token pointing beyond it predates a reset of the store. */

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomFillSync, randomInt, randomUUID } from 'node:crypto';
 
 /** Identifier shapes as Graph issues them, so apps that parse or store ids see realistic values. */
 
@@ -50,7 +50,20 @@ export function newClientSecret(): string {
   return `${body.slice(0, 3)}8Q~${body.slice(3)}`;
 }
 
-const randomHex = (bytes: number): string => randomBytes(bytes).toString('hex');
+// Random bytes drawn 16 KiB at a time: a recording id may take dozens of draws (pathSafeBase64), and a
+// bulk seed makes millions, where one randomBytes call per draw was a tenth of the time.
+const POOL_SIZE = 16_384;
+const pool = Buffer.alloc(POOL_SIZE);
+let poolAt = POOL_SIZE;
+const randomHex = (bytes: number): string => {
+  if (bytes > POOL_SIZE) return randomBytes(bytes).toString('hex');
+  if (poolAt + bytes > POOL_SIZE) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += bytes;
+  return pool.toString('hex', poolAt - bytes, poolAt);
+};
 
 /** Base64 that stays one URL path segment: re-draw the random part until the text has no `/` or `+`. */
 function pathSafeBase64(make: () => string): string {

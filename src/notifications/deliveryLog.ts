@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { notifiedData } from './payload.js';
 import type { ResourceLinks } from './resourceLinks.js';
 import { parseObject } from '../domain/json.js';
+import { artifactChangeData } from '../domain/artifacts.js';
 import type { Database } from '../store/schema.js';
 
 export interface DeliveryAttemptView {
@@ -84,8 +85,14 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryQuery,
       .select(['seq', 'data'])
       .where('seq', 'in', seqs.slice(i, i + 500))
       .execute();
-    for (const row of chunk) plaintext.set(Number(row.seq), notifiedData(parseObject(links.rebase(row.data))) as Record<string, unknown>);
+    for (const row of chunk) if (row.data !== '') plaintext.set(Number(row.seq), notifiedData(parseObject(links.rebase(row.data))) as Record<string, unknown>);
   }
+  // Artifacts' changes keep no copy of the resource: their rows derive it.
+  const derived = await artifactChangeData(
+    db,
+    seqs.filter((seq) => !plaintext.has(seq)),
+  );
+  for (const [seq, data] of derived) plaintext.set(seq, parseObject(links.rebase(JSON.stringify(data))));
   const decrypted = (r: (typeof found)[number]): Record<string, unknown> | null => {
     if (r.rich !== 1) return null;
     if (r.resource_data !== null) return parseObject(r.resource_data);

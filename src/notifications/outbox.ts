@@ -28,7 +28,7 @@ const wantsChangeType = (s: Subscription, changeType: string): boolean => s.chan
  */
 export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: () => void): ChangeSink {
   const certificates = new CertificateCache();
-  return async (trx: Transaction<Database>, change: FeedChange): Promise<void> => {
+  const sink: ChangeSink = async (trx: Transaction<Database>, change: FeedChange): Promise<void> => {
     const now = ctx.clock.now().toISOString();
     const rows = await trx
       .selectFrom('subscriptions')
@@ -93,6 +93,23 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: ()
     await trx.insertInto('notification_deliveries').values(deliveries).execute();
     written();
   };
+  // A batch (bulk seeding) none of whose tenants has an active subscription to its resources writes nothing.
+  sink.concerns = async (trx, changes) => {
+    const tenants = [...new Set(changes.map((c) => c.tenantId))];
+    const resources = [...new Set(changes.map((c) => c.resource))];
+    if (tenants.length === 0) return false;
+    const any = await trx
+      .selectFrom('subscriptions')
+      .select('id')
+      .where('tenant_id', 'in', tenants)
+      .where('artifact', 'in', resources)
+      .where('status', '=', 'active')
+      .where('expiration_date_time', '>', ctx.clock.now().toISOString())
+      .limit(1)
+      .executeTakeFirst();
+    return any !== undefined;
+  };
+  return sink;
 }
 
 /** The state columns of a delivery row nobody has tried yet, due at `now` (virtual) / `wallNow` (wall clock). */

@@ -157,7 +157,7 @@ export interface ChangeFeedTable {
   organizer_id: string | null;
   meeting_id: string | null;
   call_id: string | null;
-  /** JSON object: what the change's consumers need beyond the columns. */
+  /** JSON object: what the change's consumers need beyond the columns; '' for an artifact's change, whose row (artifacts.feed_seq = seq) derives it. */
   data: string;
   created_at: string;
 }
@@ -253,7 +253,7 @@ export interface ArtifactTable {
   /** Transcripts: the metadataContent stream (WebVTT cues carrying JSON). */
   metadata_blob: string | null;
   metadata_size: number | string | null;
-  /** The callRecording/callTranscript JSON with links under GRAPH_V1_ROOT (domain/artifactResource.ts). */
+  /** Always '' since migration 010: the resource is derived from the row (domain/artifactResource.ts). */
   resource_json: string;
 }
 

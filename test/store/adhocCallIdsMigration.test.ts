@@ -25,7 +25,7 @@ describe('migration 007_adhoc_call_ids', () => {
       await sql`UPDATE adhoc_calls SET id = ${OLD_ID} WHERE call_id = ${callId}`.execute(store.db);
       await sql`UPDATE artifacts SET adhoc_call_id = ${OLD_ID}, resource_json = REPLACE(resource_json, ${from}, ${to}) WHERE call_id = ${callId}`.execute(store.db);
       await sql`UPDATE change_feed SET data = REPLACE(data, ${from}, ${to}) WHERE call_id = ${callId}`.execute(store.db);
-      // Later migrations' rows go too (Kysely refuses a gap); they run again on reopen (008 is idempotent).
+      // Later migrations' rows go too (Kysely refuses a gap); they run again on reopen and change nothing more (008 and 010 are idempotent).
       await sql`DELETE FROM kysely_migration WHERE name >= '007_adhoc_call_ids'`.execute(store.db);
       await store.close();
 

@@ -7,7 +7,6 @@ import type { TokenState } from '../../domain/stateTokens.js';
 import { findUser } from '../../domain/users.js';
 import { meetingExpiryCutoff } from '../../domain/meetings.js';
 import { forbidden, notFound } from '../../http/errors.js';
-import { rebaseGraphLinks } from '../../domain/graphLinks.js';
 import { parseQueryOptions, type QueryInput, type QueryOptionSpec } from '../../http/odata/queryOptions.js';
 import { requestOrigin } from '../../http/requestContext.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
@@ -139,7 +138,7 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
 
   const prefer = request.graphState.prefer?.maxPageSize;
   const pageSize = Math.min(options.top ?? query.top ?? prefer ?? DEFAULT_PAGE, MAX_PAGE);
-  const page = await pageArtifactJson(services.ctx, scope, position, pageSize);
+  const page = await pageArtifactJson(services.ctx, scope, position, pageSize, root);
   const last = page.items.at(-1);
   const next = last?.seq ?? position;
   const signed = await services.deltaTokens.sign({
@@ -167,9 +166,9 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   head['@odata.count'] = page.items.length;
   if (principal.kind === 'application') services.usage.record(principal.tenantId, principal.clientId, meteredApi(kind, adhoc), services.ctx.clock.now());
   const applied = options.top === undefined && prefer !== undefined ? [`odata.maxpagesize=${pageSize}`] : [];
-  // Each item is its stored JSON with the links moved under this request's root and @odata.type in front.
+  // Each item is its resource JSON (links under this request's root) with @odata.type in front.
   const typeProperty = `{"@odata.type":"#microsoft.graph.${kind === 'recording' ? 'callRecording' : 'callTranscript'}",`;
-  const value = rebaseGraphLinks(page.items.map((item) => typeProperty + item.json.slice(1)).join(','), root);
+  const value = page.items.map((item) => typeProperty + item.json.slice(1)).join(',');
   const text = `${JSON.stringify(head).slice(0, -1)},"value":[${value}]}`;
   return sendGraphJsonText(request, reply, 200, text, applied);
 }

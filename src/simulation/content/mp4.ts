@@ -12,15 +12,20 @@ export const MIN_MP4_SIZE = SAMPLE_MP4.length;
 /** 64 GiB: far beyond any test, small enough to count in a JS number exactly. */
 export const MAX_MP4_SIZE = 64 * 1024 ** 3;
 
-const BLOCK = ((): Buffer => {
+// The padding block (1 MiB of a hash chain, 32,768 SHA-256 rounds): made on first use, not at start-up,
+// where it was a tenth of the time before the ready line.
+let paddingBlock: Buffer | undefined;
+function padding(): Buffer {
+  if (paddingBlock !== undefined) return paddingBlock;
   const block = Buffer.alloc(1024 * 1024);
   let seed = createHash('sha256').update('graph-comms-emulator padding').digest();
   for (let at = 0; at < block.length; at += seed.length) {
     seed.copy(block, at);
     seed = createHash('sha256').update(seed).digest();
   }
+  paddingBlock = block;
   return block;
-})();
+}
 
 /** A size the generator can produce: the sample alone, or the sample and a box of at least 8 bytes. */
 export function normalizeMp4Size(requested: number | undefined): number {
@@ -53,8 +58,9 @@ export function mp4Stream(requested?: number): Readable {
   const header = freeBoxHeader(boxSize);
   let remaining = boxSize - header.length;
   let first = true;
+  const block = padding();
   return new Readable({
-    highWaterMark: BLOCK.length,
+    highWaterMark: block.length,
     read() {
       if (first) {
         first = false;
@@ -65,9 +71,9 @@ export function mp4Stream(requested?: number): Readable {
         this.push(null);
         return;
       }
-      const n = Math.min(remaining, BLOCK.length);
+      const n = Math.min(remaining, block.length);
       remaining -= n;
-      this.push(n === BLOCK.length ? BLOCK : BLOCK.subarray(0, n));
+      this.push(n === block.length ? block : block.subarray(0, n));
     },
   });
 }
