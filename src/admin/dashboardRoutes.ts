@@ -108,7 +108,7 @@ function artifactView(a: Artifact): Record<string, unknown> {
   };
 }
 
-/** How often, while a dashboard listens, the store is asked whether deliveries, subscriptions or artifacts changed. */
+/** How often, while a dashboard listens, the store is asked whether deliveries, subscriptions, meetings or artifacts changed. */
 const CHANGE_POLL_MS = 1000;
 const HEARTBEAT_MS = 15_000;
 
@@ -200,7 +200,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
   app.get<{ Params: { id: string } }>('/_emulator/transcripts/:id/metadataContent', streamed("A transcript's metadata WebVTT (JSON cues)."), content('transcript', 'metadataContent'));
 
   // Server-sent events: `request` (a recorded request), `clock` (the virtual clock moved, froze or resumed),
-  // `changed` (deliveries, subscriptions or artifacts changed in the store; the page re-reads what it shows).
+  // `changed` (deliveries, subscriptions, meetings or artifacts changed in the store; the page re-reads what it shows).
   const streams = new Set<ServerResponse>();
   let poll: NodeJS.Timeout | undefined;
   let lastSignature = '';
@@ -209,7 +209,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
     for (const stream of streams) stream.write(frame);
   };
   const signature = async (): Promise<string> => {
-    const [deliveries, attempts, subscriptions, artifacts] = await Promise.all([
+    const [deliveries, attempts, subscriptions, artifacts, meetings] = await Promise.all([
       ctx.db
         .selectFrom('notification_deliveries')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('id').as('max')])
@@ -226,8 +226,12 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
         .selectFrom('artifacts')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('feed_seq').as('max')])
         .executeTakeFirst(),
+      ctx.db
+        .selectFrom('meetings')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
     ]);
-    return JSON.stringify([deliveries, attempts, subscriptions, artifacts]);
+    return JSON.stringify([deliveries, attempts, subscriptions, artifacts, meetings]);
   };
   const checkChanges = (): void => {
     signature().then(
@@ -268,7 +272,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
       schema: {
         tags,
         description:
-          'Server-sent events (text/event-stream) for the dashboard: `request` (a recorded request, as GET /_emulator/requests lists it), `clock` (the virtual clock, as GET /_emulator/clock), `changed` (deliveries, subscriptions or artifacts changed).',
+          'Server-sent events (text/event-stream) for the dashboard: `request` (a recorded request, as GET /_emulator/requests lists it), `clock` (the virtual clock, as GET /_emulator/clock), `changed` (deliveries, subscriptions, meetings or artifacts changed).',
       },
     },
     async (request, reply) => {

@@ -144,11 +144,11 @@ export function SubscriptionsPage(): VNode {
           <div class="grid2">
             <div>
               <h4>Payload as POSTed</h4>
-              <pre>${json(d.payload)}</pre>
+              <pre tabindex="0">${json(d.payload)}</pre>
             </div>
             <div>
               <h4>Decrypted resource data</h4>
-              <pre data-testid="decrypted">${d.decryptedResourceData === null ? '(none: basic notification)' : json(d.decryptedResourceData)}</pre>
+              <pre tabindex="0" data-testid="decrypted">${d.decryptedResourceData === null ? '(none: basic notification)' : json(d.decryptedResourceData)}</pre>
             </div>
           </div>
         </details>`,

@@ -44,7 +44,10 @@ export function parseVtt(vtt: string): Cue[] {
     const timing = lines.findIndex((line) => line.includes('-->'));
     if (timing < 0) continue;
     const [from, to] = (lines[timing] ?? '').split('-->').map((s) => s.trim().split(' ')[0] ?? '');
-    const body = lines.slice(timing + 1).join(' ');
+    const body = lines
+      .slice(timing + 1)
+      .join(' ')
+      .trim();
     const voice = /^<v ([^>]*)>(.*?)(<\/v>)?$/.exec(body);
     cues.push({ start: seconds(from ?? '0'), end: seconds(to ?? '0'), speaker: voice?.[1] ?? '', text: (voice?.[2] ?? body).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') });
   }
@@ -67,11 +70,9 @@ function Transcript({ transcript, video }: { transcript: Artifact; video: { curr
             type="button"
             data-start=${cue.start}
             onClick=${() => {
+              // Seek there; a playing video plays on from the cue, a paused one waits at it.
               const player = video.current;
-              if (player !== null) {
-                player.currentTime = cue.start;
-                void player.play().catch(() => undefined);
-              }
+              if (player !== null) player.currentTime = cue.start;
             }}
           >
             <span class="time">${clock(cue.start)}</span><span class="speaker">${cue.speaker}</span>${cue.text}
@@ -125,7 +126,7 @@ function MeetingDetail({ meeting }: { meeting: Meeting }): VNode {
   const calls = [...new Set([...recordings, ...transcripts].map((a) => a.callId))];
   return html`<section class="detail" aria-label=${`Meeting ${meeting.subject ?? meeting.id}`}>
     <h3>${meeting.subject ?? '(no subject)'}</h3>
-    <p class="muted">Organizer ${meeting.organizerId} · <span data-testid="meeting-id">${meeting.id}</span></p>
+    <p class="muted wrap">Organizer ${meeting.organizerId} · <span data-testid="meeting-id">${meeting.id}</span></p>
     <${SimulateForm} meeting=${meeting} onDone=${reload} />
     <${ErrorLine} error=${error} />
     <p>${calls.length} call(s), <span data-testid="recording-count">${recordings.length}</span> recording(s), ${transcripts.length} transcript(s)</p>

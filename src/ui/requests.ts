@@ -42,21 +42,21 @@ function Detail({ id }: { id: number }): VNode {
     ${
       data.tokenClaims !== null
         ? html`<h4>Token claims (decoded; the token itself is never kept)</h4>
-            <pre data-testid="token-claims">${json(data.tokenClaims)}</pre>`
+            <pre tabindex="0" data-testid="token-claims">${json(data.tokenClaims)}</pre>`
         : ''
     }
     <div class="grid2">
       <div>
         <h4>Request headers</h4>
-        <pre>${json(data.requestHeaders)}</pre>
+        <pre tabindex="0">${json(data.requestHeaders)}</pre>
         <h4>Request body</h4>
-        <pre>${data.requestBody ?? '(none)'}</pre>
+        <pre tabindex="0">${data.requestBody ?? '(none)'}</pre>
       </div>
       <div>
         <h4>Response headers</h4>
-        <pre>${json(data.responseHeaders)}</pre>
+        <pre tabindex="0">${json(data.responseHeaders)}</pre>
         <h4>Response body${data.responseBodyTruncated ? ' (cut at 16 KiB)' : ''}</h4>
-        <pre data-testid="response-body">${data.responseBody ?? '(none)'}</pre>
+        <pre tabindex="0" data-testid="response-body">${data.responseBody ?? '(none)'}</pre>
       </div>
     </div>
   </section>`;
