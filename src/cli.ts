@@ -68,7 +68,7 @@ function readyLine(emulator: Emulator, elapsedMs: number): string {
   const ca = emulator.caCertificatePath !== undefined ? `; CA: ${emulator.caCertificatePath} (trust it with NODE_EXTRA_CA_CERTS; "graph-comms-emulator ca" shows other stacks)` : '';
   const notifications = describeDestinations(emulator.config.allowNotificationHosts);
   const token = emulator.config.adminTokenGenerated ? `; admin token: ${emulator.config.adminToken ?? ''} (control API: send "Authorization: Bearer TOKEN"; --admin-token sets your own)` : '';
-  return `graph-comms-emulator ready on ${emulator.url} (dashboard: ${emulator.url}/_emulator/ui; store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; notifications to: ${notifications}) in ${Math.round(elapsedMs)} ms`;
+  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; dashboard: ${emulator.url}/_emulator/ui; notifications to: ${notifications}) in ${Math.round(elapsedMs)} ms`;
 }
 
 const BLOB_DIR_HELP = 'where recording and transcript bytes live (default <data-dir>/blobs); PostgreSQL instances share one';

@@ -1,5 +1,8 @@
 import { request as httpsRequest } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { findUiFiles } from '../../src/admin/uiRoutes.js';
 import { graphClient, graphFetch, appToken } from '../support/clients.js';
 import { startTestEmulator, useEmulator } from '../support/emulator.js';
 import { control, controlJson, expectControlError, value } from '../support/control.js';
@@ -197,6 +200,14 @@ describe('the dashboard', () => {
     expect(vtt).toMatch(/^WEBVTT/);
     expect(vtt).toMatch(/<v [^>]+>/);
     expectControlError(await control(emu, 'GET', '/recordings/no-such-recording/content'), 404);
+  });
+
+  it('ships its JavaScript in dist/ui, at most 150 KB gzipped (npm run build makes it)', () => {
+    const files = findUiFiles();
+    expect(files, 'dist/ui is missing: run npm run build').toBeDefined();
+    const script = readFileSync(`${files!.dir}app.js`);
+    expect(gzipSync(script).length).toBeLessThanOrEqual(150 * 1024);
+    expect([...files!.names].sort()).toEqual(['app.js', 'index.html', 'style.css']);
   });
 
   it('lists every subscription', async () => {
