@@ -62,4 +62,6 @@ export default tseslint.config(
   layer('graph', ['runtime', 'store', 'domain', 'notifications', 'http', 'auth']),
   layer('proxy', ['runtime', 'tls', 'http']),
   layer('admin', ['runtime', 'store', 'domain', 'notifications', 'simulation', 'http', 'auth', 'tls']),
+  // The dashboard runs in the browser: it reaches the emulator only over the control API.
+  layer('ui', []),
 );

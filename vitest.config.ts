@@ -32,6 +32,8 @@ const unitOnly = [
   'test/notifications/deliveryPolicy.test.ts',
   'test/store/sqliteBinding.test.ts',
   'test/simulation/speechParts.test.ts',
+  // The dashboard drives the control API from a browser; the stores under it are covered by the API tests.
+  'test/browser/**',
 ];
 
 export default defineConfig({

@@ -13,7 +13,7 @@
 import { rolldown } from 'rolldown';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, sep } from 'node:path';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distSrc = join(root, 'dist', 'src') + sep;
@@ -97,3 +97,13 @@ writeFileSync(
   ].join('\n'),
 );
 chmodSync(launcher, 0o755);
+// The dashboard (src/ui): one browser module, minified, with its page and style sheet, into dist/ui
+// (served by src/admin/uiRoutes.ts; shipped in the package, no CDN).
+const uiDir = join(root, 'dist', 'ui');
+const ui = await rolldown({ input: join(root, 'src', 'ui', 'main.ts'), platform: 'browser', logLevel: 'warn', tsconfig: join(root, 'src', 'ui', 'tsconfig.json') });
+try {
+  await ui.write({ file: join(uiDir, 'app.js'), format: 'esm', codeSplitting: false, minify: true, sourcemap: false, comments: { legal: true } });
+} finally {
+  await ui.close();
+}
+for (const file of ['index.html', 'style.css']) copyFileSync(join(root, 'src', 'ui', file), join(uiDir, file));

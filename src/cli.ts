@@ -27,6 +27,12 @@ const parseRecordingCap = (value: string): number => {
   return bytes;
 };
 
+const parseRequestHistory = (value: string): number => {
+  const size = Number(value);
+  if (value.trim() === '' || !Number.isInteger(size) || size < 0 || size > 100_000) throw new InvalidArgumentError('a whole number of requests from 0 to 100000.');
+  return size;
+};
+
 function toOptions(flags: StartFlags): EmulatorOptions {
   const options: EmulatorOptions = {};
   const { allowNotificationHost, ...rest } = flags;
@@ -63,7 +69,7 @@ function readyLine(emulator: Emulator, elapsedMs: number): string {
   const notifications = describeDestinations(emulator.config.allowNotificationHosts);
   const token = emulator.config.adminTokenGenerated ? `; admin token: ${emulator.config.adminToken ?? ''} (control API: send "Authorization: Bearer TOKEN"; --admin-token sets your own)` : '';
   const proxy = emulator.proxyUrl !== undefined ? `; drop-in proxy: HTTPS_PROXY=${emulator.proxyUrl}` : '';
-  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; notifications to: ${notifications}${proxy}) in ${Math.round(elapsedMs)} ms`;
+  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; dashboard: ${emulator.url}/_emulator/ui; notifications to: ${notifications}${proxy}) in ${Math.round(elapsedMs)} ms`;
 }
 
 const BLOB_DIR_HELP = 'where recording and transcript bytes live (default <data-dir>/blobs); PostgreSQL instances share one';
@@ -128,6 +134,7 @@ storeFlags(
     .option('--allowed-host <name>', 'another name clients may call the emulator by (Host header); repeatable, comma-separated, *.domain or *', collectNames)
     .option('--max-recording-size-bytes <bytes>', 'largest recordingSizeBytes the control API accepts (default 1073741824, 1 GiB)', parseRecordingCap)
     .option('--blob-dir <dir>', BLOB_DIR_HELP)
+    .option('--request-history <count>', 'requests the dashboard and GET /_emulator/requests keep (default 500; 0 records none)', parseRequestHistory)
     .option('--no-slow-endpoint-rules', "do not delay or drop notifications to endpoints that answer slowly (Graph's rule; off for load tests)")
     .option('--extra-lifecycle-events', 'also send subscriptionRemoved and missed lifecycle notifications (NOT what Graph sends for these resources)')
     .option('--proxy-port <port>', 'also open the drop-in forward proxy here (HTTPS_PROXY=http://127.0.0.1:PORT): graph.microsoft.com and login.microsoftonline.com reach the emulator', parsePort)

@@ -82,6 +82,11 @@ export interface EmulatorOptions {
    */
   maxRecordingSizeBytes?: number;
   /**
+   * How many requests the request recorder keeps for the dashboard and GET /_emulator/requests
+   * (a ring buffer: the oldest goes first). Default 500; 0 records nothing.
+   */
+  requestHistory?: number;
+  /**
    * Graph's slow-endpoint rules for webhooks (default true): once an endpoint has had 100
    * notifications in a 10-minute window, 10 % answered after 2.9 s delays its notifications by 10
    * minutes and 15 % drops them (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks).
@@ -159,6 +164,7 @@ export interface ResolvedConfig {
   proxy: { port: number; host: string; passthrough: boolean } | undefined;
   /** Extra names on the server certificate (EmulatorOptions.hostnames). */
   hostnames: string[];
+  requestHistory: number;
 }
 
 export const DEFAULT_HTTPS_PORT = 8443;
@@ -177,9 +183,18 @@ function checkMaxRecordingSize(options: EmulatorOptions): void {
   }
 }
 
+/** Default size of the request recorder's ring buffer. */
+export const DEFAULT_REQUEST_HISTORY = 500;
+
+function checkRequestHistory(options: EmulatorOptions): void {
+  const size = options.requestHistory;
+  if (size !== undefined && (!Number.isInteger(size) || size < 0 || size > 100_000)) throw new ConfigError('requestHistory must be a whole number of requests from 0 to 100000.');
+}
+
 export function resolveConfig(options: EmulatorOptions, defaults: { port: number; inMemory: boolean }): ResolvedConfig {
   checkOptions(options);
   checkMaxRecordingSize(options);
+  checkRequestHistory(options);
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const inMemory = options.inMemory ?? (options.dataDir === undefined && options.databaseUrl === undefined ? defaults.inMemory : false);
   const store: StoreConfig =
@@ -203,6 +218,7 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
     maxRecordingSizeBytes: options.maxRecordingSizeBytes ?? DEFAULT_MAX_RECORDING_SIZE_BYTES,
     proxy: options.proxyPort === undefined ? undefined : { port: options.proxyPort, host: options.proxyHost ?? '127.0.0.1', passthrough: options.proxyPassthrough ?? false },
     hostnames: resolveHostnames(options.hostnames),
+    requestHistory: options.requestHistory ?? DEFAULT_REQUEST_HISTORY,
     ...resolveExposure(options),
   };
 }

@@ -27,6 +27,7 @@ import { DeltaTokens, stateTokenCodec } from './domain/stateTokens.js';
 import { PermissionLedger } from './domain/permissionLedger.js';
 import { UsageMeter } from './domain/usage.js';
 import { FaultInjector } from './runtime/faults.js';
+import { RequestRecorder } from './http/requestRecorder.js';
 import { openWritableStore } from './store/openWritable.js';
 import { ChangePipeline } from './domain/changes.js';
 import { startCallRecordRetention } from './simulation/callRecordRetention.js';
@@ -193,6 +194,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
       keys,
       verifier: new AccessTokenVerifier(keys, storeDirectory(ctx, store.reads)),
       faults: new FaultInjector(),
+      requests: new RequestRecorder(config.requestHistory),
       blobs,
       deltaTokens: new DeltaTokens(stateTokenCodec(store.db)),
       usage: new UsageMeter(),

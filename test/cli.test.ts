@@ -109,6 +109,7 @@ describe('graph-comms-emulator start', () => {
     expect(line).toContain(join(tls, 'ca.pem'));
     expect(line).toContain('in-memory');
     expect(line).toContain('notifications to: loopback only (--allow-notification-host HOST[:PORT] for others)');
+    expect(line).toContain(`dashboard: ${url}/_emulator/ui;`);
 
     const health = await fetch(`${url}/_emulator/health`); // trusted through NODE_EXTRA_CA_CERTS, as the line says
     expect(health.status).toBe(200);
@@ -116,6 +117,10 @@ describe('graph-comms-emulator start', () => {
     // After the ready line, stdout carries only the request log (one JSON line per request).
     const logged = await lineMatching(run.stdout, /_emulator\/health/);
     expect(run.stdout.filter((l) => l.trim() !== '')).toEqual([line, logged]);
+    // The dashboard the line names is served by the bundled CLI (dist/ui found next to dist/cli.mjs).
+    const dashboard = await fetch(`${url}/_emulator/ui`);
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain('/_emulator/ui/app.js');
 
     expect(await stop(run)).toBe(0);
     expect(await canListen(port)).toBe(true);
@@ -287,6 +292,7 @@ describe('graph-comms-emulator --help', () => {
       '--admin-token',
       '--allowed-host',
       '--max-recording-size-bytes',
+      '--request-history',
       '--no-slow-endpoint-rules',
       '--extra-lifecycle-events',
     ])
@@ -360,6 +366,14 @@ describe('graph-comms-emulator refuses what it cannot do, saying why', () => {
       const { code, stderr } = await finished(['start', '--in-memory', '--http', '--port', '0', '--max-recording-size-bytes', bad]);
       expect(code).not.toBe(0);
       expect(stderr).toMatch(/a whole number of bytes from 0 to 68719476736 \(64 GiB\)/);
+    }
+  });
+
+  it('a --request-history that is not a whole number from 0 to 100000 is refused', async () => {
+    for (const bad of ['many', '-1', '100001']) {
+      const { code, stderr } = await finished(['start', '--in-memory', '--http', '--port', '0', '--request-history', bad]);
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/a whole number of requests from 0 to 100000/);
     }
   });
 

@@ -9,6 +9,7 @@ import type { FaultInjector } from '../runtime/faults.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { Store } from '../store/database.js';
 import type { ControlGuardConfig } from './guard.js';
+import type { RequestRecorder } from '../http/requestRecorder.js';
 
 /**
  * What the control API drives: it is the emulator's control plane, so it sees most parts. The
@@ -21,6 +22,8 @@ export interface AdminServices {
   readonly keys: SigningKeyRing;
   readonly verifier: AccessTokenVerifier;
   readonly faults: FaultInjector;
+  /** The last requests, for the dashboard and GET /_emulator/requests. */
+  readonly requests: RequestRecorder;
   readonly blobs: BlobStore;
   readonly deltaTokens: Pick<DeltaTokens, 'forget'>;
   readonly usage: UsageMeter;

@@ -64,6 +64,16 @@ export const HTTP_ONLY_OPERATIONS = {
   'GET /_emulator/health': 'health',
   'GET /_emulator/openapi.json': 'openApiDocument',
   'GET /_emulator/ca.pem': 'caCertificate',
+  // The dashboard's reads (admin/dashboardRoutes.ts); in process: emulator.internals.services.requests and the store.
+  'GET /_emulator/requests': 'listRecordedRequests',
+  'GET /_emulator/requests/:id': 'getRecordedRequest',
+  'DELETE /_emulator/requests': 'clearRecordedRequests',
+  'GET /_emulator/subscriptions': 'listAllSubscriptions',
+  'GET /_emulator/meetings/:meetingId/artifacts': 'listMeetingArtifacts',
+  'GET /_emulator/recordings/:id/content': 'getRecordingContent',
+  'GET /_emulator/transcripts/:id/content': 'getTranscriptContent',
+  'GET /_emulator/transcripts/:id/metadataContent': 'getTranscriptMetadataContent',
+  'GET /_emulator/events': 'events',
 } as const;
 
 /** The operationId of a control-API route, or undefined for any other route. */

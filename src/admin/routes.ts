@@ -13,6 +13,8 @@ import { checkControlRequest, controlSchemaErrors, MAX_BODY_DEPTH } from './stri
 import { controlRefusal } from './guard.js';
 import { jsonNestsDeeperThan } from '../runtime/jsonDepth.js';
 import { registerArtifactControlRoutes } from './artifactRoutes.js';
+import { registerDashboardRoutes } from './dashboardRoutes.js';
+import { registerUiRoutes } from './uiRoutes.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
 
 type T = { tenantId: string };
@@ -35,6 +37,8 @@ const noContent = (reply: FastifyReply): FastifyReply => reply.code(204).send();
 
 /** The control API under /_emulator: JSON in, JSON out, described by /_emulator/openapi.json. */
 export async function registerAdminRoutes(app: FastifyInstance, services: AdminServices, admin: AdminService): Promise<void> {
+  // The dashboard's files: static, no secrets, so outside the guard (its API calls go through it).
+  registerUiRoutes(app);
   await app.register(async (api) => {
     // Before anything reads the body: the admin token, and no driving from a web page (guard.ts).
     api.addHook('onRequest', async (request) => {
@@ -196,6 +200,8 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
   registerPermissionsReportRoutes(app, admin);
   // Change notifications
   registerDeliveryRoutes(app, admin);
+  // What the dashboard reads: recorded requests, live events, subscriptions, artifacts' bytes
+  registerDashboardRoutes(app, services, admin);
 
   // Reset
   app.post('/_emulator/reset', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.reset());

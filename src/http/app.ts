@@ -15,6 +15,7 @@ import { injectedFault } from './faults.js';
 import { lazySchemaController } from './lazySchemaCompilers.js';
 import { normalizeODataPath } from './odata/keySyntax.js';
 import { logOptions, logRequest, REQUEST_LOG_LEVELS } from './requestLog.js';
+import { RequestRecorder } from './requestRecorder.js';
 import { hostRefusal, type HostAllowance } from './hostCheck.js';
 import { isUntrustedCertificateAlert, handshakeHangupMessage, untrustedCaMessage } from './trust.js';
 import './requestContext.js';
@@ -177,6 +178,18 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
       done();
     });
   }
+  // The request recorder (dashboard, GET /_emulator/requests): the same requests the log shows, with their headers and bodies.
+  const recorder = services.requests;
+  if (recorder.enabled) {
+    app.addHook('onSend', (request, _reply, payload, done) => {
+      RequestRecorder.keepPayload(request, payload);
+      done(null, payload);
+    });
+    app.addHook('onResponse', (request, reply, done) => {
+      if (RequestRecorder.records(request)) recorder.add(request, reply);
+      done();
+    });
+  }
   // A store out of space stays reported as such (health says degraded) until a write gets through.
   // A request that changes state and succeeded wrote, so there is space again (one check per response while all is well).
   const space = services.store.space;
@@ -210,7 +223,7 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
     assignRequestIds(request, reply);
     if (config.protocol === 'https') void reply.header('strict-transport-security', 'max-age=31536000');
     if (request.url.startsWith('/_emulator')) return;
-    const fault = await injectedFault(faults, request.method, request.url);
+    const fault = await injectedFault(faults, request.method, request.url, (applied) => (request.graphState.fault = applied));
     if (fault !== undefined) return sendGraphError(request, reply, fault, now());
   });
 
@@ -233,6 +246,8 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
 
   app.setNotFoundHandler((request, reply) => {
     const path = pathOf(request.url);
+    // A browser opening the bare origin gets the dashboard; API clients keep the JSON 404 below.
+    if (path === '/' && request.method === 'GET' && /\btext\/html\b/i.test(request.headers.accept ?? '')) return reply.redirect('/_emulator/ui', 302);
     if (isGraphPath(path)) {
       // A path served for other methods is a 405; a path nobody serves is Graph's 501 for what is not emulated.
       const allowed = ROUTABLE_METHODS.filter((method) => method !== request.method && app.findRoute({ method, url: path }) !== null);

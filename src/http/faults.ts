@@ -18,10 +18,11 @@ function decodedPath(url: string): string {
  * Apply the fault rules to one request: wait out any injected latency, then return the Graph error
  * to answer with (429 TooManyRequests, 503 serviceNotAvailable, ... with Retry-After), if any.
  */
-export async function injectedFault(faults: FaultInjector, method: string, url: string): Promise<GraphError | undefined> {
+export async function injectedFault(faults: FaultInjector, method: string, url: string, applied?: (description: string) => void): Promise<GraphError | undefined> {
   if (!faults.hasRules) return undefined;
   const fault = faults.decide(method, decodedPath(url));
   if (fault === undefined) return undefined;
+  applied?.([fault.status !== undefined ? `status ${fault.status}` : '', fault.latencyMs > 0 ? `latency ${fault.latencyMs} ms` : ''].filter((part) => part !== '').join(', '));
   if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
   if (fault.status === undefined) return undefined;
   const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};

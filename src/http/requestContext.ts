@@ -14,6 +14,8 @@ export interface GraphRequestState {
   origin?: string;
   /** The error code of a Graph- or Entra-shaped error answer, for the request log. */
   errorCode?: string;
+  /** The fault rule applied (injected status and/or latency), for the request recorder. */
+  fault?: string;
 }
 
 declare module 'fastify' {
