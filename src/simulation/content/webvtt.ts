@@ -26,7 +26,8 @@ export function scriptedCues(speakers: readonly string[], texts: readonly string
   for (let i = 0; i < texts.length; i++) {
     const text = texts[i]!;
     // A long line pushes the next one back rather than overlapping it.
-    const startMs = Math.max(i * 5_000, (cues[i - 1]?.endMs ?? 0) + 500);
+    const previous = cues[i - 1];
+    const startMs = previous === undefined ? 0 : Math.max(i * 5_000, previous.endMs + 500);
     cues.push({ speakerName: names[i % names.length]!, text, startMs, endMs: startMs + 1_000 + text.length * 60 });
   }
   return cues;
