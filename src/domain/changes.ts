@@ -83,6 +83,24 @@ export interface ChangeToEmit {
 /** Rows per multi-row insert into the feed (SQLite allows 32,766 bound values). */
 const FEED_CHUNK = 1_000;
 
+/**
+ * A change's feed row. Without `storeData` the row derives its data from the resource's own row
+ * (artifacts): the feed keeps its kind, call and instant only.
+ */
+function feedRow(change: Change, createdAt: string, data: Record<string, unknown>, storeData: boolean) {
+  return {
+    tenant_id: change.tenantId,
+    resource: change.resource,
+    change_type: change.changeType,
+    resource_id: storeData ? change.resourceId : '',
+    organizer_id: storeData ? change.organizerId : null,
+    meeting_id: storeData ? change.meetingId : null,
+    call_id: change.callId,
+    data: storeData ? JSON.stringify(data) : '',
+    created_at: createdAt,
+  };
+}
+
 /** The sinks of one emulator instance; the notifications module registers its outbox writer here. */
 export class ChangePipeline {
   private readonly sinks: ChangeSink[] = [];
@@ -95,17 +113,7 @@ export class ChangePipeline {
   async emit(trx: Transaction<Database>, change: Change, createdAt: string, data: Record<string, unknown> = {}): Promise<FeedChange> {
     const { seq } = await trx
       .insertInto('change_feed')
-      .values({
-        tenant_id: change.tenantId,
-        resource: change.resource,
-        change_type: change.changeType,
-        resource_id: change.resourceId,
-        organizer_id: change.organizerId,
-        meeting_id: change.meetingId,
-        call_id: change.callId,
-        data: JSON.stringify(data),
-        created_at: createdAt,
-      })
+      .values(feedRow(change, createdAt, data, true))
       .returning('seq')
       .executeTakeFirstOrThrow();
     const fed: FeedChange = { ...change, seq: Number(seq), createdAt, data };
@@ -123,34 +131,7 @@ export class ChangePipeline {
     for (let at = 0; at < items.length; at += FEED_CHUNK) {
       const rows = await trx
         .insertInto('change_feed')
-        .values(
-          items.slice(at, at + FEED_CHUNK).map(({ change, createdAt, data, storeData }) =>
-            storeData
-              ? {
-                  tenant_id: change.tenantId,
-                  resource: change.resource,
-                  change_type: change.changeType,
-                  resource_id: change.resourceId,
-                  organizer_id: change.organizerId,
-                  meeting_id: change.meetingId,
-                  call_id: change.callId,
-                  data: JSON.stringify(data),
-                  created_at: createdAt,
-                }
-              : // The row that derives the data names the resource too: the feed keeps its kind, call and instant only.
-                {
-                  tenant_id: change.tenantId,
-                  resource: change.resource,
-                  change_type: change.changeType,
-                  resource_id: '',
-                  organizer_id: null,
-                  meeting_id: null,
-                  call_id: change.callId,
-                  data: '',
-                  created_at: createdAt,
-                },
-          ),
-        )
+        .values(items.slice(at, at + FEED_CHUNK).map(({ change, createdAt, data, storeData }) => feedRow(change, createdAt, data, storeData)))
         .returning('seq')
         .execute();
       // RETURNING's row order is not promised: the chunk's seqs, ascending, go to its changes in order.

@@ -3,29 +3,13 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { findUiFiles } from '../../src/admin/uiRoutes.js';
+import type { RecordedRequest } from '../../src/http/requestRecorder.js';
 import { graphClient, graphFetch, appToken } from '../support/clients.js';
 import { startTestEmulator, useEmulator } from '../support/emulator.js';
 import { control, controlJson, expectControlError, value } from '../support/control.js';
 
-interface Recorded {
-  id: number;
-  method: string;
-  path: string;
-  url: string;
-  area: string;
-  status: number;
-  appId: string | null;
-  userId: string | null;
-  user: string | null;
-  error: string | null;
-  fault: string | null;
-  tokenClaims: Record<string, unknown> | null;
-  requestHeaders: Record<string, string>;
-  requestBody: string | null;
-  responseHeaders: Record<string, string>;
-  responseBody: string | null;
-  responseBodyTruncated: boolean;
-}
+/** What GET /_emulator/requests answers per request. */
+type Recorded = RecordedRequest;
 
 const emu = useEmulator();
 
