@@ -32,6 +32,8 @@ export interface Subscription {
   status: 'active' | 'removed';
   removedReason: string | null;
   nextLifecycleAt: string | null;
+  /** Rich notifications' links start here (the Graph root its creator called through the drop-in proxy); null: the instance's URL. */
+  linkRoot: string | null;
 }
 
 export type NewSubscription = Omit<Subscription, 'createdAt' | 'status' | 'removedReason' | 'nextLifecycleAt'>;
@@ -65,6 +67,7 @@ export function toSubscription(r: SubscriptionTable): Subscription {
     status: r.status === 'active' ? 'active' : 'removed',
     removedReason: r.removed_reason,
     nextLifecycleAt: r.next_lifecycle_at,
+    linkRoot: r.link_root ?? null,
   };
 }
 
@@ -117,6 +120,7 @@ export async function insertSubscription(ctx: DomainContext, s: NewSubscription)
     status: 'active',
     removed_reason: null,
     next_lifecycle_at: next,
+    link_root: s.linkRoot,
   };
   await ctx.db.insertInto('subscriptions').values(row).execute();
   return toSubscription(row);

@@ -35,6 +35,11 @@ export function markProxiedSocket(socket: object): void {
   proxiedSockets.add(socket);
 }
 
+/** Whether the request came through the drop-in proxy (the client called a Microsoft host name). */
+export function isProxiedRequest(request: FastifyRequest): boolean {
+  return proxiedSockets.has(request.socket);
+}
+
 /**
  * Absolute links are built from the request's origin (or the configured public URL), never hard-coded.
  * Through the drop-in proxy the client called a Microsoft host: its links name that host, never ours.

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { ChangeSink, FeedChange } from '../domain/changes.js';
 import type { DomainContext } from '../domain/context.js';
+import { rebaseGraphLinks } from '../domain/graphLinks.js';
 import { scopeMatches, type ChangeScope } from '../domain/subscriptionResources.js';
 import { toSubscription, type Subscription } from '../domain/subscriptions.js';
 import type { Database, NotificationDeliveryTable } from '../store/schema.js';
@@ -61,7 +62,8 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: ()
       joinWebUrl: typeof change.data['joinWebUrl'] === 'string' ? change.data['joinWebUrl'] : null,
     };
     const transcriptStart = change.resource === 'transcript' ? startedAt(change) : undefined;
-    const plaintext = links.rebase(JSON.stringify(notifiedData(change.data)));
+    const notified = JSON.stringify(notifiedData(change.data));
+    const plaintext = links.rebase(notified);
     const wallNow = new Date().toISOString();
     const deliveries: Insertable[] = [];
     for (const s of subscriptions) {
@@ -73,7 +75,7 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: ()
         const certificate = certificates.get(s.encryptionCertificate ?? '');
         // Certificates are checked at creation; one that no longer parses cannot be encrypted for.
         if (certificate === undefined) continue;
-        encrypted = encryptResourceData(certificate, s.encryptionCertificateId ?? '', plaintext);
+        encrypted = encryptResourceData(certificate, s.encryptionCertificateId ?? '', s.linkRoot === null ? plaintext : rebaseGraphLinks(notified, s.linkRoot));
       }
       deliveries.push({
         subscription_id: s.id,

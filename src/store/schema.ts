@@ -318,6 +318,8 @@ export interface SubscriptionTable {
   /** 'active' | 'removed' (expired, deleted by the service, or permission revoked). */
   status: string;
   removed_reason: string | null;
+  /** Graph root for rich notifications' links when created through the drop-in proxy; null: the instance's URL. */
+  link_root: string | null;
   /** Virtual instant of the next lifecycle check (reauthorizationRequired, expiry). */
   next_lifecycle_at: string | null;
 }

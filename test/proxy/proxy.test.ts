@@ -3,7 +3,8 @@ import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createEmulator } from '../../src/emulator.js';
 import type { SimulationResult } from '../../src/emulator.js';
-import { inMinutes } from '../notifications/support.js';
+import { inMinutes, testCertificate } from '../notifications/support.js';
+import { decryptNotification, type EncryptedContentWire } from '../support/notificationCrypto.js';
 import { control, controlJson } from '../support/control.js';
 import { startTestEmulator, tlsDir, useEmulator, type TestEmulator } from '../support/emulator.js';
 import { WebhookReceiver } from '../support/webhookReceiver.js';
@@ -158,6 +159,41 @@ describe('names the client used, in every link', () => {
     // The same request straight to the emulator keeps the configured public URL.
     const direct = await fetch(`${local.url}/v1.0/${String(item!['resource'])}`, { headers: auth });
     expect(((await direct.json()) as Record<string, string>)['@odata.context']!.startsWith('https://emulator.example.test/v1.0/')).toBe(true);
+  });
+
+  it('a rich subscription made through the proxy gets resource data whose links name graph.microsoft.com, and they read through the proxy', async () => {
+    const token = await tokenViaProxy(emu);
+    const auth = { authorization: `Bearer ${token}` };
+    const certificate = await testCertificate();
+    const created = await viaProxy(emu, 'https://graph.microsoft.com/v1.0/subscriptions', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        changeType: 'created',
+        notificationUrl: `${receiver.url}/rich`,
+        resource: 'communications/onlineMeetings/getAllRecordings',
+        expirationDateTime: inMinutes(emu, 55),
+        includeResourceData: true,
+        encryptionCertificate: certificate.certificateBase64Der,
+        encryptionCertificateId: 'proxy-rich',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const subscriptionId = ((await created.json()) as Record<string, string>)['id'];
+
+    const local = { url: `https://localhost:${emu.port}` };
+    const sim = await controlJson<SimulationResult>(local, 'POST', `/meetings/${emu.demo.meetingId}/simulate`, {});
+    expect((await control(local, 'POST', '/deliveries/flush')).status).toBe(200);
+    const items = await receiver.waitForItems(1, 10_000, '/rich');
+    const item = items.find((i) => i['subscriptionId'] === subscriptionId);
+    const data = await decryptNotification(certificate.privateKeyPem, item!['encryptedContent'] as EncryptedContentWire);
+    expect(data).toMatchObject({ id: sim.recordingId });
+    // Not the configured public URL, not localhost: the host the app called Graph by.
+    const contentUrl = String(data['recordingContentUrl']);
+    expect(contentUrl.startsWith('https://graph.microsoft.com/v1.0/')).toBe(true);
+    const content = await viaProxy(emu, contentUrl, { headers: { ...auth, range: 'bytes=0-7' } });
+    expect(content.status).toBe(206);
+    expect((await content.arrayBuffer()).byteLength).toBe(8);
   });
 
   it('login.windows.net and sts.windows.net are served too (one identity platform, several names)', async () => {

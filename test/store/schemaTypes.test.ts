@@ -176,6 +176,7 @@ const EXPECTED: Columns = {
     status: 'not null',
     removed_reason: 'null',
     next_lifecycle_at: 'null',
+    link_root: 'null',
   },
   notification_deliveries: {
     id: 'not null',

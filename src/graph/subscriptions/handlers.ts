@@ -18,6 +18,7 @@ import {
 import { findUser } from '../../domain/users.js';
 import { badRequest, forbidden, GraphError } from '../../http/errors.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
+import { isProxiedRequest, requestOrigin } from '../../http/requestContext.js';
 import { checkEndpointUrl, validateEndpoint } from '../../notifications/endpointValidation.js';
 import { parseEncryptionCertificate } from '../../notifications/encryption.js';
 import type { GraphServices } from '../graphServices.js';
@@ -186,6 +187,8 @@ export async function createSubscription(request: Req, reply: FastifyReply): Pro
     notificationQueryOptions: input.notificationQueryOptions,
     notificationContentType: version(request) === 'beta' ? (input.notificationContentType ?? 'application/json') : null,
     expirationDateTime,
+    // Through the drop-in proxy the app knows Graph as graph.microsoft.com: rich notifications' links say so too.
+    linkRoot: isProxiedRequest(request) ? `${requestOrigin(request)}/v1.0` : null,
   });
   return sendGraphJson(request, reply, 201, entity(request, subscription));
 }
