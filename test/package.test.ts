@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -86,7 +87,7 @@ describe.runIf(STORE === 'sqlite')('the npm package', () => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('ships the compiled library, the bundled CLI, README, LICENSE and CHANGELOG, and nothing else', () => {
+  it('ships the compiled library, the bundled CLI, the dashboard, README, LICENSE and CHANGELOG, and nothing else', () => {
     for (const file of [
       'package.json',
       'README.md',
@@ -98,10 +99,15 @@ describe.runIf(STORE === 'sqlite')('the npm package', () => {
       'dist/src/emulator.d.ts',
       'dist/src/testSetup.js',
       'dist/src/testSetup.d.ts',
+      'dist/ui/index.html',
+      'dist/ui/app.js',
+      'dist/ui/style.css',
     ]) {
       expect(packed).toContain(file);
     }
-    const strays = packed.filter((file) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli(-bundle)?\.mjs|dist\/src\/.+\.(js|d\.ts))$/.test(file));
+    const strays = packed.filter(
+      (file) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli(-bundle)?\.mjs|dist\/src\/.+\.(js|d\.ts)|dist\/ui\/(index\.html|app\.js|style\.css))$/.test(file),
+    );
     expect(strays).toEqual([]);
   });
 
@@ -137,6 +143,19 @@ describe.runIf(STORE === 'sqlite')('the npm package', () => {
       });
       expect(line).toMatch(/ready on https:\/\/localhost:\d+ \(store: in-memory; CA: .*tls\/ca\.pem/);
       expect(line).toContain(join(project, 'tls', 'ca.pem'));
+      // The installed package serves its dashboard (the files it ships under dist/ui).
+      const dashboard = /dashboard: (\S+);/.exec(line)?.[1];
+      expect(dashboard).toMatch(/\/_emulator\/ui$/);
+      const page = await new Promise<{ status: number; body: string }>((done, fail) => {
+        const req = httpsGet(dashboard!, { ca: readFileSync(join(project, 'tls', 'ca.pem')) }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+        });
+        req.once('error', fail);
+      });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<script type="module"');
     } finally {
       if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
       await exited;
