@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
 import { appToken, graphClient, graphFetch } from '../support/clients.js';
@@ -139,6 +140,28 @@ describe.runIf(STORE === 'postgres')('PostgreSQL schemas', () => {
     } finally {
       await first!.close({ dropDatabaseSchema: true });
       await second!.close({ dropDatabaseSchema: true });
+    }
+  });
+
+  it('a column a migration adds lands in each schema, even when another schema of the database has it already', async () => {
+    // The introspection behind an idempotent migration lists every schema: 011 once found another
+    // schema's subscriptions.link_root, skipped its own, and subscription creation there answered 500.
+    const url = process.env['TEST_DATABASE_URL']!;
+    const schemas = [`t_${randomBytes(6).toString('hex')}`, `t_${randomBytes(6).toString('hex')}`];
+    const first = await createEmulator({ port: 0, tlsDir: tlsDir(), databaseUrl: url, databaseSchema: schemas[0] });
+    const second = await createEmulator({ port: 0, tlsDir: tlsDir(), databaseUrl: url, databaseSchema: schemas[1] });
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ table_schema: string }>(
+        "SELECT table_schema FROM information_schema.columns WHERE table_name = 'subscriptions' AND column_name = 'link_root' AND table_schema = ANY($1)",
+        [schemas],
+      );
+      expect(rows.map((r) => r.table_schema).sort()).toEqual([...schemas].sort());
+    } finally {
+      await client.end();
+      await first.close({ dropDatabaseSchema: true });
+      await second.close({ dropDatabaseSchema: true });
     }
   });
 });
