@@ -174,13 +174,13 @@ describe('nothing lost', () => {
     const producer = await storeProducer(options);
     cleanups.push(() => producer.close());
     const spec = { tenantId: demo.tenantId, organizerId: demo.organizerUserId, meetingId: demo.meetingId };
+    // Let one POST through, then hold every answer: the instance keeps at most one POST per URL in flight.
+    // Set before producing: a fast instance delivers everything while the producer is still writing
+    // (batches of up to 100), and nothing would be left to hold (CI's first failure of this test).
+    receiver.holdAfter = 1;
     const recordings = 200;
     for (let i = 0; i < recordings; i++) await produceRecording(producer, spec);
     const expected = recordings * paths.length;
-
-    // Let a few POSTs through, then hold every answer: the instance keeps at most one POST per URL in flight.
-    await receiver.waitForItems(1, 20_000);
-    receiver.holding = true;
     const countDelivered = async (): Promise<number> =>
       Number(
         (

@@ -27,6 +27,8 @@ export class WebhookReceiver {
   failStatus = 503;
   /** Record notification POSTs but hold their answers until `release()`. */
   holding = false;
+  /** Answer this many notification POSTs, then hold every later one as `holding` does (until `release()`). */
+  holdAfter: number | undefined;
   /** Notification POSTs being answered right now, per path, and the most there ever were at once. */
   readonly inFlight = new Map<string, number>();
   readonly maxInFlight = new Map<string, number>();
@@ -63,6 +65,7 @@ export class WebhookReceiver {
   /** Answer the held notification POSTs (with `status`) and stop holding; returns how many there were. */
   release(status = 202): number {
     this.holding = false;
+    this.holdAfter = undefined;
     const held = this.held.splice(0);
     for (const res of held) res.writeHead(status).end();
     return held.length;
@@ -122,7 +125,7 @@ export class WebhookReceiver {
         body: JSON.parse(text) as Record<string, unknown>,
         receivedAtMs: Date.now(),
       });
-      if (this.holding) this.held.push(res);
+      if (this.holding || (this.holdAfter !== undefined && this.received.length > this.holdAfter)) this.held.push(res);
       else if (this.delayMs > 0) setTimeout(() => res.writeHead(202).end(), this.delayMs);
       else res.writeHead(202).end();
     });
