@@ -193,15 +193,20 @@ describe('nothing lost', () => {
       );
     const heldItems = (): number => receiver.received.slice(receiver.received.length - receiver.heldCount).reduce((n, r) => n + (r.body['value'] as unknown[]).length, 0);
     for (let i = 0; i < 300 && receiver.heldCount < paths.length; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(receiver.heldCount).toBe(paths.length);
+    // One held POST per URL at least; more when a held POST passed the 3 s delivery timeout before the kill
+    // (a slow producer on PostgreSQL): the emulator then counts it failed and sends the next one, and a
+    // timed-out POST's items are legitimately sent again — they are counted in heldItems below.
+    expect(receiver.heldCount).toBeGreaterThanOrEqual(paths.length);
     // Every answered POST recorded as delivered: what is in flight is exactly the held POSTs.
     for (let i = 0; i < 300 && (await countDelivered()) !== receiver.items().length - heldItems(); i++) await new Promise((r) => setTimeout(r, 50));
     expect(await countDelivered()).toBe(receiver.items().length - heldItems());
-    const inFlight = heldItems();
-    expect(inFlight).toBeGreaterThan(0);
-    expect(inFlight).toBeLessThanOrEqual(paths.length * 100);
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
+    // Counted after the exit: no POST can arrive after this.
+    const inFlight = heldItems();
+    const unanswered = receiver.heldCount;
+    expect(inFlight).toBeGreaterThan(0);
+    expect(inFlight).toBeLessThanOrEqual(unanswered * 100);
     receiver.release();
 
     const second = await startCli(flags);
@@ -217,8 +222,10 @@ describe('nothing lost', () => {
     const duplicates = keys.length - new Set(keys).size;
     expect(new Set(keys).size).toBe(expected);
     expect(duplicates).toBeLessThanOrEqual(inFlight);
-    console.log(`crash mid-delivery: ${duplicates} duplicates of ${expected} notifications; ${inFlight} in ${paths.length} POSTs in flight at the crash`);
-    for (const path of paths) expect(receiver.maxInFlight.get(path)).toBe(1);
+    console.log(`crash mid-delivery: ${duplicates} duplicates of ${expected} notifications; ${inFlight} in ${unanswered} POSTs unanswered at the crash`);
+    // At most one POST per URL at once. Checked when no POST timed out: the receiver sees a timed-out
+    // POST's connection close asynchronously, possibly after the next POST on a new connection arrived.
+    if (unanswered === paths.length) for (const path of paths) expect(receiver.maxInFlight.get(path)).toBe(1);
   }, 120_000);
 
   it.runIf(STORE === 'postgres')(
