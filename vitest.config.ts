@@ -34,6 +34,8 @@ const unitOnly = [
   'test/simulation/speechParts.test.ts',
   // The dashboard drives the control API from a browser; the stores under it are covered by the API tests.
   'test/browser/**',
+  // The bench compares processes it starts itself; no store of the suite's is involved.
+  'test/bench/**',
 ];
 
 export default defineConfig({

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:https';
 import { httpsRequest } from './httpsRequest.js';
-import { procStatusBytes } from './processes.js';
+import { procCpuMs, procStatusBytes } from './processes.js';
 
 /** One keep-alive HTTPS client to 127.0.0.1 for the artifact benchmarks (the same for emulator and baseline). */
 export function keepAliveAgent(ca: string): Agent {
@@ -29,6 +29,8 @@ export interface DownloadResult {
   /** Highest server RSS sampled while the download ran. */
   peakRss: number | undefined;
   rssBefore: number | undefined;
+  /** The server's user + system CPU time over the download (ms): unlike MiB/s, barely moved by other load on the machine. */
+  serverCpuMs: number | undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -42,6 +44,7 @@ export async function download(ca: string, port: number, path: string, authoriza
       if (rss !== undefined && (peakRss === undefined || rss > peakRss)) peakRss = rss;
     });
   }, 50);
+  const cpuBefore = await procCpuMs(serverPid);
   const started = performance.now();
   try {
     const bytes = await new Promise<number>((resolve, reject) => {
@@ -61,7 +64,9 @@ export async function download(ca: string, port: number, path: string, authoriza
       req.end();
     });
     const ms = performance.now() - started;
-    return { bytes, ms, mbPerSecond: bytes / MiB / (ms / 1000), peakRss, rssBefore };
+    const cpuAfter = await procCpuMs(serverPid);
+    const serverCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+    return { bytes, ms, mbPerSecond: bytes / MiB / (ms / 1000), peakRss, rssBefore, serverCpuMs };
   } finally {
     clearInterval(sampler);
   }

@@ -2,10 +2,10 @@
  * `npm run bench`: start-up time, throughput and idle memory of the emulator, each against a bare
  * Node HTTPS server measured in the same run (interleaved), printed as a markdown table.
  *
- *   node dist/bench/run.js [--quick] [--only startup,throughput,delta,content,callRecord,notifications,proxy,load,speech,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+ *   node dist/bench/run.js [--quick] [--json] [--only startup,throughput,delta,content,callRecord,notifications,proxy,load,speech,recorder,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
  *                          [--delta-recordings N] [--large-rows N] [--content-mib N] [--speech-minutes N]
  *
- * Progress goes to stderr, the table to stdout. Every spawned process is stopped at the end, on
+ * Progress goes to stderr, the tables to stdout (with --json, one JSON document instead: bench/json.ts). Every spawned process is stopped at the end, on
  * error and on Ctrl-C; all traffic goes to 127.0.0.1.
  */
 import { existsSync, rmSync } from 'node:fs';
@@ -27,10 +27,12 @@ import { measureInstall, renderInstall } from './install.js';
 import { measureProxy, renderProxyReport } from './proxy.js';
 import { measureMixedLoad, renderMixedLoad, type MixedLoadOptions } from './mixedLoad.js';
 import { measureSpeech, renderSpeech } from './speech.js';
+import { measureRecorder, renderRecorder } from './recorder.js';
+import { Sections, tablesOf, type JsonPart, type JsonReport } from './json.js';
 
-const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+const USAGE = `usage: node dist/bench/run.js [--quick] [--json] [--only LIST] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
                                 [--delta-recordings N] [--large-rows N] [--content-mib N] [--notification-recordings N] [--load-seconds S] [--speech-minutes N]
-  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications,proxy,load,speech (default: all),
+  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications,proxy,load,speech,recorder (default: all),
                    install (only when named: npm ci of fresh copies on this Node and on Node 24, start-up on both; minutes)
   --delta-recordings N  recordings in the delta full-sync store (default 100000; --quick 10000)
   --large-rows N   target rows of the large store for the page-time comparison (default 1000000, at most 120 s of seeding)
@@ -38,6 +40,7 @@ const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N
   --notification-recordings N  recordings created against 10 subscriptions (default 10000; --quick 1000)
   --load-seconds S  seconds of the 200-connection mixed GET/subscription POST run, each server (default 60; --quick 10)
   --speech-minutes N  length of the spoken recording generated (default 30; --quick 5)
+  --json           print one JSON document (every part's tables as rows, load averages, the command) instead of markdown
   --quick          3 warm starts, 1 throughput round of 2 s (about 20 s in all)
   --starts N       warm starts of each server (default 7, 1..25)
   --rounds N       throughput rounds of each server (default 3, 1..7)
@@ -46,7 +49,7 @@ const USAGE = `usage: node dist/bench/run.js [--quick] [--only LIST] [--starts N
   --concurrency N  requests in flight (default 32, 1..256)
   -h, --help       this text`;
 
-const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'proxy', 'load', 'speech', 'install'] as const;
+const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'proxy', 'load', 'speech', 'recorder', 'install'] as const;
 type Part = (typeof PARTS)[number];
 /** What runs without --only: install takes minutes and installs Node 24, so it is asked for by name. */
 const DEFAULT_PARTS: readonly Part[] = PARTS.filter((part) => part !== 'install');
@@ -62,12 +65,14 @@ interface Settings {
   load: MixedLoadOptions;
   /** Length of the spoken recording generated. */
   speechMinutes: number;
+  /** Print JSON instead of markdown. */
+  json: boolean;
 }
 
 /** The command line, read by node:util's parseArgs (strict: an unknown or malformed flag is an error). */
 function parseArgs(argv: readonly string[]): Settings {
   const numeric = ['starts', 'rounds', 'duration', 'warmup', 'concurrency', 'delta-recordings', 'large-rows', 'content-mib', 'notification-recordings', 'load-seconds', 'speech-minutes'] as const;
-  let values: { quick?: boolean; help?: boolean; only?: string } & Partial<Record<(typeof numeric)[number], string>>;
+  let values: { quick?: boolean; json?: boolean; help?: boolean; only?: string } & Partial<Record<(typeof numeric)[number], string>>;
   try {
     ({ values } = parseCommandLine({
       args: [...argv],
@@ -75,6 +80,7 @@ function parseArgs(argv: readonly string[]): Settings {
       allowPositionals: false,
       options: {
         quick: { type: 'boolean' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         only: { type: 'string' },
         ...Object.fromEntries(numeric.map((name) => [name, { type: 'string' as const }])),
@@ -99,6 +105,7 @@ function parseArgs(argv: readonly string[]): Settings {
         notificationRecordings: 1_000,
         load: { connections: 200, warmupMs: 1_000, durationMs: 10_000, postEvery: 8 },
         speechMinutes: 5,
+        json: false,
       }
     : {
         starts: 7,
@@ -109,6 +116,7 @@ function parseArgs(argv: readonly string[]): Settings {
         notificationRecordings: 10_000,
         load: { connections: 200, warmupMs: 2_000, durationMs: 60_000, postEvery: 8 },
         speechMinutes: 30,
+        json: false,
       };
   const number = (name: (typeof numeric)[number], lo: number, hi: number): number | undefined => {
     const text = values[name];
@@ -138,6 +146,7 @@ function parseArgs(argv: readonly string[]): Settings {
   settings.notificationRecordings = Math.round(number('notification-recordings', 10, 100_000) ?? settings.notificationRecordings);
   settings.load.durationMs = Math.round((number('load-seconds', 1, 600) ?? settings.load.durationMs / 1000) * 1000);
   settings.speechMinutes = number('speech-minutes', 1, 240) ?? settings.speechMinutes;
+  settings.json = values.json === true;
   return settings;
 }
 
@@ -174,17 +183,26 @@ async function main(): Promise<void> {
   const loadAverageAtStart = loadavg();
   try {
     log(`bench: work dir ${workDir}`);
-    const sections: string[] = [];
-    const wants = (part: Part): boolean => settings.only.has(part);
+    const sections = new Sections(loadavg);
+    // A part that is wanted starts now: what it pushes to `sections` is its figures (for --json).
+    const wants = (part: Part): boolean => {
+      const yes = settings.only.has(part);
+      if (yes) sections.begin(part);
+      return yes;
+    };
     if (wants('startup') !== wants('throughput')) throw new Error('startup and throughput are reported together: --only takes both or neither');
     let startup: Awaited<ReturnType<typeof measureStartup>> | undefined;
     let throughput: Awaited<ReturnType<typeof measureThroughput>> | undefined;
+    let startupEnded = began;
+    let startupLoad = loadAverageAtStart;
     // Start-up first: its cold start is the one that makes the TLS material.
     if (wants('startup')) {
       log(`bench: start-up (1 cold, ${settings.starts} warm starts of each, interleaved)`);
       startup = await measureStartup(paths, settings.starts, log);
       log(`bench: throughput (${settings.throughput.rounds} round(s) of each, interleaved) and memory`);
       throughput = await measureThroughput(paths, workDir, settings.throughput, log);
+      startupEnded = performance.now();
+      startupLoad = loadavg();
     }
     if (wants('delta')) {
       log(`bench: delta (${settings.delta.recordings} recordings, ${settings.delta.rounds} full-sync round(s) of each, interleaved; page time by store size)`);
@@ -215,12 +233,44 @@ async function main(): Promise<void> {
     if (wants('speech')) {
       sections.push(renderSpeech(await measureSpeech({ minutes: settings.speechMinutes }, log)));
     }
+    if (wants('recorder')) {
+      log(`bench: request recorder (${settings.throughput.rounds} round(s) with it on and off, interleaved)`);
+      sections.push(renderRecorder(await measureRecorder(paths, workDir, settings.throughput, log), settings.throughput));
+    }
     if (wants('install')) {
       log(`bench: install (npm ci of fresh copies on ${process.version} and Node 24) and start-up on both (${settings.starts} warm starts of each)`);
       sections.push(renderInstall(await measureInstall(paths, workDir, settings.starts, log), settings.starts));
     }
+    const runCommand = ['node', 'dist/bench/run.js', ...argv].join(' ');
+    const printJson = (report: string | undefined): void => {
+      const extra: JsonPart[] = [];
+      if (report !== undefined) {
+        // Start-up and throughput share one table: each part gets its rows.
+        const [table] = tablesOf(report);
+        for (const part of ['startup', 'throughput'] as const) {
+          const isStartup = (row: Record<string, { text: string }>): boolean => (Object.values(row)[0]?.text ?? '').startsWith('Start-up');
+          const tables = table === undefined ? [] : [{ ...table, rows: table.rows.filter((row) => isStartup(row) === (part === 'startup')) }];
+          extra.push({ part, elapsedMs: Math.round(startupEnded - began), loadAverageAtStart: loadAverageAtStart, loadAverageAtEnd: startupLoad, tables, markdown: report });
+        }
+      }
+      const doc: JsonReport = {
+        command: runCommand,
+        node: process.version,
+        cpus: cpus().length,
+        date: new Date().toISOString(),
+        loadAverageAtStart,
+        loadAverageAtEnd: loadavg(),
+        elapsedMs: Math.round(performance.now() - began),
+        parts: sections.toJson(extra),
+      };
+      console.log(JSON.stringify(doc, null, 2));
+    };
     if (startup === undefined || throughput === undefined) {
-      const command = ['node', 'dist/bench/run.js', ...argv].join(' ');
+      if (settings.json) {
+        printJson(undefined);
+        return;
+      }
+      const command = runCommand;
       const load = loadAverageAtStart.map((l) => l.toFixed(2)).join(' ');
       console.log(
         [
@@ -228,7 +278,7 @@ async function main(): Promise<void> {
           '',
           `\`${command}\` (node ${process.version}, ${cpus().length} CPUs, load average ${load} at start, ${((performance.now() - began) / 1000).toFixed(0)} s in all)`,
           '',
-          ...sections.flatMap((section) => [section, '']),
+          ...sections.all().flatMap((section) => [section, '']),
         ].join('\n'),
       );
       return;
@@ -254,7 +304,8 @@ async function main(): Promise<void> {
       startup,
       throughput,
     );
-    console.log([report, ...sections].join('\n\n'));
+    if (settings.json) printJson(report);
+    else console.log([report, ...sections.all()].join('\n\n'));
   } finally {
     cleanup();
   }
