@@ -185,14 +185,7 @@ export class PgContentStore implements ContentStore {
     const last = Math.floor(end / chunkSize);
     for (let first = Math.floor(start / chunkSize); first <= last; first += READ_BATCH) {
       const upto = Math.min(last, first + READ_BATCH - 1);
-      const rows = await this.db
-        .selectFrom('content_chunks')
-        .select(['seq', 'bytes'])
-        .where('content_id', '=', id)
-        .where('seq', '>=', first)
-        .where('seq', '<=', upto)
-        .orderBy('seq')
-        .execute();
+      const rows = await this.db.selectFrom('content_chunks').select(['seq', 'bytes']).where('content_id', '=', id).where('seq', '>=', first).where('seq', '<=', upto).orderBy('seq').execute();
       for (let seq = first; seq <= upto; seq++) {
         const row = rows[seq - first];
         const offset = seq * chunkSize;
