@@ -162,7 +162,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let ipv6: ExtraListener | undefined;
   let proxy: ForwardProxy | undefined;
   try {
-    blobs = await openContentStore(config.blobDir, store);
+    blobs = openContentStore(config.blobDir, store);
     if (blobs.tightened !== undefined) tightened.push(blobs.tightened);
     const report = backgroundErrorReporter(() => app?.log);
     // A background write (a notification's delivery state, the clock) can find the store full too.

@@ -33,7 +33,7 @@ export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promi
   // PostgreSQL without a blob directory keeps the bytes in the database, beside the rows (store/pgContent.ts).
   let blobs: ContentStore;
   try {
-    blobs = await openContentStore(config.blobDir, store);
+    blobs = openContentStore(config.blobDir, store);
   } catch (err) {
     await store.close();
     throw err;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
+import type { Store } from './database.js';
 import { BlobStore, type BlobRef, type ContentStore } from './blobs.js';
 import type { Database } from './schema.js';
 
@@ -8,9 +9,9 @@ import type { Database } from './schema.js';
 export const CONTENT_CHUNK_SIZE = 256 * 1024;
 /** Chunks fetched per query while streaming out (1 MiB): one round trip per batch, little held at once. */
 const READ_BATCH = 4;
-/** A write not finished after a day was abandoned (its process died): its rows go at the next start. */
-const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 const KEY = /^[0-9a-f]{64}$/;
+/** Thrown to roll a write back when its bytes are stored already. */
+const STORED_ALREADY = Symbol('stored already');
 
 interface StoredContent {
   id: string;
@@ -33,29 +34,14 @@ export class ContentChunksMissing extends Error {
  * and read chunk by chunk (256 KiB rows), so neither direction holds a whole recording in memory,
  * and a Range reads only the rows it covers.
  *
- * A write goes to rows under a fresh id with a null key; the key is set (in one transaction) only
- * once every chunk is in, so a reader never sees part of a content, and an instance that dies
- * mid-write leaves rows that no key names (removed a day later by the next start).
+ * A write is one transaction: rows under a fresh id, named by their key once every chunk is in. A
+ * reader never sees part of a content, an instance that dies mid-write leaves nothing, and the
+ * commit is the only wait for the disk (one fsync per content, not per chunk).
  */
 export class PgContentStore implements ContentStore {
   readonly tightened = undefined;
 
-  private constructor(private readonly db: Kysely<Database>) {}
-
-  static async open(db: Kysely<Database>): Promise<PgContentStore> {
-    const store = new PgContentStore(db);
-    await store.removeAbandoned(Date.now() - ABANDONED_AFTER_MS);
-    return store;
-  }
-
-  /** Remove writes begun before `before` that never completed. */
-  async removeAbandoned(before: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const stale = trx.selectFrom('content_blobs').select('id').where('key', 'is', null).where('started_at', '<', before);
-      await trx.deleteFrom('content_chunks').where('content_id', 'in', stale).execute();
-      await trx.deleteFrom('content_blobs').where('key', 'is', null).where('started_at', '<', before).execute();
-    });
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   private async find(db: Kysely<Database>, key: string): Promise<StoredContent | undefined> {
     if (!KEY.test(key)) throw new Error(`not a blob key: ${key}`);
@@ -91,82 +77,64 @@ export class PgContentStore implements ContentStore {
   /**
    * Cut the bytes into chunk rows as they arrive, each insert awaited before more is read (the
    * source's backpressure); a piece already a whole chunk long is inserted as it is, without a copy.
+   * The same bytes already stored whole: the transaction is rolled back (stored once). Stored but
+   * with chunks missing: that copy goes and this one takes the key. Another instance naming the same
+   * bytes at the same moment makes the key's unique index refuse one of the two (23505): that one
+   * rolls back, the other's are the same bytes.
    */
   private async write(source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<BlobRef> {
-    const id = randomBytes(12).toString('hex');
-    await this.db.insertInto('content_blobs').values({ id, key: null, size: 0, chunk_size: CONTENT_CHUNK_SIZE, started_at: Date.now() }).execute();
-    const hash = createHash('sha256');
-    let size = 0;
-    let seq = 0;
-    const pending = Buffer.allocUnsafe(CONTENT_CHUNK_SIZE);
-    let filled = 0;
-    const insert = async (bytes: Uint8Array): Promise<void> => {
-      await this.db.insertInto('content_chunks').values({ content_id: id, seq, bytes }).execute();
-      seq++;
-    };
-    try {
-      for await (const piece of source) {
-        const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
-        hash.update(buf);
-        size += buf.length;
-        let offset = 0;
-        while (offset < buf.length) {
-          if (filled === 0 && buf.length - offset >= CONTENT_CHUNK_SIZE) {
-            await insert(buf.subarray(offset, offset + CONTENT_CHUNK_SIZE));
-            offset += CONTENT_CHUNK_SIZE;
-            continue;
-          }
-          const n = Math.min(CONTENT_CHUNK_SIZE - filled, buf.length - offset);
-          buf.copy(pending, filled, offset, offset + n);
-          filled += n;
-          offset += n;
-          if (filled === CONTENT_CHUNK_SIZE) {
-            // The insert has sent the bytes by the time it resolves: `pending` can be refilled.
-            await insert(pending);
-            filled = 0;
-          }
-        }
-      }
-      if (filled > 0) await insert(pending.subarray(0, filled));
-      const key = hash.digest('hex');
-      await this.commit(id, key, size);
-      return { key, size };
-    } catch (err) {
-      await this.discard(this.db, id).catch(() => undefined);
-      throw err;
-    }
-  }
-
-  /**
-   * Name the written rows by their key. The same bytes already stored whole: ours go (stored once).
-   * Stored but with chunks missing: that copy goes and ours takes the key. Another instance naming
-   * the same bytes at the same moment makes the key's unique index refuse one of the two: that one
-   * drops its rows, the other's are the same bytes.
-   */
-  private async commit(id: string, key: string, size: number): Promise<void> {
+    let ref: BlobRef | undefined;
     try {
       await this.db.transaction().execute(async (trx) => {
+        const id = randomBytes(12).toString('hex');
+        await trx.insertInto('content_blobs').values({ id, key: null, size: 0, chunk_size: CONTENT_CHUNK_SIZE, started_at: Date.now() }).execute();
+        const hash = createHash('sha256');
+        let size = 0;
+        let seq = 0;
+        const pending = Buffer.allocUnsafe(CONTENT_CHUNK_SIZE);
+        let filled = 0;
+        const insert = async (bytes: Uint8Array): Promise<void> => {
+          await trx.insertInto('content_chunks').values({ content_id: id, seq, bytes }).execute();
+          seq++;
+        };
+        for await (const piece of source) {
+          const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
+          hash.update(buf);
+          size += buf.length;
+          let offset = 0;
+          while (offset < buf.length) {
+            if (filled === 0 && buf.length - offset >= CONTENT_CHUNK_SIZE) {
+              await insert(buf.subarray(offset, offset + CONTENT_CHUNK_SIZE));
+              offset += CONTENT_CHUNK_SIZE;
+              continue;
+            }
+            const n = Math.min(CONTENT_CHUNK_SIZE - filled, buf.length - offset);
+            buf.copy(pending, filled, offset, offset + n);
+            filled += n;
+            offset += n;
+            if (filled === CONTENT_CHUNK_SIZE) {
+              // The insert has sent the bytes by the time it resolves: `pending` can be refilled.
+              await insert(pending);
+              filled = 0;
+            }
+          }
+        }
+        if (filled > 0) await insert(pending.subarray(0, filled));
+        const key = hash.digest('hex');
+        ref = { key, size };
         const existing = await this.find(trx, key);
         if (existing !== undefined) {
-          if (await this.complete(trx, existing)) {
-            await this.discard(trx, id);
-            return;
-          }
-          await this.discard(trx, existing.id);
+          if (await this.complete(trx, existing)) throw STORED_ALREADY;
+          await trx.deleteFrom('content_chunks').where('content_id', '=', existing.id).execute();
+          await trx.deleteFrom('content_blobs').where('id', '=', existing.id).execute();
         }
-        const updated = await trx.updateTable('content_blobs').set({ key, size }).where('id', '=', id).executeTakeFirst();
-        // A reset (TRUNCATE) meanwhile took our rows: the content is gone, not half there.
-        if (Number(updated.numUpdatedRows) !== 1) throw new Error('the content being written was removed meanwhile (a reset of the store?)');
+        await trx.updateTable('content_blobs').set({ key, size }).where('id', '=', id).execute();
       });
     } catch (err) {
-      if ((err as { code?: unknown }).code !== '23505') throw err;
-      await this.discard(this.db, id);
+      if (ref === undefined || (err !== STORED_ALREADY && (err as { code?: unknown }).code !== '23505')) throw err;
     }
-  }
-
-  private async discard(db: Kysely<Database>, id: string): Promise<void> {
-    await db.deleteFrom('content_chunks').where('content_id', '=', id).execute();
-    await db.deleteFrom('content_blobs').where('id', '=', id).execute();
+    if (ref === undefined) throw new Error('content write ended without its key');
+    return ref;
   }
 
   read(key: string, range?: { start: number; end: number }): Readable {
@@ -185,6 +153,7 @@ export class PgContentStore implements ContentStore {
     const last = Math.floor(end / chunkSize);
     for (let first = Math.floor(start / chunkSize); first <= last; first += READ_BATCH) {
       const upto = Math.min(last, first + READ_BATCH - 1);
+      // Text result format (bytea as hex): pg 8 reads binary-format fields as UTF-8 text, which would corrupt bytes.
       const rows = await this.db.selectFrom('content_chunks').select(['seq', 'bytes']).where('content_id', '=', id).where('seq', '>=', first).where('seq', '<=', upto).orderBy('seq').execute();
       for (let seq = first; seq <= upto; seq++) {
         const row = rows[seq - first];
@@ -205,7 +174,7 @@ export class PgContentStore implements ContentStore {
  * Where this instance keeps content: a configured directory (--blob-dir, --data-dir: it may be shared);
  * else, on PostgreSQL, the database every instance on it reads; else (SQLite in memory) a temporary directory.
  */
-export async function openContentStore(blobDir: string | undefined, store: { kind: 'sqlite' | 'postgres'; db: Kysely<Database> }): Promise<ContentStore> {
-  if (blobDir === undefined && store.kind === 'postgres') return PgContentStore.open(store.db);
+export function openContentStore(blobDir: string | undefined, store: Pick<Store, 'kind' | 'db'>): ContentStore {
+  if (blobDir === undefined && store.kind === 'postgres') return new PgContentStore(store.db);
   return BlobStore.open(blobDir);
 }

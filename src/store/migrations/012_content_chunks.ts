@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { PostgresAdapter } from '../kysely.js';
+import { PostgresAdapter, sql } from '../kysely.js';
 
 /**
  * Recording and transcript bytes in the database (issue 16 item 5), for PostgreSQL instances that
@@ -27,4 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('bytes', postgres ? 'bytea' : 'blob', (c) => c.notNull())
     .addPrimaryKeyConstraint('content_chunks_pk', ['content_id', 'seq'])
     .execute();
+  // Out of line but uncompressed: recordings are compressed media already, and pglz trying each
+  // 256 KiB chunk on the way in (and undoing it on the way out) only costs time.
+  if (postgres) await sql`ALTER TABLE content_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL`.execute(db);
 }
