@@ -380,11 +380,11 @@ export interface NotificationAttemptTable {
 export interface ContentBlobTable {
   /** Random id of this write; chunks name it. */
   id: string;
-  /** sha-256 hex of the bytes once all are written; null while being written (or abandoned by a crash). */
+  /** sha-256 hex of the bytes once all are written; null while the writing transaction is open. */
   key: string | null;
   size: number | string;
   chunk_size: number;
-  /** When the write began (ms since the epoch, wall clock): abandoned writes are removed a day later. */
+  /** When the write began (ms since the epoch, wall clock), for an operator reading the table. */
   started_at: number | string;
 }
 
