@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, resolveConfig, unsharedContentWarning, type EmulatorOptions } from './config.js';
+import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, resolveConfig, type EmulatorOptions } from './config.js';
 import { startEmulator, type Emulator } from './emulator.js';
 import { ensureTlsMaterial } from './tls/certificates.js';
 import { trustInstructions } from './http/trust.js';
@@ -72,7 +72,7 @@ function readyLine(emulator: Emulator, elapsedMs: number): string {
   return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; dashboard: ${emulator.url}/_emulator/ui; notifications to: ${notifications}${proxy}) in ${Math.round(elapsedMs)} ms`;
 }
 
-const BLOB_DIR_HELP = 'where recording and transcript bytes live (default <data-dir>/blobs); PostgreSQL instances share one';
+const BLOB_DIR_HELP = 'where recording and transcript bytes live (default <data-dir>/blobs; with --database-url and no --data-dir, PostgreSQL itself)';
 
 /**
  * The store flags. Contradictions are refused rather than one flag silently winning; a --data-dir
@@ -167,9 +167,6 @@ storeFlags(
   );
   if (stopRequested) return close();
   console.log(readyLine(emulator, performance.now() - started));
-  // After the ready line, which supervisors and tests read first.
-  const unshared = unsharedContentWarning(emulator.config);
-  if (unshared !== undefined) console.log(`warning: ${unshared}`);
   for (const { fields, message } of emulator.internals.startupWarnings) emulator.internals.app.log.warn(fields, message);
 });
 

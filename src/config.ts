@@ -38,7 +38,8 @@ export interface EmulatorOptions {
   demo?: boolean;
   /**
    * Where recording and transcript bytes live. Default `<dataDir>/blobs` for a SQLite file store or an
-   * explicit --data-dir; otherwise (in memory, or PostgreSQL without --data-dir) a temporary directory.
+   * explicit --data-dir; with PostgreSQL and neither, the database itself (every instance on it reads the
+   * bytes; store/pgContent.ts); in memory, a temporary directory.
    */
   blobDir?: string;
   /**
@@ -309,18 +310,4 @@ function checkNotificationHosts(options: EmulatorOptions): void {
     const parsed = parseAllowEntry(entry);
     if (typeof parsed === 'string') throw new ConfigError(parsed.replace(ALLOW_FLAG, `${ALLOW_FLAG} (allowNotificationHosts)`));
   }
-}
-
-/**
- * PostgreSQL holds the rows but not the recording and transcript bytes: without --data-dir or
- * --blob-dir those go to a temporary directory of this process. They vanish when it exits, and
- * another instance on the same database answers 404 for content this one made. `start` warns with
- * this; `seed` refuses (its bytes would be gone the moment it exits).
- */
-export function unsharedContentWarning(config: ResolvedConfig): string | undefined {
-  if (config.store.kind !== 'postgres' || config.blobDir !== undefined) return undefined;
-  return (
-    'recording and transcript content is kept in a temporary directory of this process (PostgreSQL stores only the rows): ' +
-    'it is lost when the process exits, and other instances on this database answer 404 for it. Give --data-dir or --blob-dir (a directory all instances share) to keep it.'
-  );
 }

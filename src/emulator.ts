@@ -9,7 +9,7 @@ import { registerIdentityRoutes } from './auth/routes.js';
 import { SigningKeyRing } from './domain/signingKeys.js';
 import { AccessTokenVerifier } from './auth/tokens.js';
 import { storeDirectory } from './auth/verifier.js';
-import { isLoopbackHost, resolveConfig, unsharedContentWarning, type EmulatorOptions, type ResolvedConfig } from './config.js';
+import { isLoopbackHost, resolveConfig, type EmulatorOptions, type ResolvedConfig } from './config.js';
 import type { DomainContext } from './domain/context.js';
 import { graphPlugin } from './graph/plugin.js';
 import { buildApp } from './http/app.js';
@@ -21,7 +21,8 @@ import type { Services } from './services.js';
 import { VirtualClock } from './runtime/clock.js';
 import { loadClockState, persistClock, type ClockPersistence } from './store/clockState.js';
 import { ensureDemoArtifacts, ensureDemoTenant, type DemoTenant } from './simulation/demoTenant.js';
-import { BlobStore } from './store/blobs.js';
+import type { ContentStore } from './store/blobs.js';
+import { openContentStore } from './store/pgContent.js';
 import { ensurePrivateDir, type Tightened } from './store/privateFiles.js';
 import { DeltaTokens, stateTokenCodec } from './domain/stateTokens.js';
 import { PermissionLedger } from './domain/permissionLedger.js';
@@ -156,12 +157,12 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
   let clock: VirtualClock | undefined;
   let persistence: ClockPersistence | undefined;
   let retention: { stop(): Promise<void> } | undefined;
-  let blobs: BlobStore | undefined;
+  let blobs: ContentStore | undefined;
   let notifications: NotificationService | undefined;
   let ipv6: ExtraListener | undefined;
   let proxy: ForwardProxy | undefined;
   try {
-    blobs = BlobStore.open(config.blobDir);
+    blobs = openContentStore(config.blobDir, store);
     if (blobs.tightened !== undefined) tightened.push(blobs.tightened);
     const report = backgroundErrorReporter(() => app?.log);
     // A background write (a notification's delivery state, the clock) can find the store full too.
@@ -321,8 +322,6 @@ function startupWarnings(config: ResolvedConfig, tightened: readonly Tightened[]
     fields: { path, previousMode: `0${previousMode.toString(8)}` },
     message: `made ${path} private (0700): it holds the store's secrets and was open to other users`,
   }));
-  const unshared = unsharedContentWarning(config);
-  if (unshared !== undefined) warnings.push({ fields: {}, message: unshared });
   return warnings;
 }
 

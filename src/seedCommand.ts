@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { ConfigError, resolveConfig, DEFAULT_HTTPS_PORT, type EmulatorOptions } from './config.js';
+import { resolveConfig, DEFAULT_HTTPS_PORT, type EmulatorOptions } from './config.js';
 import { ChangePipeline } from './domain/changes.js';
 import { outboxSink } from './notifications/outbox.js';
 import { ResourceLinks } from './notifications/resourceLinks.js';
@@ -8,7 +8,8 @@ import { VirtualClock } from './runtime/clock.js';
 import { loadClockState } from './store/clockState.js';
 import { DEMO, ensureDemoTenant } from './simulation/demoTenant.js';
 import { seedArtifacts, type SeedResult } from './simulation/seed.js';
-import { BlobStore } from './store/blobs.js';
+import type { ContentStore } from './store/blobs.js';
+import { openContentStore } from './store/pgContent.js';
 import { openWritableStore } from './store/openWritable.js';
 
 export interface SeedFlags {
@@ -28,14 +29,15 @@ export interface SeedFlags {
 export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promise<SeedResult & { seconds: number }> {
   const config = resolveConfig(options, { port: DEFAULT_HTTPS_PORT, inMemory: false });
   if (config.store.kind === 'sqlite' && config.store.filename === ':memory:') throw new Error('seeding an in-memory store keeps nothing: give --data-dir or --database-url');
-  if (config.store.kind === 'postgres' && config.blobDir === undefined) {
-    throw new ConfigError(
-      'seeding PostgreSQL without --data-dir or --blob-dir would lose every recording’s and transcript’s bytes when seed exits (PostgreSQL stores only the rows): ' +
-        'give --blob-dir DIR (or --data-dir DIR), and start the emulator with the same one.',
-    );
-  }
   const store = await openWritableStore(config.store);
-  const blobs = BlobStore.open(config.blobDir);
+  // PostgreSQL without a blob directory keeps the bytes in the database, beside the rows (store/pgContent.ts).
+  let blobs: ContentStore;
+  try {
+    blobs = openContentStore(config.blobDir, store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const clock = new VirtualClock(await loadClockState(store.db), Date.now);
   const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() };
   // Seeded artifacts notify like any others: matching subscriptions get their outbox rows, which the

@@ -6,7 +6,7 @@ import type { DeltaTokens } from '../domain/stateTokens.js';
 import type { AccessTokenVerifier } from '../auth/tokens.js';
 import type { NotificationService } from '../notifications/service.js';
 import type { FaultInjector } from '../runtime/faults.js';
-import type { BlobStore } from '../store/blobs.js';
+import type { ContentStore } from '../store/blobs.js';
 import type { Store } from '../store/database.js';
 import type { ControlGuardConfig } from './guard.js';
 import type { RequestRecorder } from '../http/requestRecorder.js';
@@ -24,7 +24,7 @@ export interface AdminServices {
   readonly faults: FaultInjector;
   /** The last requests, for the dashboard and GET /_emulator/requests. */
   readonly requests: RequestRecorder;
-  readonly blobs: BlobStore;
+  readonly blobs: ContentStore;
   readonly deltaTokens: Pick<DeltaTokens, 'forget'>;
   readonly usage: UsageMeter;
   readonly permissionLedger: PermissionLedger;

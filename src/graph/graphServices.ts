@@ -3,7 +3,7 @@ import type { DeltaTokens } from '../domain/stateTokens.js';
 import type { UsageMeter } from '../domain/usage.js';
 import type { PermissionLedger } from '../domain/permissionLedger.js';
 import type { AccessTokenVerifier } from '../auth/tokens.js';
-import type { BlobStore } from '../store/blobs.js';
+import type { ContentStore } from '../store/blobs.js';
 import type { ReadCache } from '../store/readCache.js';
 import type { DestinationPolicy } from '../notifications/destinationPolicy.js';
 
@@ -15,7 +15,7 @@ export interface GraphServices {
   readonly store: { readonly reads: ReadCache };
   readonly verifier: AccessTokenVerifier;
   /** Recording and transcript bytes. */
-  readonly blobs: BlobStore;
+  readonly blobs: ContentStore;
   /** Signs and checks skip/delta tokens. */
   readonly deltaTokens: DeltaTokens;
   /** Calls to metered APIs, per app and API. */

@@ -5,7 +5,7 @@ import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
 import { adhocThreadId, newAdhocArtifactId, newContentCorrelationId, newRecordingId } from '../domain/ids.js';
 import { findMeeting } from '../domain/meetings.js';
-import type { BlobStore } from '../store/blobs.js';
+import type { ContentStore } from '../store/blobs.js';
 import { storeRecordingContent } from './content/artifactContent.js';
 import { checkRecordingSize } from './meetingScenario.js';
 
@@ -43,7 +43,7 @@ async function ownerOf(ctx: DomainContext, callId: string, tenantId: string, mee
  * success, so the artifact is accepted only while that app's latest status on the call is
  * `recording` (domain/calls.ts botRecordingAllowed); otherwise nothing is stored and it is a conflict.
  */
-export async function acceptBotRecording(ctx: DomainContext, blobs: BlobStore, input: BotRecordingInput): Promise<Artifact> {
+export async function acceptBotRecording(ctx: DomainContext, blobs: ContentStore, input: BotRecordingInput): Promise<Artifact> {
   checkRecordingSize(input.recordingSizeBytes);
   const call = await findCall(ctx, input.callId.toLowerCase());
   if (call === undefined) throw new DomainError('notFound', `Call '${input.callId}' was not found.`);

@@ -9,7 +9,7 @@ import { createMeeting, findMeeting } from '../domain/meetings.js';
 import { createTenant, findTenant } from '../domain/tenants.js';
 import { createUser } from '../domain/users.js';
 import { ensureDemoCallRecord } from './demoCalls.js';
-import type { BlobStore } from '../store/blobs.js';
+import type { ContentStore } from '../store/blobs.js';
 import { storeRecordingContent, storeTranscriptContent } from './content/artifactContent.js';
 import { recordEndedCall } from './meetingScenario.js';
 
@@ -195,7 +195,7 @@ export async function ensureDemoTenant(ctx: DomainContext): Promise<void> {
  * exist; their content is deterministic, so a blob store that was emptied (a temporary one beside
  * PostgreSQL) is refilled with the same bytes under the same keys.
  */
-export async function ensureDemoArtifacts(ctx: DomainContext, blobs: BlobStore): Promise<void> {
+export async function ensureDemoArtifacts(ctx: DomainContext, blobs: ContentStore): Promise<void> {
   const meetingId = await storedDemoMeetingId(ctx);
   const meeting = await findMeeting(ctx, meetingId);
   const call = await findCall(ctx, DEMO.finishedCallId);

@@ -8,7 +8,7 @@ import { emitMeetingCallEvent } from '../domain/meetingCallEvents.js';
 import { postMeetingChat, type ScriptedChatMessage } from './meetingChat.js';
 import { findMeeting, type Meeting } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';
-import type { BlobStore } from '../store/blobs.js';
+import type { ContentStore } from '../store/blobs.js';
 import { createCallRecordForCall } from './callRecords.js';
 import { storeLinesTranscript, storeRecordingContent, storeSpokenContent, storeTranscriptContent } from './content/artifactContent.js';
 import { DIALOGUE, voiceFor, type SpokenLanguage } from './content/speech/dialogue.js';
@@ -115,7 +115,7 @@ async function spokenLines(ctx: DomainContext, tenantId: string, participantIds:
  */
 export async function storeCallContent(
   ctx: DomainContext,
-  blobs: BlobStore,
+  blobs: ContentStore,
   call: { tenantId: string; participantIds: readonly string[]; startedAt: string },
   options: SimulateOptions,
 ): Promise<CallContent> {
@@ -148,7 +148,7 @@ export async function storeCallContent(
 }
 
 /** Store the content (unless given), then create the artifacts now or when the virtual clock reaches the delay. */
-export async function recordEndedCall(ctx: DomainContext, blobs: BlobStore, plan: ArtifactPlan, options: SimulateOptions, content?: CallContent): Promise<SimulationResult> {
+export async function recordEndedCall(ctx: DomainContext, blobs: ContentStore, plan: ArtifactPlan, options: SimulateOptions, content?: CallContent): Promise<SimulationResult> {
   const contentCorrelationId = newContentCorrelationId();
   const startedAt = plan.call.startedDateTime;
   const endedAt = plan.call.endedDateTime ?? ctx.clock.now().toISOString();
@@ -209,7 +209,7 @@ export function checkRecordingSize(size: number | undefined): void {
  * A meeting happens now: an ended call of its participants, then (at once, or after a delay on the
  * virtual clock) a recording with a real MP4 and a transcript in WebVTT, linked by contentCorrelationId.
  */
-export async function simulateMeeting(ctx: DomainContext, blobs: BlobStore, meetingId: string, options: SimulateOptions = {}): Promise<SimulationResult> {
+export async function simulateMeeting(ctx: DomainContext, blobs: ContentStore, meetingId: string, options: SimulateOptions = {}): Promise<SimulationResult> {
   checkOptions(options);
   const meeting: Meeting | undefined = await findMeeting(ctx, meetingId);
   if (meeting === undefined) throw new DomainError('notFound', `Meeting '${meetingId}' was not found.`);
@@ -242,7 +242,7 @@ export interface AdhocCallInput extends SimulateOptions {
 }
 
 /** An ad hoc call (no meeting) happens now, with its recording and transcript under the organizer's adhocCalls. */
-export async function simulateAdhocCall(ctx: DomainContext, blobs: BlobStore, input: AdhocCallInput): Promise<SimulationResult> {
+export async function simulateAdhocCall(ctx: DomainContext, blobs: ContentStore, input: AdhocCallInput): Promise<SimulationResult> {
   checkOptions(input);
   const organizer = await findUser(ctx, input.tenantId, input.organizerId);
   if (organizer === undefined) throw new DomainError('notFound', `User '${input.organizerId}' was not found in tenant '${input.tenantId}'.`);

@@ -5,7 +5,7 @@ import { DomainError } from '../runtime/errors.js';
 import { newContentCorrelationId, newRecordingId, newTranscriptId } from '../domain/ids.js';
 import { createMeeting } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';
-import type { BlobStore } from '../store/blobs.js';
+import type { ContentStore } from '../store/blobs.js';
 import { storeRecordingContent, storeTranscriptContent } from './content/artifactContent.js';
 
 export interface SeedRequest {
@@ -36,7 +36,7 @@ export const MAX_SEED = 10_000_000;
  * same domain code (and change pipeline) as a simulated meeting; the bytes are the sample MP4 and one
  * transcript, stored once (the blob store is content-addressed).
  */
-export async function seedArtifacts(ctx: DomainContext, blobs: BlobStore, request: SeedRequest): Promise<SeedResult> {
+export async function seedArtifacts(ctx: DomainContext, blobs: ContentStore, request: SeedRequest): Promise<SeedResult> {
   const transcripts = request.transcripts ?? 0;
   const perMeeting = Math.max(1, Math.floor(request.perMeeting ?? 10));
   const batchSize = Math.max(1, Math.floor(request.batchSize ?? 1_000));

@@ -13,6 +13,23 @@ export interface BlobRef {
   readonly size: number;
 }
 
+/**
+ * Where recording and transcript bytes live: files (BlobStore, below) or PostgreSQL rows
+ * (store/pgContent.ts). Content-addressed either way: a key is the sha-256 hex of the bytes, so the
+ * same bytes are kept once; both stream in and out, never holding a whole content in memory.
+ */
+export interface ContentStore {
+  /** Whether the content is there whole (every byte readable). */
+  has(key: string): Promise<boolean>;
+  putBuffer(bytes: Buffer): Promise<BlobRef>;
+  putStream(source: Readable): Promise<BlobRef>;
+  /** The bytes `start..end` (inclusive), or all of them. */
+  read(key: string, range?: { start: number; end: number }): Readable;
+  /** The configured directory, if its modes were looser than 0700 and had to be tightened. */
+  readonly tightened?: Tightened | undefined;
+  close(): void;
+}
+
 const KEY = /^[0-9a-f]{64}$/;
 
 /**
@@ -34,7 +51,7 @@ const OWNER_FILE = 'owner.pid';
  * several emulator instances can share a directory without coordination (a write is a rename of a
  * complete temporary file). Content is streamed in and out, never held whole in memory.
  */
-export class BlobStore {
+export class BlobStore implements ContentStore {
   private constructor(
     readonly dir: string,
     private readonly temporary: boolean,

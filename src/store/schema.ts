@@ -376,6 +376,25 @@ export interface NotificationAttemptTable {
   outcome: string;
 }
 
+/** A recording's or transcript's bytes stored in the database (migration 012, store/pgContent.ts). */
+export interface ContentBlobTable {
+  /** Random id of this write; chunks name it. */
+  id: string;
+  /** sha-256 hex of the bytes once all are written; null while the writing transaction is open. */
+  key: string | null;
+  size: number | string;
+  chunk_size: number;
+  /** When the write began (ms since the epoch, wall clock), for an operator reading the table. */
+  started_at: number | string;
+}
+
+/** One `chunk_size` slice of a content's bytes; the last may be shorter. */
+export interface ContentChunkTable {
+  content_id: string;
+  seq: number;
+  bytes: Uint8Array;
+}
+
 export interface Database {
   tenants: TenantTable;
   users: UserTable;
@@ -402,6 +421,8 @@ export interface Database {
   subscriptions: SubscriptionTable;
   notification_deliveries: NotificationDeliveryTable;
   notification_attempts: NotificationAttemptTable;
+  content_blobs: ContentBlobTable;
+  content_chunks: ContentChunkTable;
 }
 
 export type { Generated };

@@ -217,6 +217,8 @@ const EXPECTED: Columns = {
     batch_size: 'not null',
     outcome: 'not null',
   },
+  content_blobs: { id: 'not null', key: 'null', size: 'not null', chunk_size: 'not null', started_at: 'not null' },
+  content_chunks: { content_id: 'not null', seq: 'not null', bytes: 'not null' },
 };
 
 interface ColumnInfo {

@@ -28,8 +28,8 @@ export function storeOptions(persistent = false): { options: EmulatorOptions; cl
     if (url === undefined) throw new Error('TEST_DATABASE_URL is not set for the PostgreSQL leg');
     const schema = { databaseUrl: url, databaseSchema: `t_${randomBytes(6).toString('hex')}` };
     if (!persistent) return { options: schema, cleanup: () => undefined };
-    // A persistent store outlives one process: its recording bytes need a blob directory every
-    // process opening it shares (seed refuses PostgreSQL without one).
+    // A persistent store outlives one process: these keep its bytes in a blob directory every process
+    // opening it shares (without one they would live in PostgreSQL: test/store/pgContent.test.ts).
     const blobDir = mkdtempSync(join(tmpdir(), 'gce-test-blobs-'));
     return { options: { ...schema, blobDir }, cleanup: () => rmSync(blobDir, { recursive: true, force: true }) };
   }

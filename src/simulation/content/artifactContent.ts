@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StreamRef } from '../../domain/artifacts.js';
-import type { BlobStore } from '../../store/blobs.js';
+import type { ContentStore } from '../../store/blobs.js';
 import { MIN_MP4_SIZE, mp4Stream, normalizeMp4Size } from './mp4.js';
 import { SAMPLE_MP4 } from './sampleMp4.js';
 import type { SpokenLanguage } from './speech/dialogue.js';
@@ -12,7 +12,7 @@ import type { SynthesizerFactory } from './speech/synthesizer.js';
 import { metadataVtt, scriptedCues, transcriptVtt, type TranscriptCue } from './webvtt.js';
 
 /** Store a recording's MP4 (the sample, or the sample grown to `size` bytes, streamed). */
-export async function storeRecordingContent(blobs: BlobStore, size?: number): Promise<StreamRef> {
+export async function storeRecordingContent(blobs: ContentStore, size?: number): Promise<StreamRef> {
   const wanted = normalizeMp4Size(size);
   const ref = wanted === MIN_MP4_SIZE ? await blobs.putBuffer(SAMPLE_MP4) : await blobs.putStream(mp4Stream(wanted));
   return { blobKey: ref.key, size: ref.size, contentType: 'video/mp4' };
@@ -23,7 +23,7 @@ export interface TranscriptRefs {
   metadata: StreamRef;
 }
 
-async function storeCues(blobs: BlobStore, cues: readonly TranscriptCue[], startedAtMs: number, language: string): Promise<TranscriptRefs> {
+async function storeCues(blobs: ContentStore, cues: readonly TranscriptCue[], startedAtMs: number, language: string): Promise<TranscriptRefs> {
   const content = await blobs.putBuffer(Buffer.from(transcriptVtt(cues)));
   const metadata = await blobs.putBuffer(Buffer.from(metadataVtt(cues, startedAtMs, language)));
   return {
@@ -33,12 +33,12 @@ async function storeCues(blobs: BlobStore, cues: readonly TranscriptCue[], start
 }
 
 /** Store a transcript's content and metadataContent for these speakers, the call having started at `startedAtMs`. */
-export function storeTranscriptContent(blobs: BlobStore, speakers: readonly string[], startedAtMs: number): Promise<TranscriptRefs> {
+export function storeTranscriptContent(blobs: ContentStore, speakers: readonly string[], startedAtMs: number): Promise<TranscriptRefs> {
   return storeCues(blobs, scriptedCues(speakers), startedAtMs, 'en-us');
 }
 
 /** A transcript of these lines, timed as the sample's transcript is (no speech to follow). */
-export function storeLinesTranscript(blobs: BlobStore, lines: readonly SpokenLine[], startedAtMs: number, language: SpokenLanguage): Promise<TranscriptRefs> {
+export function storeLinesTranscript(blobs: ContentStore, lines: readonly SpokenLine[], startedAtMs: number, language: SpokenLanguage): Promise<TranscriptRefs> {
   return storeCues(
     blobs,
     scriptedCues(
@@ -62,7 +62,7 @@ export interface SpokenContent {
  * (fastStart.ts), keyed by its bytes.
  */
 export async function storeSpokenContent(
-  blobs: BlobStore,
+  blobs: ContentStore,
   synthesizers: SynthesizerFactory,
   input: { lines: readonly SpokenLine[]; seed: string; language: SpokenLanguage; startedAtMs: number; recording: boolean; transcript: boolean },
 ): Promise<SpokenContent> {

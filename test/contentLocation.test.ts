@@ -37,27 +37,28 @@ function tempDir(): string {
   return dir;
 }
 
-async function schemaExists(schema: string): Promise<boolean> {
-  const store = await openStore({ kind: 'postgres', url: url! });
+async function contentRows(schema: string): Promise<number> {
+  const store = await openStore({ kind: 'postgres', url: url!, schema });
   try {
-    const { rows } = await sql<{ n: number }>`select count(*) as n from pg_namespace where nspname = ${schema}`.execute(store.db);
-    return Number(rows[0]!.n) === 1;
+    const { rows } = await sql<{ n: number | string }>`select count(*) as n from content_blobs where key is not null`.execute(store.db);
+    return Number(rows[0]!.n);
   } finally {
     await store.close();
   }
 }
 
 /**
- * PostgreSQL keeps the rows, the blob directory the bytes: without a shared one, content made by one
- * process is gone when it exits and unseen by the others. (These need the PostgreSQL leg's database.)
+ * PostgreSQL without a blob directory keeps recording and transcript bytes in the database
+ * (store/pgContent.ts): seed writes them there and start has nothing to warn about; with
+ * --blob-dir they go to that directory. (These need the PostgreSQL leg's database.)
  */
-describe.skipIf(STORE !== 'postgres' || url === undefined)('PostgreSQL without a shared blob directory', () => {
-  it('seed refuses, naming --blob-dir and --data-dir, before touching the database', async () => {
+describe.skipIf(STORE !== 'postgres' || url === undefined)('PostgreSQL with and without a blob directory', () => {
+  it('seed without --blob-dir keeps the bytes in PostgreSQL', async () => {
     const schema = schemaName();
-    const failed = run(process.execPath, [CLI, 'seed', '--database-url', url!, '--database-schema', schema, '--recordings', '3', '--no-progress']);
-    await expect(failed).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/--blob-dir DIR \(or --data-dir DIR\)/) as unknown });
-    await expect(failed).rejects.toMatchObject({ stderr: expect.stringMatching(/would lose every recording/) as unknown });
-    expect(await schemaExists(schema)).toBe(false);
+    const { stdout } = await run(process.execPath, [CLI, 'seed', '--database-url', url!, '--database-schema', schema, '--recordings', '3', '--no-progress']);
+    expect(stdout).toMatch(/^seeded 3 recordings/m);
+    // The recording's MP4 and the transcript's two WebVTT streams, each stored once.
+    expect(await contentRows(schema)).toBeGreaterThanOrEqual(1);
   });
 
   it('seed with --blob-dir keeps the bytes there', async () => {
@@ -69,19 +70,19 @@ describe.skipIf(STORE !== 'postgres' || url === undefined)('PostgreSQL without a
       .filter((d) => /^[0-9a-f]{2}$/.test(d))
       .flatMap((d) => readdirSync(join(blobs, d)));
     expect(files.length).toBeGreaterThanOrEqual(1);
+    expect(await contentRows(schema)).toBe(0);
   });
 
-  it('start warns: a line after the ready line, and a warn log line', async () => {
+  it('start without --blob-dir does not warn, and keeps the demo content in PostgreSQL', async () => {
     const schema = schemaName();
     const started = spawnCli(['start', '--database-url', url!, '--database-schema', schema, '--http', '--port', '0', '--log-level', 'warn']);
     children.push(started.child);
-    await waitForOutput(started, (out) => /"level":40/.test(out), 'warning');
-    const lines = started.out().split('\n');
-    expect(lines[0]).toMatch(/^graph-comms-emulator ready on http:\/\/localhost:\d+ \(store: postgresql/);
-    expect(lines[1]).toMatch(/^warning: recording and transcript content is kept in a temporary directory .* Give --data-dir or --blob-dir/);
-    const logged = JSON.parse(lines.find((l) => l.startsWith('{'))!) as { level: number; msg: string };
-    expect(logged).toMatchObject({ level: 40, msg: expect.stringMatching(/lost when the process exits, and other instances on this database answer 404/) as unknown });
+    await waitForOutput(started, (out) => out.includes('\n'), 'ready line');
     await stopCli(started);
+    const out = started.out();
+    expect(out).toMatch(/^graph-comms-emulator ready on http:\/\/localhost:\d+ \(store: postgresql/);
+    expect(out).not.toMatch(/warning|"level":40/);
+    expect(await contentRows(schema)).toBeGreaterThanOrEqual(1);
   });
 
   it('start with --blob-dir does not warn', async () => {
