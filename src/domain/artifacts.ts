@@ -78,6 +78,7 @@ export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Databa
     }));
     const fed = await ctx.changes.emitMany(
       trx,
+      ctx.dialect,
       views.map((view) => ({
         change: {
           resource: view.kind,
@@ -116,12 +117,8 @@ export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Databa
         resource_json: '',
       };
     });
-    // Multi-row inserts: bulk seeding makes thousands per transaction (SQLite allows 32,766 bound values).
-    for (let at = 0; at < rows.length; at += INSERT_CHUNK)
-      await trx
-        .insertInto('artifacts')
-        .values(rows.slice(at, at + INSERT_CHUNK))
-        .execute();
+    // Multi-row inserts: bulk seeding makes thousands per transaction.
+    await ctx.dialect.insertMany(trx, 'artifacts', rows);
     return rows.map(toArtifact);
   }
 }
