@@ -40,11 +40,15 @@ export function meetingOrganizer(organizerId: string, tenantId: string): Record<
   };
 }
 
+const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /**
  * `2025-10-07T07:25:21.9730000Z`: an instant with Graph's seven fractional digits. Idempotent: a
  * stored resource written before (three digits) and one written now read the same.
  */
 export function graphDateTime(iso: string): string {
+  // Date#toISOString's form (three digits) is nearly every stored instant: a test and a slice, not captures.
+  if (iso.length === 24 && ISO_MILLIS.test(iso)) return `${iso.slice(0, 23)}0000Z`;
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(iso);
   return m === null ? iso : `${m[1] ?? ''}.${(m[2] ?? '').padEnd(7, '0').slice(0, 7)}Z`;
 }
@@ -88,6 +92,49 @@ export function artifactResourceJson(a: ArtifactView, serviceRoot: string, organ
     `"createdDateTime":${q(instant(a.createdDateTime))},"endDateTime":${q(instant(a.endDateTime))},"contentCorrelationId":${q(a.contentCorrelationId)},` +
     `"${a.kind === 'recording' ? 'recordingContentUrl' : 'transcriptContentUrl'}":${q(contentUrl(a, serviceRoot))},"meetingOrganizer":${organizerJson}}`
   );
+}
+
+/**
+ * The `value` array's text of a getAll* page: each artifact as artifactResourceJson with
+ * `"@odata.type":"#microsoft.graph.callRecording|callTranscript"` first (`items` are all of `kind`), comma-separated, the same
+ * characters as joining those (test/graph/artifactResourceJson.test.ts checks it). Written as parts
+ * joined once: a page of a thousand was a thousand nested concatenations, each sliced again (a copy
+ * apiece) to put the type in front; one join makes the page's text in one flat string.
+ */
+export function artifactPageValueJson(items: readonly ArtifactView[], kind: ArtifactKind, serviceRoot: string, organizerJson: string): string {
+  const q = JSON.stringify;
+  const head = `{"@odata.type":"#microsoft.graph.${kind === 'recording' ? 'callRecording' : 'callTranscript'}","id":`;
+  const urlName = `,"${kind === 'recording' ? 'recordingContentUrl' : 'transcriptContentUrl'}":`;
+  const tail = `,"meetingOrganizer":${organizerJson}}`;
+  const parts: string[] = [];
+  // A meeting's artifacts follow each other and share its end: its text is worked out once per run.
+  let lastEnd: string | undefined;
+  let lastEndJson = '';
+  for (let i = 0; i < items.length; i++) {
+    const a = items[i]!;
+    if (a.endDateTime !== lastEnd) {
+      lastEnd = a.endDateTime;
+      lastEndJson = q(graphDateTime(lastEnd));
+    }
+    parts.push(
+      i === 0 ? head : `,${head}`,
+      q(a.id),
+      ',"meetingId":',
+      a.meetingId === null ? 'null' : q(a.meetingId),
+      ',"callId":',
+      q(a.callId),
+      ',"createdDateTime":',
+      q(graphDateTime(a.createdDateTime)),
+      ',"endDateTime":',
+      lastEndJson,
+      ',"contentCorrelationId":',
+      q(a.contentCorrelationId),
+      urlName,
+      q(contentUrl(a, serviceRoot)),
+      tail,
+    );
+  }
+  return parts.join('');
 }
 
 /** JSON.stringify(meetingOrganizer(organizerId, tenantId)). */

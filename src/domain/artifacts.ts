@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ArtifactTable, Database } from '../store/schema.js';
-import { artifactResourceJson, GRAPH_V1_ROOT, meetingOrganizerJson, notificationResourceData, type ArtifactKind, type ArtifactView } from './artifactResource.js';
+import { artifactPageValueJson, GRAPH_V1_ROOT, meetingOrganizerJson, notificationResourceData, type ArtifactKind, type ArtifactView } from './artifactResource.js';
 import type { DomainContext } from './context.js';
 import { newRecordingId, newTranscriptId } from './ids.js';
 
@@ -78,6 +78,7 @@ export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Databa
     }));
     const fed = await ctx.changes.emitMany(
       trx,
+      ctx.dialect,
       views.map((view) => ({
         change: {
           resource: view.kind,
@@ -116,12 +117,8 @@ export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Databa
         resource_json: '',
       };
     });
-    // Multi-row inserts: bulk seeding makes thousands per transaction (SQLite allows 32,766 bound values).
-    for (let at = 0; at < rows.length; at += INSERT_CHUNK)
-      await trx
-        .insertInto('artifacts')
-        .values(rows.slice(at, at + INSERT_CHUNK))
-        .execute();
+    // Multi-row inserts: bulk seeding makes thousands per transaction.
+    await ctx.dialect.insertMany(trx, 'artifacts', rows);
     return rows.map(toArtifact);
   }
 }
@@ -191,9 +188,10 @@ export async function pageArtifacts(ctx: DomainContext, scope: ArtifactScope, af
 const PAGE_COLUMNS = ['id', 'meeting_id', 'adhoc_call_id', 'call_id', 'content_correlation_id', 'created_at', 'end_at', 'feed_seq'] as const;
 
 /**
- * Like pageArtifacts for an organizer's artifacts (getAll*), but each artifact as its resource JSON
- * text under `serviceRoot` and its position: no Artifact objects, and only the columns that differ
- * from one artifact to the next (kind, tenant and organizer are the scope's).
+ * Like pageArtifacts for an organizer's artifacts (getAll*), but the page's `value` array as text
+ * (artifactPageValueJson: each resource under `serviceRoot`, its @odata.type first), with how many it
+ * holds and the last one's position: no Artifact objects, and only the columns that differ from one
+ * artifact to the next (kind, tenant and organizer are the scope's).
  */
 export async function pageArtifactJson(
   ctx: DomainContext,
@@ -201,7 +199,7 @@ export async function pageArtifactJson(
   afterSeq: number,
   limit: number,
   serviceRoot: string,
-): Promise<{ items: Array<{ seq: number; json: string }>; more: boolean }> {
+): Promise<{ valueJson: string; count: number; lastSeq: number | undefined; more: boolean }> {
   const rows = await scoped(ctx.db, scope, true)
     .select(PAGE_COLUMNS)
     .where('feed_seq', '>', afterSeq)
@@ -209,27 +207,26 @@ export async function pageArtifactJson(
     .limit(limit + 1)
     .execute();
   const more = rows.length > limit;
-  const organizerJson = meetingOrganizerJson(scope.organizerId, scope.tenantId);
-  const items = (more ? rows.slice(0, limit) : rows).map((r) => ({
-    seq: Number(r.feed_seq),
-    json: artifactResourceJson(
-      {
-        id: r.id,
-        kind: scope.kind,
-        tenantId: scope.tenantId,
-        organizerId: scope.organizerId,
-        meetingId: r.meeting_id,
-        adhocCallId: r.adhoc_call_id,
-        callId: r.call_id,
-        contentCorrelationId: r.content_correlation_id,
-        createdDateTime: r.created_at,
-        endDateTime: r.end_at,
-      },
-      serviceRoot,
-      organizerJson,
-    ),
+  const page = more ? rows.slice(0, limit) : rows;
+  const views = page.map((r): ArtifactView => ({
+    id: r.id,
+    kind: scope.kind,
+    tenantId: scope.tenantId,
+    organizerId: scope.organizerId,
+    meetingId: r.meeting_id,
+    adhocCallId: r.adhoc_call_id,
+    callId: r.call_id,
+    contentCorrelationId: r.content_correlation_id,
+    createdDateTime: r.created_at,
+    endDateTime: r.end_at,
   }));
-  return { items, more };
+  const last = page.at(-1);
+  return {
+    valueJson: artifactPageValueJson(views, scope.kind, serviceRoot, meetingOrganizerJson(scope.organizerId, scope.tenantId)),
+    count: page.length,
+    lastSeq: last === undefined ? undefined : Number(last.feed_seq),
+    more,
+  };
 }
 
 /** The resource data of artifacts' 'created' changes, by feed seq (the feed keeps no copy of it: see createArtifacts). */

@@ -41,7 +41,14 @@ export interface NewCall {
 }
 
 export async function createCall(ctx: DomainContext, input: NewCall): Promise<Call> {
-  const row: CallTable = {
+  const row = newCallRow(ctx, input);
+  await ctx.db.insertInto('calls').values(row).execute();
+  return toCall(row);
+}
+
+/** The row createCall inserts (bulk seeding inserts a batch's calls together). */
+export function newCallRow(ctx: DomainContext, input: NewCall): CallTable {
+  return {
     id: input.id ?? newGuid(),
     tenant_id: input.tenantId,
     meeting_id: input.meetingId ?? null,
@@ -51,8 +58,6 @@ export async function createCall(ctx: DomainContext, input: NewCall): Promise<Ca
     started_at: input.startedDateTime ?? nowIso(ctx),
     ended_at: input.endedDateTime ?? null,
   };
-  await ctx.db.insertInto('calls').values(row).execute();
-  return toCall(row);
 }
 
 export async function findCall(ctx: DomainContext, id: string): Promise<Call | undefined> {

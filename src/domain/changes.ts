@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { StoreDialect } from '../store/dialectCapabilities.js';
 import type { Database } from '../store/schema.js';
 
 /**
@@ -80,9 +81,6 @@ export interface ChangeToEmit {
   storeData: boolean;
 }
 
-/** Rows per multi-row insert into the feed (SQLite allows 32,766 bound values). */
-const FEED_CHUNK = 1_000;
-
 /**
  * A change's feed row. Without `storeData` the row derives its data from the resource's own row
  * (artifacts): the feed keeps its kind, call and instant only.
@@ -126,17 +124,16 @@ export class ChangePipeline {
    * follow each other in that order), then run every sink on each, in `trx`: what a user can observe is
    * what `emit` one by one gives, with one insert per chunk and one relevance check per sink.
    */
-  async emitMany(trx: Transaction<Database>, items: readonly ChangeToEmit[]): Promise<FeedChange[]> {
+  async emitMany(trx: Transaction<Database>, dialect: StoreDialect, items: readonly ChangeToEmit[]): Promise<FeedChange[]> {
     const seqs: number[] = [];
-    for (let at = 0; at < items.length; at += FEED_CHUNK) {
-      const rows = await trx
-        .insertInto('change_feed')
-        .values(items.slice(at, at + FEED_CHUNK).map(({ change, createdAt, data, storeData }) => feedRow(change, createdAt, data, storeData)))
-        .returning('seq')
-        .execute();
-      // RETURNING's row order is not promised: the chunk's seqs, ascending, go to its changes in order.
-      seqs.push(...rows.map((r) => Number(r.seq)).sort((a, b) => a - b));
-    }
+    const returned = await dialect.insertMany(
+      trx,
+      'change_feed',
+      items.map(({ change, createdAt, data, storeData }) => feedRow(change, createdAt, data, storeData)),
+      'seq',
+    );
+    // RETURNING's row order is not promised: each statement's seqs, ascending, go to its changes in order.
+    for (const chunk of returned) seqs.push(...chunk.map(Number).sort((a, b) => a - b));
     const fed = items.map(({ change, createdAt, data }, i): FeedChange => ({ ...change, seq: seqs[i] ?? 0, createdAt, data }));
     for (const sink of this.sinks) {
       if (sink.concerns !== undefined && !(await sink.concerns(trx, fed))) continue;

@@ -76,15 +76,29 @@ function pathSafeBase64(make: () => string): string {
 
 /**
  * callRecording ids: Base64 of `V2##1{organizerId}{tenantId}{iCalUid hex}##{guid}` (the seeds' ids decode
- * to this shape).
+ * to this shape). `createdMs` (bulk seeding: the meeting's start) fills the 8 bytes after the iCalUid's
+ * class id instead of random ones, so the ids of a batch share a long prefix and land together in the
+ * id index instead of on a page each (a random id per row made every batch rewrite most of the index).
  */
-export function newRecordingId(organizerId: string, tenantId: string): string {
-  return pathSafeBase64(() => `V2##1${organizerId}${tenantId}040000008200E00074C5B7101A82E008${randomHex(8).toUpperCase()}01000000000000000010000000${randomHex(16)}##${randomUUID()}`);
+export function newRecordingId(organizerId: string, tenantId: string, createdMs?: number): string {
+  const created = createdMs === undefined ? randomHex(8).toUpperCase() : Math.trunc(createdMs).toString(16).toUpperCase().padStart(16, '0');
+  return pathSafeBase64(() => `V2##1${organizerId}${tenantId}040000008200E00074C5B7101A82E008${created}01000000000000000010000000${randomHex(16)}##${randomUUID()}`);
 }
 
-/** callTranscript ids: Base64 of `1##0##{guid}` (calltranscript-get.md). */
-export function newTranscriptId(): string {
-  return pathSafeBase64(() => `1##0##${randomUUID()}`);
+/**
+ * callTranscript ids: Base64 of `1##0##{guid}` (calltranscript-get.md). With `createdMs` (bulk seeding),
+ * the GUID is time-ordered (the UUID version 7 layout, RFC 9562), for the same reason as newRecordingId's.
+ */
+export function newTranscriptId(createdMs?: number): string {
+  return pathSafeBase64(() => `1##0##${createdMs === undefined ? randomUUID() : timeOrderedUuid(createdMs)}`);
+}
+
+/** A version 7 UUID (RFC 9562 §5.7): 48 bits of Unix milliseconds, then random bits. */
+function timeOrderedUuid(ms: number): string {
+  const time = Math.trunc(ms).toString(16).padStart(12, '0').slice(-12);
+  const random = randomHex(10);
+  const variant = ((parseInt(random.slice(3, 4), 16) & 0x3) | 0x8).toString(16);
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(8, 20)}`;
 }
 
 /** contentCorrelationId: a GUID with Teams' `-0` suffix (example 3 of https://learn.microsoft.com/graph/api/callrecording-get), shared by a recording and its transcript. */

@@ -111,20 +111,30 @@ export async function createMeeting(ctx: DomainContext, input: NewMeeting): Prom
   if (organizer === undefined || organizer.tenant_id !== input.tenantId) {
     throw new DomainError('notFound', `User '${input.organizerId}' was not found in tenant '${input.tenantId}'.`);
   }
+  const row = newMeetingRow(ctx, input);
+  await ctx.db.insertInto('meetings').values(row).execute();
+  return toMeeting(row);
+}
+
+/**
+ * The row createMeeting inserts, for an organizer already known to be a user of the tenant (bulk
+ * seeding builds a batch's meetings with this and inserts them together).
+ */
+export function newMeetingRow(ctx: DomainContext, input: NewMeeting): MeetingTable {
   const start = input.startDateTime !== undefined ? isoOrThrow(input.startDateTime, 'startDateTime') : nowIso(ctx);
   const end = input.endDateTime !== undefined ? isoOrThrow(input.endDateTime, 'endDateTime') : new Date(Date.parse(start) + HOUR).toISOString();
   if (Date.parse(end) < Date.parse(start)) throw new DomainError('invalid', 'endDateTime must not be before startDateTime.');
   const threadId = input.threadId ?? newMeetingThreadId();
   const row: MeetingTable = {
-    id: meetingIdFor(organizer.id, threadId),
+    id: meetingIdFor(input.organizerId, threadId),
     tenant_id: input.tenantId,
-    organizer_id: organizer.id,
+    organizer_id: input.organizerId,
     subject: input.subject ?? null,
     start_date_time: start,
     end_date_time: end,
     created_at: input.creationDateTime !== undefined ? isoOrThrow(input.creationDateTime, 'creationDateTime') : nowIso(ctx),
     thread_id: threadId,
-    join_web_url: joinWebUrlFor(threadId, input.tenantId, organizer.id),
+    join_web_url: joinWebUrlFor(threadId, input.tenantId, input.organizerId),
     join_meeting_id: newJoinMeetingId(),
     passcode: newPasscode(),
     video_teleconference_id: newVideoTeleconferenceId(),
@@ -133,8 +143,7 @@ export async function createMeeting(ctx: DomainContext, input: NewMeeting): Prom
     meeting_kind: input.kind ?? 'scheduled',
     properties: JSON.stringify(input.settings ?? {}),
   };
-  await ctx.db.insertInto('meetings').values(row).execute();
-  return toMeeting(row);
+  return row;
 }
 
 export async function findMeeting(ctx: DomainContext, id: string): Promise<Meeting | undefined> {

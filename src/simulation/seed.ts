@@ -1,11 +1,12 @@
 import { writeArtifacts, type NewArtifact } from '../domain/artifacts.js';
-import { createCall } from '../domain/calls.js';
+import { newCallRow } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
 import { newContentCorrelationId, newRecordingId, newTranscriptId } from '../domain/ids.js';
-import { createMeeting } from '../domain/meetings.js';
+import { newMeetingRow } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';
 import type { ContentStore } from '../store/blobs.js';
+import type { CallTable, MeetingTable } from '../store/schema.js';
 import { storeRecordingContent, storeTranscriptContent } from './content/artifactContent.js';
 
 export interface SeedRequest {
@@ -61,19 +62,25 @@ export async function seedArtifacts(ctx: DomainContext, blobs: ContentStore, req
     const made = await ctx.db.transaction().execute(async (trx) => {
       const tctx: DomainContext = { ...ctx, db: trx };
       const pending: NewArtifact[] = [];
+      // The batch's meetings and calls go in with one insert each (what createMeeting and createCall
+      // write, the organizer checked once above).
+      const meetingRows: MeetingTable[] = [];
+      const callRows: CallTable[] = [];
       let count = 0;
       while (m < meetingsNeeded && (pending.length === 0 || pending.length + perMeeting * (transcripts > 0 ? 2 : 1) <= batchSize)) {
         // Meetings one hour apart, the newest ending an hour ago: recent enough not to have expired.
         const endMs = nowMs - (meetingsNeeded - m) * 3_600_000;
         const startMs = endMs - 1_800_000;
-        const meeting = await createMeeting(tctx, {
+        const meeting = newMeetingRow(tctx, {
           tenantId: request.tenantId,
           organizerId: organizer.id,
           subject: `Seeded meeting ${m + 1}`,
           startDateTime: new Date(startMs).toISOString(),
           endDateTime: new Date(endMs).toISOString(),
         });
-        const call = await createCall(tctx, { tenantId: request.tenantId, meetingId: meeting.id, state: 'terminated', startedDateTime: meeting.startDateTime, endedDateTime: meeting.endDateTime });
+        const call = newCallRow(tctx, { tenantId: request.tenantId, meetingId: meeting.id, state: 'terminated', startedDateTime: meeting.start_date_time, endedDateTime: meeting.end_date_time });
+        meetingRows.push(meeting);
+        callRows.push(call);
         for (let i = 0; i < perMeeting; i++) {
           const index = m * perMeeting + i;
           const base = {
@@ -84,14 +91,17 @@ export async function seedArtifacts(ctx: DomainContext, blobs: ContentStore, req
             callId: call.id,
             contentCorrelationId: newContentCorrelationId(),
             createdDateTime: new Date(startMs + i * 1_000).toISOString(),
-            endDateTime: meeting.endDateTime,
+            endDateTime: meeting.end_date_time,
           };
-          if (index < request.recordings) pending.push({ ...base, kind: 'recording', id: newRecordingId(organizer.id, request.tenantId), content: recording });
-          if (index < transcripts) pending.push({ ...base, kind: 'transcript', id: newTranscriptId(), content: transcript.content, metadata: transcript.metadata });
+          // Ids from the meeting's start: a batch's ids sort together (see newRecordingId).
+          if (index < request.recordings) pending.push({ ...base, kind: 'recording', id: newRecordingId(organizer.id, request.tenantId, startMs), content: recording });
+          if (index < transcripts) pending.push({ ...base, kind: 'transcript', id: newTranscriptId(startMs), content: transcript.content, metadata: transcript.metadata });
         }
         m++;
         count++;
       }
+      await ctx.dialect.insertMany(trx, 'meetings', meetingRows);
+      await ctx.dialect.insertMany(trx, 'calls', callRows);
       await writeArtifacts(tctx, trx, pending);
       return { meetings: count, artifacts: pending.length };
     });

@@ -1,6 +1,7 @@
 import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import { sql } from './kysely.js';
 import type { Database } from './schema.js';
+import { dollarNumber, insertRowsInBulk, questionMark, type BulkValue } from './bulkInsert.js';
 
 /**
  * What SQLite and PostgreSQL do differently that code outside the store needs: each caller asks for
@@ -21,7 +22,22 @@ export interface StoreDialect {
   claimRowsSkippingLocked<TB extends keyof Database, O>(query: SelectQueryBuilder<Database, TB, O>): SelectQueryBuilder<Database, TB, O>;
   /** Run a bulk load (seeding) with the connection tuned for it, then restore the tuning. */
   bulkLoad<T>(load: () => Promise<T>): Promise<T>;
+  /**
+   * Insert many rows (all with the same keys) in as few statements as the database's bound-parameter
+   * limit allows, without the query builder (see bulkInsert.ts); with `returning`, that column's values
+   * per statement. For rows the caller built, not unchecked request input.
+   */
+  insertMany<R extends { readonly [K in keyof R]: BulkValue | undefined }>(
+    db: Kysely<Database> | Transaction<Database>,
+    table: keyof Database & string,
+    rows: readonly R[],
+    returning?: string,
+  ): Promise<unknown[][]>;
 }
+
+// Bound parameters per statement: SQLite allows 32,766 (since 3.32), PostgreSQL 65,535.
+const SQLITE_MAX_PARAMETERS = 32_000;
+const POSTGRES_MAX_PARAMETERS = 65_000;
 
 // Any constant works; it only has to be the same in every emulator sharing the database.
 const FEED_LOCK = 0x67636561; // 'gcea'
@@ -32,12 +48,14 @@ export const postgresCapabilities: StoreDialect = {
   },
   claimRowsSkippingLocked: (query) => query.forUpdate().skipLocked(),
   bulkLoad: (load) => load(),
+  insertMany: (db, table, rows, returning) => insertRowsInBulk(db, dollarNumber, POSTGRES_MAX_PARAMETERS, table, rows, returning),
 };
 
 export function sqliteCapabilities(db: Kysely<Database>): StoreDialect {
   return {
     lockFeedForWrite: async () => undefined,
     claimRowsSkippingLocked: (query) => query,
+    insertMany: (db, table, rows, returning) => insertRowsInBulk(db, questionMark, SQLITE_MAX_PARAMETERS, table, rows, returning),
     async bulkLoad(load) {
       const pragma = async (name: string): Promise<unknown> => (await sql<Record<string, unknown>>`PRAGMA ${sql.raw(name)}`.execute(db)).rows[0]?.[name];
       const cacheSize = Number(await pragma('cache_size'));

@@ -139,8 +139,7 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   const prefer = request.graphState.prefer?.maxPageSize;
   const pageSize = Math.min(options.top ?? query.top ?? prefer ?? DEFAULT_PAGE, MAX_PAGE);
   const page = await pageArtifactJson(services.ctx, scope, position, pageSize, root);
-  const last = page.items.at(-1);
-  const next = last?.seq ?? position;
+  const next = page.lastSeq ?? position;
   const signed = await services.deltaTokens.sign({
     query: {
       kind,
@@ -163,12 +162,10 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   // Both links carry `skipToken=` in Graph's examples (https://learn.microsoft.com/graph/api/callrecording-delta); the token itself knows which kind it is.
   if (page.more) head['@odata.nextLink'] = `${base}?skipToken=${encodeURIComponent(signed)}`;
   else if (delta) head['@odata.deltaLink'] = `${base}?skipToken=${encodeURIComponent(signed)}`;
-  head['@odata.count'] = page.items.length;
+  head['@odata.count'] = page.count;
   if (principal.kind === 'application') services.usage.record(principal.tenantId, principal.clientId, meteredApi(kind, adhoc), services.ctx.clock.now());
   const applied = options.top === undefined && prefer !== undefined ? [`odata.maxpagesize=${pageSize}`] : [];
   // Each item is its resource JSON (links under this request's root) with @odata.type in front.
-  const typeProperty = `{"@odata.type":"#microsoft.graph.${kind === 'recording' ? 'callRecording' : 'callTranscript'}",`;
-  const value = page.items.map((item) => typeProperty + item.json.slice(1)).join(',');
-  const text = `${JSON.stringify(head).slice(0, -1)},"value":[${value}]}`;
+  const text = `${JSON.stringify(head).slice(0, -1)},"value":[${page.valueJson}]}`;
   return sendGraphJsonText(request, reply, 200, text, applied);
 }
