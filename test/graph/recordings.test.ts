@@ -324,13 +324,13 @@ describe('recordings of online meetings', () => {
       const entry = (u: Usage): { contentMinutes: number; estimatedCostUsd: number } =>
         u.value.find((e) => e.clientId === emu.demo.clientId && e.api === 'onlineMeetingRecording') ?? { contentMinutes: 0, estimatedCostUsd: 0 };
       const before = entry(await control<Usage>(emu, 'GET', '/usage'));
-      const meta = await graph(emu, path(v, `/${sim.recordingId}`), appToken);
+      const meta = await graph(emu, path('v1.0', `/${sim.recordingId}`), appToken);
       const minutes = (Date.parse(String(meta.body['endDateTime'])) - Date.parse(String(meta.body['createdDateTime']))) / 60_000;
       expect(minutes).toBeGreaterThan(0);
       const after1 = entry(await control<Usage>(emu, 'GET', '/usage'));
       // Reading the metadata is a call, not content: no minutes.
       expect(after1.contentMinutes).toBeCloseTo(before.contentMinutes, 6);
-      const res = await fetch(`${emu.url}${path(v, `/${sim.recordingId}/content`)}`, { headers: { authorization: `Bearer ${appToken}` } });
+      const res = await fetch(`${emu.url}${path('v1.0', `/${sim.recordingId}/content`)}`, { headers: { authorization: `Bearer ${appToken}` } });
       expect(res.status).toBe(200);
       await res.arrayBuffer();
       const after2 = entry(await control<Usage>(emu, 'GET', '/usage'));
