@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import type { DeliveryView as Delivery, FaultRule as Fault } from '../runtime/wire.js';
 import { api } from './api.js';
 import { countdown, ErrorLine, json, useClock, useLive } from './shared.js';
+import { TimersPanel } from './timers.js';
 
 interface Subscription {
   id: string;
@@ -150,6 +151,7 @@ export function ClockPage(): VNode {
       <button type="submit">Advance</button>
     </form>
     <${ErrorLine} error=${action.error} />
+    <${TimersPanel} />
   </section>`;
 }
 
