@@ -92,7 +92,16 @@ export const usageSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { tenantId: str, clientId: str, api: str, calls: { type: 'integer' }, firstCallDateTime: str, lastCallDateTime: str },
+        properties: {
+          tenantId: str,
+          clientId: str,
+          api: str,
+          calls: { type: 'integer' },
+          contentMinutes: { type: 'number', description: 'Minutes of recording or transcript content downloaded (what Microsoft bills by).' },
+          estimatedCostUsd: { type: 'number', description: 'contentMinutes at the list price per minute ($0.003 recording, $0.0022 transcript), before the evaluation quota.' },
+          firstCallDateTime: str,
+          lastCallDateTime: str,
+        },
       },
     },
   },

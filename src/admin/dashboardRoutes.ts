@@ -108,8 +108,13 @@ function artifactView(a: Artifact): Record<string, unknown> {
   };
 }
 
-/** How often, while a dashboard listens, the store is asked whether deliveries, subscriptions, meetings or artifacts changed. */
-const CHANGE_POLL_MS = 1000;
+/**
+ * `changed` is pushed: every write this process makes to the store (store.writes) asks, on the next turn,
+ * whether deliveries, subscriptions, meetings or artifacts changed. The poll remains only for writes this
+ * process cannot hear of — another process on the same SQLite file (the `seed` command), another instance
+ * sharing PostgreSQL — and for a PostgreSQL write heard before its transaction committed (writeSignal.ts).
+ */
+const CHANGE_POLL_MS = 2000;
 const HEARTBEAT_MS = 15_000;
 
 export function registerDashboardRoutes(app: FastifyInstance, services: AdminServices, admin: AdminService): void {
@@ -233,19 +238,44 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
     ]);
     return JSON.stringify([deliveries, attempts, subscriptions, artifacts, meetings]);
   };
+  // One check at a time; writes heard meanwhile ask for one more after it (a burst of writes costs two checks).
+  let checking = false;
+  let again = false;
   const checkChanges = (): void => {
-    signature().then(
-      (now) => {
-        if (now !== lastSignature) {
-          lastSignature = now;
-          broadcast('changed', {});
-        }
-      },
-      () => undefined, // a store busy closing: the next tick asks again
-    );
+    if (checking) {
+      again = true;
+      return;
+    }
+    checking = true;
+    again = false;
+    signature()
+      .then(
+        (now) => {
+          if (now !== lastSignature) {
+            lastSignature = now;
+            broadcast('changed', {});
+          }
+        },
+        () => undefined, // a store busy closing: the next tick asks again
+      )
+      .finally(() => {
+        checking = false;
+        if (again && streams.size > 0) setImmediate(checkChanges);
+      });
+  };
+  let heard = false;
+  const onWrite = (): void => {
+    if (heard) return;
+    heard = true;
+    // After the current statement or transaction: SQLite's one connection runs the check's reads after it.
+    setImmediate(() => {
+      heard = false;
+      checkChanges();
+    });
   };
   let unsubscribeRequests: (() => void) | undefined;
   let unsubscribeClock: (() => void) | undefined;
+  let unsubscribeWrites: (() => void) | undefined;
   const heartbeat = setInterval(() => {
     for (const stream of streams) stream.write(': keep-alive\n\n');
   }, HEARTBEAT_MS);
@@ -255,7 +285,8 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
     poll = undefined;
     unsubscribeRequests?.();
     unsubscribeClock?.();
-    unsubscribeRequests = unsubscribeClock = undefined;
+    unsubscribeWrites?.();
+    unsubscribeRequests = unsubscribeClock = unsubscribeWrites = undefined;
   };
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
@@ -284,6 +315,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
       if (streams.size === 1) {
         unsubscribeRequests = requests.onRecord((record: RecordedRequest) => broadcast('request', summary(record)));
         unsubscribeClock = services.ctx.clock.onChange(() => broadcast('clock', admin.clock()));
+        unsubscribeWrites = services.store.writes.on(onWrite);
         void signature().then(
           (s) => (lastSignature = s),
           () => undefined,

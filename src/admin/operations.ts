@@ -34,6 +34,7 @@ export const ADMIN_OPERATIONS = {
   'DELETE /_emulator/tenants/:tenantId/meetings/:meetingId': 'deleteMeeting',
   'GET /_emulator/clock': 'clock',
   'POST /_emulator/clock': 'moveClock',
+  'GET /_emulator/clock/timers': 'clockTimers',
   'GET /_emulator/faults': 'listFaults',
   'POST /_emulator/faults': 'addFault',
   'GET /_emulator/faults/:faultId': 'getFault',

@@ -15,6 +15,7 @@ import { jsonNestsDeeperThan } from '../runtime/jsonDepth.js';
 import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import { registerDashboardRoutes } from './dashboardRoutes.js';
 import { registerUiRoutes } from './uiRoutes.js';
+import { registerClockTimerRoutes } from './clockTimers.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
 
 type T = { tenantId: string };
@@ -172,6 +173,7 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
   // Clock
   app.get('/_emulator/clock', { schema: { tags, response: { 200: s.clockSchema } } }, async () => admin.clock());
   app.post<{ Body: ClockCommand }>('/_emulator/clock', { schema: { tags, body: s.clockCommandSchema, response: { 200: s.clockSchema, ...errors } } }, async (request) => admin.moveClock(request.body));
+  registerClockTimerRoutes(app, admin);
 
   // Faults
   app.get('/_emulator/faults', { schema: { tags, response: { 200: list(s.faultSchema) } } }, async () => ({ value: admin.listFaults() }));

@@ -22,6 +22,9 @@ import { permissionsReport, type PermissionsReport } from '../domain/permissionR
 import type { DeliveryQuery, DeliveryView } from '../notifications/deliveryLog.js';
 import type { FlushResult } from '../notifications/dispatcher.js';
 import { CallsAdmin, type CallRecordView, type CallView, type NewCallRecordRequest, type NewLiveCall, type RecordingStatusView } from './calls.js';
+import type { ClockTimers, ClockView } from '../runtime/wire.js';
+import { listClockTimers } from './clockTimers.js';
+export type { ClockTimers, ClockView };
 
 export type { CallRecordView, CallView, NewCallRecordRequest, NewLiveCall, RecordingStatusView } from './calls.js';
 export type { SimulationResult } from '../simulation/meetingScenario.js';
@@ -78,13 +81,6 @@ function simulateOptions(b: SimulateRequest): SimulateOptions {
     options.artifactDelayMs = ms;
   }
   return options;
-}
-
-export interface ClockView {
-  now: string;
-  frozen: boolean;
-  /** Milliseconds the virtual clock runs ahead of (positive) or behind wall time. */
-  offsetMs: number;
 }
 
 /**
@@ -257,6 +253,11 @@ export class AdminService {
     const { clock } = this.ctx;
     const state = clock.state();
     return { now: clock.now().toISOString(), frozen: clock.frozen, offsetMs: state.frozenAtMs === null ? state.offsetMs : state.frozenAtMs - Date.now() };
+  }
+
+  /** What falls due next on the virtual clock, soonest first (at most `top`). */
+  clockTimers(query: { top?: number } = {}): Promise<ClockTimers> {
+    return listClockTimers(this.ctx, query.top);
   }
 
   async moveClock(command: ClockCommand): Promise<ClockView> {

@@ -4,20 +4,13 @@ import { DomainError } from '../runtime/errors.js';
 import { newGuid } from './ids.js';
 import { parseStringList } from './json.js';
 import type { AccessPolicyTable } from '../store/schema.js';
+import type { AccessPolicy } from '../runtime/wire.js';
+export type { AccessPolicy };
 
 /**
  * Teams application access policies (New-/Grant-CsApplicationAccessPolicy): a user granted a policy
  * is governed by it; a user with no policy of their own falls under the tenant's global policy.
  */
-export interface AccessPolicy {
-  id: string;
-  tenantId: string;
-  name: string;
-  appIds: string[];
-  description: string | null;
-  global: boolean;
-  userIds: string[];
-}
 
 export interface NewAccessPolicy {
   tenantId: string;

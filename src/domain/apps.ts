@@ -4,23 +4,8 @@ import { DomainError } from '../runtime/errors.js';
 import { newClientSecret, newGuid } from './ids.js';
 import { parseStringList } from './json.js';
 import type { AppTable } from '../store/schema.js';
-
-/** An app registration with its service principal and admin consent, in one record. */
-export interface App {
-  clientId: string;
-  tenantId: string;
-  displayName: string;
-  servicePrincipalId: string;
-  clientSecrets: string[];
-  applicationPermissions: string[];
-  delegatedPermissions: string[];
-  redirectUris: string[];
-  /**
-   * "Allow public client flows" (Graph's `application.isFallbackPublicClient`): the app may use the
-   * password, authorization code and refresh token grants without a client secret.
-   */
-  isFallbackPublicClient: boolean;
-}
+import type { App } from '../runtime/wire.js';
+export type { App };
 
 export interface NewApp {
   clientId?: string;

@@ -4,16 +4,8 @@ import { DomainError } from '../runtime/errors.js';
 import { newGuid } from './ids.js';
 import { parseStringList } from './json.js';
 import type { TeamsAppInstallationTable } from '../store/schema.js';
-
-/** A Teams app installed in a meeting's chat: its resource-specific consent covers that meeting only. */
-export interface TeamsAppInstallation {
-  id: string;
-  tenantId: string;
-  meetingId: string;
-  teamsAppId: string;
-  clientId: string;
-  rscPermissions: string[];
-}
+import type { TeamsAppInstallation } from '../runtime/wire.js';
+export type { TeamsAppInstallation };
 
 export interface NewTeamsAppInstallation {
   meetingId: string;

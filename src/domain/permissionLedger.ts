@@ -1,4 +1,6 @@
 import type { PermissionRule } from './permissions.js';
+import type { PermissionKind, PermissionUse } from '../runtime/wire.js';
+export type { PermissionKind, PermissionUse };
 
 /**
  * What each app's Graph calls needed (issue 14 item 9): authorize() (src/graph/authorize.ts) notes here,
@@ -6,28 +8,6 @@ import type { PermissionRule } from './permissions.js';
  * permissions would have. The permissions report (permissionReport.ts) is computed from these entries
  * and the same permission tables. Kept in the process, like the metered-API usage counts.
  */
-export type PermissionKind = 'application' | 'delegated';
-
-export interface PermissionUse {
-  tenantId: string;
-  clientId: string;
-  kind: PermissionKind;
-  /** `GET /v1.0/users/:userId/onlineMeetings/:meetingId/recordings`: the method and route that asked. */
-  operation: string;
-  outcome: 'authorized' | 'refused';
-  /** The permission of the token that satisfied the rule (authorized only). */
-  satisfiedBy: string | null;
-  /** How: an app role, a delegated scope, or resource-specific consent in the meeting. */
-  via: 'role' | 'scope' | 'rsc' | null;
-  /** The permissions the operation accepts for this kind of token, least privileged first (the rule's list). */
-  accepted: string[];
-  /** RSC permissions that would also do (application tokens in a meeting). */
-  acceptedRsc: string[];
-  /** The role was held but the app had no application access policy for the user. */
-  accessPolicyMissing: boolean;
-  calls: number;
-  lastCallDateTime: string;
-}
 
 /** Distinct (app, operation, outcome, permission) entries kept; beyond it new kinds of entries are not kept (counts still are). */
 const MAX_ENTRIES = 10_000;

@@ -1,32 +1,12 @@
 import type { PermissionKind, PermissionUse } from './permissionLedger.js';
+import type { PermissionKindReport, PermissionsReport } from '../runtime/wire.js';
+export type { PermissionKindReport, PermissionsReport };
 
 /**
  * An app's least-privilege report: per permission kind, what it was granted, what its calls used, what
  * refused calls lacked, and the smallest set to request for admin consent that covers every operation
  * it called (authorized or refused), each operation by the least privileged permission its rule accepts.
  */
-export interface PermissionKindReport {
-  granted: string[];
-  /** Permissions that satisfied authorized calls. */
-  used: string[];
-  /** Granted and never needed. */
-  unused: string[];
-  /** Not granted, and needed by calls that were refused. */
-  missing: string[];
-  /** The set to request: covers every operation called, least privileged first. */
-  minimal: string[];
-}
-
-export interface PermissionsReport {
-  tenantId: string;
-  clientId: string;
-  displayName: string;
-  application: PermissionKindReport;
-  delegated: PermissionKindReport;
-  /** Resource-specific consent permissions that authorized calls (held through a Teams app in a meeting). */
-  resourceSpecific: string[];
-  operations: PermissionUse[];
-}
 
 const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort((a, b) => a.localeCompare(b));
 

@@ -2,14 +2,8 @@ import type { DomainContext } from './context.js';
 import { nowIso } from './context.js';
 import { DomainError } from '../runtime/errors.js';
 import { newGuid } from './ids.js';
-
-export interface Tenant {
-  id: string;
-  displayName: string;
-  /** The initial domain, e.g. `contoso.onmicrosoft.com`; token endpoints accept it in place of the id. */
-  domain: string;
-  createdDateTime: string;
-}
+import type { Tenant } from '../runtime/wire.js';
+export type { Tenant };
 
 export interface NewTenant {
   id?: string;

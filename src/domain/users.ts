@@ -4,19 +4,8 @@ import { nowIso } from './context.js';
 import { DomainError } from '../runtime/errors.js';
 import { newGuid } from './ids.js';
 import type { UserTable } from '../store/schema.js';
-
-export interface User {
-  id: string;
-  tenantId: string;
-  userPrincipalName: string;
-  displayName: string;
-  givenName: string | null;
-  surname: string | null;
-  mail: string | null;
-  jobTitle: string | null;
-  /** Only the identity platform's password grant and sign-in page read this. */
-  password: string;
-}
+import type { User } from '../runtime/wire.js';
+export type { User };
 
 export interface NewUser {
   id?: string;

@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RecordedRequest } from '../runtime/wire.js';
+export type { RecordedRequest };
 
 /**
  * The request recorder behind the dashboard's Requests page and GET /_emulator/requests: the last
@@ -86,30 +88,6 @@ interface RawRecord {
   responseHeaders: ReturnType<FastifyReply['getHeaders']>;
   responseBody: string | Buffer | undefined;
   responseLength: number | undefined;
-}
-
-/** One request as GET /_emulator/requests shows it: secrets redacted, the bearer token's claims decoded (never the token). */
-export interface RecordedRequest {
-  id: number;
-  at: string;
-  method: string;
-  path: string;
-  url: string;
-  area: 'graph' | 'identity' | 'control' | 'other';
-  status: number;
-  ms: number;
-  appId: string | null;
-  userId: string | null;
-  user: string | null;
-  error: string | null;
-  fault: string | null;
-  requestId: string | null;
-  tokenClaims: Record<string, unknown> | null;
-  requestHeaders: Record<string, string>;
-  requestBody: string | null;
-  responseHeaders: Record<string, string>;
-  responseBody: string | null;
-  responseBodyTruncated: boolean;
 }
 
 export interface RequestFilter {

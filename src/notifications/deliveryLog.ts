@@ -4,35 +4,8 @@ import type { ResourceLinks } from './resourceLinks.js';
 import { parseObject } from '../domain/json.js';
 import { artifactChangeData } from '../domain/artifacts.js';
 import type { Database } from '../store/schema.js';
-
-export interface DeliveryAttemptView {
-  attempt: number;
-  at: string;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
-  batchSize: number;
-  outcome: string;
-  instanceId: string;
-}
-
-/** One notification in the log: what was sent, what it says decrypted, and each attempt. */
-export interface DeliveryView {
-  id: number;
-  subscriptionId: string;
-  kind: string;
-  targetUrl: string;
-  status: string;
-  createdDateTime: string;
-  dueDateTime: string;
-  finishedDateTime: string | null;
-  lastError: string | null;
-  /** The changeNotification (or lifecycle notification) item as POSTed. */
-  payload: Record<string, unknown>;
-  /** encryptedContent's plaintext: the resource JSON; null for notifications without resource data. */
-  decryptedResourceData: Record<string, unknown> | null;
-  attempts: DeliveryAttemptView[];
-}
+import type { DeliveryAttemptView, DeliveryView } from '../runtime/wire.js';
+export type { DeliveryAttemptView, DeliveryView };
 
 export interface DeliveryQuery {
   subscriptionId?: string;

@@ -4,6 +4,8 @@
  * in due order, with `now()` equal to each timer's due time while it runs.
  */
 
+import type { ClockTimer } from './wire.js';
+
 export interface ClockState {
   /** Added to wall time while the clock runs. */
   offsetMs: number;
@@ -22,7 +24,13 @@ interface Timer {
   seq: number;
   dueMs: number;
   callback: TimerCallback;
+  about: TimerAbout;
 }
+
+/** What falls due, for GET /_emulator/clock/timers (the dashboard's Clock page). */
+export type TimerAbout = Omit<ClockTimer, 'dueDateTime'>;
+
+const UNLABELLED: TimerAbout = { kind: 'scheduled', description: 'A scheduled task.', subjectId: null };
 
 /** setTimeout's longest delay; a later timer re-arms when this one wakes early. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -105,8 +113,8 @@ export class VirtualClock {
   }
 
   /** Run `callback` once the clock reaches `at` (at once, on the next tick, if that has passed). */
-  schedule(at: Date, callback: TimerCallback): TimerHandle {
-    const timer: Timer = { seq: this.nextSeq++, dueMs: at.getTime(), callback };
+  schedule(at: Date, callback: TimerCallback, about: TimerAbout = UNLABELLED): TimerHandle {
+    const timer: Timer = { seq: this.nextSeq++, dueMs: at.getTime(), callback, about };
     // Stable: timers due at the same instant fire in the order they were scheduled.
     const index = this.timers.findIndex((t) => t.dueMs > timer.dueMs);
     if (index === -1) this.timers.push(timer);
@@ -124,6 +132,11 @@ export class VirtualClock {
 
   pendingTimers(): number {
     return this.timers.length;
+  }
+
+  /** The first `limit` pending timers, soonest first. */
+  upcoming(limit: number): ClockTimer[] {
+    return this.timers.slice(0, Math.max(0, limit)).map((t) => ({ ...t.about, dueDateTime: new Date(t.dueMs).toISOString() }));
   }
 
   /** Resolves once every move and timer run queued so far has finished. */

@@ -1,33 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { compileGlob, type GlobMatcher } from './glob.js';
+import type { FaultRule, FaultRuleInput } from './wire.js';
+export type { FaultRule, FaultRuleInput };
 
 /**
  * Fault injection for chosen paths: throttling (429 + Retry-After), server errors and latency, by
  * count or probability. Rules live in memory, per emulator instance.
  */
-export interface FaultRuleInput {
-  /** Path pattern matched case-insensitively against the request path; `*` matches any run of characters. */
-  path: string;
-  /** Only this HTTP method; any method when absent. */
-  method?: string;
-  /** Status to answer with (429, 500, 502, 503, 504, ...); latency only when absent. */
-  status?: number;
-  /** Retry-After in seconds; 429 and 503 send 1 when absent, as Graph always sends one. */
-  retryAfterSeconds?: number;
-  latencyMs?: number;
-  /** Apply to this many matching requests, then retire. Unlimited when absent. */
-  count?: number;
-  /** Apply to each matching request with this probability (0–1). Always when absent. */
-  probability?: number;
-}
-
-export interface FaultRule extends FaultRuleInput {
-  id: string;
-  /** How many requests this rule has hit so far. */
-  hits: number;
-  /** True once a counted rule has been used up; it stays listed so tests can read its hits. */
-  exhausted: boolean;
-}
 
 export interface FaultDecision {
   rule: FaultRule;

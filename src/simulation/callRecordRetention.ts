@@ -24,7 +24,12 @@ export function startCallRecordRetention(ctx: DomainContext, onError: (err: unkn
     timer?.cancel();
     timer = undefined;
     const nextMs = next === undefined ? Number.NaN : Date.parse(next);
-    if (!stopped && nextMs > ctx.clock.nowMs()) timer = ctx.clock.schedule(new Date(nextMs), () => sweep());
+    if (!stopped && nextMs > ctx.clock.nowMs())
+      timer = ctx.clock.schedule(new Date(nextMs), () => sweep(), {
+        kind: 'callRecordRetention',
+        description: 'A call record reaches the end of its 30-day retention and is deleted.',
+        subjectId: null,
+      });
   };
 
   const sweep = (): Promise<void> => {

@@ -173,7 +173,15 @@ export async function recordEndedCall(ctx: DomainContext, blobs: ContentStore, p
   const delay = Math.max(0, options.artifactDelayMs ?? 0);
   const availableAt = new Date(ctx.clock.nowMs() + delay);
   if (delay === 0) await createArtifacts(ctx, inputs);
-  else ctx.clock.schedule(availableAt, async () => void (await createArtifacts(ctx, inputs)));
+  else {
+    const what = inputs.map((i) => i.kind).join(' and ') || 'artifacts';
+    const of = plan.meetingId !== null ? `meeting ${plan.meetingId}` : `ad hoc call ${plan.adhocCallId ?? plan.call.id}`;
+    ctx.clock.schedule(availableAt, async () => void (await createArtifacts(ctx, inputs)), {
+      kind: 'artifactsAvailable',
+      description: `The ${what} of ${of} become available.`,
+      subjectId: plan.meetingId ?? plan.adhocCallId,
+    });
+  }
   return {
     meetingId: plan.meetingId,
     adhocCallId: plan.adhocCallId,

@@ -16,6 +16,7 @@ import * as m012ContentChunks from './migrations/012_content_chunks.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
+import { WriteSignal, writeSignalPlugin } from './writeSignal.js';
 import { SpaceMonitor } from '../runtime/outOfSpace.js';
 import { openSqliteHandle } from './sqliteBinding.js';
 import { createPrivateFile, ensurePrivateDir, SQLITE_SIDE_FILES, tightenFile } from './privateFiles.js';
@@ -33,6 +34,8 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** Hot reads kept until the data may have changed (disabled on PostgreSQL: see ReadCache). */
   readonly reads: ReadCache;
+  /** Fires after this process writes (see WriteSignal). */
+  readonly writes: WriteSignal;
   /** Whether the store has run out of space (set by failed writes, cleared by the next one that succeeds). */
   readonly space: SpaceMonitor;
   /** PostgreSQL: the schema the tables live in; undefined for SQLite. */
@@ -94,13 +97,18 @@ async function openSqlite(filename: string): Promise<Store> {
     throw err;
   }
   const reads = new ReadCache(() => raw.dataVersion());
-  const dialect = new SharedFileSqliteDialect({ database: raw }, filename === ':memory:' ? filename : resolve(filename), () => reads.invalidate());
+  const writes = new WriteSignal();
+  const dialect = new SharedFileSqliteDialect({ database: raw }, filename === ':memory:' ? filename : resolve(filename), () => {
+    reads.invalidate();
+    writes.fire();
+  });
   const db = new Kysely<Database>({ dialect, plugins: [nulGuard] });
   return {
     kind: 'sqlite',
     db,
     dialect: sqliteCapabilities(db),
     reads,
+    writes,
     space: new SpaceMonitor(),
     schema: undefined,
     dropSchema: async () => undefined,
@@ -119,7 +127,8 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
   });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [nulGuard] });
+  const writes = new WriteSignal();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [nulGuard, writeSignalPlugin(writes)] });
   let current: string;
   try {
     const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
@@ -133,6 +142,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
     db,
     dialect: postgresCapabilities,
     reads: ReadCache.disabled(),
+    writes,
     space: new SpaceMonitor(),
     schema: current,
     dropSchema: async () => {

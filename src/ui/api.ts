@@ -33,11 +33,7 @@ export async function text(path: string): Promise<string> {
   return res.text();
 }
 
-export interface ClockView {
-  now: string;
-  frozen: boolean;
-  offsetMs: number;
-}
+export type { ClockView } from '../runtime/wire.js';
 
 type Handler = (data: unknown) => void;
 

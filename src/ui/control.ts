@@ -1,8 +1,10 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
+import type { DeliveryView as Delivery, FaultRule as Fault } from '../runtime/wire.js';
 import { api } from './api.js';
 import { countdown, ErrorLine, json, useClock, useLive } from './shared.js';
+import { TimersPanel } from './timers.js';
 
 interface Subscription {
   id: string;
@@ -13,38 +15,6 @@ interface Subscription {
   expirationDateTime: string;
   status: 'active' | 'removed';
   removedReason: string | null;
-}
-interface Attempt {
-  attempt: number;
-  at: string;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
-  outcome: string;
-}
-interface Delivery {
-  id: number;
-  subscriptionId: string;
-  kind: string;
-  targetUrl: string;
-  status: string;
-  createdDateTime: string;
-  lastError: string | null;
-  payload: unknown;
-  decryptedResourceData: unknown;
-  attempts: Attempt[];
-}
-interface Fault {
-  id: string;
-  path: string;
-  method?: string;
-  status?: number;
-  retryAfterSeconds?: number;
-  latencyMs?: number;
-  count?: number;
-  probability?: number;
-  hits: number;
-  exhausted: boolean;
 }
 
 /** Run a state-changing call, showing its error. */
@@ -181,6 +151,7 @@ export function ClockPage(): VNode {
       <button type="submit">Advance</button>
     </form>
     <${ErrorLine} error=${action.error} />
+    <${TimersPanel} />
   </section>`;
 }
 

@@ -7,6 +7,8 @@ import { render, type VNode } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { events } from './api.js';
 import { ClockPage, FaultsPage, SubscriptionsPage } from './control.js';
+import { DirectoryPage } from './directory.js';
+import { PrivilegePage } from './privilege.js';
 import { MeetingsPage } from './meetings.js';
 import { RequestsPage } from './requests.js';
 
@@ -16,6 +18,8 @@ const PAGES: Array<{ id: string; title: string; page: () => VNode }> = [
   { id: 'subscriptions', title: 'Subscriptions', page: SubscriptionsPage },
   { id: 'clock', title: 'Clock', page: ClockPage },
   { id: 'faults', title: 'Faults', page: FaultsPage },
+  { id: 'directory', title: 'Tenants & apps', page: DirectoryPage },
+  { id: 'privilege', title: 'Least privilege', page: PrivilegePage },
 ];
 
 const current = (): string => location.hash.replace(/^#\/?/, '') || 'requests';

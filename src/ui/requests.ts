@@ -1,31 +1,11 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
+import type { RecordedRequest } from '../runtime/wire.js';
 import { api } from './api.js';
 import { ErrorLine, json, statusClass, useLive } from './shared.js';
 
-interface Recorded {
-  id: number;
-  at: string;
-  method: string;
-  path: string;
-  url: string;
-  area: string;
-  status: number;
-  ms: number;
-  appId: string | null;
-  userId: string | null;
-  user: string | null;
-  error: string | null;
-  fault: string | null;
-  requestId: string | null;
-  tokenClaims: Record<string, unknown> | null;
-  requestHeaders: Record<string, string>;
-  requestBody: string | null;
-  responseHeaders: Record<string, string>;
-  responseBody: string | null;
-  responseBodyTruncated: boolean;
-}
+type Recorded = RecordedRequest;
 
 function Detail({ id }: { id: number }): VNode {
   const { data, error } = useLive(() => api<Recorded>(`/_emulator/requests/${id}`), [id], []);

@@ -26,6 +26,8 @@ describe('layer rules', () => {
     ['src/graph/probe.ts', "import { buildApp } from '../http/app.js';"],
     ['src/proxy/probe.ts', "import { graphPlugin } from '../graph/plugin.js';"],
     ['src/proxy/probe.ts', "import type { Services } from '../services.js';"],
+    ['src/ui/probe.ts', "import { VirtualClock } from '../runtime/clock.js';"],
+    ['src/ui/probe.ts', "import type { FaultRule } from '../runtime/faults.js';"],
   ])('%s may not %s', async (file, code) => {
     expect(await restrictedImports(file, `${code}\nexport {};\n`)).toHaveLength(1);
   });
@@ -34,7 +36,13 @@ describe('layer rules', () => {
     ['src/domain/probe.ts', "import { VirtualClock } from '../runtime/clock.js';"],
     ['src/graph/probe.ts', "import { findMeeting } from '../domain/meetings.js';"],
     ['src/admin/probe.ts', "import { simulateMeeting } from '../simulation/meetingScenario.js';"],
+    ['src/ui/probe.ts', "import type { ClockView } from '../runtime/wire.js';"],
   ])('%s may %s', async (file, code) => {
     expect(await restrictedImports(file, `${code}\nexport {};\n`)).toEqual([]);
+  });
+
+  it('the dashboard imports the wire shapes with `import type` only: nothing of the server is bundled', async () => {
+    const [result] = await eslint.lintText("import { ClockView } from '../runtime/wire.js';\nexport const v: ClockView | undefined = undefined;\n", { filePath: 'src/ui/probe.ts' });
+    expect((result?.messages ?? []).filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message)).toEqual([expect.stringMatching(/import type/)]);
   });
 });

@@ -318,5 +318,24 @@ describe('recordings of online meetings', () => {
       const after = await control<typeof before>(emu, 'GET', `/usage?tenantId=${emu.demo.tenantId}`);
       expect(count(after, 'onlineMeetingRecording') - count(before, 'onlineMeetingRecording')).toBe(2);
     });
+
+    it('bills downloaded content by its minutes: GET /_emulator/usage estimates the cost at the list price', async () => {
+      type Usage = { value: Array<{ clientId: string; api: string; calls: number; contentMinutes: number; estimatedCostUsd: number }> };
+      const entry = (u: Usage): { contentMinutes: number; estimatedCostUsd: number } =>
+        u.value.find((e) => e.clientId === emu.demo.clientId && e.api === 'onlineMeetingRecording') ?? { contentMinutes: 0, estimatedCostUsd: 0 };
+      const before = entry(await control<Usage>(emu, 'GET', '/usage'));
+      const meta = await graph(emu, path('v1.0', `/${sim.recordingId}`), appToken);
+      const minutes = (Date.parse(String(meta.body['endDateTime'])) - Date.parse(String(meta.body['createdDateTime']))) / 60_000;
+      expect(minutes).toBeGreaterThan(0);
+      const after1 = entry(await control<Usage>(emu, 'GET', '/usage'));
+      // Reading the metadata is a call, not content: no minutes.
+      expect(after1.contentMinutes).toBeCloseTo(before.contentMinutes, 6);
+      const res = await fetch(`${emu.url}${path('v1.0', `/${sim.recordingId}/content`)}`, { headers: { authorization: `Bearer ${appToken}` } });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      const after2 = entry(await control<Usage>(emu, 'GET', '/usage'));
+      expect(after2.contentMinutes - before.contentMinutes).toBeCloseTo(minutes, 2);
+      expect(after2.estimatedCostUsd - before.estimatedCostUsd).toBeCloseTo(minutes * 0.003, 3);
+    });
   });
 });

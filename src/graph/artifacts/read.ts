@@ -51,9 +51,11 @@ function scopeOf(owner: ArtifactOwner, kind: ArtifactKind, contentCorrelationId:
   return owner.meeting !== undefined ? { by: 'meeting', kind, meetingId: owner.meeting.id, ...correlation } : { by: 'adhocCall', kind, adhocCallId: owner.adhocCall?.id ?? '', ...correlation };
 }
 
-function recordUsage(services: GraphServices, owner: ArtifactOwner, kind: ArtifactKind): void {
+/** `content`: the artifact whose content was downloaded; its length is what Microsoft bills by (usage.ts). */
+function recordUsage(services: GraphServices, owner: ArtifactOwner, kind: ArtifactKind, content?: Artifact): void {
   if (owner.principal.kind !== 'application') return;
-  services.usage.record(owner.principal.tenantId, owner.principal.clientId, meteredApi(kind, owner.adhocCall !== undefined), services.ctx.clock.now());
+  const minutes = content === undefined ? 0 : Math.max(0, Date.parse(content.endDateTime) - Date.parse(content.createdDateTime)) / 60_000;
+  services.usage.record(owner.principal.tenantId, owner.principal.clientId, meteredApi(kind, owner.adhocCall !== undefined), services.ctx.clock.now(), Number.isFinite(minutes) ? minutes : 0);
 }
 
 async function artifactOf(services: GraphServices, request: ArtifactRequest, owner: ArtifactOwner, kind: ArtifactKind): Promise<Artifact> {
@@ -139,6 +141,6 @@ export async function sendArtifactContent(request: ArtifactRequest, reply: Fasti
   checkContentAccess(owner);
   const ref = stream === 'content' ? artifact.content : artifact.metadata;
   if (ref === null) throw notFound('This transcript has no metadata content.');
-  recordUsage(services, owner, kind);
+  recordUsage(services, owner, kind, stream === 'content' ? artifact : undefined);
   return sendStream(request, reply, services.blobs, ref, ref.contentType);
 }
