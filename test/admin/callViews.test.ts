@@ -126,3 +126,16 @@ describe('calls and their apps for the dashboard', () => {
     expectControlError(await control(emu, 'GET', `/tenants/${tenant()}/callActivity?top=1000`), 400);
   });
 });
+
+describe('OpenAPI description of the call views', () => {
+  it.each([
+    '/_emulator/tenants/{tenantId}/callRecords',
+    '/_emulator/tenants/{tenantId}/callRecords/{recordId}/detail',
+    '/_emulator/tenants/{tenantId}/pstnCalls',
+    '/_emulator/tenants/{tenantId}/callActivity',
+  ])('describes GET %s with its paging parameters', async (path) => {
+    const doc = await controlJson<{ paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>> }>(emu, 'GET', '/openapi.json');
+    const query = (doc.paths[path]?.['get']?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    expect(query).toEqual(expect.arrayContaining(['skip', 'top']));
+  });
+});
