@@ -123,19 +123,20 @@ function span(from: number, to: number, start: string, end: string): { left: str
 function Timeline({ detail, selected, onSelect }: { detail: Detail; selected: string | undefined; onSelect: (id: string) => void }): VNode {
   const from = Date.parse(detail.record.startDateTime);
   const to = Math.max(Date.parse(detail.record.endDateTime), ...detail.sessions.map((s) => Date.parse(s.endDateTime)));
-  return html`<ol class="timeline" aria-label="Sessions timeline" data-testid="timeline">
-    ${detail.sessions.map((session) => {
-      const who = endpointName(session.caller);
-      // CSSOM positions (element.style), which the dashboard's CSP (style-src 'self') allows, unlike a style attribute in markup.
-      return html`<li key=${session.id} data-testid="session" data-id=${session.id}>
-        <button type="button" class="session-label link" aria-pressed=${selected === session.id} onClick=${() => onSelect(session.id)}>${who}</button>
-        <div class="track" title=${`${time(session.startDateTime)} – ${time(session.endDateTime)}`}>
-          <div class="bar session-bar" style=${span(from, to, session.startDateTime, session.endDateTime)}></div>
-          ${(session.segments ?? []).map((segment) => html`<div class="bar segment-bar" data-testid="segment" style=${span(from, to, segment.startDateTime, segment.endDateTime)}></div>`)}
-        </div>
-      </li>`;
-    })}
-  </ol>`;
+  return html`<div class="axis" data-testid="timeline-axis"><span>${time(new Date(from).toISOString())}</span><span>${time(new Date(to).toISOString())}</span></div>
+    <ol class="timeline" aria-label="Sessions timeline" data-testid="timeline">
+      ${detail.sessions.map((session) => {
+        const who = endpointName(session.caller);
+        // CSSOM positions (element.style), which the dashboard's CSP (style-src 'self') allows, unlike a style attribute in markup.
+        return html`<li key=${session.id} data-testid="session" data-id=${session.id}>
+          <button type="button" class="session-label link" aria-pressed=${selected === session.id} onClick=${() => onSelect(session.id)}>${who}</button>
+          <div class="track" title=${`${time(session.startDateTime)} – ${time(session.endDateTime)}`}>
+            <div class="bar session-bar" style=${span(from, to, session.startDateTime, session.endDateTime)}></div>
+            ${(session.segments ?? []).map((segment) => html`<div class="bar segment-bar" data-testid="segment" style=${span(from, to, segment.startDateTime, segment.endDateTime)}></div>`)}
+          </div>
+        </li>`;
+      })}
+    </ol>`;
 }
 
 function Streams({ session }: { session: Session }): VNode {
