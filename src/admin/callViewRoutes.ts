@@ -127,17 +127,21 @@ export function registerCallViewRoutes(app: FastifyInstance, ctx: DomainContext)
     },
     async (request) => pagePstnCalls(ctx, request.params.tenantId, request.query.kind, request.query.skip, request.query.top),
   );
-  app.get<{ Params: T; Querystring: Paging }>(
+  app.get<{ Params: T; Querystring: Paging & { withApps: boolean } }>(
     '/_emulator/tenants/:tenantId/callActivity',
     {
       schema: {
         tags,
         description: "The tenant's calls (communications/calls, live and ended), newest first, with the apps in each and every app's recording-status history.",
         params: tenantParams,
-        querystring: { type: 'object', additionalProperties: false, properties: paging(20, 200) },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...paging(20, 200), withApps: { type: 'boolean', default: false, description: 'Only calls an app placed, joined or reported a recording status on.' } },
+        },
         response: { 200: pageOf(activitySchema), ...errors },
       },
     },
-    async (request) => pageCallActivity(ctx, request.params.tenantId, request.query.skip, request.query.top),
+    async (request) => pageCallActivity(ctx, request.params.tenantId, request.query.skip, request.query.top, request.query.withApps),
   );
 }

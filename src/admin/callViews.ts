@@ -145,12 +145,19 @@ async function activity(ctx: DomainContext, call: Call): Promise<CallActivity> {
 }
 
 /** The tenant's calls (live and ended), newest first, with their apps and recording-status histories. */
-export async function pageCallActivity(ctx: DomainContext, tenantId: string, skip: number, top: number): Promise<Page<CallActivity>> {
+export async function pageCallActivity(ctx: DomainContext, tenantId: string, skip: number, top: number, withApps = false): Promise<Page<CallActivity>> {
   const tenant = await tenantOf(ctx, tenantId);
-  const rows = await ctx.db
-    .selectFrom('calls')
-    .select('id')
-    .where('tenant_id', '=', tenant)
+  let q = ctx.db.selectFrom('calls').select('id').where('tenant_id', '=', tenant);
+  // An app placed it, joined it, or reported a recording status on it.
+  if (withApps)
+    q = q.where((eb) =>
+      eb.or([
+        eb('calls.client_id', 'is not', null),
+        eb.exists(eb.selectFrom('call_app_joins').select('call_app_joins.call_id').whereRef('call_app_joins.call_id', '=', 'calls.id')),
+        eb.exists(eb.selectFrom('call_recording_statuses').select('call_recording_statuses.call_id').whereRef('call_recording_statuses.call_id', '=', 'calls.id')),
+      ]),
+    );
+  const rows = await q
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
     .offset(skip)

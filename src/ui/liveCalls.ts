@@ -66,12 +66,13 @@ function AppRow({ app, name }: { app: AppHistory; name: string | undefined }): V
 export function LiveCallsPage(): VNode {
   const { tenant, select, error: tenantError } = useTenant();
   const [skip, setSkip] = useState(0);
+  const [withApps, setWithApps] = useState(true);
   const calls = useLive(
     () =>
       tenant === undefined
         ? Promise.resolve({ value: [] as CallActivity[], more: false })
-        : api<{ value: CallActivity[]; more: boolean }>(`/_emulator/tenants/${encodeURIComponent(tenant)}/callActivity?skip=${skip}&top=${PAGE}`),
-    [tenant, skip],
+        : api<{ value: CallActivity[]; more: boolean }>(`/_emulator/tenants/${encodeURIComponent(tenant)}/callActivity?skip=${skip}&top=${PAGE}&withApps=${withApps}`),
+    [tenant, skip, withApps],
     ['changed'],
   );
   const apps = useLive(() => (tenant === undefined ? Promise.resolve({ value: [] as App[] }) : api<{ value: App[] }>(`/_emulator/tenants/${encodeURIComponent(tenant)}/apps`)), [tenant], []);
@@ -80,8 +81,20 @@ export function LiveCallsPage(): VNode {
   return html`<section>
     <h2>Live calls</h2>
     ${select}
+    <div class="row">
+      <label class="inline"
+        ><input
+          type="checkbox"
+          checked=${withApps}
+          onChange=${(e: Event) => {
+            setWithApps((e.target as HTMLInputElement).checked);
+            setSkip(0);
+          }}
+        />Only calls with an app</label
+      >
+    </div>
     <${ErrorLine} error=${tenantError ?? calls.error ?? apps.error} />
-    ${list.length === 0 ? html`<p class="muted">No calls in this tenant.</p>` : null}
+    ${list.length === 0 ? html`<p class="muted">No calls${withApps ? ' with an app' : ''} in this tenant.</p>` : null}
     ${list.map(
       (call) =>
         html`<article class="detail" key=${call.id} data-testid="call" data-id=${call.id} aria-label=${`Call ${call.id}`}>

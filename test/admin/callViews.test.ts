@@ -116,6 +116,13 @@ describe('calls and their apps for the dashboard', () => {
     // Newest first: the call just started comes before the demo's live call.
     const ids = page.value.map((c) => c.id);
     expect(ids.indexOf(call.id)).toBeLessThan(ids.indexOf(emu.demo.callId));
+    // withApps: a call no app is in is left out; the app's call stays.
+    const ended = await controlJson<{ id: string }>(emu, 'POST', `/tenants/${tenant()}/calls`, { meetingId: emu.demo.meetingId });
+    expect((await controlJson<Page<Activity>>(emu, 'GET', `/tenants/${tenant()}/callActivity?top=200`)).value.map((c) => c.id)).toContain(ended.id);
+    const withApps = (await controlJson<Page<Activity>>(emu, 'GET', `/tenants/${tenant()}/callActivity?withApps=true&top=200`)).value;
+    expect(withApps.map((c) => c.id)).toContain(call.id);
+    expect(withApps.map((c) => c.id)).not.toContain(ended.id);
+    expect(withApps.every((c) => c.apps.length > 0)).toBe(true);
     const one = await controlJson<Page<Activity>>(emu, 'GET', `/tenants/${tenant()}/callActivity?top=1`);
     expect(one.value).toHaveLength(1);
     expect(one.more).toBe(true);
