@@ -8,6 +8,7 @@ import { DomainError } from '../runtime/errors.js';
 import type { AdminServices } from './adminServices.js';
 import type { AdminService } from './service.js';
 import { errorSchema } from './schemas.js';
+import { callsSignature } from './callViews.js';
 
 /**
  * What the dashboard (src/ui, GET /_emulator/ui) reads besides the rest of the control API: the
@@ -205,7 +206,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
   app.get<{ Params: { id: string } }>('/_emulator/transcripts/:id/metadataContent', streamed("A transcript's metadata WebVTT (JSON cues)."), content('transcript', 'metadataContent'));
 
   // Server-sent events: `request` (a recorded request), `clock` (the virtual clock moved, froze or resumed),
-  // `changed` (deliveries, subscriptions, meetings or artifacts changed in the store; the page re-reads what it shows).
+  // `changed` (deliveries, subscriptions, meetings, artifacts or calls changed in the store; the page re-reads what it shows).
   const streams = new Set<ServerResponse>();
   let poll: NodeJS.Timeout | undefined;
   let lastSignature = '';
@@ -214,7 +215,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
     for (const stream of streams) stream.write(frame);
   };
   const signature = async (): Promise<string> => {
-    const [deliveries, attempts, subscriptions, artifacts, meetings] = await Promise.all([
+    const [deliveries, attempts, subscriptions, artifacts, meetings, calls] = await Promise.all([
       ctx.db
         .selectFrom('notification_deliveries')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('id').as('max')])
@@ -235,8 +236,9 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
         .selectFrom('meetings')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirst(),
+      callsSignature(ctx),
     ]);
-    return JSON.stringify([deliveries, attempts, subscriptions, artifacts, meetings]);
+    return JSON.stringify([deliveries, attempts, subscriptions, artifacts, meetings, calls]);
   };
   // One check at a time; writes heard meanwhile ask for one more after it (a burst of writes costs two checks).
   let checking = false;
@@ -303,7 +305,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
       schema: {
         tags,
         description:
-          'Server-sent events (text/event-stream) for the dashboard: `request` (a recorded request, as GET /_emulator/requests lists it), `clock` (the virtual clock, as GET /_emulator/clock), `changed` (deliveries, subscriptions, meetings or artifacts changed).',
+          'Server-sent events (text/event-stream) for the dashboard: `request` (a recorded request, as GET /_emulator/requests lists it), `clock` (the virtual clock, as GET /_emulator/clock), `changed` (deliveries, subscriptions, meetings, artifacts, calls, recording statuses, call records or PSTN rows changed).',
       },
     },
     async (request, reply) => {

@@ -14,6 +14,7 @@ import { controlRefusal } from './guard.js';
 import { jsonNestsDeeperThan } from '../runtime/jsonDepth.js';
 import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import { registerDashboardRoutes } from './dashboardRoutes.js';
+import { registerCallViewRoutes } from './callViewRoutes.js';
 import { registerUiRoutes } from './uiRoutes.js';
 import { registerClockTimerRoutes } from './clockTimers.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
@@ -204,6 +205,8 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
   registerDeliveryRoutes(app, admin);
   // What the dashboard reads: recorded requests, live events, subscriptions, artifacts' bytes
   registerDashboardRoutes(app, services, admin);
+  // The dashboard's Call records and Live calls pages
+  registerCallViewRoutes(app, services.ctx);
 
   // Reset
   app.post('/_emulator/reset', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.reset());

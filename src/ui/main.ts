@@ -9,12 +9,16 @@ import { events } from './api.js';
 import { ClockPage, FaultsPage, SubscriptionsPage } from './control.js';
 import { DirectoryPage } from './directory.js';
 import { PrivilegePage } from './privilege.js';
+import { CallRecordsPage } from './callRecords.js';
+import { LiveCallsPage } from './liveCalls.js';
 import { MeetingsPage } from './meetings.js';
 import { RequestsPage } from './requests.js';
 
 const PAGES: Array<{ id: string; title: string; page: () => VNode }> = [
   { id: 'requests', title: 'Requests', page: RequestsPage },
   { id: 'meetings', title: 'Meetings', page: MeetingsPage },
+  { id: 'call-records', title: 'Call records', page: CallRecordsPage },
+  { id: 'live-calls', title: 'Live calls', page: LiveCallsPage },
   { id: 'subscriptions', title: 'Subscriptions', page: SubscriptionsPage },
   { id: 'clock', title: 'Clock', page: ClockPage },
   { id: 'faults', title: 'Faults', page: FaultsPage },
