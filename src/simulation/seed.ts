@@ -9,6 +9,9 @@ import type { ContentStore } from '../store/blobs.js';
 import type { CallTable, MeetingTable } from '../store/schema.js';
 import { storeRecordingContent, storeTranscriptContent } from './content/artifactContent.js';
 
+/** How far back seeded meetings reach at most: inside the 60 days after which a meeting expires. */
+const SEEDED_SPAN_MS = 50 * 86_400_000;
+
 export interface SeedRequest {
   tenantId: string;
   organizerId: string;
@@ -54,6 +57,7 @@ export async function seedArtifacts(ctx: DomainContext, blobs: ContentStore, req
   const transcript = await storeTranscriptContent(blobs, [organizer.displayName], nowMs);
   const total = request.recordings + transcripts;
   const meetingsNeeded = Math.ceil(Math.max(request.recordings, transcripts) / perMeeting);
+  const spacingMs = Math.min(3_600_000, Math.floor(SEEDED_SPAN_MS / meetingsNeeded));
   let done = 0;
   let meetings = 0;
   // One transaction per batch: its meetings, their calls, its artifacts and their changes (one commit
@@ -68,8 +72,10 @@ export async function seedArtifacts(ctx: DomainContext, blobs: ContentStore, req
       const callRows: CallTable[] = [];
       let count = 0;
       while (m < meetingsNeeded && (pending.length === 0 || pending.length + perMeeting * (transcripts > 0 ? 2 : 1) <= batchSize)) {
-        // Meetings one hour apart, the newest ending an hour ago: recent enough not to have expired.
-        const endMs = nowMs - (meetingsNeeded - m) * 3_600_000;
+        // Meetings an hour apart (closer when there are more than 50 days of them), the newest ending an
+        // hour ago: all within the 60 days before a meeting expires, so every seeded artifact is listed
+        // (https://learn.microsoft.com/microsoftteams/limits-specifications-teams#meeting-expiration).
+        const endMs = nowMs - (meetingsNeeded - m) * spacingMs;
         const startMs = endMs - 1_800_000;
         const meeting = newMeetingRow(tctx, {
           tenantId: request.tenantId,
