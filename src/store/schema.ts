@@ -255,6 +255,8 @@ export interface ArtifactTable {
   metadata_size: number | string | null;
   /** Always '' since migration 010: the resource is derived from the row (domain/artifactResource.ts). */
   resource_json: string;
+  /** Recordings since migration 012: 'spoken' or 'sample'; null for transcripts and older recordings. */
+  recording_kind: string | null;
 }
 
 /** An ad hoc (1:1 or group) call without a meeting, whose artifacts live under /users/{id}/adhocCalls. */
