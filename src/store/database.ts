@@ -13,6 +13,7 @@ import * as m008ChatMessages from './migrations/008_chat_messages.js';
 import * as m010DerivedArtifactJson from './migrations/010_derived_artifact_json.js';
 import * as m011SubscriptionLinkRoot from './migrations/011_subscription_link_root.js';
 import * as m012RecordingKind from './migrations/012_recording_kind.js';
+import * as m013DeletedMeetings from './migrations/013_deleted_meetings.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '010_derived_artifact_json': m010DerivedArtifactJson,
   '011_subscription_link_root': m011SubscriptionLinkRoot,
   '012_recording_kind': m012RecordingKind,
+  '013_deleted_meetings': m013DeletedMeetings,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -77,6 +77,15 @@ export interface TeamsAppInstallationTable {
   created_at: string;
 }
 
+/** A deleted meeting (migration 013): the calendars it was on, for calendarView delta's @removed entries. */
+export interface DeletedMeetingTable {
+  id: string;
+  tenant_id: string;
+  /** JSON array: its organizer and invited attendees (user ids). */
+  calendar_user_ids: string;
+  deleted_at: string;
+}
+
 export interface MeetingTable {
   id: string;
   tenant_id: string;
@@ -392,6 +401,7 @@ export interface Database {
   settings: SettingTable;
   change_feed: ChangeFeedTable;
   chat_messages: ChatMessageTable;
+  deleted_meetings: DeletedMeetingTable;
   call_records: CallRecordTable;
   call_record_participants: CallRecordParticipantTable;
   call_record_sessions: CallRecordSessionTable;
