@@ -13,6 +13,9 @@ const machineCa = process.env['NODE_EXTRA_CA_CERTS'];
 if (machineCa !== undefined && machineCa !== tls.caCertificatePath) process.env['TEST_MACHINE_NODE_EXTRA_CA_CERTS'] = machineCa;
 process.env['NODE_EXTRA_CA_CERTS'] = tls.caCertificatePath;
 process.env['TEST_TLS_DIR'] = tlsDir;
+// Spoken recordings (the default) cost a second or more of CPU each and the suite simulates hundreds
+// of meetings: its emulators (library and CLI) make the sample clip unless a test asks for spoken.
+process.env['GRAPH_EMULATOR_RECORDING_KIND'] = 'sample';
 
 const leg = await preparePostgresLeg();
 if (leg.url !== undefined) process.env['TEST_DATABASE_URL'] = leg.url;

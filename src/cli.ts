@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, resolveConfig, type EmulatorOptions } from './config.js';
+import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, RECORDING_KINDS, resolveConfig, type EmulatorOptions } from './config.js';
 import { startEmulator, type Emulator } from './emulator.js';
 import { ensureTlsMaterial } from './tls/certificates.js';
 import { trustInstructions } from './http/trust.js';
@@ -134,6 +134,12 @@ storeFlags(
     .option('--allowed-host <name>', 'another name clients may call the emulator by (Host header); repeatable, comma-separated, *.domain or *', collectNames)
     .option('--max-recording-size-bytes <bytes>', 'largest recordingSizeBytes the control API accepts (default 1073741824, 1 GiB)', parseRecordingCap)
     .option('--blob-dir <dir>', BLOB_DIR_HELP)
+    .addOption(
+      new Option(
+        '--recording-kind <kind>',
+        'what a simulated recording holds unless the request says: its transcript spoken (default; env GRAPH_EMULATOR_RECORDING_KIND) or the 3-second sample',
+      ).choices(RECORDING_KINDS),
+    )
     .option('--request-history <count>', 'requests the dashboard and GET /_emulator/requests keep (default 500; 0 records none)', parseRequestHistory)
     .option('--no-slow-endpoint-rules', "do not delay or drop notifications to endpoints that answer slowly (Graph's rule; off for load tests)")
     .option('--extra-lifecycle-events', 'also send subscriptionRemoved and missed lifecycle notifications (NOT what Graph sends for these resources)')

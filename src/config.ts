@@ -123,7 +123,21 @@ export interface EmulatorOptions {
    * when one is missing. They are also names the emulator answers to. CLI: --hostnames a,b.
    */
   hostnames?: string[];
+  /**
+   * What a simulated meeting's or ad hoc call's recording holds when the simulate request does not
+   * say (`recordingKind`): `'spoken'` (the default: speech of its transcript, when the optional
+   * synthesizer is installed, else the sample clip) or `'sample'` (the 3-second clip: a spoken
+   * recording costs about a second of CPU per 20-30 s of meeting, which a suite simulating many
+   * meetings may not want). Default: the GRAPH_EMULATOR_RECORDING_KIND environment variable, else
+   * 'spoken'. CLI: --recording-kind.
+   */
+  recordingKind?: RecordingKindOption;
 }
+
+export const RECORDING_KINDS = ['spoken', 'sample'] as const;
+export type RecordingKindOption = (typeof RECORDING_KINDS)[number];
+/** The environment variable a test suite sets to keep its simulated recordings the sample clip. */
+export const RECORDING_KIND_ENV = 'GRAPH_EMULATOR_RECORDING_KIND';
 
 export type StoreConfig = StoreOptions;
 
@@ -166,6 +180,8 @@ export interface ResolvedConfig {
   /** Extra names on the server certificate (EmulatorOptions.hostnames). */
   hostnames: string[];
   requestHistory: number;
+  /** The default recording kind of simulations (EmulatorOptions.recordingKind). */
+  recordingKind: RecordingKindOption;
 }
 
 export const DEFAULT_HTTPS_PORT = 8443;
@@ -192,8 +208,20 @@ function checkRequestHistory(options: EmulatorOptions): void {
   if (size !== undefined && (!Number.isInteger(size) || size < 0 || size > 100_000)) throw new ConfigError('requestHistory must be a whole number of requests from 0 to 100000.');
 }
 
+/** The option, else the environment variable, else spoken; anything else is refused. */
+function resolveRecordingKind(options: EmulatorOptions): RecordingKindOption {
+  const given = options.recordingKind ?? process.env[RECORDING_KIND_ENV] ?? 'spoken';
+  const kind = RECORDING_KINDS.find((k) => k === given);
+  if (kind === undefined) {
+    const from = options.recordingKind !== undefined ? 'recordingKind' : RECORDING_KIND_ENV;
+    throw new ConfigError(`${from} must be 'spoken' or 'sample', not '${String(given).slice(0, 40)}'.`);
+  }
+  return kind;
+}
+
 export function resolveConfig(options: EmulatorOptions, defaults: { port: number; inMemory: boolean }): ResolvedConfig {
   checkOptions(options);
+  const recordingKind = resolveRecordingKind(options);
   checkMaxRecordingSize(options);
   checkRequestHistory(options);
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
@@ -220,6 +248,7 @@ export function resolveConfig(options: EmulatorOptions, defaults: { port: number
     proxy: options.proxyPort === undefined ? undefined : { port: options.proxyPort, host: options.proxyHost ?? '127.0.0.1', passthrough: options.proxyPassthrough ?? false },
     hostnames: resolveHostnames(options.hostnames),
     requestHistory: options.requestHistory ?? DEFAULT_REQUEST_HISTORY,
+    recordingKind,
     ...resolveExposure(options),
   };
 }

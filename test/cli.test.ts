@@ -292,6 +292,7 @@ describe('graph-comms-emulator --help', () => {
       '--admin-token',
       '--allowed-host',
       '--max-recording-size-bytes',
+      '--recording-kind',
       '--request-history',
       '--no-slow-endpoint-rules',
       '--extra-lifecycle-events',
@@ -367,6 +368,15 @@ describe('graph-comms-emulator refuses what it cannot do, saying why', () => {
       expect(code).not.toBe(0);
       expect(stderr).toMatch(/a whole number of bytes from 0 to 68719476736 \(64 GiB\)/);
     }
+  });
+
+  it('a --recording-kind other than spoken or sample is refused, and so is such a GRAPH_EMULATOR_RECORDING_KIND', async () => {
+    const flag = await finished(['start', '--in-memory', '--http', '--port', '0', '--recording-kind', 'loud']);
+    expect(flag.code).not.toBe(0);
+    expect(flag.stderr).toMatch(/--recording-kind.*Allowed choices are spoken, sample/s);
+    const run = cli(['start', '--in-memory', '--http', '--port', '0'], undefined, { env: { ...process.env, GRAPH_EMULATOR_RECORDING_KIND: 'loud' } });
+    expect((await run.exit).code).not.toBe(0);
+    expect(run.stderr.join('\n')).toMatch(/GRAPH_EMULATOR_RECORDING_KIND must be 'spoken' or 'sample', not 'loud'/);
   });
 
   it('a --request-history that is not a whole number from 0 to 100000 is refused', async () => {

@@ -10,13 +10,14 @@ import type { ContentStore } from '../store/blobs.js';
 import type { Store } from '../store/database.js';
 import type { ControlGuardConfig } from './guard.js';
 import type { RequestRecorder } from '../http/requestRecorder.js';
+import type { RecordingKind } from '../simulation/meetingScenario.js';
 
 /**
  * What the control API drives: it is the emulator's control plane, so it sees most parts. The
  * assembly (src/services.ts) passes its whole self; each admin module names the part it reads.
  */
 export interface AdminServices {
-  readonly config: { readonly demo: boolean; readonly maxRecordingSizeBytes: number } & ControlGuardConfig;
+  readonly config: { readonly demo: boolean; readonly maxRecordingSizeBytes: number; readonly recordingKind: RecordingKind } & ControlGuardConfig;
   readonly store: Store;
   readonly ctx: DomainContext;
   readonly keys: SigningKeyRing;

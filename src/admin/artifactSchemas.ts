@@ -20,7 +20,7 @@ const simulateProperties = {
     type: 'string',
     enum: ['spoken', 'sample'],
     description:
-      'spoken: the recording speaks the transcript (a voice per speaker, at the cue times; needs the optional synthesizer, else the sample). sample: the 3-second sample clip. Default: spoken if a script is given, else sample.',
+      "spoken: the recording speaks the transcript (a voice per speaker, at the cue times; needs the optional synthesizer, else the sample). sample: the 3-second sample clip. Default: spoken if a script is given, sample if recordingSizeBytes is, else the emulator's --recording-kind (spoken unless set).",
   },
   language: { type: 'string', enum: SPOKEN_LANGUAGES, description: "The transcript's language: the built-in dialogue's, the voices' and metadataContent's spokenLanguage. Default en-us." },
   script: {

@@ -87,6 +87,7 @@ const artifactSchema = {
     createdDateTime: str,
     endDateTime: str,
     size: { type: 'integer' },
+    recordingKind: { type: ['string', 'null'], enum: ['spoken', 'sample', null], description: 'Recordings: spoken (speech of the transcript) or sample (the sample clip); null for transcripts.' },
     contentUrl: { ...str, description: 'Under /_emulator: plays in a browser without a token.' },
     metadataContentUrl: nullableStr,
   },
@@ -104,6 +105,7 @@ function artifactView(a: Artifact): Record<string, unknown> {
     createdDateTime: a.createdDateTime,
     endDateTime: a.endDateTime,
     size: a.content.size,
+    recordingKind: a.recordingKind,
     contentUrl: `${base}/content`,
     metadataContentUrl: a.metadata === null ? null : `${base}/metadataContent`,
   };

@@ -64,13 +64,18 @@ export interface BotRecordingRequest {
 /** What an accepted bot recording is (its content's size, not the content). */
 export type BotRecordingView = Pick<Artifact, 'id' | 'callId' | 'meetingId' | 'adhocCallId' | 'organizerId' | 'contentCorrelationId' | 'createdDateTime' | 'endDateTime'> & { size: number };
 
-function simulateOptions(b: SimulateRequest): SimulateOptions {
+/**
+ * The simulation's options from a request. Its recording kind: the request's; spoken for a script;
+ * the sample when it asks for a size (only the sample grows); else the emulator's default
+ * (--recording-kind, spoken unless set).
+ */
+function simulateOptions(b: SimulateRequest, defaultKind: RecordingKind): SimulateOptions {
   const options: SimulateOptions = {};
+  options.recordingKind = b.recordingKind ?? (b.script !== undefined ? 'spoken' : b.recordingSizeBytes !== undefined ? 'sample' : defaultKind);
   if (b.durationMinutes !== undefined) options.durationMinutes = b.durationMinutes;
   if (b.recording !== undefined) options.recording = b.recording;
   if (b.recordingSizeBytes !== undefined) options.recordingSizeBytes = b.recordingSizeBytes;
   if (b.transcript !== undefined) options.transcript = b.transcript;
-  if (b.recordingKind !== undefined) options.recordingKind = b.recordingKind;
   if (b.language !== undefined) options.language = b.language;
   if (b.script !== undefined) options.script = b.script;
   if (b.seed !== undefined) options.seed = b.seed;
@@ -364,14 +369,14 @@ export class AdminService {
   /** A meeting happens now: an ended call, then a recording and a transcript (at once or after artifactDelay). */
   simulateMeeting(meetingId: string, input: SimulateRequest = {}): Promise<SimulationResult> {
     this.checkRecordingCap(input.recordingSizeBytes);
-    return simulateMeeting(this.ctx, this.services.blobs, meetingId, simulateOptions(input));
+    return simulateMeeting(this.ctx, this.services.blobs, meetingId, simulateOptions(input, this.services.config.recordingKind));
   }
   /** An ad hoc call (1:1 or group, no meeting) happens now. */
   async simulateAdhocCall(tenantId: string, input: AdhocCallRequest): Promise<SimulationResult> {
     const { organizerId, participantIds, ...rest } = input;
     this.checkRecordingCap(input.recordingSizeBytes);
     if ((await findTenant(this.ctx, tenantId)) === undefined) throw new DomainError('notFound', `Tenant '${tenantId}' was not found.`);
-    return simulateAdhocCall(this.ctx, this.services.blobs, { tenantId, organizerId, participantIds, ...simulateOptions(rest) });
+    return simulateAdhocCall(this.ctx, this.services.blobs, { tenantId, organizerId, participantIds, ...simulateOptions(rest, this.services.config.recordingKind) });
   }
   listCalls(tenantId: string): Promise<CallView[]> {
     return this.calls.listCalls(tenantId);

@@ -20,12 +20,18 @@ export interface Artifact extends ArtifactView {
   content: StreamRef;
   /** Transcripts: metadataContent (WebVTT with JSON cues). */
   metadata: StreamRef | null;
+  /** Recordings: speech of the transcript, or the sample clip (also for those made before migration 012); null for transcripts. */
+  recordingKind: RecordingContentKind | null;
 }
+
+export type RecordingContentKind = 'spoken' | 'sample';
 
 export interface NewArtifact extends Omit<ArtifactView, 'id'> {
   id?: string;
   content: StreamRef;
   metadata?: StreamRef | null;
+  /** Recordings: what the content holds (default: the sample clip). */
+  recordingKind?: RecordingContentKind;
 }
 
 export function toArtifact(r: ArtifactTable): Artifact {
@@ -43,6 +49,7 @@ export function toArtifact(r: ArtifactTable): Artifact {
     feedSeq: Number(r.feed_seq),
     content: { blobKey: r.content_blob, size: Number(r.content_size), contentType: r.content_type },
     metadata: r.metadata_blob === null ? null : { blobKey: r.metadata_blob, size: Number(r.metadata_size ?? 0), contentType: 'text/vtt' },
+    recordingKind: r.kind === 'transcript' ? null : r.recording_kind === 'spoken' ? 'spoken' : 'sample',
   };
 }
 
@@ -115,6 +122,7 @@ export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Databa
         metadata_size: input.metadata?.size ?? null,
         // Derived from the row when read (migration 010 emptied the copies older versions kept).
         resource_json: '',
+        recording_kind: view.kind === 'recording' ? (input.recordingKind ?? 'sample') : null,
       };
     });
     // Multi-row inserts: bulk seeding makes thousands per transaction.

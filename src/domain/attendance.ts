@@ -1,3 +1,4 @@
+import { attendanceCutoff } from './callRecords.js';
 import type { DomainContext } from './context.js';
 import type { Meeting } from './meetings.js';
 
@@ -7,7 +8,8 @@ import type { Meeting } from './meetings.js';
  * record's id, one attendance record per participant of the call, and an interval per session of that
  * participant (join = session start, leave = session end). The people and times are therefore those
  * of the call record, and its users are the transcript's speakers (simulation/meetingScenario.ts).
- * A report lives as long as its call record (30 days, not Teams' year).
+ * A report lives a year from its meeting, as Teams keeps them (callRecords.ts ATTENDANCE_RETENTION_MS),
+ * though the callRecords API stops serving its call record after 30 days.
  */
 export interface AttendanceInterval {
   joinDateTime: string;
@@ -71,6 +73,7 @@ export async function attendanceReports(ctx: DomainContext, meeting: Meeting): P
     .where('tenant_id', '=', meeting.tenantId)
     .where('meeting_id', '=', meeting.id)
     .where('end_date_time', '<=', now)
+    .where('end_date_time', '>', attendanceCutoff(ctx))
     .orderBy('start_date_time', 'desc')
     .orderBy('id')
     .limit(MAX_REPORTS)

@@ -40,3 +40,22 @@ export function inWindow(meetings: readonly Meeting[], startMs: number, endMs: n
 
 /** A short fingerprint of a meeting for delta tokens (36 bits: a collision among one calendar's events is negligible). */
 export const meetingFingerprint = (meetingId: string): string => createHash('sha256').update(meetingId).digest('base64url').slice(0, 6);
+
+/**
+ * The meetings that have left a user's calendar view since a delta round held them (their
+ * fingerprints): deleted meetings the user was on (tombstones, migration 013), and meetings that
+ * still exist but are no longer in `current` (moved out of the window, or the user uninvited).
+ */
+export async function meetingsGone(ctx: DomainContext, tenantId: string, userId: string, held: ReadonlySet<string>, current: readonly Meeting[]): Promise<string[]> {
+  const present = new Set(current.map((m) => meetingFingerprint(m.id)));
+  const missing = new Set([...held].filter((f) => !present.has(f)));
+  if (missing.size === 0) return [];
+  const gone: string[] = [];
+  for (const m of await listMeetings(ctx, tenantId)) if (missing.has(meetingFingerprint(m.id))) gone.push(m.id);
+  const deleted = await ctx.db.selectFrom('deleted_meetings').select(['id', 'calendar_user_ids']).where('tenant_id', '=', tenantId).orderBy('deleted_at').orderBy('id').execute();
+  for (const d of deleted) {
+    const users = JSON.parse(d.calendar_user_ids) as unknown;
+    if (Array.isArray(users) && users.includes(userId) && missing.has(meetingFingerprint(d.id)) && !gone.includes(d.id)) gone.push(d.id);
+  }
+  return gone;
+}

@@ -16,6 +16,17 @@ import type { CallRecordTable, Database } from '../store/schema.js';
 
 export const RETENTION_MS = 30 * 24 * 3_600_000;
 
+/**
+ * A meeting's call records also make its attendance reports (attendance.ts), which Teams keeps a
+ * year from the meeting ("the same rules and retention periods, including a one-year retention policy
+ * from the meeting date, apply", https://learn.microsoft.com/graph/api/resources/meetingattendancereport):
+ * their rows stay that long after the call ended, hidden from the callRecords API after 30 days.
+ */
+export const ATTENDANCE_RETENTION_MS = 365 * 24 * 3_600_000;
+
+/** The end time before which a meeting's records have left their attendance reports' year too. */
+export const attendanceCutoff = (ctx: DomainContext): string => new Date(ctx.clock.nowMs() - ATTENDANCE_RETENTION_MS).toISOString();
+
 export type JsonObject = Record<string, unknown>;
 
 export type CallType = 'groupCall' | 'peerToPeer' | 'unknown';
@@ -336,11 +347,20 @@ export async function findSessionJson(ctx: DomainContext, recordId: string, sess
   return withSegments ? withSegmentsJson(row.body, row.segments) : row.body;
 }
 
-/** Delete every record past its retention; returns how many went. Reads never depend on this having run. */
+/**
+ * Delete every record past its retention (a meeting's: past its attendance reports' year too);
+ * returns how many went. Reads never depend on this having run.
+ */
 export async function purgeExpiredCallRecords(ctx: DomainContext): Promise<number> {
   const now = nowIso(ctx);
+  const cutoff = attendanceCutoff(ctx);
   return ctx.db.transaction().execute(async (trx) => {
-    const expired = await trx.selectFrom('call_records').select('id').where('expires_at', '<=', now).execute();
+    const expired = await trx
+      .selectFrom('call_records')
+      .select('id')
+      .where('expires_at', '<=', now)
+      .where((eb) => eb.or([eb('meeting_id', 'is', null), eb('end_date_time', '<=', cutoff)]))
+      .execute();
     if (expired.length === 0) return 0;
     const ids = expired.map((r) => r.id);
     await trx.deleteFrom('call_record_participants').where('record_id', 'in', ids).execute();
@@ -350,11 +370,19 @@ export async function purgeExpiredCallRecords(ctx: DomainContext): Promise<numbe
   });
 }
 
-/** The earliest expiry among stored records (when the sweep should next run), if any. */
+/** When the next stored record may be deleted (when the sweep should next run), if any. */
 export async function nextCallRecordExpiry(ctx: DomainContext): Promise<string | undefined> {
-  const row = await ctx.db
+  const plain = await ctx.db
     .selectFrom('call_records')
     .select((eb) => eb.fn.min('expires_at').as('next'))
+    .where('meeting_id', 'is', null)
     .executeTakeFirst();
-  return row?.next ?? undefined;
+  const meetings = await ctx.db
+    .selectFrom('call_records')
+    .select((eb) => eb.fn.min('end_date_time').as('end'))
+    .where('meeting_id', 'is not', null)
+    .executeTakeFirst();
+  const meetingNext = meetings?.end == null ? undefined : new Date(Date.parse(meetings.end) + ATTENDANCE_RETENTION_MS).toISOString();
+  const candidates = [plain?.next ?? undefined, meetingNext].filter((t): t is string => t !== undefined);
+  return candidates.length === 0 ? undefined : candidates.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
 }

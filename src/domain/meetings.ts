@@ -183,8 +183,17 @@ export async function createOrGetMeeting(ctx: DomainContext, input: NewMeeting &
 /** Remove a meeting with what hangs off it (Teams app installations, calls). */
 export async function deleteMeeting(ctx: DomainContext, tenantId: string, meetingId: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const result = await trx.deleteFrom('meetings').where('tenant_id', '=', tenantId).where('id', '=', meetingId).executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw new DomainError('notFound', `Meeting '${meetingId}' was not found in tenant '${tenantId}'.`);
+    const row = await trx.selectFrom('meetings').selectAll().where('tenant_id', '=', tenantId).where('id', '=', meetingId).executeTakeFirst();
+    if (row === undefined) throw new DomainError('notFound', `Meeting '${meetingId}' was not found in tenant '${tenantId}'.`);
+    await trx.deleteFrom('meetings').where('tenant_id', '=', tenantId).where('id', '=', meetingId).execute();
+    // Its events leave the calendars it was on: delta rounds report them removed (domain/calendar.ts).
+    const meeting = toMeeting(row);
+    const calendarUserIds = [meeting.organizerId, ...(meeting.settings.attendees ?? []).flatMap((a) => (a.userId === null ? [] : [a.userId]))];
+    await trx.deleteFrom('deleted_meetings').where('id', '=', meetingId).execute();
+    await trx
+      .insertInto('deleted_meetings')
+      .values({ id: meetingId, tenant_id: tenantId, calendar_user_ids: JSON.stringify([...new Set(calendarUserIds)]), deleted_at: nowIso(ctx) })
+      .execute();
     await trx.deleteFrom('teams_app_installations').where('meeting_id', '=', meetingId).execute();
     await trx.deleteFrom('calls').where('meeting_id', '=', meetingId).execute();
   });

@@ -26,7 +26,7 @@ export interface SimulateOptions {
   transcript?: boolean;
   /** Milliseconds of virtual time after the call ends before the artifacts appear (default 0: at once). */
   artifactDelayMs?: number;
-  /** A recording that speaks the transcript, or the sample clip. Default: spoken if there is a script, else the sample. */
+  /** A recording that speaks the transcript, or the sample clip. Default: spoken if there is a script, else the sample (the control API passes its default: config recordingKind). */
   recordingKind?: RecordingKind;
   /** The transcript's language (the voices' and metadataContent's spokenLanguage). Default en-us. */
   language?: SpokenLanguage;
@@ -168,7 +168,7 @@ export async function recordEndedCall(ctx: DomainContext, blobs: ContentStore, p
   const thread = plan.adhocCallId !== null ? adhocThreadId(plan.participantIds) : null;
   const idOf = (kind: 'recording' | 'transcript'): string =>
     thread !== null ? newAdhocArtifactId(kind, thread, Date.parse(startedAt)) : kind === 'recording' ? newRecordingId(plan.organizerId, plan.tenantId) : newTranscriptId();
-  if (stored.recording !== undefined) inputs.push({ ...base, kind: 'recording', id: idOf('recording'), content: stored.recording });
+  if (stored.recording !== undefined) inputs.push({ ...base, kind: 'recording', id: idOf('recording'), content: stored.recording, recordingKind: stored.recordingKind ?? 'sample' });
   if (stored.transcript !== undefined) inputs.push({ ...base, kind: 'transcript', id: idOf('transcript'), ...stored.transcript });
   const delay = Math.max(0, options.artifactDelayMs ?? 0);
   const availableAt = new Date(ctx.clock.nowMs() + delay);

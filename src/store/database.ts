@@ -13,6 +13,8 @@ import * as m008ChatMessages from './migrations/008_chat_messages.js';
 import * as m010DerivedArtifactJson from './migrations/010_derived_artifact_json.js';
 import * as m011SubscriptionLinkRoot from './migrations/011_subscription_link_root.js';
 import * as m012ContentChunks from './migrations/012_content_chunks.js';
+import * as m013RecordingKind from './migrations/013_recording_kind.js';
+import * as m014DeletedMeetings from './migrations/014_deleted_meetings.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
@@ -58,6 +60,8 @@ const migrations: Record<string, Migration> = {
   '010_derived_artifact_json': m010DerivedArtifactJson,
   '011_subscription_link_root': m011SubscriptionLinkRoot,
   '012_content_chunks': m012ContentChunks,
+  '013_recording_kind': m013RecordingKind,
+  '014_deleted_meetings': m014DeletedMeetings,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

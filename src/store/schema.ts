@@ -77,6 +77,15 @@ export interface TeamsAppInstallationTable {
   created_at: string;
 }
 
+/** A deleted meeting (migration 013): the calendars it was on, for calendarView delta's @removed entries. */
+export interface DeletedMeetingTable {
+  id: string;
+  tenant_id: string;
+  /** JSON array: its organizer and invited attendees (user ids). */
+  calendar_user_ids: string;
+  deleted_at: string;
+}
+
 export interface MeetingTable {
   id: string;
   tenant_id: string;
@@ -255,6 +264,8 @@ export interface ArtifactTable {
   metadata_size: number | string | null;
   /** Always '' since migration 010: the resource is derived from the row (domain/artifactResource.ts). */
   resource_json: string;
+  /** Recordings since migration 012: 'spoken' or 'sample'; null for transcripts and older recordings. */
+  recording_kind: string | null;
 }
 
 /** An ad hoc (1:1 or group) call without a meeting, whose artifacts live under /users/{id}/adhocCalls. */
@@ -409,6 +420,7 @@ export interface Database {
   settings: SettingTable;
   change_feed: ChangeFeedTable;
   chat_messages: ChatMessageTable;
+  deleted_meetings: DeletedMeetingTable;
   call_records: CallRecordTable;
   call_record_participants: CallRecordParticipantTable;
   call_record_sessions: CallRecordSessionTable;

@@ -22,6 +22,8 @@ interface Artifact {
   contentCorrelationId: string;
   createdDateTime: string;
   size: number;
+  /** Recordings: whether the audio speaks the transcript or is the sample clip. */
+  recordingKind: 'spoken' | 'sample' | null;
   contentUrl: string;
 }
 interface Cue {
@@ -93,6 +95,8 @@ function SimulateForm({ meeting, onDone }: { meeting: Meeting; onDone: () => voi
     if (size !== '') body['recordingSizeBytes'] = Number(size);
     const delay = String(form.get('artifactDelay') ?? '').trim();
     if (delay !== '') body['artifactDelay'] = delay;
+    const kind = String(form.get('recordingKind') ?? '');
+    if (kind === 'spoken' || kind === 'sample') body['recordingKind'] = kind;
     setBusy(true);
     try {
       await api(`/_emulator/meetings/${encodeURIComponent(meeting.id)}/simulate`, { method: 'POST', body });
@@ -108,6 +112,13 @@ function SimulateForm({ meeting, onDone }: { meeting: Meeting; onDone: () => voi
     <label>Duration (minutes)<input name="durationMinutes" type="number" min="0.01" step="any" value="30" /></label>
     <label>Recording size (bytes)<input name="recordingSizeBytes" type="number" min="0" placeholder="3-second sample" /></label>
     <label>Artifact delay<input name="artifactDelay" placeholder="PT5M" /></label>
+    <label
+      >Recording kind<select name="recordingKind">
+        <option value="">emulator default</option>
+        <option value="spoken">spoken transcript</option>
+        <option value="sample">sample clip</option>
+      </select></label
+    >
     <label class="inline"><input name="recording" type="checkbox" checked />Recording</label>
     <label class="inline"><input name="transcript" type="checkbox" checked />Transcript</label>
     <button type="submit" disabled=${busy}>Simulate meeting</button>
@@ -132,7 +143,11 @@ function MeetingDetail({ meeting }: { meeting: Meeting }): VNode {
     <p>${calls.length} call(s), <span data-testid="recording-count">${recordings.length}</span> recording(s), ${transcripts.length} transcript(s)</p>
     <ul>
       ${recordings.map(
-        (r) => html`<li><button class="link" type="button" onClick=${() => setShown(r.id)}>Recording ${r.id.slice(0, 24)}…</button> call ${r.callId} · ${r.createdDateTime} · ${r.size} bytes</li>`,
+        (r) =>
+          html`<li>
+            <button class="link" type="button" onClick=${() => setShown(r.id)}>Recording ${r.id.slice(0, 24)}…</button> call ${r.callId} · ${r.createdDateTime} · ${r.size} bytes ·
+            <span data-testid="recording-kind">${r.recordingKind === 'spoken' ? 'spoken transcript' : 'sample clip'}</span>
+          </li>`,
       )}
     </ul>
     ${

@@ -73,8 +73,11 @@ describe.skipIf(browserMissing !== undefined)('the dashboard in Chromium', { tim
     const detail = page.getByRole('region', { name: 'Meeting Browser simulated meeting' });
     await detail.getByText('0 call(s), 0 recording(s)').waitFor();
     await detail.getByLabel('Duration (minutes)').fill('15');
+    // The suite's default kind is the sample clip (vitest.config.ts); the form asks for it explicitly too.
+    await detail.getByLabel('Recording kind').selectOption('sample');
     await detail.getByRole('button', { name: 'Simulate meeting' }).click();
     await detail.getByTestId('recording-count').filter({ hasText: '1' }).waitFor();
+    expect(await detail.getByTestId('recording-kind').allTextContents()).toEqual(['sample clip']);
     const video = detail.getByTestId('recording-video');
     await video.waitFor();
     expect(await page.evaluate(() => location.hash)).toBe('#/meetings'); // same page, never reloaded

@@ -152,6 +152,47 @@ describe('calendar: events, calendarView and its delta', () => {
       expectGraphFailure(await graph(emu, `/${v}/me/calendarView/delta`, alexToken), v, 400, 'ErrorInvalidParameter');
     });
 
+    it('calendarView/delta reports a deleted meeting as @removed (reason deleted) with the event id it had, through the official client and a paged round', async () => {
+      const month = v === 'v1.0' ? '07' : '08';
+      const made: ControlMeeting[] = [];
+      for (const day of ['05', '06', '07']) {
+        made.push(
+          await control<ControlMeeting>(emu, 'POST', `/tenants/${tenant}/meetings`, {
+            organizerId: megan.id,
+            subject: `Removed ${v} ${day}`,
+            startDateTime: `2032-${month}-${day}T09:00:00Z`,
+            endDateTime: `2032-${month}-${day}T09:30:00Z`,
+            attendeeIds: [alex.id],
+          }),
+        );
+      }
+      const client = tokenClient(emu, alexToken, v);
+      const first = (await client.api(`/me/calendarView/delta?startDateTime=2032-${month}-01T00:00:00Z&endDateTime=2032-${month}-28T00:00:00Z`).get()) as Json;
+      const held = new Map((first['value'] as Json[]).map((e) => [String(e['subject']), String(e['id'])]));
+      expect([...held.keys()]).toEqual([`Removed ${v} 05`, `Removed ${v} 06`, `Removed ${v} 07`]);
+      await control(emu, 'DELETE', `/tenants/${tenant}/meetings/${made[0]!.id}`, undefined, 204);
+      await control(emu, 'DELETE', `/tenants/${tenant}/meetings/${made[2]!.id}`, undefined, 204);
+      const deltaPath = String(first['@odata.deltaLink']).slice(`${emu.url}/${v}`.length);
+      // Paged: one entry a page, the held events carried on the skip tokens.
+      const removed: Json[] = [];
+      let url: string | undefined = `/${v}${deltaPath}`;
+      let last: Json = {};
+      for (let i = 0; i < 10 && url !== undefined; i++) {
+        last = expectGraphOk(await graph(emu, url, alexToken, { headers: { Prefer: 'odata.maxpagesize=1' } }), v, DELTA);
+        removed.push(...(last['value'] as Json[]));
+        const next = last['@odata.nextLink'] as string | undefined;
+        url = next === undefined ? undefined : next.slice(emu.url.length);
+      }
+      expect(removed).toEqual([
+        { '@odata.type': '#microsoft.graph.event', id: held.get(`Removed ${v} 05`), '@removed': { reason: 'deleted' } },
+        { '@odata.type': '#microsoft.graph.event', id: held.get(`Removed ${v} 07`), '@removed': { reason: 'deleted' } },
+      ]);
+      // Once reported, a removal is not reported again; the deleted event is gone from GET too.
+      const after = (await client.api(String(last['@odata.deltaLink']).slice(`${emu.url}/${v}`.length)).get()) as Json;
+      expect(after['value']).toEqual([]);
+      expect((await clientFailure(client.api(`/me/events/${held.get(`Removed ${v} 05`)!}`).get())).statusCode).toBe(404);
+    });
+
     it('answers Outlook’s errors: malformed id, another mailbox’s event, no calendar permission', async () => {
       expectGraphFailure(await graph(emu, `/${v}/users/${adele.id}/events/not-an-id`, appToken), v, 400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
       const adeleEvent = byJoinUrl(await eventsOf(v, `/users/${adele.id}/events`, appToken), weekly.joinWebUrl)!;

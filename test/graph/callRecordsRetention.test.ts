@@ -16,6 +16,7 @@ interface RecordView {
 
 const RECORD = 'microsoft.graph.callRecords.callRecord';
 const RECORDS = 'microsoft.graph.callRecords.callRecordCollectionResponse';
+const REPORTS = 'microsoft.graph.meetingAttendanceReportCollectionResponse';
 const DAY = 86_400_000;
 
 async function listedIds(emu: Emulator): Promise<string[]> {
@@ -23,7 +24,7 @@ async function listedIds(emu: Emulator): Promise<string[]> {
   return (body['value'] as Json[]).map((r) => String(r['id']));
 }
 
-describe('30-day retention on the virtual clock', () => {
+describe("30-day retention on the virtual clock (a meeting's records a year, for its attendance reports)", () => {
   it('a record is served for 30 days after its call ended, then 404 and gone from the list, also after a restart', async () => {
     const { options, cleanup } = storeOptions(true);
     let emu = await createEmulator({ port: 0, tlsDir: tlsDir(), ...options });
@@ -53,6 +54,20 @@ describe('30-day retention on the virtual clock', () => {
       expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/${emu.demo.callRecordId}`, await mintToken(emu)), 'v1.0', 404, 'NotFound');
       expectGraphFailure(await graph(emu, `/v1.0/communications/callRecords/${made.id}`, await mintToken(emu)), 'v1.0', 404, 'NotFound');
       expect(await listedIds(emu)).toEqual([]);
+
+      // Both are meeting records: their rows stay for the meetings' attendance reports, a year after
+      // the calls ended (https://learn.microsoft.com/graph/api/resources/meetingattendancereport).
+      const reports = async (): Promise<string[]> => {
+        const organizer = emu.demo.users.find((u) => u.userPrincipalName.startsWith('adele'))!.id;
+        const path = `/v1.0/users/${organizer}/onlineMeetings/${emu.demo.meetingId}/attendanceReports`;
+        return (expectGraphOk(await graph(emu, path, await mintToken(emu)), 'v1.0', REPORTS)['value'] as Json[]).map((r) => String(r['id']));
+      };
+      expect((await reports()).sort()).toEqual([emu.demo.callRecordId, made.id].sort());
+      // 364 days 23.5 hours after the made call ended: the demo call (an hour earlier) has left its year.
+      await control(emu, 'POST', '/clock', { advance: 'P334DT22H' }, 200);
+      expect(await reports()).toEqual([made.id]);
+      await control(emu, 'POST', '/clock', { advance: 'PT1H' }, 200);
+      expect(await reports()).toEqual([]);
 
       // The sweep on the clock freed the rows too (reads never depended on it).
       await emu.close();

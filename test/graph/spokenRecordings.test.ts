@@ -2,6 +2,7 @@ import { ResponseType } from '@microsoft/microsoft-graph-client';
 import { createFile, MP4BoxBuffer, type Movie } from 'mp4box';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RECORDING_KIND_ENV, resolveConfig } from '../../src/config.js';
 import { loadSynthesizer } from '../../src/simulation/content/speech/synthesizer.js';
 import { graphClient } from '../support/clients.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
@@ -227,7 +228,8 @@ describe('spoken recordings (issue 17: the recording speaks its transcript)', { 
     expect(Buffer.from(await res.arrayBuffer()).equals(whole.subarray(100, 1100))).toBe(true);
   });
 
-  it('keeps the sample by default and says so; a transcript-only spoken meeting still has speech-timed cues', async () => {
+  it("keeps the sample under the suite's GRAPH_EMULATOR_RECORDING_KIND=sample and says so; a transcript-only spoken meeting still has speech-timed cues", async () => {
+    expect(process.env[RECORDING_KIND_ENV]).toBe('sample');
     const id = await meeting('Default');
     const sample = await simulate(emu, id);
     expect(sample.recordingKind).toBe('sample');
@@ -237,6 +239,54 @@ describe('spoken recordings (issue 17: the recording speaks its transcript)', { 
     expect(cues.length).toBe(10);
     // eSpeak's timing, not the sample's five-second grid.
     expect(cues[1]!.startMs % 5000).not.toBe(0);
+  });
+
+  it('is spoken by default: without the option or the environment variable, and when the option says so', () => {
+    const saved = process.env[RECORDING_KIND_ENV];
+    try {
+      delete process.env[RECORDING_KIND_ENV];
+      expect(resolveConfig({}, { port: 0, inMemory: true }).recordingKind).toBe('spoken');
+      process.env[RECORDING_KIND_ENV] = 'sample';
+      expect(resolveConfig({}, { port: 0, inMemory: true }).recordingKind).toBe('sample');
+      expect(resolveConfig({ recordingKind: 'spoken' }, { port: 0, inMemory: true }).recordingKind).toBe('spoken');
+      process.env[RECORDING_KIND_ENV] = 'loud';
+      expect(() => resolveConfig({}, { port: 0, inMemory: true })).toThrow(/GRAPH_EMULATOR_RECORDING_KIND must be 'spoken' or 'sample'/);
+      // @ts-expect-error: a JavaScript caller's bad value
+      expect(() => resolveConfig({ recordingKind: 'loud' }, { port: 0, inMemory: true })).toThrow(/recordingKind must be/);
+    } finally {
+      if (saved === undefined) delete process.env[RECORDING_KIND_ENV];
+      else process.env[RECORDING_KIND_ENV] = saved;
+    }
+  });
+
+  it("with the emulator default spoken: a plain simulate speaks, a size or recordingKind sample opts out, and the control API lists each recording's kind", async () => {
+    const spokenEmu = await startTestEmulator({ recordingKind: 'spoken' });
+    try {
+      const organizer = spokenEmu.demo.users.find((u) => u.userPrincipalName.startsWith('adele'))!.id;
+      const attendee = spokenEmu.demo.users.find((u) => u.userPrincipalName.startsWith('alex'))!.id;
+      const id = (await newMeeting(spokenEmu, { organizerId: organizer, subject: 'Spoken by default', attendeeIds: [attendee] })).id;
+      const plain = await simulate(spokenEmu, id);
+      expect(plain.recordingKind).toBe('spoken');
+      const optedOut = await simulate(spokenEmu, id, { recordingKind: 'sample' });
+      expect(optedOut.recordingKind).toBe('sample');
+      const sized = await simulate(spokenEmu, id, { recordingSizeBytes: 50_000 });
+      expect(sized.recordingKind).toBe('sample');
+      const listed = await control<{ recordings: { id: string; recordingKind: string | null }[]; transcripts: { recordingKind: string | null }[] }>(
+        spokenEmu,
+        'GET',
+        `/meetings/${encodeURIComponent(id)}/artifacts`,
+      );
+      const kindOf = (recordingId: string | null): string | null | undefined => listed.recordings.find((r) => r.id === recordingId)?.recordingKind;
+      expect([kindOf(plain.recordingId), kindOf(optedOut.recordingId), kindOf(sized.recordingId)]).toEqual(['spoken', 'sample', 'sample']);
+      expect(listed.transcripts.map((t) => t.recordingKind)).toEqual([null, null, null]);
+      // The spoken one is the speech: an MP3 audio track, not the sample's AAC.
+      const client = graphClient(spokenEmu);
+      const body = (await client.api(`/users/${organizer}/onlineMeetings/${id}/recordings/${plain.recordingId}/content`).responseType(ResponseType.ARRAYBUFFER).get()) as ArrayBuffer;
+      const { info } = parseMp4(Buffer.from(body));
+      expect(info.audioTracks[0]?.codec).toMatch(/^mp4a\.6b/i);
+    } finally {
+      await spokenEmu.stop();
+    }
   });
 
   it('speaks an ad hoc call too', async () => {

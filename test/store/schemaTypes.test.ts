@@ -145,7 +145,9 @@ const EXPECTED: Columns = {
     metadata_blob: 'null',
     metadata_size: 'null',
     resource_json: 'not null',
+    recording_kind: 'null',
   },
+  deleted_meetings: { id: 'not null', tenant_id: 'not null', calendar_user_ids: 'not null', deleted_at: 'not null' },
   adhoc_calls: { id: 'not null', tenant_id: 'not null', organizer_id: 'not null', call_id: 'not null', participant_ids: 'not null', created_at: 'not null' },
   state_token_keys: { id: 'not null', secret: 'not null', created_at: 'not null' },
   subscriptions: {

@@ -13,7 +13,7 @@ import { contextUrl, sendGraphJson, serviceRoot } from '../respond.js';
 
 /** Rows per page: "more than 1,000 entries … includes an @odata.nextLink" (https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls). */
 const PAGE = 1000;
-/** The longest window one call may ask for [unverified: the docs say up to 90 days]. */
+/** The longest window one call may ask for: "cannot be more than a date range of 90 days" (https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls). */
 const MAX_WINDOW_MS = 90 * 86_400_000;
 
 const FUNCTIONS: Readonly<Record<string, { kind: PstnKind; row: string }>> = {

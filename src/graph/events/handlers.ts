@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { calendarMeetings, inWindow, meetingFingerprint, onCalendarOf, parseEventId } from '../../domain/calendar.js';
+import { calendarMeetings, eventIdFor, inWindow, meetingFingerprint, meetingsGone, onCalendarOf, parseEventId } from '../../domain/calendar.js';
 import type { Meeting } from '../../domain/meetings.js';
 import { PERMISSIONS } from '../../domain/permissions.js';
 import type { User } from '../../domain/users.js';
@@ -139,18 +139,33 @@ export async function calendarViewDelta(request: Req, reply: FastifyReply): Prom
     if (k !== 'calendarView' || u !== owner.id || typeof s !== 'string' || typeof e !== 'string')
       throw new GraphError(400, 'BadRequest', 'The state token (skipToken or deltaToken) is invalid: it was not issued for this calendar view.');
     window = { start: s, end: e };
-    if (state.delta) known = new Set(typeof h === 'string' && h !== '' ? h.match(/.{6}/g) : []);
-    else offset = typeof o === 'number' ? o : 0;
+    // A delta round's held events, also on its later pages (its skip tokens carry them on).
+    if (typeof h === 'string') known = new Set(h !== '' ? h.match(/.{6}/g) : []);
+    if (!state.delta) offset = typeof o === 'number' ? o : 0;
   } else {
     window = windowOf(options);
   }
   const all = inWindow(await calendarMeetings(services.ctx, owner.tenantId, owner.id), Date.parse(window.start), Date.parse(window.end));
-  const changed = known === undefined ? all : all.filter((m) => !known.has(meetingFingerprint(m.id)));
+  // A delta round: the events added since, then those gone (deleted, or out of the view) as
+  // {"id", "@removed": {"reason": "deleted"}} (https://learn.microsoft.com/graph/delta-query-events).
+  type Entry = { meeting: Meeting } | { removed: string };
+  const changed: Entry[] =
+    known === undefined
+      ? all.map((meeting) => ({ meeting }))
+      : [
+          ...all.filter((m) => !known.has(meetingFingerprint(m.id))).map((meeting) => ({ meeting })),
+          ...(await meetingsGone(services.ctx, owner.tenantId, owner.id, known, all)).map((removed) => ({ removed })),
+        ];
   const size = Math.min(request.graphState.prefer?.maxPageSize ?? DEFAULT_PAGE, MAX_PAGE);
   const page = changed.slice(offset, offset + size);
+  const value: Record<string, unknown>[] = [];
+  for (const entry of page) {
+    if ('removed' in entry) value.push({ '@odata.type': '#microsoft.graph.event', id: eventIdFor(owner.id, entry.removed), '@removed': { reason: 'deleted' } });
+    else value.push(...(await shapeAll(services, owner, [entry.meeting], undefined)));
+  }
   const body: Record<string, unknown> = {
     '@odata.context': contextUrl(request, `Collection(event)`),
-    value: await shapeAll(services, owner, page, undefined),
+    value,
   };
   const query = { k: 'calendarView', u: owner.id, s: window.start, e: window.end };
   const now = services.ctx.clock.nowMs();
