@@ -20,7 +20,7 @@ export interface Artifact extends ArtifactView {
   content: StreamRef;
   /** Transcripts: metadataContent (WebVTT with JSON cues). */
   metadata: StreamRef | null;
-  /** Recordings: speech of the transcript, or the sample clip (also for those made before migration 012); null for transcripts. */
+  /** Recordings: speech of the transcript, or the sample clip (also for those made before migration 013); null for transcripts. */
   recordingKind: RecordingContentKind | null;
 }
 

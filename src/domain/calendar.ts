@@ -43,7 +43,7 @@ export const meetingFingerprint = (meetingId: string): string => createHash('sha
 
 /**
  * The meetings that have left a user's calendar view since a delta round held them (their
- * fingerprints): deleted meetings the user was on (tombstones, migration 013), and meetings that
+ * fingerprints): deleted meetings the user was on (tombstones, migration 014), and meetings that
  * still exist but are no longer in `current` (moved out of the window, or the user uninvited).
  */
 export async function meetingsGone(ctx: DomainContext, tenantId: string, userId: string, held: ReadonlySet<string>, current: readonly Meeting[]): Promise<string[]> {

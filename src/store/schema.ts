@@ -77,7 +77,7 @@ export interface TeamsAppInstallationTable {
   created_at: string;
 }
 
-/** A deleted meeting (migration 013): the calendars it was on, for calendarView delta's @removed entries. */
+/** A deleted meeting (migration 014): the calendars it was on, for calendarView delta's @removed entries. */
 export interface DeletedMeetingTable {
   id: string;
   tenant_id: string;
@@ -264,7 +264,7 @@ export interface ArtifactTable {
   metadata_size: number | string | null;
   /** Always '' since migration 010: the resource is derived from the row (domain/artifactResource.ts). */
   resource_json: string;
-  /** Recordings since migration 012: 'spoken' or 'sample'; null for transcripts and older recordings. */
+  /** Recordings since migration 013: 'spoken' or 'sample'; null for transcripts and older recordings. */
   recording_kind: string | null;
 }
 
