@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, resolveConfig, unsharedContentWarning, type EmulatorOptions } from './config.js';
@@ -167,6 +168,8 @@ storeFlags(
   );
   if (stopRequested) return close();
   console.log(readyLine(emulator, performance.now() - started));
+  // For the launcher (dist/cli.mjs): start-up's compiled code can now go into its code cache.
+  (process as EventEmitter).emit('graph-comms-emulator:ready');
   // After the ready line, which supervisors and tests read first.
   const unshared = unsharedContentWarning(emulator.config);
   if (unshared !== undefined) console.log(`warning: ${unshared}`);
