@@ -10,12 +10,12 @@ import { collectionBody, groupByTarget } from './notificationCollections.js';
 import type { ValidationTokenIssuer } from './validationTokens.js';
 
 /**
- * How long new rows (and rows that queued up behind a POST) wait before a round takes them: they go
- * out together, in fewer, fuller POSTs, as Graph sends queued notifications several to a request
- * (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks). Short next to the
- * latency a receiver sees from Graph; long enough for the writing transaction to have committed.
+ * When a poke came from rows whose transaction may not have committed yet (PostgreSQL commits over the
+ * network after the sink returns), rounds follow the immediate one after these delays (ms), so the
+ * rows go out as soon as they are visible without waiting for the wall-clock poll. On SQLite the
+ * commit has landed by the immediate round (it completes in the same turn of the event loop).
  */
-const LINGER_MS = 10;
+const FOLLOW_UPS_MS = [5, 25] as const;
 
 export interface DispatcherOptions {
   /** Rows claimed per round. */
@@ -86,7 +86,7 @@ export class Dispatcher {
   private readonly running = new Set<Promise<void>>();
   private wanted = false;
   private pollTimer: NodeJS.Timeout | undefined;
-  private pokeTimer: NodeJS.Timeout | undefined;
+  private pokeTimer: NodeJS.Immediate | undefined;
   /** A poke since the timer was set came from rows that may not have committed yet. */
   private followUp = false;
   private closed = false;
@@ -127,21 +127,23 @@ export class Dispatcher {
   }
 
   /**
-   * New rows were written (their transaction may still be committing): run a round after a short
-   * coalescing window, so a burst of changes goes out in fewer, fuller POSTs, and once more a little
-   * later for a commit that had not landed yet (`committed`: the rows are in already, as after a
-   * POST's answer, so no second round is needed).
+   * New rows were written (their transaction may still be committing): run a round as soon as the
+   * current turn of the event loop is over (the writing transaction's commit with it), and a couple
+   * more shortly after for a commit that had not landed yet (`committed`: the rows are in already, as
+   * after a POST's answer, so none is needed). Pokes in the same turn share one round. Rows still
+   * go out several to a POST: those for a URL with a POST in flight wait for its answer, as Graph
+   * sends queued notifications together (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks).
    */
   poke(committed = false): void {
     if (this.closed) return;
     if (!committed) this.followUp = true;
     if (this.pokeTimer !== undefined) return;
-    this.pokeTimer = setTimeout(() => {
+    this.pokeTimer = setImmediate(() => {
       this.pokeTimer = undefined;
       this.kick();
-      if (this.followUp) setTimeout(() => this.kick(), 25).unref();
+      if (this.followUp) for (const ms of FOLLOW_UPS_MS) setTimeout(() => this.kick(), ms).unref();
       this.followUp = false;
-    }, LINGER_MS);
+    });
     this.pokeTimer.unref();
   }
 
@@ -190,7 +192,7 @@ export class Dispatcher {
   async close(): Promise<void> {
     this.closed = true;
     if (this.pollTimer !== undefined) clearTimeout(this.pollTimer);
-    if (this.pokeTimer !== undefined) clearTimeout(this.pokeTimer);
+    if (this.pokeTimer !== undefined) clearImmediate(this.pokeTimer);
     await Promise.all([...this.running]);
   }
 
