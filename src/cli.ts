@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, RECORDING_KINDS, resolveConfig, type EmulatorOptions } from './config.js';
@@ -173,6 +174,8 @@ storeFlags(
   );
   if (stopRequested) return close();
   console.log(readyLine(emulator, performance.now() - started));
+  // For the launcher (dist/cli.mjs): start-up's compiled code can now go into its code cache.
+  (process as EventEmitter).emit('graph-comms-emulator:ready');
   for (const { fields, message } of emulator.internals.startupWarnings) emulator.internals.app.log.warn(fields, message);
 });
 

@@ -94,7 +94,7 @@ describe.runIf(STORE === 'sqlite')('the npm package', () => {
       'LICENSE',
       'CHANGELOG.md',
       'dist/cli.mjs',
-      'dist/cli-bundle.mjs',
+      'dist/cli-bundle.cjs',
       'dist/src/emulator.js',
       'dist/src/emulator.d.ts',
       'dist/src/testSetup.js',
@@ -106,7 +106,7 @@ describe.runIf(STORE === 'sqlite')('the npm package', () => {
       expect(packed).toContain(file);
     }
     const strays = packed.filter(
-      (file) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli(-bundle)?\.mjs|dist\/src\/.+\.(js|d\.ts)|dist\/ui\/(index\.html|app\.js|style\.css))$/.test(file),
+      (file) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli\.mjs|dist\/cli-bundle\.cjs|dist\/src\/.+\.(js|d\.ts)|dist\/ui\/(index\.html|app\.js|style\.css))$/.test(file),
     );
     expect(strays).toEqual([]);
   });

@@ -10,12 +10,22 @@ import { collectionBody, groupByTarget } from './notificationCollections.js';
 import type { ValidationTokenIssuer } from './validationTokens.js';
 
 /**
- * How long new rows (and rows that queued up behind a POST) wait before a round takes them: they go
- * out together, in fewer, fuller POSTs, as Graph sends queued notifications several to a request
- * (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks). Short next to the
- * latency a receiver sees from Graph; long enough for the writing transaction to have committed.
+ * While the dispatcher is busy (a round running or a POST in flight), new rows wait this long before
+ * a round takes them: a burst goes out in fewer, fuller POSTs, as Graph sends queued notifications
+ * several to a request (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks),
+ * instead of a round and a POST per change. An idle dispatcher starts a round at once.
  */
 const LINGER_MS = 10;
+
+/**
+ * When a poke came from rows whose transaction may not have committed yet (PostgreSQL commits over the
+ * network after the sink returns), rounds follow the first one after these delays (ms), so the rows
+ * go out as soon as they are visible without waiting for the wall-clock poll. On SQLite the commit
+ * has landed by the first round (it completes in the same turn of the event loop).
+ */
+const FOLLOW_UPS_MS = [5, 25] as const;
+/** The same while busy: rounds keep running anyway, so one late follow-up is enough. */
+const BUSY_FOLLOW_UPS_MS = [25] as const;
 
 export interface DispatcherOptions {
   /** Rows claimed per round. */
@@ -86,7 +96,7 @@ export class Dispatcher {
   private readonly running = new Set<Promise<void>>();
   private wanted = false;
   private pollTimer: NodeJS.Timeout | undefined;
-  private pokeTimer: NodeJS.Timeout | undefined;
+  private pokeTimer: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | undefined;
   /** A poke since the timer was set came from rows that may not have committed yet. */
   private followUp = false;
   private closed = false;
@@ -127,22 +137,24 @@ export class Dispatcher {
   }
 
   /**
-   * New rows were written (their transaction may still be committing): run a round after a short
-   * coalescing window, so a burst of changes goes out in fewer, fuller POSTs, and once more a little
-   * later for a commit that had not landed yet (`committed`: the rows are in already, as after a
-   * POST's answer, so no second round is needed).
+   * New rows were written (their transaction may still be committing). An idle dispatcher runs a
+   * round as soon as the current turn of the event loop is over (the writing transaction's commit
+   * with it); a busy one after LINGER_MS, so the burst shares POSTs. Either way, when the rows may not
+   * have committed, rounds follow (FOLLOW_UPS_MS; `committed`: the rows are in already, as after a
+   * POST's answer). Pokes meanwhile share the scheduled round.
    */
   poke(committed = false): void {
     if (this.closed) return;
     if (!committed) this.followUp = true;
     if (this.pokeTimer !== undefined) return;
-    this.pokeTimer = setTimeout(() => {
+    const idle = this.running.size === 0 && this.inFlight.size === 0;
+    const run = (): void => {
       this.pokeTimer = undefined;
       this.kick();
-      if (this.followUp) setTimeout(() => this.kick(), 25).unref();
+      if (this.followUp) for (const ms of idle ? FOLLOW_UPS_MS : BUSY_FOLLOW_UPS_MS) setTimeout(() => this.kick(), ms).unref();
       this.followUp = false;
-    }, LINGER_MS);
-    this.pokeTimer.unref();
+    };
+    this.pokeTimer = idle ? { immediate: setImmediate(run).unref() } : { timeout: setTimeout(run, LINGER_MS).unref() };
   }
 
   /**
@@ -190,7 +202,10 @@ export class Dispatcher {
   async close(): Promise<void> {
     this.closed = true;
     if (this.pollTimer !== undefined) clearTimeout(this.pollTimer);
-    if (this.pokeTimer !== undefined) clearTimeout(this.pokeTimer);
+    if (this.pokeTimer !== undefined) {
+      if ('immediate' in this.pokeTimer) clearImmediate(this.pokeTimer.immediate);
+      else clearTimeout(this.pokeTimer.timeout);
+    }
     await Promise.all([...this.running]);
   }
 
