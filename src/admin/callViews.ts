@@ -1,10 +1,11 @@
 import { findCallRecord, recordChildrenJson, type CallRecord, type JsonObject } from '../domain/callRecords.js';
-import { appsInCall, botRecordingAllowed, findCall, recordingStatusHistory, type Call, type RecordingStatusUpdate } from '../domain/calls.js';
+import { appsInCall, botRecordingAllowed, findCall, recordingStatusHistory, type Call } from '../domain/calls.js';
 import { nowIso, type DomainContext } from '../domain/context.js';
 import { parseObject } from '../domain/json.js';
 import type { PstnKind } from '../domain/pstnCalls.js';
 import { findTenant } from '../domain/tenants.js';
 import { DomainError } from '../runtime/errors.js';
+import type { CallActivity, CallRecordDetail, CallRecordRow, ControlPage as Page } from '../runtime/wire.js';
 
 /**
  * What the dashboard's Call records and Live calls pages read (routes in callViewRoutes.ts): call
@@ -13,53 +14,7 @@ import { DomainError } from '../runtime/errors.js';
  * rows newest first, and the calls apps are in with each app's recording-status history.
  */
 
-export interface CallRecordRow {
-  id: string;
-  callId: string | null;
-  meetingId: string | null;
-  organizerId: string | null;
-  version: number;
-  type: string;
-  modalities: string[];
-  startDateTime: string;
-  endDateTime: string;
-  lastModifiedDateTime: string;
-  participantCount: number;
-  sessionCount: number;
-}
-
-export interface CallRecordDetail {
-  record: CallRecordRow;
-  organizer: JsonObject | null;
-  participants: JsonObject[];
-  participantsMore: boolean;
-  /** callRecords.session entities, each with its `segments` (and their `media` with `streams`). */
-  sessions: JsonObject[];
-  sessionsMore: boolean;
-}
-
-export interface AppRecordingHistory {
-  clientId: string;
-  /** May the app persist media now (its latest accepted status is `recording`)? */
-  recordingAllowed: boolean;
-  updates: RecordingStatusUpdate[];
-}
-
-export interface CallActivity {
-  id: string;
-  meetingId: string | null;
-  state: string;
-  callChainId: string;
-  startedDateTime: string;
-  endedDateTime: string | null;
-  /** The apps in the call (the one that placed it first), each with its updateRecordingStatus history. */
-  apps: AppRecordingHistory[];
-}
-
-export interface Page<T> {
-  value: T[];
-  more: boolean;
-}
+export type { AppRecordingHistory, CallActivity, CallRecordDetail, CallRecordRow, ControlPage as Page } from '../runtime/wire.js';
 
 const row = (r: CallRecord): CallRecordRow => ({
   id: r.id,

@@ -3,6 +3,7 @@ import { nowIso } from './context.js';
 import { DomainError } from '../runtime/errors.js';
 import { newGuid } from './ids.js';
 import type { CallRecordingStatusTable, CallTable } from '../store/schema.js';
+import type { RecordingStatus, RecordingStatusUpdate } from '../runtime/wire.js';
 
 export type CallState = 'establishing' | 'established' | 'terminated';
 
@@ -117,20 +118,8 @@ export async function listCalls(ctx: DomainContext, tenantId: string): Promise<C
 
 // Recording status ----------------------------------------------------------------------------------
 
-export type RecordingStatus = 'notRecording' | 'recording' | 'failed';
-
-/** One updateRecordingStatus operation (an updateRecordingStatusOperation), as kept in the history. */
-export interface RecordingStatusUpdate {
-  /** The operation id (Location: …/calls/{callId}/operations/{id}). */
-  id: string;
-  callId: string;
-  clientId: string;
-  status: RecordingStatus;
-  clientContext: string | null;
-  /** 'completed': accepted. */
-  operationStatus: 'completed' | 'failed';
-  createdDateTime: string;
-}
+// The wire shapes of the control API's call views (src/runtime/wire.ts).
+export type { RecordingStatus, RecordingStatusUpdate } from '../runtime/wire.js';
 
 const RECORDING_STATUSES: readonly RecordingStatus[] = ['notRecording', 'recording', 'failed'];
 

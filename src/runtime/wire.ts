@@ -236,3 +236,68 @@ export interface PermissionsReport {
   resourceSpecific: string[];
   operations: PermissionUse[];
 }
+
+// Call views (GET /_emulator/tenants/{id}/callRecords, …/detail, …/callActivity)
+
+export interface ControlPage<T> {
+  value: T[];
+  more: boolean;
+}
+
+export interface CallRecordRow {
+  id: string;
+  callId: string | null;
+  meetingId: string | null;
+  organizerId: string | null;
+  version: number;
+  type: string;
+  modalities: string[];
+  startDateTime: string;
+  endDateTime: string;
+  lastModifiedDateTime: string;
+  participantCount: number;
+  sessionCount: number;
+}
+
+export interface CallRecordDetail {
+  record: CallRecordRow;
+  organizer: Record<string, unknown> | null;
+  participants: Array<Record<string, unknown>>;
+  participantsMore: boolean;
+  /** callRecords.session entities, each with its `segments` (and their `media` with `streams`). */
+  sessions: Array<Record<string, unknown>>;
+  sessionsMore: boolean;
+}
+
+export type RecordingStatus = 'notRecording' | 'recording' | 'failed';
+
+/** One updateRecordingStatus operation (an updateRecordingStatusOperation), as kept in the history. */
+export interface RecordingStatusUpdate {
+  /** The operation id (Location: …/calls/{callId}/operations/{id}). */
+  id: string;
+  callId: string;
+  clientId: string;
+  status: RecordingStatus;
+  clientContext: string | null;
+  /** 'completed': accepted. */
+  operationStatus: 'completed' | 'failed';
+  createdDateTime: string;
+}
+
+export interface AppRecordingHistory {
+  clientId: string;
+  /** May the app persist media now (its latest accepted status is `recording`)? */
+  recordingAllowed: boolean;
+  updates: RecordingStatusUpdate[];
+}
+
+export interface CallActivity {
+  id: string;
+  meetingId: string | null;
+  state: string;
+  callChainId: string;
+  startedDateTime: string;
+  endedDateTime: string | null;
+  /** The apps in the call (the one that placed it first), each with its updateRecordingStatus history. */
+  apps: AppRecordingHistory[];
+}

@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
+import type { CallRecordDetail, CallRecordRow as RecordRow, ControlPage as Page } from '../runtime/wire.js';
 import { api } from './api.js';
 import { ErrorLine, useLive } from './shared.js';
 
@@ -12,25 +13,9 @@ import { ErrorLine, useLive } from './shared.js';
  */
 
 type Json = Record<string, unknown>;
-interface Page<T> {
-  value: T[];
-  more: boolean;
-}
 interface Tenant {
   id: string;
   displayName: string;
-}
-interface RecordRow {
-  id: string;
-  callId: string | null;
-  meetingId: string | null;
-  version: number;
-  type: string;
-  modalities: string[];
-  startDateTime: string;
-  endDateTime: string;
-  participantCount: number;
-  sessionCount: number;
 }
 interface Stream extends Json {
   streamDirection?: string;
@@ -53,14 +38,7 @@ interface Session extends Json {
   caller?: Json;
   segments?: Segment[];
 }
-interface Detail {
-  record: RecordRow;
-  organizer: Json | null;
-  participants: Json[];
-  participantsMore: boolean;
-  sessions: Session[];
-  sessionsMore: boolean;
-}
+type Detail = Omit<CallRecordDetail, 'sessions'> & { sessions: Session[] };
 
 const PAGE = 20;
 const SESSION_PAGE = 50;

@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
+import type { AppRecordingHistory as AppHistory, CallActivity } from '../runtime/wire.js';
 import { api } from './api.js';
 import { useTenant } from './callRecords.js';
 import { ErrorLine, useLive } from './shared.js';
@@ -11,27 +12,6 @@ import { ErrorLine, useLive } from './shared.js';
  * it may record now (https://learn.microsoft.com/graph/api/call-updaterecordingstatus).
  */
 
-interface StatusUpdate {
-  id: string;
-  status: string;
-  clientContext: string | null;
-  operationStatus: string;
-  createdDateTime: string;
-}
-interface AppHistory {
-  clientId: string;
-  recordingAllowed: boolean;
-  updates: StatusUpdate[];
-}
-interface CallActivity {
-  id: string;
-  meetingId: string | null;
-  state: string;
-  callChainId: string;
-  startedDateTime: string;
-  endedDateTime: string | null;
-  apps: AppHistory[];
-}
 interface App {
   clientId: string;
   displayName: string;
