@@ -220,7 +220,8 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
     const [deliveries, attempts, subscriptions, artifacts, meetings, calls] = await Promise.all([
       ctx.db
         .selectFrom('notification_deliveries')
-        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('id').as('max')])
+        // Attempts and claims too: a batched delivery can turn pending into delivered with no new row anywhere.
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('id').as('max'), eb.fn.sum<number>('attempts').as('tries'), eb.fn.count<number>('claimed_by').as('claimed')])
         .executeTakeFirst(),
       ctx.db
         .selectFrom('notification_attempts')

@@ -3,8 +3,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /**
  * The browser the dashboard tests drive: Debian's chromium (`apt-get install chromium`; .ci/run
@@ -25,6 +25,39 @@ export async function launch(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // --no-sandbox: CI and this machine run the tests as root, where Chromium's sandbox refuses to start.
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+}
+
+/**
+ * One Chromium page for a describe block (launched before its tests, closed after), collecting the
+ * Content-Security-Policy violations the console reports. `defaultTimeoutMs`: a condition not met fails
+ * with the locator it waited for, well before the test's own timeout.
+ */
+export function useBrowserPage(defaultTimeoutMs: number): { readonly page: Page; readonly cspViolations: string[] } {
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  const cspViolations: string[] = [];
+  beforeAll(async () => {
+    browser = await launch();
+    // The test CA is the suite's own: Chromium is told to accept it rather than having the machine trust it.
+    context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(defaultTimeoutMs);
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+  });
+  return {
+    get page(): Page {
+      if (page === undefined) throw new Error('the browser page is opened in beforeAll');
+      return page;
+    },
+    cspViolations,
+  };
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -1,11 +1,10 @@
 /// <reference lib="dom" />
 // The callbacks given to page.evaluate run in the browser.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphClient } from '../support/clients.js';
 import { controlJson } from '../support/control.js';
 import { useEmulator } from '../support/emulator.js';
-import { browserMissing, expectAccessible, launch, screenshot } from './browser.js';
+import { browserMissing, expectAccessible, screenshot, useBrowserPage } from './browser.js';
 
 /**
  * The dashboard's Call records and Live calls pages in Chromium (issue 14 §3, §4), against a real
@@ -14,42 +13,26 @@ import { browserMissing, expectAccessible, launch, screenshot } from './browser.
  */
 describe.skipIf(browserMissing !== undefined)('the call pages in Chromium', { timeout: 120_000 }, () => {
   const emu = useEmulator();
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  const cspViolations: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launch();
-    context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-  });
+  const browserPage = useBrowserPage(30_000);
+  const { cspViolations } = browserPage;
 
   /** Open a page and mark the document: the mark still there later proves the page was never reloaded. */
   const open = async (hash: string, heading: string): Promise<void> => {
-    await page.goto(`${emu.url}/_emulator/ui#/${hash}`);
-    await page.getByRole('heading', { level: 2, name: heading }).waitFor();
-    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await browserPage.page.goto(`${emu.url}/_emulator/ui#/${hash}`);
+    await browserPage.page.getByRole('heading', { level: 2, name: heading }).waitFor();
+    await browserPage.page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
   };
-  const notReloaded = (): Promise<boolean> => page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true);
+  const notReloaded = (): Promise<boolean> => browserPage.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true);
 
   it("a simulated meeting's call record appears with its sessions, segments and media stream figures; PSTN and Direct Routing rows too", async () => {
     await open('call-records', 'Call records');
-    await page.locator(`[data-testid=call-record-row][data-id="${emu.demo.callRecordId}"]`).waitFor();
+    await browserPage.page.locator(`[data-testid=call-record-row][data-id="${emu.demo.callRecordId}"]`).waitFor();
 
     const simulated = await controlJson<{ callRecordId: string }>(emu, 'POST', `/meetings/${encodeURIComponent(emu.demo.meetingId)}/simulate`, { durationMinutes: 30 });
-    const row = page.locator(`[data-testid=call-record-row][data-id="${simulated.callRecordId}"]`);
+    const row = browserPage.page.locator(`[data-testid=call-record-row][data-id="${simulated.callRecordId}"]`);
     await row.waitFor();
     await row.getByRole('button').click();
-    const detail = page.getByRole('region', { name: `Call record ${simulated.callRecordId}` });
+    const detail = browserPage.page.getByRole('region', { name: `Call record ${simulated.callRecordId}` });
     const record = await controlJson<{ sessionCount: number; participantCount: number }>(emu, 'GET', `/tenants/${emu.demo.tenantId}/callRecords/${simulated.callRecordId}`);
     await detail
       .getByTestId('session-count')
@@ -86,20 +69,20 @@ describe.skipIf(browserMissing !== undefined)('the call pages in Chromium', { ti
 
     await controlJson(emu, 'POST', `/tenants/${emu.demo.tenantId}/pstnCalls`, { kind: 'pstn', count: 2 });
     await controlJson(emu, 'POST', `/tenants/${emu.demo.tenantId}/pstnCalls`, { kind: 'directRouting', count: 3 });
-    await page.getByTestId('pstn-row').nth(1).waitFor();
-    await page.getByTestId('directRouting-row').nth(2).waitFor();
-    expect(await page.getByTestId('directRouting-row').first().textContent()).toContain('sbc1.contoso.com');
+    await browserPage.page.getByTestId('pstn-row').nth(1).waitFor();
+    await browserPage.page.getByTestId('directRouting-row').nth(2).waitFor();
+    expect(await browserPage.page.getByTestId('directRouting-row').first().textContent()).toContain('sbc1.contoso.com');
     expect(await notReloaded()).toBe(true);
-    await expectAccessible(page, 'Call records');
-    await screenshot(page, 'call-records');
+    await expectAccessible(browserPage.page, 'Call records');
+    await screenshot(browserPage.page, 'call-records');
   });
 
   it("a call an app is in and the recording statuses it reports through Graph appear on Live calls, each app's history in order", async () => {
     await open('live-calls', 'Live calls');
-    await page.locator(`[data-testid=call][data-id="${emu.demo.callId}"]`).waitFor();
+    await browserPage.page.locator(`[data-testid=call][data-id="${emu.demo.callId}"]`).waitFor();
 
     const call = await controlJson<{ id: string }>(emu, 'POST', `/tenants/${emu.demo.tenantId}/calls`, { meetingId: emu.demo.meetingId, clientId: emu.demo.clientId });
-    const article = page.locator(`[data-testid=call][data-id="${call.id}"]`);
+    const article = browserPage.page.locator(`[data-testid=call][data-id="${call.id}"]`);
     const app = article.locator(`[data-testid=call-app][data-client-id="${emu.demo.clientId}"]`);
     await app.waitFor();
     await app.getByText('No recording status reported.').waitFor();
@@ -113,14 +96,14 @@ describe.skipIf(browserMissing !== undefined)('the call pages in Chromium', { ti
     await app.getByTestId('recording-allowed').filter({ hasText: 'not recording' }).waitFor();
     expect(await app.getByTestId('status-history').textContent()).toContain('clientContext browser-2');
     // Newest first: the new call comes before the demo's.
-    const order = await page.getByTestId('call').evaluateAll((items) => items.map((i) => i.getAttribute('data-id')));
+    const order = await browserPage.page.getByTestId('call').evaluateAll((items) => items.map((i) => i.getAttribute('data-id')));
     expect(order.indexOf(call.id)).toBeLessThan(order.indexOf(emu.demo.callId));
 
     await controlJson(emu, 'POST', `/calls/${call.id}/end`, undefined, 200);
     await article.getByTestId('call-state').filter({ hasText: 'terminated' }).waitFor();
     expect(await notReloaded()).toBe(true);
-    await expectAccessible(page, 'Live calls');
-    await screenshot(page, 'live-calls');
+    await expectAccessible(browserPage.page, 'Live calls');
+    await screenshot(browserPage.page, 'live-calls');
     expect(cspViolations).toEqual([]);
   });
 });

@@ -1,11 +1,10 @@
 /// <reference lib="dom" />
 // The callbacks given to page.evaluate run in the browser.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphClient } from '../support/clients.js';
 import { controlJson } from '../support/control.js';
 import { inMinutes, subscribe, useNotificationRig } from '../notifications/support.js';
-import { browserMissing, expectAccessible, launch, screenshot } from './browser.js';
+import { browserMissing, expectAccessible, screenshot, useBrowserPage } from './browser.js';
 
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core): the flows of issue 14,
@@ -19,47 +18,29 @@ interface ControlMeeting {
 
 describe.skipIf(browserMissing !== undefined)('the dashboard in Chromium', { timeout: 90_000 }, () => {
   const rig = useNotificationRig();
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  const cspViolations: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launch();
-    // The test CA is the suite's own: Chromium is told to accept it rather than having the machine trust it.
-    context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    // A condition not met fails with the locator it waited for, well before the test's own timeout.
-    page.setDefaultTimeout(20_000);
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-  });
+  const browserPage = useBrowserPage(20_000);
+  const { cspViolations } = browserPage;
 
   const open = async (hash: string): Promise<void> => {
-    await page.goto(`${rig.emu.url}/_emulator/ui#/${hash}`);
-    await page.getByRole('heading', { level: 2 }).waitFor();
+    await browserPage.page.goto(`${rig.emu.url}/_emulator/ui#/${hash}`);
+    await browserPage.page.getByRole('heading', { level: 2 }).waitFor();
   };
 
   it("opens from / and shows the demo tenant's meetings", async () => {
-    await page.goto(`${rig.emu.url}/`);
-    await page.waitForURL(/\/_emulator\/ui/);
-    await page.getByRole('link', { name: 'Meetings' }).click();
+    await browserPage.page.goto(`${rig.emu.url}/`);
+    await browserPage.page.waitForURL(/\/_emulator\/ui/);
+    await browserPage.page.getByRole('link', { name: 'Meetings' }).click();
     const meetings = await controlJson<{ value: ControlMeeting[] }>(rig.emu, 'GET', `/tenants/${rig.emu.demo.tenantId}/meetings`);
     const demo = meetings.value.find((m) => m.id === rig.emu.demo.meetingId);
     expect(demo?.subject).toBeTruthy();
-    await page.getByRole('button', { name: demo!.subject! }).waitFor();
+    await browserPage.page.getByRole('button', { name: demo!.subject! }).waitFor();
     for (const m of meetings.value)
-      await page
+      await browserPage.page
         .getByRole('button', { name: m.subject ?? '(no subject)' })
         .first()
         .waitFor();
-    await expectAccessible(page, 'Meetings');
-    await screenshot(page, 'meetings');
+    await expectAccessible(browserPage.page, 'Meetings');
+    await screenshot(browserPage.page, 'meetings');
   });
 
   it('simulates a meeting from the form: its recording appears without reload, plays, and a transcript cue seeks it', async () => {
@@ -69,8 +50,8 @@ describe.skipIf(browserMissing !== undefined)('the dashboard in Chromium', { tim
       attendeeIds: [rig.emu.demo.users[1]!.id],
     });
     await open('meetings');
-    await page.getByRole('button', { name: 'Browser simulated meeting' }).click();
-    const detail = page.getByRole('region', { name: 'Meeting Browser simulated meeting' });
+    await browserPage.page.getByRole('button', { name: 'Browser simulated meeting' }).click();
+    const detail = browserPage.page.getByRole('region', { name: 'Meeting Browser simulated meeting' });
     await detail.getByText('0 call(s), 0 recording(s)').waitFor();
     await detail.getByLabel('Duration (minutes)').fill('15');
     // The suite's default kind is the sample clip (vitest.config.ts); the form asks for it explicitly too.
@@ -80,14 +61,14 @@ describe.skipIf(browserMissing !== undefined)('the dashboard in Chromium', { tim
     expect(await detail.getByTestId('recording-kind').allTextContents()).toEqual(['sample clip']);
     const video = detail.getByTestId('recording-video');
     await video.waitFor();
-    expect(await page.evaluate(() => location.hash)).toBe('#/meetings'); // same page, never reloaded
+    expect(await browserPage.page.evaluate(() => location.hash)).toBe('#/meetings'); // same browserPage.page, never reloaded
 
     // It plays: data for the current position (readyState ≥ 2) and the position moves.
     await video.evaluate((v: HTMLVideoElement) => {
       v.muted = true;
       return v.play();
     });
-    await page.waitForFunction(() => {
+    await browserPage.page.waitForFunction(() => {
       const v = document.querySelector<HTMLVideoElement>('[data-testid=recording-video]');
       return v !== null && v.readyState >= 2 && v.currentTime > 0.2;
     });
@@ -101,27 +82,27 @@ describe.skipIf(browserMissing !== undefined)('the dashboard in Chromium', { tim
     expect(await cues.count()).toBeGreaterThan(1);
     expect(await cues.first().textContent()).toMatch(/^00:00\S/);
     await cues.first().click();
-    await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('[data-testid=recording-video]')?.currentTime === 0);
+    await browserPage.page.waitForFunction(() => document.querySelector<HTMLVideoElement>('[data-testid=recording-video]')?.currentTime === 0);
     expect(meeting.id).toBeTruthy();
-    await expectAccessible(page, 'Meetings with a recording');
-    await screenshot(page, 'meeting-recording');
+    await expectAccessible(browserPage.page, 'Meetings with a recording');
+    await screenshot(browserPage.page, 'meeting-recording');
   });
 
   it('shows a call of the official Graph client in Requests with its status and decoded token', async () => {
     await open('requests');
     const user = await graphClient(rig.emu).api(`/users/${rig.emu.demo.organizerUserId}`).get();
     expect(user).toBeTruthy();
-    const row = page.locator(`[data-testid=request-row][data-path="/v1.0/users/${rig.emu.demo.organizerUserId}"]`).first();
+    const row = browserPage.page.locator(`[data-testid=request-row][data-path="/v1.0/users/${rig.emu.demo.organizerUserId}"]`).first();
     await row.waitFor();
     expect(await row.getAttribute('data-status')).toBe('200');
     await row.getByRole('button').click();
-    const detail = page.getByTestId('request-detail');
+    const detail = browserPage.page.getByTestId('request-detail');
     await detail.getByTestId('detail-status').filter({ hasText: '200' }).waitFor();
     const claims = JSON.parse((await detail.getByTestId('token-claims').textContent()) ?? '{}') as Record<string, unknown>;
     expect(claims['appid']).toBe(rig.emu.demo.clientId);
     expect(claims['tid']).toBe(rig.emu.demo.tenantId);
-    await expectAccessible(page, 'Requests');
-    await screenshot(page, 'requests');
+    await expectAccessible(browserPage.page, 'Requests');
+    await screenshot(browserPage.page, 'requests');
   });
 
   it('shows a delivery with its decrypted payload, then the subscription expiring when the clock is advanced from the Clock page', async () => {
@@ -137,17 +118,17 @@ describe.skipIf(browserMissing !== undefined)('the dashboard in Chromium', { tim
     expect(created.status).toBe(201);
     const subscriptionId = String(created.body['id']);
     await open('subscriptions');
-    const row = page.locator(`[data-testid=subscription-row][data-id="${subscriptionId}"]`);
+    const row = browserPage.page.locator(`[data-testid=subscription-row][data-id="${subscriptionId}"]`);
     await row
       .getByTestId('expires-in')
       .filter({ hasText: /^00:5\d:\d\d$/ })
       .waitFor();
 
     await controlJson(rig.emu, 'POST', `/meetings/${encodeURIComponent(rig.emu.demo.meetingId)}/simulate`, { durationMinutes: 5 });
-    await page.getByRole('button', { name: 'Flush now' }).click();
-    await page.getByRole('status').filter({ hasText: 'Flushed' }).waitFor();
+    await browserPage.page.getByRole('button', { name: 'Flush now' }).click();
+    await browserPage.page.getByRole('status').filter({ hasText: 'Flushed' }).waitFor();
     await rig.receiver.waitForItems(1, 15_000, '/dashboard');
-    const delivery = page
+    const delivery = browserPage.page
       .getByTestId('delivery')
       .filter({ hasText: `${rig.receiver.url}/dashboard` })
       .first();
@@ -156,16 +137,16 @@ describe.skipIf(browserMissing !== undefined)('the dashboard in Chromium', { tim
     const decrypted = JSON.parse((await delivery.getByTestId('decrypted').textContent()) ?? '{}') as Record<string, unknown>;
     expect(decrypted['meetingId']).toBe(rig.emu.demo.meetingId);
     expect(decrypted['recordingContentUrl']).toMatch(/^https:\/\/localhost:\d+\/v1\.0\//);
-    await expectAccessible(page, 'Subscriptions');
-    await screenshot(page, 'subscriptions');
+    await expectAccessible(browserPage.page, 'Subscriptions');
+    await screenshot(browserPage.page, 'subscriptions');
 
     await open('clock');
-    await page.getByLabel(/Advance by/).fill('PT2H');
-    await page.getByRole('button', { name: 'Advance' }).click();
-    await expectAccessible(page, 'Clock');
-    await screenshot(page, 'clock');
-    await page.getByRole('link', { name: 'Subscriptions' }).click();
-    await page
+    await browserPage.page.getByLabel(/Advance by/).fill('PT2H');
+    await browserPage.page.getByRole('button', { name: 'Advance' }).click();
+    await expectAccessible(browserPage.page, 'Clock');
+    await screenshot(browserPage.page, 'clock');
+    await browserPage.page.getByRole('link', { name: 'Subscriptions' }).click();
+    await browserPage.page
       .locator(`[data-testid=subscription-row][data-id="${subscriptionId}"]`)
       .getByTestId('expires-in')
       .filter({ hasText: /^expired/ })
@@ -174,23 +155,23 @@ describe.skipIf(browserMissing !== undefined)('the dashboard in Chromium', { tim
 
   it('adds a 429 fault from the Faults page: the next Graph call shows 429 in Requests', async () => {
     await open('faults');
-    const form = page.getByRole('form', { name: 'Add a fault' });
+    const form = browserPage.page.getByRole('form', { name: 'Add a fault' });
     await form.getByLabel('Path pattern').fill('/v1.0/users/*');
     await form.getByLabel('Method').selectOption('GET');
     await form.getByLabel('Status').fill('429');
     await form.getByLabel('Count').fill('1');
     await form.getByRole('button', { name: 'Add fault' }).click();
-    await page.getByTestId('fault-row').filter({ hasText: '/v1.0/users/*' }).waitFor();
-    await expectAccessible(page, 'Faults');
-    await screenshot(page, 'faults');
+    await browserPage.page.getByTestId('fault-row').filter({ hasText: '/v1.0/users/*' }).waitFor();
+    await expectAccessible(browserPage.page, 'Faults');
+    await screenshot(browserPage.page, 'faults');
 
     const res = await fetch(`${rig.emu.url}/v1.0/users/${rig.emu.demo.organizerUserId}`, { headers: { authorization: 'Bearer x' } });
     expect(res.status).toBe(429);
-    await page.getByRole('link', { name: 'Requests' }).click();
-    const row = page.locator(`[data-testid=request-row][data-status="429"][data-path="/v1.0/users/${rig.emu.demo.organizerUserId}"]`);
+    await browserPage.page.getByRole('link', { name: 'Requests' }).click();
+    const row = browserPage.page.locator(`[data-testid=request-row][data-status="429"][data-path="/v1.0/users/${rig.emu.demo.organizerUserId}"]`);
     await row.waitFor();
     await row.getByRole('button').click();
-    await page.getByTestId('detail-error').filter({ hasText: 'TooManyRequests' }).waitFor();
+    await browserPage.page.getByTestId('detail-error').filter({ hasText: 'TooManyRequests' }).waitFor();
     expect(cspViolations).toEqual([]);
   });
 });
