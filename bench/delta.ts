@@ -228,8 +228,8 @@ export async function measureDelta(base: Paths, workDir: string, options: DeltaO
     large,
     largeTarget: options.largeStore,
     commands: {
-      seed: `node dist/src/cli.js seed --data-dir <tmp> --recordings ${options.recordings} --per-meeting 100 --batch 5000 --no-progress`,
-      emulator: 'node dist/src/cli.js start --port 0 --data-dir <tmp> --tls-dir <tmp>/tls',
+      seed: `node dist/cli.mjs seed --data-dir <tmp> --recordings ${options.recordings} --per-meeting 100 --batch 5000 --no-progress`,
+      emulator: 'node dist/cli.mjs start --port 0 --data-dir <tmp> --tls-dir <tmp>/tls',
       bare: 'node dist/bench/bareArtifactServer.js --tls-dir <tmp>/tls --pages <tmp>/delta-pages.json',
     },
   };

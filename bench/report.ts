@@ -27,6 +27,8 @@ const times = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` :
 const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(0)}%` : 'n/a');
 const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'n/a' : ok ? 'met' : '**not met**');
 const list = (values: readonly number[]): string => (values.length === 0 ? 'n/a' : values.map((v) => v.toFixed(0)).join(', '));
+/** A latency that may be missing (a round too short to complete a request measures none). */
+const fixed1 = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(1));
 const loadAvg = (values: readonly number[]): string => values.map((v) => v.toFixed(2)).join(' / ');
 
 function clean(results: readonly LoadResult[]): boolean {
@@ -127,7 +129,7 @@ export function renderReport(info: RunInfo, startup: StartupResult, tp: Throughp
   const header: Row = ['Figure', 'Emulator', 'Baseline (bare Node HTTPS)', 'Emulator ÷ baseline', 'Goal', 'Emulator ÷ goal', 'Verdict'];
   const table = [header, ['---', '---:', '---:', '---:', '---', '---:', '---'] as Row, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 
-  const lr = (r: LoadResult): string => `${r.requestsPerSecond.toFixed(0)}`;
+  const lr = (r: LoadResult): string => (Number.isFinite(r.requestsPerSecond) ? r.requestsPerSecond.toFixed(0) : 'n/a');
   const lines = [
     '## graph-comms-emulator benchmark',
     '',
@@ -148,8 +150,8 @@ export function renderReport(info: RunInfo, startup: StartupResult, tp: Throughp
     `- Warm starts, bare server (ms): ${list(startup.bareMs)} (min ${ms(min(startup.bareMs))}, max ${ms(max(startup.bareMs))})`,
     `- Emulator's own "ready in N ms" (after its modules loaded), warm: ${list(startup.emulatorSelfReportedMs)}; cold: ${startup.coldSelfReportedMs ?? 'n/a'}`,
     `- Throughput per round, emulator (req/s): ${tp.emulator.map(lr).join(', ')}; bare: ${tp.bare.map(lr).join(', ')}`,
-    `- Latency per round, emulator p50/p99/max (ms): ${tp.emulator.map((r) => `${r.latencyMs.p50.toFixed(1)}/${r.latencyMs.p99.toFixed(1)}/${r.latencyMs.max.toFixed(1)}`).join(', ')}`,
-    `- Latency per round, bare p50/p99/max (ms): ${tp.bare.map((r) => `${r.latencyMs.p50.toFixed(1)}/${r.latencyMs.p99.toFixed(1)}/${r.latencyMs.max.toFixed(1)}`).join(', ')}`,
+    `- Latency per round, emulator p50/p99/max (ms): ${tp.emulator.map((r) => `${fixed1(r.latencyMs.p50)}/${fixed1(r.latencyMs.p99)}/${fixed1(r.latencyMs.max)}`).join(', ')}`,
+    `- Latency per round, bare p50/p99/max (ms): ${tp.bare.map((r) => `${fixed1(r.latencyMs.p50)}/${fixed1(r.latencyMs.p99)}/${fixed1(r.latencyMs.max)}`).join(', ')}`,
     `- Responses, emulator: ${statusSummary(tp.emulator)}; bare: ${statusSummary(tp.bare)}`,
     `- Memory, emulator: after start ${mb(tp.emulatorMemory.afterStart.rss)}, after load ${mb(tp.emulatorMemory.afterLoad?.rss)}, peak ${mb(tp.emulatorMemory.afterLoad?.peak)}; bare: after start ${mb(tp.bareMemory.afterStart.rss)}, after load ${mb(tp.bareMemory.afterLoad?.rss)}, peak ${mb(tp.bareMemory.afterLoad?.peak)}`,
     '',
