@@ -75,6 +75,11 @@ export const HTTP_ONLY_OPERATIONS = {
   'GET /_emulator/transcripts/:id/content': 'getTranscriptContent',
   'GET /_emulator/transcripts/:id/metadataContent': 'getTranscriptMetadataContent',
   'GET /_emulator/events': 'events',
+  // The Call records and Live calls pages' reads (admin/callViewRoutes.ts, admin/callViews.ts).
+  'GET /_emulator/tenants/:tenantId/callRecords': 'listCallRecords',
+  'GET /_emulator/tenants/:tenantId/callRecords/:recordId/detail': 'getCallRecordDetail',
+  'GET /_emulator/tenants/:tenantId/pstnCalls': 'listPstnCalls',
+  'GET /_emulator/tenants/:tenantId/callActivity': 'listCallActivity',
 } as const;
 
 /** The operationId of a control-API route, or undefined for any other route. */
