@@ -41,9 +41,15 @@ const unitOnly = [
   'test/bench/**',
 ];
 
+// Most test files wait on sockets, timers, child processes and PostgreSQL rather than compute, and
+// vitest's default on a 2-core machine is one worker (CPUs − 1), which leaves a core idle while that
+// worker waits. TEST_WORKERS overrides it (1 for a serial run).
+const maxWorkers = Number(process.env['TEST_WORKERS'] ?? 3);
+
 export default defineConfig({
   test: {
     pool: 'forks',
+    maxWorkers,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ['test/support/globalSetup.ts'],
