@@ -7,7 +7,7 @@ import { mp4Stream } from '../../src/simulation/content/mp4.js';
 import { openStore } from '../../src/store/database.js';
 import { CONTENT_CHUNK_SIZE, PgContentStore } from '../../src/store/pgContent.js';
 import { graphClient } from '../support/clients.js';
-import { STORE, tlsDir } from '../support/emulator.js';
+import { STORE, tempPgSchema, tlsDir } from '../support/emulator.js';
 import { sha256, sha256OfStream, simulate } from '../graph/support/artifacts.js';
 import { expectGraphFailure, mintToken } from '../graph/support/http.js';
 
@@ -27,12 +27,8 @@ async function instance(schema: string): Promise<Emulator> {
 
 /** A schema of this test's own, dropped after it (after every instance on it has closed). */
 function newSchema(): string {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  cleanups.push(async () => {
-    const store = await openStore({ kind: 'postgres', url: url!, schema });
-    await store.dropSchema();
-    await store.close();
-  });
+  const { schema, drop } = tempPgSchema();
+  cleanups.push(drop);
   return schema;
 }
 
