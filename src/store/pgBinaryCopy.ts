@@ -24,11 +24,12 @@ export class BinaryCopyMalformed extends Error {
 }
 
 /**
- * Run `COPY (<select>) TO STDOUT (FORMAT binary)` on a client of the pool and gather its data. The
- * client goes back to the pool as soon as the data has arrived (a download that waits on a slow
- * socket holds no connection); on an error it is destroyed, not reused mid-protocol.
+ * Run `COPY (<select>) TO STDOUT (FORMAT binary)` on a client of the pool and gather its data, as the
+ * pieces it arrived in (not joined: a copy of every byte less). The client goes back to the pool as
+ * soon as the data has arrived (a download that waits on a slow socket holds no connection); on an
+ * error it is destroyed, not reused mid-protocol.
  */
-export async function copyOutBinary(pool: Pool, select: string): Promise<Buffer> {
+export async function copyOutBinary(pool: Pool, select: string): Promise<Buffer[]> {
   const { to } = (await import('pg-copy-streams')).default;
   const client = await pool.connect();
   let failed: Error | undefined;
@@ -36,7 +37,7 @@ export async function copyOutBinary(pool: Pool, select: string): Promise<Buffer>
     const stream = client.query(to(`COPY (${select}) TO STDOUT (FORMAT binary)`));
     const pieces: Buffer[] = [];
     for await (const piece of stream as AsyncIterable<Buffer>) pieces.push(piece);
-    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    return pieces;
   } catch (err) {
     failed = err instanceof Error ? err : new Error(String(err));
     throw err;
@@ -45,36 +46,66 @@ export async function copyOutBinary(pool: Pool, select: string): Promise<Buffer>
   }
 }
 
-/**
- * The tuples of a whole binary COPY, each an array of its fields (null for SQL NULL). The fields are
- * views into `data`.
- */
-export function parseBinaryCopy(data: Buffer): Array<Array<Buffer | null>> {
-  if (data.length < HEADER_BYTES || !data.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new BinaryCopyMalformed('no signature');
-  const need = (offset: number, n: number): void => {
-    if (offset + n > data.length) throw new BinaryCopyMalformed(`cut short at byte ${offset}`);
-  };
-  let offset = SIGNATURE.length + 4;
-  const extension = data.readUInt32BE(offset);
-  offset += 4 + extension;
-  const rows: Array<Array<Buffer | null>> = [];
-  for (;;) {
-    need(offset, 2);
-    const fields = data.readInt16BE(offset);
-    offset += 2;
-    if (fields === -1) break; // the trailer
-    const row: Array<Buffer | null> = [];
-    for (let i = 0; i < fields; i++) {
-      need(offset, 4);
-      const length = data.readInt32BE(offset);
-      offset += 4;
-      if (length === -1) {
-        row.push(null);
-        continue;
+/** A field's bytes: views into the pieces it spans, in order (one view unless it straddles pieces). */
+export type BinaryField = Buffer[];
+
+/** Reads across a list of pieces without joining them. */
+class PieceReader {
+  private index = 0;
+  private offset = 0;
+  private consumed = 0;
+
+  constructor(private readonly pieces: readonly Buffer[]) {}
+
+  /** The next `n` bytes as views; BinaryCopyMalformed when fewer are left. */
+  take(n: number): Buffer[] {
+    const views: Buffer[] = [];
+    let left = n;
+    while (left > 0) {
+      const piece = this.pieces[this.index];
+      if (piece === undefined) throw new BinaryCopyMalformed(`cut short at byte ${this.consumed}`);
+      const m = Math.min(left, piece.length - this.offset);
+      if (m > 0) views.push(piece.subarray(this.offset, this.offset + m));
+      this.offset += m;
+      this.consumed += m;
+      left -= m;
+      if (this.offset === piece.length) {
+        this.index++;
+        this.offset = 0;
       }
-      need(offset, length);
-      row.push(data.subarray(offset, offset + length));
-      offset += length;
+    }
+    return views;
+  }
+
+  /** The next `n` (at most a few) bytes as one buffer: a view, or a small copy when they straddle pieces. */
+  small(n: number): Buffer {
+    const views = this.take(n);
+    return views.length === 1 ? views[0]! : Buffer.concat(views, n);
+  }
+}
+
+/**
+ * The tuples of a whole binary COPY (the pieces copyOutBinary returned, or one buffer), each an array
+ * of its fields (null for SQL NULL), every field as views into the data.
+ */
+export function parseBinaryCopy(data: Buffer | readonly Buffer[]): Array<Array<BinaryField | null>> {
+  const reader = new PieceReader(Buffer.isBuffer(data) ? [data] : data);
+  let header: Buffer;
+  try {
+    header = reader.small(HEADER_BYTES);
+  } catch {
+    throw new BinaryCopyMalformed('no signature');
+  }
+  if (!header.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new BinaryCopyMalformed('no signature');
+  reader.take(header.readUInt32BE(SIGNATURE.length + 4)); // the header extension, unused
+  const rows: Array<Array<BinaryField | null>> = [];
+  for (;;) {
+    const fields = reader.small(2).readInt16BE(0);
+    if (fields === -1) break; // the trailer
+    const row: Array<BinaryField | null> = [];
+    for (let i = 0; i < fields; i++) {
+      const length = reader.small(4).readInt32BE(0);
+      row.push(length === -1 ? null : reader.take(length));
     }
     rows.push(row);
   }

@@ -172,14 +172,32 @@ export class PgContentStore implements ContentStore {
         const offset = seq * chunkSize;
         const expected = Math.min(chunkSize, size - offset);
         // seq is an int4: four bytes, big-endian.
-        if (seqField?.length !== 4 || seqField.readInt32BE(0) !== seq || bytes?.length !== expected) throw new ContentChunksMissing(key, seq);
-        yield bytes.subarray(Math.max(0, start - offset), Math.min(expected, end - offset + 1));
+        const seqBytes = seqField === null || seqField === undefined ? undefined : Buffer.concat(seqField);
+        if (seqBytes?.length !== 4 || seqBytes.readInt32BE(0) !== seq || bytes === null || bytes === undefined || byteLength(bytes) !== expected) {
+          throw new ContentChunksMissing(key, seq);
+        }
+        // The chunk's views, trimmed to the range: [from, to) in the chunk's own offsets.
+        const from = Math.max(0, start - offset);
+        const to = Math.min(expected, end - offset + 1);
+        let at = 0;
+        for (const view of bytes) {
+          const a = Math.max(from - at, 0);
+          const b = Math.min(to - at, view.length);
+          if (a < b) yield view.subarray(a, b);
+          at += view.length;
+        }
       }
     }
   }
 
   /** The database is the store's: nothing of ours to close. */
   close(): void {}
+}
+
+function byteLength(views: readonly Buffer[]): number {
+  let n = 0;
+  for (const view of views) n += view.length;
+  return n;
 }
 
 /**

@@ -25,6 +25,9 @@ function binaryCopy(rows: Array<Array<Buffer | null>>, extension = Buffer.alloc(
   return Buffer.concat(parts);
 }
 
+/** A parsed row with each field's views joined. */
+const joined = (row: Array<Buffer[] | null>): Array<Buffer | null> => row.map((field) => (field === null ? null : Buffer.concat(field)));
+
 describe('parseBinaryCopy', () => {
   it('cuts tuples into their fields, NULL as null, past a header extension', () => {
     const bytes = randomBytes(1000);
@@ -35,11 +38,33 @@ describe('parseBinaryCopy', () => {
       ],
       Buffer.from('ext'),
     );
-    const rows = parseBinaryCopy(data);
+    const rows = parseBinaryCopy(data).map(joined);
     expect(rows).toHaveLength(2);
     expect(rows[0]![0]!.readInt32BE(0)).toBe(7);
     expect(rows[0]![1]!.equals(bytes)).toBe(true);
     expect(rows[1]).toEqual([null, Buffer.alloc(0)]);
+  });
+
+  it('reads the same tuples from the data in pieces, whatever the seams, without joining a field', () => {
+    const bytes = randomBytes(700);
+    const data = binaryCopy([
+      [Buffer.from([0, 0, 1, 0]), bytes],
+      [Buffer.from([0, 0, 1, 1]), null],
+    ]);
+    for (const size of [1, 3, 7, 64, 333]) {
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < data.length; at += size) pieces.push(data.subarray(at, at + size));
+      const rows = parseBinaryCopy(pieces);
+      // The field as views of the pieces: as many as the pieces it spans, none empty.
+      expect(
+        rows[0]![1]!.every((view) => view.length > 0 && view.length <= size),
+        `pieces of ${size}`,
+      ).toBe(true);
+      expect(rows.map(joined), `pieces of ${size}`).toEqual([
+        [Buffer.from([0, 0, 1, 0]), bytes],
+        [Buffer.from([0, 0, 1, 1]), null],
+      ]);
+    }
   });
 
   it('refuses data without the signature, and data cut short anywhere, with BinaryCopyMalformed', () => {
@@ -61,7 +86,7 @@ describe.skipIf(STORE !== 'postgres' || url === undefined)('copyOutBinary agains
   it('returns bytea as the bytes themselves (every byte value), beside an int4 and a NULL', async () => {
     const bytes = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), randomBytes(300_000)]);
     const data = await copyOutBinary(pool, `SELECT 42::int4, '\\x${bytes.toString('hex')}'::bytea, NULL::bytea`);
-    const rows = parseBinaryCopy(data);
+    const rows = parseBinaryCopy(data).map(joined);
     expect(rows).toHaveLength(1);
     expect(rows[0]![0]!.readInt32BE(0)).toBe(42);
     expect(rows[0]![1]!.equals(bytes)).toBe(true);
@@ -73,6 +98,6 @@ describe.skipIf(STORE !== 'postgres' || url === undefined)('copyOutBinary agains
     await expect(copyOutBinary(pool, 'SELECT * FROM no_such_table_here')).rejects.toMatchObject({ code: '42P01' });
     // max: 1 — had the failed client gone back half-way through the protocol, these would hang or fail.
     expect((await pool.query<{ n: number }>('SELECT 1 AS n')).rows).toEqual([{ n: 1 }]);
-    expect(parseBinaryCopy(await copyOutBinary(pool, 'SELECT 5::int4'))[0]![0]!.readInt32BE(0)).toBe(5);
+    expect(joined(parseBinaryCopy(await copyOutBinary(pool, 'SELECT 5::int4'))[0]!)[0]!.readInt32BE(0)).toBe(5);
   });
 });
