@@ -158,6 +158,14 @@ async function measurePostgres(base: Paths, ca: string, bare: RunningServer, opt
   }
 }
 
+/** CPU time per GiB of each round, median: the servers' own cost, which other processes on a loaded machine shift far less than MiB/s. */
+function cpuPerGiB(runs: DownloadResult[]): number | undefined {
+  const values = runs.flatMap((x) => (x.serverCpuMs !== undefined ? [x.serverCpuMs / (x.bytes / (1024 * MB))] : []));
+  return values.length === 0 ? undefined : median(values);
+}
+
+const cpu = (n: number | undefined): string => (n === undefined ? 'n/a' : `${n.toFixed(0)} ms`);
+
 export function renderContent(r: ContentResult): string {
   const e = median(r.emulator.map((x) => x.mbPerSecond));
   const b = median(r.bare.map((x) => x.mbPerSecond));
@@ -166,14 +174,8 @@ export function renderContent(r: ContentResult): string {
     const values = runs.map((x) => x.peakRss).filter((x): x is number => x !== undefined);
     return values.length === 0 ? undefined : Math.max(...values);
   };
-  // CPU time per GiB of each round, median: the servers' own cost, which other processes on a loaded machine shift far less than MiB/s.
-  const cpuPerGiB = (runs: DownloadResult[]): number | undefined => {
-    const values = runs.flatMap((x) => (x.serverCpuMs !== undefined ? [x.serverCpuMs / (x.bytes / (1024 * MB))] : []));
-    return values.length === 0 ? undefined : median(values);
-  };
   const eCpu = cpuPerGiB(r.emulator);
   const bCpu = cpuPerGiB(r.bare);
-  const cpu = (n: number | undefined): string => (n === undefined ? 'n/a' : `${n.toFixed(0)} ms`);
   return [
     `### Content: download of a ${(r.bytes / MB).toFixed(0)} MiB recording (median of ${r.emulator.length} rounds each, interleaved)`,
     '',
@@ -197,6 +199,8 @@ function renderPostgres(r: ContentResult): string[] {
   const peak = Math.max(...r.postgres.emulator.map((x) => x.peakRss ?? 0));
   return [
     `| MiB/s, content in PostgreSQL (chunk rows; no --data-dir) | ${e.toFixed(0)} | ${b.toFixed(0)} | ${((e / b) * 100).toFixed(0)}% |`,
+    // The emulator process's CPU only: the PostgreSQL server's backend works for it too, and is not counted.
+    `| emulator CPU ms per GiB, content in PostgreSQL (the PostgreSQL server's own not counted) | ${cpu(cpuPerGiB(r.postgres.emulator))} | ${cpu(cpuPerGiB(r.postgres.bare))} | |`,
     `| peak RSS while streaming from PostgreSQL | ${peak === 0 ? 'n/a' : `${(peak / MB).toFixed(0)} MB`} | | |`,
     `| making it in PostgreSQL (simulate) | ${r.postgres.simulateSeconds.toFixed(1)} s | | |`,
   ];

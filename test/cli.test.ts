@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -9,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/database.js';
-import { STORE, tlsDir } from './support/emulator.js';
+import { newSchemaName, STORE, tlsDir } from './support/emulator.js';
 import { control, value } from './support/control.js';
 
 /** The compiled CLI, as `npm start` and the installed bin run it (npm test builds dist/ first). */
@@ -247,7 +246,7 @@ describe('graph-comms-emulator start', () => {
   });
 
   it.runIf(STORE === 'postgres')('--database-url keeps the store in PostgreSQL', async () => {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const schema = newSchemaName();
     const run = cli(['start', '--port', '0', '--http', '--database-url', process.env['TEST_DATABASE_URL']!, '--database-schema', schema]);
     const line = await readyLine(run);
     expect(line).toContain('postgresql');

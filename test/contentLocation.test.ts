@@ -1,5 +1,4 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/database.js';
 import { CLI, spawnCli, stopCli, waitForOutput } from './support/cliProcess.js';
-import { STORE } from './support/emulator.js';
+import { STORE, tempPgSchema } from './support/emulator.js';
 
 const run = promisify(execFile);
 const url = process.env['TEST_DATABASE_URL'];
@@ -22,12 +21,8 @@ afterEach(async () => {
 
 /** A PostgreSQL schema of this test's own, dropped after it. */
 function schemaName(): string {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  cleanups.push(async () => {
-    const store = await openStore({ kind: 'postgres', url: url!, schema });
-    await store.dropSchema();
-    await store.close();
-  });
+  const { schema, drop } = tempPgSchema();
+  cleanups.push(drop);
   return schema;
 }
 

@@ -1,4 +1,5 @@
 import type { Migration, MigrationProvider } from 'kysely';
+import type { Pool } from 'pg';
 import { Kysely, Migrator, PostgresDialect, sql } from './kysely.js';
 import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
@@ -42,6 +43,8 @@ export interface Store {
   readonly space: SpaceMonitor;
   /** PostgreSQL: the schema the tables live in; undefined for SQLite. */
   readonly schema: string | undefined;
+  /** PostgreSQL: the pool under `db`, for what Kysely cannot say (binary COPY, store/pgBinaryCopy.ts); undefined for SQLite. */
+  readonly pgPool: Pool | undefined;
   /** Drop the PostgreSQL schema (tests use a schema each); a no-op for SQLite. */
   dropSchema(): Promise<void>;
   close(): Promise<void>;
@@ -115,6 +118,7 @@ async function openSqlite(filename: string): Promise<Store> {
     writes,
     space: new SpaceMonitor(),
     schema: undefined,
+    pgPool: undefined,
     dropSchema: async () => undefined,
     close: () => db.destroy(),
   };
@@ -149,6 +153,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
     writes,
     space: new SpaceMonitor(),
     schema: current,
+    pgPool: pool,
     dropSchema: async () => {
       if (schema !== undefined) await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(db);
     },

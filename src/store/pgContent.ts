@@ -1,15 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
+import type { Pool } from 'pg';
 import type { Store } from './database.js';
 import { BlobStore, type BlobRef, type ContentStore } from './blobs.js';
+import { copyOutBinary, parseBinaryCopy } from './pgBinaryCopy.js';
 import type { Database } from './schema.js';
 
 /** Bytes per chunk row: large enough that a 1 GiB recording is 4,096 rows, small enough to stay out of memory. */
 export const CONTENT_CHUNK_SIZE = 256 * 1024;
-/** Chunks fetched per query while streaming out (1 MiB): one round trip per batch, little held at once. */
-const READ_BATCH = 4;
+/**
+ * Chunks fetched per COPY while streaming out (2 MiB): one round trip per batch, a pool connection held
+ * only while it arrives, little in memory at once.
+ */
+export const CONTENT_READ_BATCH = 8;
 const KEY = /^[0-9a-f]{64}$/;
+/** A content row's id as write() makes it: checked before it is written into a COPY's text (COPY takes no parameters). */
+const CONTENT_ID = /^[0-9a-f]{1,64}$/;
 /** Thrown to roll a write back when its bytes are stored already. */
 const STORED_ALREADY = Symbol('stored already');
 
@@ -41,7 +48,11 @@ export class ContentChunksMissing extends Error {
 export class PgContentStore implements ContentStore {
   readonly tightened = undefined;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `pool` is the one under `db` (Store.pgPool): reads go through it as binary COPY. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly pool: Pool,
+  ) {}
 
   private async find(db: Kysely<Database>, key: string): Promise<StoredContent | undefined> {
     if (!KEY.test(key)) throw new Error(`not a blob key: ${key}`);
@@ -139,29 +150,42 @@ export class PgContentStore implements ContentStore {
 
   read(key: string, range?: { start: number; end: number }): Readable {
     // Not object mode: the high-water mark counts bytes, so one batch is read ahead while the socket drains.
-    return Readable.from(this.chunks(key, range), { objectMode: false, highWaterMark: READ_BATCH * CONTENT_CHUNK_SIZE });
+    return Readable.from(this.chunks(key, range), { objectMode: false, highWaterMark: CONTENT_READ_BATCH * CONTENT_CHUNK_SIZE });
   }
 
-  /** The rows a range covers, a batch per query, trimmed to the range at both ends (views, no copies). */
+  /** The rows a range covers, a batch per COPY, trimmed to the range at both ends (views, no copies). */
   private async *chunks(key: string, range: { start: number; end: number } | undefined): AsyncGenerator<Buffer> {
     const content = await this.find(this.db, key);
     if (content === undefined) throw new ContentChunksMissing(key, 0);
     const { id, size, chunkSize } = content;
+    if (!CONTENT_ID.test(id)) throw new Error(`not a content id: ${id}`);
     const start = range?.start ?? 0;
     const end = Math.min(range?.end ?? size - 1, size - 1);
     if (size === 0 || end < start) return;
     const last = Math.floor(end / chunkSize);
-    for (let first = Math.floor(start / chunkSize); first <= last; first += READ_BATCH) {
-      const upto = Math.min(last, first + READ_BATCH - 1);
-      // Text result format (bytea as hex): pg 8 reads binary-format fields as UTF-8 text, which would corrupt bytes.
-      const rows = await this.db.selectFrom('content_chunks').select(['seq', 'bytes']).where('content_id', '=', id).where('seq', '>=', first).where('seq', '<=', upto).orderBy('seq').execute();
+    for (let first = Math.floor(start / chunkSize); first <= last; first += CONTENT_READ_BATCH) {
+      const upto = Math.min(last, first + CONTENT_READ_BATCH - 1);
+      // Binary COPY, not a select: a select returns bytea as hex text (store/pgBinaryCopy.ts).
+      const rows = parseBinaryCopy(await copyOutBinary(this.pool, `SELECT seq, bytes FROM content_chunks WHERE content_id = '${id}' AND seq BETWEEN ${first} AND ${upto} ORDER BY seq`));
       for (let seq = first; seq <= upto; seq++) {
-        const row = rows[seq - first];
+        const [seqField, bytes] = rows[seq - first] ?? [];
         const offset = seq * chunkSize;
         const expected = Math.min(chunkSize, size - offset);
-        if (row === undefined || row.seq !== seq || row.bytes.length !== expected) throw new ContentChunksMissing(key, seq);
-        const bytes = Buffer.isBuffer(row.bytes) ? row.bytes : Buffer.from(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength);
-        yield bytes.subarray(Math.max(0, start - offset), Math.min(expected, end - offset + 1));
+        // seq is an int4: four bytes, big-endian.
+        const seqBytes = seqField === null || seqField === undefined ? undefined : Buffer.concat(seqField);
+        if (seqBytes?.length !== 4 || seqBytes.readInt32BE(0) !== seq || bytes === null || bytes === undefined || byteLength(bytes) !== expected) {
+          throw new ContentChunksMissing(key, seq);
+        }
+        // The chunk's views, trimmed to the range: [from, to) in the chunk's own offsets.
+        const from = Math.max(0, start - offset);
+        const to = Math.min(expected, end - offset + 1);
+        let at = 0;
+        for (const view of bytes) {
+          const a = Math.max(from - at, 0);
+          const b = Math.min(to - at, view.length);
+          if (a < b) yield view.subarray(a, b);
+          at += view.length;
+        }
       }
     }
   }
@@ -170,11 +194,17 @@ export class PgContentStore implements ContentStore {
   close(): void {}
 }
 
+function byteLength(views: readonly Buffer[]): number {
+  let n = 0;
+  for (const view of views) n += view.length;
+  return n;
+}
+
 /**
  * Where this instance keeps content: a configured directory (--blob-dir, --data-dir: it may be shared);
  * else, on PostgreSQL, the database every instance on it reads; else (SQLite in memory) a temporary directory.
  */
-export function openContentStore(blobDir: string | undefined, store: Pick<Store, 'kind' | 'db'>): ContentStore {
-  if (blobDir === undefined && store.kind === 'postgres') return new PgContentStore(store.db);
+export function openContentStore(blobDir: string | undefined, store: Pick<Store, 'kind' | 'db' | 'pgPool'>): ContentStore {
+  if (blobDir === undefined && store.pgPool !== undefined) return new PgContentStore(store.db, store.pgPool);
   return BlobStore.open(blobDir);
 }

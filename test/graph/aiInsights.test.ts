@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { expectGraphType } from '../support/graphSchema.js';
-import { newMeeting, simulate } from './support/artifacts.js';
+import { demoUser, newMeeting, simulate, type DemoUser } from './support/artifacts.js';
 import { clientFailure, expectGraphFailure, expectGraphOk, graph, mintToken, tokenClient, VERSIONS, type Version } from './support/http.js';
 
 type Json = Record<string, unknown>;
-interface DemoUser {
-  id: string;
-  userPrincipalName: string;
-  displayName: string;
-}
 
 const INSIGHT = 'microsoft.graph.callAiInsight';
 const INSIGHTS = 'microsoft.graph.callAiInsightCollectionResponse';
@@ -24,7 +19,7 @@ describe('meeting AI insights: /copilot/users/{id}/onlineMeetings/{id}/aiInsight
 
   beforeAll(async () => {
     emu = await startTestEmulator();
-    const byName = (upn: string): DemoUser => emu.demo.users.find((u) => u.userPrincipalName.startsWith(upn)) as DemoUser;
+    const byName = (upn: string): DemoUser => demoUser(emu, upn);
     [adele, alex, megan, lee] = [byName('adele'), byName('alex'), byName('megan'), byName('lee')];
     [appToken, alexToken] = await Promise.all([mintToken(emu), mintToken(emu, { userId: alex.id })]);
     meetingId = (await newMeeting(emu, { organizerId: adele.id, subject: 'Insightful', attendeeIds: [alex.id] })).id;

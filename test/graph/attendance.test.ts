@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { expectGraphType } from '../support/graphSchema.js';
+import { demoUser, type DemoUser } from './support/artifacts.js';
 import { clientFailure, control, expectGraphFailure, expectGraphOk, graph, mintToken, tokenClient, VERSIONS, type Version } from './support/http.js';
 
 type Json = Record<string, unknown>;
-interface DemoUser {
-  id: string;
-  userPrincipalName: string;
-  displayName: string;
-}
 interface Interval {
   joinDateTime: string;
   leaveDateTime: string;
@@ -30,7 +26,7 @@ describe('attendance reports and records', () => {
   beforeAll(async () => {
     emu = await startTestEmulator();
     tenant = emu.demo.tenantId;
-    const byName = (upn: string): DemoUser => emu.demo.users.find((u) => u.userPrincipalName.startsWith(upn)) as DemoUser;
+    const byName = (upn: string): DemoUser => demoUser(emu, upn);
     [adele, alex, lee] = [byName('adele'), byName('alex'), byName('lee')];
     [appToken, adeleToken] = await Promise.all([mintToken(emu), mintToken(emu, { userId: adele.id })]);
     meetingId = emu.demo.meetingId;

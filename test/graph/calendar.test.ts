@@ -2,21 +2,10 @@ import { PageIterator } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { expectGraphType } from '../support/graphSchema.js';
+import { demoUser, type ControlMeeting, type DemoUser } from './support/artifacts.js';
 import { clientFailure, control, expectGraphFailure, expectGraphOk, graph, mintToken, tokenClient, VERSIONS, type Version } from './support/http.js';
 
 type Json = Record<string, unknown>;
-interface DemoUser {
-  id: string;
-  userPrincipalName: string;
-}
-interface ControlMeeting {
-  id: string;
-  organizerId: string;
-  joinWebUrl: string;
-  startDateTime: string;
-  endDateTime: string;
-  subject: string | null;
-}
 
 const EVENT = 'microsoft.graph.event';
 const EVENTS = 'microsoft.graph.eventCollectionResponse';
@@ -38,7 +27,7 @@ describe('calendar: events, calendarView and its delta', () => {
   beforeAll(async () => {
     emu = await startTestEmulator();
     tenant = emu.demo.tenantId;
-    const byName = (upn: string): DemoUser => emu.demo.users.find((u) => u.userPrincipalName.startsWith(upn))!;
+    const byName = (upn: string): DemoUser => demoUser(emu, upn);
     [adele, alex, megan, lee] = [byName('adele'), byName('alex'), byName('megan'), byName('lee')];
     [appToken, alexToken, adeleToken] = await Promise.all([mintToken(emu), mintToken(emu, { userId: alex.id }), mintToken(emu, { userId: adele.id })]);
     const meetings = (await control<{ value: ControlMeeting[] }>(emu, 'GET', `/tenants/${tenant}/meetings`)).value;

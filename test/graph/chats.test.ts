@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { expectGraphType } from '../support/graphSchema.js';
-import { newMeeting, simulate } from './support/artifacts.js';
+import { demoUser, newMeeting, simulate, type DemoUser } from './support/artifacts.js';
 import { clientFailure, control, expectGraphFailure, expectGraphOk, graph, mintToken, tokenClient, VERSIONS, type Version } from './support/http.js';
 
 type Json = Record<string, unknown>;
-interface DemoUser {
-  id: string;
-  userPrincipalName: string;
-  displayName: string;
-}
 
 const MESSAGE = 'microsoft.graph.chatMessage';
 const MESSAGES = 'microsoft.graph.chatMessageCollectionResponse';
@@ -24,7 +19,7 @@ describe('meeting chat: /chats/{chatId}/messages', () => {
 
   beforeAll(async () => {
     emu = await startTestEmulator();
-    const byName = (upn: string): DemoUser => emu.demo.users.find((u) => u.userPrincipalName.startsWith(upn)) as DemoUser;
+    const byName = (upn: string): DemoUser => demoUser(emu, upn);
     [adele, alex, megan] = [byName('adele'), byName('alex'), byName('megan')];
     [appToken, adeleToken, alexToken, meganToken] = await Promise.all([
       mintToken(emu),

@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { expectGraphError, expectGraphType } from '../support/graphSchema.js';
+import { demoUser, type ControlMeeting, type DemoUser } from './support/artifacts.js';
 import { clientFailure, control, expectGraphFailure, expectGraphOk, graph, mintToken, tokenClient, VERSIONS, type Version } from './support/http.js';
 
 type Json = Record<string, unknown>;
-interface DemoUser {
-  id: string;
-  userPrincipalName: string;
-}
-interface ControlMeeting {
-  id: string;
-  organizerId: string;
-  joinWebUrl: string;
-  joinMeetingId: string;
-  videoTeleconferenceId: string;
-  threadId: string;
-}
 
 const MEETING = 'microsoft.graph.onlineMeeting';
 const COLLECTION = 'microsoft.graph.onlineMeetingCollectionResponse';
@@ -31,8 +20,7 @@ describe('onlineMeetings', () => {
   beforeAll(async () => {
     emu = await startTestEmulator();
     tenant = emu.demo.tenantId;
-    const users = emu.demo.users;
-    const byName = (upn: string): DemoUser => users.find((u) => u.userPrincipalName.startsWith(upn))!;
+    const byName = (upn: string): DemoUser => demoUser(emu, upn);
     [adele, megan, alex, lee] = [byName('adele'), byName('megan'), byName('alex'), byName('lee')];
     [appToken, adeleToken, alexToken, meganToken] = await Promise.all([
       mintToken(emu),

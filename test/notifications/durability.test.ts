@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator.js';
 import type { StoreOptions } from '../../src/store/database.js';
 import { produceRecording, storeProducer } from '../support/artifactChanges.js';
-import { STORE, tlsDir } from '../support/emulator.js';
+import { newSchemaName, STORE, tempPgSchema, tlsDir } from '../support/emulator.js';
 import { WebhookReceiver } from '../support/webhookReceiver.js';
 
 /** The compiled CLI (npm test builds dist/ first). */
@@ -23,14 +22,8 @@ afterEach(async () => {
 /** Store flags for a CLI child and the same store for this process to write changes into. */
 function sharedStore(): { flags: string[]; options: StoreOptions } {
   if (STORE === 'postgres') {
-    const url = process.env['TEST_DATABASE_URL']!;
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    cleanups.push(async () => {
-      const { openStore } = await import('../../src/store/database.js');
-      const store = await openStore({ kind: 'postgres', url, schema });
-      await store.dropSchema();
-      await store.close();
-    });
+    const { url, schema, drop } = tempPgSchema();
+    cleanups.push(drop);
     return { flags: ['--database-url', url, '--database-schema', schema], options: { kind: 'postgres', url, schema } };
   }
   const dir = mkdtempSync(join(tmpdir(), 'gce-notif-'));
@@ -232,7 +225,7 @@ describe('nothing lost', () => {
     'two instances on one PostgreSQL database deliver each notification exactly once',
     async () => {
       const url = process.env['TEST_DATABASE_URL']!;
-      const schema = `t_${randomBytes(6).toString('hex')}`;
+      const schema = newSchemaName();
       const receiver = await new WebhookReceiver().start();
       cleanups.push(() => receiver.stop());
       const a: Emulator = await createEmulator({ tlsDir: tlsDir(), databaseUrl: url, databaseSchema: schema });

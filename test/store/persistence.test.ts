@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
 import { appToken, graphClient, graphFetch } from '../support/clients.js';
-import { STORE, storeOptions, tlsDir } from '../support/emulator.js';
+import { newSchemaName, STORE, storeOptions, tlsDir } from '../support/emulator.js';
 import { control, obj, value } from '../support/control.js';
 
 const DAY = 86_400_000;
@@ -131,7 +130,7 @@ describe('two emulators on one store', () => {
 describe.runIf(STORE === 'postgres')('PostgreSQL schemas', () => {
   it('each schema gets its own migration tables, even when other schemas of the database have them', async () => {
     const url = process.env['TEST_DATABASE_URL']!;
-    const schemas = [`t_${randomBytes(6).toString('hex')}`, `t_${randomBytes(6).toString('hex')}`];
+    const schemas = [newSchemaName(), newSchemaName()];
     const [first, second] = await Promise.all(schemas.map((databaseSchema) => createEmulator({ port: 0, tlsDir: tlsDir(), databaseUrl: url, databaseSchema })));
     try {
       await control(first!, 'POST', '/tenants', { displayName: 'Only in the first' });
@@ -147,7 +146,7 @@ describe.runIf(STORE === 'postgres')('PostgreSQL schemas', () => {
     // The introspection behind an idempotent migration lists every schema: 011 once found another
     // schema's subscriptions.link_root, skipped its own, and subscription creation there answered 500.
     const url = process.env['TEST_DATABASE_URL']!;
-    const schemas = [`t_${randomBytes(6).toString('hex')}`, `t_${randomBytes(6).toString('hex')}`];
+    const schemas = [newSchemaName(), newSchemaName()];
     const first = await createEmulator({ port: 0, tlsDir: tlsDir(), databaseUrl: url, databaseSchema: schemas[0] });
     const second = await createEmulator({ port: 0, tlsDir: tlsDir(), databaseUrl: url, databaseSchema: schemas[1] });
     const client = new pg.Client({ connectionString: url });

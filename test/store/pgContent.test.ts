@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator.js';
 import { mp4Stream } from '../../src/simulation/content/mp4.js';
 import { openStore } from '../../src/store/database.js';
-import { CONTENT_CHUNK_SIZE, PgContentStore } from '../../src/store/pgContent.js';
+import { CONTENT_CHUNK_SIZE, CONTENT_READ_BATCH, PgContentStore } from '../../src/store/pgContent.js';
 import { graphClient } from '../support/clients.js';
-import { STORE, tlsDir } from '../support/emulator.js';
+import { STORE, tempPgSchema, tlsDir } from '../support/emulator.js';
 import { sha256, sha256OfStream, simulate } from '../graph/support/artifacts.js';
 import { expectGraphFailure, mintToken } from '../graph/support/http.js';
 
@@ -27,12 +27,8 @@ async function instance(schema: string): Promise<Emulator> {
 
 /** A schema of this test's own, dropped after it (after every instance on it has closed). */
 function newSchema(): string {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  cleanups.push(async () => {
-    const store = await openStore({ kind: 'postgres', url: url!, schema });
-    await store.dropSchema();
-    await store.close();
-  });
+  const { schema, drop } = tempPgSchema();
+  cleanups.push(drop);
   return schema;
 }
 
@@ -68,7 +64,7 @@ describe.skipIf(STORE !== 'postgres' || url === undefined)('content shared acros
     const organizer = a.demo.organizerUserId;
     const meetingId = a.demo.meetingId;
     // Several chunks and more than one read batch, with a tail shorter than a chunk: the seams show.
-    const size = 5 * CONTENT_CHUNK_SIZE + 12_345;
+    const size = (CONTENT_READ_BATCH + 1) * CONTENT_CHUNK_SIZE + 12_345;
     const sim = await simulate(a, meetingId, { recordingSizeBytes: size });
     const recording = `/v1.0/users/${organizer}/onlineMeetings/${meetingId}/recordings/${sim.recordingId}/content`;
     const transcript = `/v1.0/users/${organizer}/onlineMeetings/${meetingId}/transcripts/${sim.transcriptId}/content`;
@@ -90,7 +86,7 @@ describe.skipIf(STORE !== 'postgres' || url === undefined)('content shared acros
     const ranges = [
       'bytes=0-99',
       `bytes=${c - 10}-${c + 9}`, // across the first chunk seam
-      `bytes=${4 * c - 3}-${4 * c + 2}`, // across a read batch's seam
+      `bytes=${CONTENT_READ_BATCH * c - 3}-${CONTENT_READ_BATCH * c + 2}`, // across a read batch's seam
       `bytes=${c}-${2 * c - 1}`, // exactly one chunk
       'bytes=1000000-1000999',
       `bytes=${2 * c}-`,
@@ -173,7 +169,7 @@ describe.skipIf(STORE !== 'postgres' || url === undefined)('content shared acros
     const schema = newSchema();
     const store = await openStore({ kind: 'postgres', url: url!, schema });
     cleanups.push(() => store.close());
-    const content = new PgContentStore(store.db);
+    const content = new PgContentStore(store.db, store.pgPool!);
     // Pieces that straddle chunk boundaries, one larger than a chunk.
     const bytes = randomBytes(2 * CONTENT_CHUNK_SIZE + 777);
     const pieces = [bytes.subarray(0, 1000), bytes.subarray(1000, 1000 + CONTENT_CHUNK_SIZE + 5), bytes.subarray(1000 + CONTENT_CHUNK_SIZE + 5)];

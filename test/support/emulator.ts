@@ -22,11 +22,33 @@ const tlsDir = (): string => {
  * Store options for one test's emulator: SQLite in memory, or a PostgreSQL schema of its own in the
  * leg's database. `persistent` gives options a second emulator can reopen (restart tests).
  */
+/** A fresh PostgreSQL schema name for one test (a migration creates it on first open). */
+export const newSchemaName = (): string => `t_${randomBytes(6).toString('hex')}`;
+
+/**
+ * A PostgreSQL schema of one test's own in the leg's database: its name, and `drop()` to remove it with
+ * everything in it (call it after every store or emulator on it has closed).
+ */
+export function tempPgSchema(): { url: string; schema: string; drop: () => Promise<void> } {
+  const url = process.env['TEST_DATABASE_URL'];
+  if (url === undefined) throw new Error('TEST_DATABASE_URL is not set for the PostgreSQL leg');
+  const schema = newSchemaName();
+  return {
+    url,
+    schema,
+    drop: async () => {
+      const store = await openStore({ kind: 'postgres', url, schema });
+      await store.dropSchema();
+      await store.close();
+    },
+  };
+}
+
 export function storeOptions(persistent = false): { options: EmulatorOptions; cleanup: () => void } {
   if (STORE === 'postgres') {
     const url = process.env['TEST_DATABASE_URL'];
     if (url === undefined) throw new Error('TEST_DATABASE_URL is not set for the PostgreSQL leg');
-    const schema = { databaseUrl: url, databaseSchema: `t_${randomBytes(6).toString('hex')}` };
+    const schema = { databaseUrl: url, databaseSchema: newSchemaName() };
     if (!persistent) return { options: schema, cleanup: () => undefined };
     // A persistent store outlives one process: these keep its bytes in a blob directory every process
     // opening it shares (without one they would live in PostgreSQL: test/store/pgContent.test.ts).
@@ -80,7 +102,7 @@ export function useEmulator(extra: EmulatorOptions = {}): TestEmulator {
 /** A bare store for this leg (SQLite in memory, or a PostgreSQL schema of its own), migrated; drop and close it after. */
 export function openLegStore(): Promise<Store> {
   const url = process.env['TEST_DATABASE_URL'];
-  if (STORE === 'postgres' && url !== undefined) return openStore({ kind: 'postgres', url, schema: `t_${randomBytes(6).toString('hex')}` });
+  if (STORE === 'postgres' && url !== undefined) return openStore({ kind: 'postgres', url, schema: newSchemaName() });
   return openStore({ kind: 'sqlite', filename: ':memory:' });
 }
 

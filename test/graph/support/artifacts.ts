@@ -1,17 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Emulator } from '../../../src/emulator.js';
+import type { Meeting } from '../../../src/domain/meetings.js';
 import type { SimulationResult } from '../../../src/simulation/meetingScenario.js';
 import { control } from './http.js';
 
 /** What the control API's simulate calls return. */
 export type Simulation = SimulationResult;
 
-export interface ControlMeeting {
-  id: string;
-  organizerId: string;
-  tenantId: string;
-  joinWebUrl: string;
+/** A meeting as the control API answers it. */
+export type ControlMeeting = Meeting;
+
+/** One of the demo tenant's users (Adele, Megan, Alex, Lee, Nestor). */
+export type DemoUser = Emulator['demo']['users'][number];
+
+/** The demo user whose user principal name starts with `upn` (e.g. 'adele'). */
+export function demoUser(emu: Emulator, upn: string): DemoUser {
+  const user = emu.demo.users.find((u) => u.userPrincipalName.startsWith(upn));
+  if (user === undefined) throw new Error(`no demo user '${upn}'`);
+  return user;
 }
 
 export const simulate = (emu: Emulator, meetingId: string, body: Record<string, unknown> = {}): Promise<Simulation> =>
