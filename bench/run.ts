@@ -3,7 +3,7 @@
  * Node HTTPS server measured in the same run (interleaved), printed as a markdown table.
  *
  *   node dist/bench/run.js [--quick] [--json] [--only startup,throughput,delta,content,callRecord,notifications,proxy,load,speech,recorder,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
- *                          [--delta-recordings N] [--large-rows N] [--content-mib N] [--speech-minutes N]
+ *                          [--delta-recordings N] [--large-rows N] [--large-seed-seconds S] [--content-mib N] [--speech-minutes N]
  *
  * Progress goes to stderr, the tables to stdout (with --json, one JSON document instead: bench/json.ts). Every spawned process is stopped at the end, on
  * error and on Ctrl-C; all traffic goes to 127.0.0.1.
@@ -31,11 +31,12 @@ import { measureRecorder, renderRecorder } from './recorder.js';
 import { Sections, tablesOf, type JsonPart, type JsonReport } from './json.js';
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--json] [--only LIST] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
-                                [--delta-recordings N] [--large-rows N] [--content-mib N] [--notification-recordings N] [--load-seconds S] [--speech-minutes N]
+                                [--delta-recordings N] [--large-rows N] [--large-seed-seconds S] [--content-mib N] [--notification-recordings N] [--load-seconds S] [--speech-minutes N]
   --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications,proxy,load,speech,recorder (default: all),
                    install (only when named: npm ci of fresh copies on this Node and on Node 24, start-up on both; minutes)
   --delta-recordings N  recordings in the delta full-sync store (default 100000; --quick 10000)
   --large-rows N   target rows of the large store for the page-time comparison (default 1000000, at most 120 s of seeding)
+  --large-seed-seconds S  seeding budget of the large store (default 120; --quick 30): a loaded machine needs more for 1000000 rows
   --content-mib N  size of the downloaded recording in MiB (default 1024; --quick 64)
   --notification-recordings N  recordings created against 10 subscriptions (default 10000; --quick 1000)
   --load-seconds S  seconds of the 200-connection mixed GET/subscription POST run, each server (default 60; --quick 10)
@@ -71,7 +72,20 @@ interface Settings {
 
 /** The command line, read by node:util's parseArgs (strict: an unknown or malformed flag is an error). */
 function parseArgs(argv: readonly string[]): Settings {
-  const numeric = ['starts', 'rounds', 'duration', 'warmup', 'concurrency', 'delta-recordings', 'large-rows', 'content-mib', 'notification-recordings', 'load-seconds', 'speech-minutes'] as const;
+  const numeric = [
+    'starts',
+    'rounds',
+    'duration',
+    'warmup',
+    'concurrency',
+    'delta-recordings',
+    'large-rows',
+    'large-seed-seconds',
+    'content-mib',
+    'notification-recordings',
+    'load-seconds',
+    'speech-minutes',
+  ] as const;
   let values: { quick?: boolean; json?: boolean; help?: boolean; only?: string } & Partial<Record<(typeof numeric)[number], string>>;
   try {
     ({ values } = parseCommandLine({
@@ -142,6 +156,7 @@ function parseArgs(argv: readonly string[]): Settings {
   }
   settings.delta.recordings = Math.round(number('delta-recordings', 1_000, 10_000_000) ?? settings.delta.recordings);
   settings.delta.largeStore = Math.round(number('large-rows', 1_000, 10_000_000) ?? settings.delta.largeStore);
+  settings.delta.largeSeedBudgetMs = Math.round((number('large-seed-seconds', 1, 3_600) ?? settings.delta.largeSeedBudgetMs / 1000) * 1000);
   settings.content.bytes = Math.round((number('content-mib', 1, 65_536) ?? settings.content.bytes / 1024 / 1024) * 1024 * 1024);
   settings.notificationRecordings = Math.round(number('notification-recordings', 10, 100_000) ?? settings.notificationRecordings);
   settings.load.durationMs = Math.round((number('load-seconds', 1, 600) ?? settings.load.durationMs / 1000) * 1000);

@@ -65,8 +65,13 @@ export async function createArtifacts(ctx: DomainContext, inputs: readonly NewAr
   return ctx.db.transaction().execute((trx) => writeArtifacts(ctx, trx, inputs));
 }
 
-/** createArtifacts within the caller's transaction (bulk seeding writes a batch's meetings in the same one). */
+/** createArtifacts within the caller's transaction. */
 export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Database>, inputs: readonly NewArtifact[]): Promise<Artifact[]> {
+  return (await writeArtifactRows(ctx, trx, inputs)).map(toArtifact);
+}
+
+/** writeArtifacts, giving the rows written: bulk seeding writes a batch's meetings in the same transaction and needs no Artifact objects. */
+export async function writeArtifactRows(ctx: DomainContext, trx: Transaction<Database>, inputs: readonly NewArtifact[]): Promise<ArtifactTable[]> {
   {
     // Delta pages hand out "everything up to feed seq N": an artifact must never become visible with
     // a seq below one a reader has already seen, so artifact writers take seqs in commit order.
@@ -83,7 +88,7 @@ export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Databa
       createdDateTime: input.createdDateTime,
       endDateTime: input.endDateTime,
     }));
-    const fed = await ctx.changes.emitMany(
+    const seqs = await ctx.changes.emitMany(
       trx,
       ctx.dialect,
       views.map((view) => ({
@@ -97,7 +102,7 @@ export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Databa
           callId: view.callId,
         },
         createdAt: view.createdDateTime,
-        data: notificationResourceData(view, GRAPH_V1_ROOT),
+        data: () => notificationResourceData(view, GRAPH_V1_ROOT),
         storeData: false,
       })),
     );
@@ -114,7 +119,7 @@ export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Databa
         content_correlation_id: view.contentCorrelationId,
         created_at: view.createdDateTime,
         end_at: view.endDateTime,
-        feed_seq: fed[i]!.seq,
+        feed_seq: seqs[i]!,
         content_blob: input.content.blobKey,
         content_type: input.content.contentType,
         content_size: input.content.size,
@@ -127,7 +132,7 @@ export async function writeArtifacts(ctx: DomainContext, trx: Transaction<Databa
     });
     // Multi-row inserts: bulk seeding makes thousands per transaction.
     await ctx.dialect.insertMany(trx, 'artifacts', rows);
-    return rows.map(toArtifact);
+    return rows;
   }
 }
 

@@ -65,14 +65,18 @@ export type FeedChange = Change & { readonly seq: number; readonly createdAt: st
  */
 export interface ChangeSink {
   (trx: Transaction<Database>, change: FeedChange): Promise<void>;
-  concerns?: (trx: Transaction<Database>, changes: readonly FeedChange[]) => Promise<boolean>;
+  concerns?: (trx: Transaction<Database>, changes: readonly Change[]) => Promise<boolean>;
 }
 
 /** One change of a batch, with its instant and data (see emit). */
 export interface ChangeToEmit {
   change: Change;
   createdAt: string;
-  data: Record<string, unknown>;
+  /**
+   * The change's data, or how to make it: made only when the feed keeps it (`storeData`) or a sink
+   * runs for the change. A bulk load that no subscription concerns never builds its resources.
+   */
+  data: Record<string, unknown> | (() => Record<string, unknown>);
   /**
    * Whether the feed row keeps `data` as JSON and the ids of the change. Artifacts' data is their
    * resource, which their own row (artifacts.feed_seq = this change's seq) derives with every id, so
@@ -97,6 +101,15 @@ function feedRow(change: Change, createdAt: string, data: Record<string, unknown
     data: storeData ? JSON.stringify(data) : '',
     created_at: createdAt,
   };
+}
+
+const dataOf = (data: ChangeToEmit['data']): Record<string, unknown> => (typeof data === 'function' ? data() : data);
+
+/** A FeedChange whose `data`, when given as a function, is made on first read and kept. */
+function feedChange(change: Change, seq: number, createdAt: string, data: ChangeToEmit['data']): FeedChange {
+  if (typeof data !== 'function') return { ...change, seq, createdAt, data };
+  let made: Record<string, unknown> | undefined;
+  return Object.defineProperty({ ...change, seq, createdAt }, 'data', { enumerable: true, get: () => (made ??= data()) }) as FeedChange;
 }
 
 /** The sinks of one emulator instance; the notifications module registers its outbox writer here. */
@@ -124,22 +137,32 @@ export class ChangePipeline {
    * follow each other in that order), then run every sink on each, in `trx`: what a user can observe is
    * what `emit` one by one gives, with one insert per chunk and one relevance check per sink.
    */
-  async emitMany(trx: Transaction<Database>, dialect: StoreDialect, items: readonly ChangeToEmit[]): Promise<FeedChange[]> {
+  async emitMany(trx: Transaction<Database>, dialect: StoreDialect, items: readonly ChangeToEmit[]): Promise<number[]> {
     const seqs: number[] = [];
     const returned = await dialect.insertMany(
       trx,
       'change_feed',
-      items.map(({ change, createdAt, data, storeData }) => feedRow(change, createdAt, data, storeData)),
+      items.map(({ change, createdAt, data, storeData }) => feedRow(change, createdAt, storeData ? dataOf(data) : {}, storeData)),
       'seq',
     );
     // RETURNING's row order is not promised: each statement's seqs, ascending, go to its changes in order.
-    for (const chunk of returned) seqs.push(...chunk.map(Number).sort((a, b) => a - b));
-    const fed = items.map(({ change, createdAt, data }, i): FeedChange => ({ ...change, seq: seqs[i] ?? 0, createdAt, data }));
+    for (const chunk of returned) for (const seq of chunk.map(Number).sort((a, b) => a - b)) seqs.push(seq);
+    // What the sinks see, made for the first sink the batch concerns, each change's data made once,
+    // when first read (see ChangeToEmit.data).
+    let fed: FeedChange[] | undefined;
     for (const sink of this.sinks) {
-      if (sink.concerns !== undefined && !(await sink.concerns(trx, fed))) continue;
+      if (
+        sink.concerns !== undefined &&
+        !(await sink.concerns(
+          trx,
+          items.map((item) => item.change),
+        ))
+      )
+        continue;
+      fed ??= items.map(({ change, createdAt, data }, i): FeedChange => feedChange(change, seqs[i] ?? 0, createdAt, data));
       for (const change of fed) await sink(trx, change);
     }
-    return fed;
+    return seqs;
   }
 }
 

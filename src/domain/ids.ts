@@ -4,9 +4,15 @@ import { randomBytes, randomFillSync, randomInt, randomUUID } from 'node:crypto'
 
 export const newGuid = (): string => randomUUID();
 
-/** `19:meeting_{base64 of a GUID, no padding}@thread.v2`, the chat thread of a scheduled meeting. */
-export function newMeetingThreadId(): string {
-  return `19:meeting_${Buffer.from(randomUUID()).toString('base64').replace(/=+$/, '')}@thread.v2`;
+/**
+ * `19:meeting_{base64 of a GUID, no padding}@thread.v2`, the chat thread of a scheduled meeting. With
+ * `createdMs` (bulk seeding), the GUID is time-ordered (newTimeOrderedGuid), so that the meeting ids made
+ * from it (meetingIdFor) of one batch share a long prefix and land together in the meeting and artifact
+ * indexes, instead of each on a page of its own that every batch's commit writes again.
+ */
+export function newMeetingThreadId(createdMs?: number): string {
+  const guid = createdMs === undefined ? randomUUID() : timeOrderedUuid(createdMs);
+  return `19:meeting_${Buffer.from(guid).toString('base64').replace(/=+$/, '')}@thread.v2`;
 }
 
 /** onlineMeeting ids are Base64 of `1*{organizerId}*0**{threadId}` (as in the examples of https://learn.microsoft.com/graph/api/callrecording-delta and https://learn.microsoft.com/graph/api/callrecording-get). */
@@ -92,6 +98,9 @@ export function newRecordingId(organizerId: string, tenantId: string, createdMs?
 export function newTranscriptId(createdMs?: number): string {
   return pathSafeBase64(() => `1##0##${createdMs === undefined ? randomUUID() : timeOrderedUuid(createdMs)}`);
 }
+
+/** A GUID that sorts by `ms` (a version 7 UUID): for bulk-seeded rows, whose ids then sort together in an index. */
+export const newTimeOrderedGuid = (ms: number): string => timeOrderedUuid(ms);
 
 /** A version 7 UUID (RFC 9562 §5.7): 48 bits of Unix milliseconds, then random bits. */
 function timeOrderedUuid(ms: number): string {

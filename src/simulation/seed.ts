@@ -1,8 +1,8 @@
-import { writeArtifacts, type NewArtifact } from '../domain/artifacts.js';
+import { writeArtifactRows, type NewArtifact } from '../domain/artifacts.js';
 import { newCallRow } from '../domain/calls.js';
 import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../runtime/errors.js';
-import { newContentCorrelationId, newRecordingId, newTranscriptId } from '../domain/ids.js';
+import { newContentCorrelationId, newMeetingThreadId, newRecordingId, newTimeOrderedGuid, newTranscriptId } from '../domain/ids.js';
 import { newMeetingRow } from '../domain/meetings.js';
 import { findUser } from '../domain/users.js';
 import type { ContentStore } from '../store/blobs.js';
@@ -83,8 +83,17 @@ export async function seedArtifacts(ctx: DomainContext, blobs: ContentStore, req
           subject: `Seeded meeting ${m + 1}`,
           startDateTime: new Date(startMs).toISOString(),
           endDateTime: new Date(endMs).toISOString(),
+          // Time-ordered ids: a batch's meetings and calls go to the end of their indexes (see newMeetingThreadId).
+          threadId: newMeetingThreadId(startMs),
         });
-        const call = newCallRow(tctx, { tenantId: request.tenantId, meetingId: meeting.id, state: 'terminated', startedDateTime: meeting.start_date_time, endedDateTime: meeting.end_date_time });
+        const call = newCallRow(tctx, {
+          id: newTimeOrderedGuid(startMs),
+          tenantId: request.tenantId,
+          meetingId: meeting.id,
+          state: 'terminated',
+          startedDateTime: meeting.start_date_time,
+          endedDateTime: meeting.end_date_time,
+        });
         meetingRows.push(meeting);
         callRows.push(call);
         for (let i = 0; i < perMeeting; i++) {
@@ -108,7 +117,7 @@ export async function seedArtifacts(ctx: DomainContext, blobs: ContentStore, req
       }
       await ctx.dialect.insertMany(trx, 'meetings', meetingRows);
       await ctx.dialect.insertMany(trx, 'calls', callRows);
-      await writeArtifacts(tctx, trx, pending);
+      await writeArtifactRows(tctx, trx, pending);
       return { meetings: count, artifacts: pending.length };
     });
     meetings += made.meetings;

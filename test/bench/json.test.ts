@@ -66,6 +66,13 @@ describe('bench --json', () => {
     expect(stderr).toContain('recorder');
   });
 
+  it('refuses a seeding budget of the large store outside 1–3600 s, with the usage', async () => {
+    const { code, stdout, stderr } = await runBench(['--only', 'delta', '--large-seed-seconds', '0', '--json'], 20_000);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('--large-seed-seconds takes a number from 1 to 3600');
+  });
+
   it('reads markdown tables back into rows with numbers and units', () => {
     const markdown = ['### Part A', '', '| | emu | bare | ratio |', '| --- | ---: | ---: | ---: |', '| MiB/s | 1,234.5 | **n/a** | 64% |', '', 'text | not a table'].join('\n');
     const [table, ...more] = tablesOf(markdown);
