@@ -51,6 +51,37 @@ describe('the CLI launcher (dist/cli.mjs)', () => {
 });
 
 describe('the CLI bundle (dist/cli-bundle.cjs)', () => {
+  // What a warm `start` loads from node_modules by its ready line (besides what the bundle inlines):
+  // only the SQLite driver. The rest (pg, the progress bar, @fastify/swagger, x509, ...) loads when used.
+  it('a warm start loads no package from node_modules but the SQLite driver before its ready line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gce-loaded-'));
+    try {
+      const probe = join(dir, 'probe.cjs');
+      writeFileSync(
+        probe,
+        `process.once('graph-comms-emulator:ready', () => {
+  const names = new Set();
+  for (const file of Object.keys(require.cache)) {
+    const m = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file);
+    if (m) names.add(m[1].replace(/\\\\/g, '/'));
+  }
+  console.log('LOADED ' + JSON.stringify([...names].sort()));
+  process.exit(0);
+});
+`,
+      );
+      const start = () => run(process.execPath, ['--require', probe, LAUNCHER, 'start', '--http', '--port', '0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'], { timeout: 30_000 });
+      // The first start makes the store (its signing key's certificate takes x509); a warm start makes nothing.
+      await start();
+      const { stdout } = await start();
+      const line = stdout.split('\n').find((l) => l.startsWith('LOADED '));
+      expect(line, stdout).toBeDefined();
+      expect(JSON.parse(line!.slice('LOADED '.length))).toEqual(['better-sqlite3', 'bindings', 'file-uri-to-path']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is ASCII only, as the launcher reads it as latin1', () => {
     const bytes = readFileSync(BUNDLE);
     expect(bytes.findIndex((byte) => byte > 0x7f)).toBe(-1);
