@@ -53,7 +53,7 @@ describe('the CLI launcher (dist/cli.mjs)', () => {
 describe('the CLI bundle (dist/cli-bundle.cjs)', () => {
   // What a warm `start` loads from node_modules by its ready line (besides what the bundle inlines):
   // only the SQLite driver. The rest (pg, the progress bar, @fastify/swagger, x509, ...) loads when used.
-  it('a warm start loads no package from node_modules but the SQLite driver before its ready line', async () => {
+  it('a warm start loads no package from node_modules but the SQLite driver, and not node:http2, before its ready line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gce-loaded-'));
     try {
       const probe = join(dir, 'probe.cjs');
@@ -66,6 +66,7 @@ describe('the CLI bundle (dist/cli-bundle.cjs)', () => {
     if (m) names.add(m[1].replace(/\\\\/g, '/'));
   }
   console.log('LOADED ' + JSON.stringify([...names].sort()));
+  console.log('BUILTINS ' + JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13))));
   process.exit(0);
 });
 `,
@@ -77,6 +78,10 @@ describe('the CLI bundle (dist/cli-bundle.cjs)', () => {
       const line = stdout.split('\n').find((l) => l.startsWith('LOADED '));
       expect(line, stdout).toBeDefined();
       expect(JSON.parse(line!.slice('LOADED '.length))).toEqual(['better-sqlite3', 'bindings', 'file-uri-to-path']);
+      // Nor node:http2, which fastify loads at the top for an option the emulator never sets (scripts/bundle.mjs).
+      const builtins = stdout.split('\n').find((l) => l.startsWith('BUILTINS '));
+      expect(builtins, stdout).toBeDefined();
+      expect(JSON.parse(builtins!.slice('BUILTINS '.length))).not.toContain('http2');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
