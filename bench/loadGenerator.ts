@@ -7,7 +7,7 @@
  * back to back. Requests that complete during the warm-up are not counted; after it, every
  * response completed within `durationMs` counts. Prints one JSON line (LoadResult) and exits.
  * Bounded: stops issuing requests at the end of the window, gives in-flight requests at most
- * `requestTimeoutMs`, and exits regardless after warm-up + duration + 10 s.
+ * `requestTimeoutMs`, and exits regardless after warm-up + duration + `requestTimeoutMs` + 10 s.
  */
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -24,6 +24,7 @@ export interface LoadConfig {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
+  /** Socket inactivity allowed per request before it counts as an error (default 10 s). */
   requestTimeoutMs?: number;
   /**
    * Go through the drop-in proxy on 127.0.0.1:`proxyPort` instead: each connection is a CONNECT
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
       console.error('load generator: hard time limit reached');
       process.exit(3);
     },
-    config.warmupMs + config.durationMs + 10_000,
+    config.warmupMs + config.durationMs + requestTimeoutMs + 10_000,
   );
   hardStop.unref();
 
@@ -111,16 +112,23 @@ async function main(): Promise<void> {
   const windowStart = begin + config.warmupMs;
   const windowEnd = windowStart + config.durationMs;
 
-  const failed = (err: Error): void => {
+  // Each transport error is itemized by what tells causes apart: the request's method, whether it went
+  // out on a kept-alive socket that had already served a request (a reset there, within milliseconds,
+  // is the keep-alive race with the server closing an idle socket) or on a fresh one, and how long
+  // after sending it failed (a timeout shows as the limit itself).
+  const failed = (err: Error, post: boolean, reused: boolean | undefined, sent: number): void => {
     errors++;
     firstError ??= err.message;
     const code = (err as NodeJS.ErrnoException).code;
-    const key = code !== undefined ? `${code}: ${err.message}` : err.message;
+    const socket = reused === undefined ? 'before a socket' : reused ? 'reused socket' : 'new socket';
+    const seconds = Math.max(1, Math.ceil((performance.now() - sent) / 1000));
+    const key = `${post ? 'POST' : 'GET'} ${code !== undefined ? `${code}: ` : ''}${err.message} (${socket}, within ${seconds} s)`;
     errorMessages[key] = (errorMessages[key] ?? 0) + 1;
   };
   const once = (post: boolean): Promise<void> =>
     new Promise((resolve) => {
       const sent = performance.now();
+      let reused: boolean | undefined;
       const req = request(post && postOptions !== undefined ? postOptions : options, (res) => {
         let bytes = 0;
         const status = res.statusCode ?? 0;
@@ -147,13 +155,14 @@ async function main(): Promise<void> {
           resolve();
         });
         res.once('error', (err) => {
-          failed(err);
+          failed(err, post, reused, sent);
           resolve();
         });
       });
+      req.once('socket', () => (reused = req.reusedSocket));
       req.once('timeout', () => req.destroy(new Error(`no response within ${requestTimeoutMs} ms`)));
       req.once('error', (err) => {
-        failed(err);
+        failed(err, post, reused, sent);
         resolve();
       });
       req.end(post && config.post !== undefined ? config.post.body : undefined);

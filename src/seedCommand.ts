@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import { resolveConfig, DEFAULT_HTTPS_PORT, type EmulatorOptions } from './config.js';
 import { ChangePipeline } from './domain/changes.js';
 import { outboxSink } from './notifications/outbox.js';
@@ -29,6 +28,8 @@ export interface SeedFlags {
 export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promise<SeedResult & { seconds: number }> {
   const config = resolveConfig(options, { port: DEFAULT_HTTPS_PORT, inMemory: false });
   if (config.store.kind === 'sqlite' && config.store.filename === ':memory:') throw new Error('seeding an in-memory store keeps nothing: give --data-dir or --database-url');
+  // Loaded here, not at the top: the CLI is one bundle, and `start` would load it (20 files) for nothing.
+  const cliProgress = flags.progress ? (await import('cli-progress')).default : undefined;
   const store = await openWritableStore(config.store);
   // PostgreSQL without a blob directory keeps the bytes in the database, beside the rows (store/pgContent.ts).
   let blobs: ContentStore;
@@ -45,9 +46,10 @@ export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promi
   const links = new ResourceLinks();
   if (config.publicUrl !== undefined) links.setPublicUrl(config.publicUrl);
   ctx.changes.register(outboxSink(ctx, links, () => undefined));
-  const bar = flags.progress
-    ? new cliProgress.SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} artifacts | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic)
-    : undefined;
+  const bar =
+    cliProgress !== undefined
+      ? new cliProgress.SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} artifacts | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : undefined;
   const started = performance.now();
   try {
     const total = flags.recordings + flags.transcripts;
