@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ArtifactTable, Database } from '../store/schema.js';
 import { artifactPageValueJson, GRAPH_V1_ROOT, meetingOrganizerJson, notificationResourceData, type ArtifactKind, type ArtifactView } from './artifactResource.js';
+import { artifactRowJsonBytes } from './artifactPageBytes.js';
 import type { DomainContext } from './context.js';
 import { newRecordingId, newTranscriptId } from './ids.js';
 
@@ -240,6 +241,46 @@ export async function pageArtifactJson(
     lastSeq: last === undefined ? undefined : Number(last.feed_seq),
     more,
   };
+}
+
+const COMMA = Buffer.from(',');
+
+/**
+ * pageArtifactJson as UTF-8 bytes, the rows' JSON written by the database (artifactRowJsonBytes): `value`
+ * is the page's `value` array text in pieces, to be concatenated as they are (commas included), `bytes`
+ * their total length. A page with an instant not in Date#toISOString's form (none the emulator writes
+ * itself) is built by pageArtifactJson instead: the same text either way.
+ */
+export async function pageArtifactBytes(
+  ctx: DomainContext,
+  scope: Extract<ArtifactScope, { by: 'organizer' }>,
+  afterSeq: number,
+  limit: number,
+  serviceRoot: string,
+): Promise<{ value: Uint8Array[]; bytes: number; count: number; lastSeq: number | undefined; more: boolean }> {
+  const rows = await scoped(ctx.db, scope, true)
+    .select(['feed_seq', artifactRowJsonBytes(ctx.dialect.jsonText, scope.kind, serviceRoot, scope.organizerId, meetingOrganizerJson(scope.organizerId, scope.tenantId)).as('json')])
+    .where('feed_seq', '>', afterSeq)
+    .orderBy('feed_seq')
+    .limit(limit + 1)
+    .execute();
+  const more = rows.length > limit;
+  const count = more ? limit : rows.length;
+  const value: Uint8Array[] = new Array<Uint8Array>(count === 0 ? 0 : 2 * count - 1);
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const json = rows[i]!.json;
+    if (json === null) {
+      const page = await pageArtifactJson(ctx, scope, afterSeq, limit, serviceRoot);
+      const text = Buffer.from(page.valueJson);
+      return { value: [text], bytes: text.length, count: page.count, lastSeq: page.lastSeq, more: page.more };
+    }
+    if (i > 0) value[2 * i - 1] = COMMA;
+    value[2 * i] = json;
+    bytes += json.length + (i > 0 ? 1 : 0);
+  }
+  const last = count === 0 ? undefined : rows[count - 1];
+  return { value, bytes, count, lastSeq: last === undefined ? undefined : Number(last.feed_seq), more };
 }
 
 /** The resource data of artifacts' 'created' changes, by feed seq (the feed keeps no copy of it: see createArtifacts). */

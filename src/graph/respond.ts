@@ -46,6 +46,16 @@ export function sendGraphJsonText(request: FastifyRequest, reply: FastifyReply, 
   return sendText(request, reply, status, text, [...applied]);
 }
 
+/**
+ * sendGraphJsonText for a body already in UTF-8 bytes (a getAll* page the database wrote): sent as
+ * they are, Content-Length known, no string to encode. Other metadata levels and omit-values=nulls
+ * reshape the body, so they decode it and take the text's path.
+ */
+export function sendGraphJsonBytes(request: FastifyRequest, reply: FastifyReply, status: number, bytes: Buffer, applied: readonly string[] = []): FastifyReply {
+  if (request.graphState.prefer?.omitNulls === true) return sendGraphJson(request, reply, status, JSON.parse(bytes.toString('utf8')) as unknown, applied);
+  return sendText(request, reply, status, bytes, [...applied]);
+}
+
 /** `{ '@odata.context': context, ...entity }` where the entity was serialized ahead (a cached JSON object). */
 export function sendGraphEntityJson(request: FastifyRequest, reply: FastifyReply, status: number, context: string, entityJson: string, applied: readonly string[] = []): FastifyReply {
   const rest = entityJson === '{}' ? '}' : `,${entityJson.slice(1)}`;
@@ -56,7 +66,7 @@ export function sendGraphEntityJson(request: FastifyRequest, reply: FastifyReply
  * Every Graph JSON body leaves here. Handlers write minimal metadata; `Accept: application/json;odata.metadata=none|full`
  * reshapes it in this one step (the body is parsed again only then), and the Content-Type names the level served.
  */
-function sendText(request: FastifyRequest, reply: FastifyReply, status: number, text: string, used: string[]): FastifyReply {
+function sendText(request: FastifyRequest, reply: FastifyReply, status: number, text: string | Buffer, used: string[]): FastifyReply {
   if (request.graphState.prefer?.includeUnknownEnumMembers === true) used.push('include-unknown-enum-members');
   if (used.length > 0) void reply.header('Preference-Applied', preferenceApplied(used));
   const level = metadataLevel(request.headers.accept);
@@ -67,5 +77,5 @@ function sendText(request: FastifyRequest, reply: FastifyReply, status: number, 
   return reply
     .code(status)
     .type(graphJsonAt(level))
-    .send(JSON.stringify(atMetadataLevel(JSON.parse(text) as unknown, level)));
+    .send(JSON.stringify(atMetadataLevel(JSON.parse(typeof text === 'string' ? text : text.toString('utf8')) as unknown, level)));
 }

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { Expression, Kysely, RawBuilder, SelectQueryBuilder, Transaction } from 'kysely';
 import { sql } from './kysely.js';
 import type { Database } from './schema.js';
 import { dollarNumber, insertRowsInBulk, questionMark, type BulkValue } from './bulkInsert.js';
@@ -33,7 +33,36 @@ export interface StoreDialect {
     rows: readonly R[],
     returning?: string,
   ): Promise<unknown[][]>;
+  /** SQL that writes JSON text in the database (a delta page's rows, see domain/artifactPageBytes.ts). */
+  readonly jsonText: SqlJsonText;
 }
+
+/** The few SQL functions a query needs to write a row's JSON itself, each spelled as the database spells it. */
+export interface SqlJsonText {
+  /** The text's JSON string literal: the characters JSON.stringify writes for it (quotes, `\"`, `\n`, `\u001f`…). */
+  quote(text: Expression<string | null>): RawBuilder<string>;
+  /** True where the text is exactly Date#toISOString's form, `2025-10-07T07:25:21.973Z` (ASCII digits). */
+  isIsoMillis(text: Expression<string>): RawBuilder<boolean>;
+  /** The text's UTF-8 bytes, read by the driver as a Buffer / Uint8Array rather than decoded into a string. */
+  utf8(text: Expression<string | null>): RawBuilder<Uint8Array>;
+}
+
+const postgresJsonText: SqlJsonText = {
+  // to_json escapes as JSON.stringify does: \" \\ \b \f \n \r \t, other control characters as \u00xx.
+  quote: (text) => sql<string>`to_json((${text})::text)::text`,
+  isIsoMillis: (text) => sql<boolean>`((${text}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$')`,
+  utf8: (text) => sql<Uint8Array>`convert_to(${text}, 'UTF8')`,
+};
+
+// GLOB's [0-9] is ASCII digits only, as the \d of graphDateTime's pattern; GLOB anchors both ends.
+const ISO_MILLIS_GLOB = '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z';
+
+const sqliteJsonText: SqlJsonText = {
+  // https://sqlite.org/json1.html#jquote: a text argument becomes a JSON string, escaped as JSON.stringify does.
+  quote: (text) => sql<string>`json_quote(${text})`,
+  isIsoMillis: (text) => sql<boolean>`((${text}) GLOB ${sql.lit(ISO_MILLIS_GLOB)})`,
+  utf8: (text) => sql<Uint8Array>`CAST(${text} AS BLOB)`,
+};
 
 // Bound parameters per statement: SQLite allows 32,766 (since 3.32), PostgreSQL 65,535.
 const SQLITE_MAX_PARAMETERS = 32_000;
@@ -49,6 +78,7 @@ export const postgresCapabilities: StoreDialect = {
   claimRowsSkippingLocked: (query) => query.forUpdate().skipLocked(),
   bulkLoad: (load) => load(),
   insertMany: (db, table, rows, returning) => insertRowsInBulk(db, dollarNumber, POSTGRES_MAX_PARAMETERS, table, rows, returning),
+  jsonText: postgresJsonText,
 };
 
 export function sqliteCapabilities(db: Kysely<Database>): StoreDialect {
@@ -56,6 +86,7 @@ export function sqliteCapabilities(db: Kysely<Database>): StoreDialect {
     lockFeedForWrite: async () => undefined,
     claimRowsSkippingLocked: (query) => query,
     insertMany: (db, table, rows, returning) => insertRowsInBulk(db, questionMark, SQLITE_MAX_PARAMETERS, table, rows, returning),
+    jsonText: sqliteJsonText,
     async bulkLoad(load) {
       const pragma = async (name: string): Promise<unknown> => (await sql<Record<string, unknown>>`PRAGMA ${sql.raw(name)}`.execute(db)).rows[0]?.[name];
       const cacheSize = Number(await pragma('cache_size'));

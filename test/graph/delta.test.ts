@@ -150,6 +150,16 @@ describe('getAllRecordings / getAllTranscripts and delta', () => {
     expect(item['meetingOrganizer']).toEqual({ user: expect.objectContaining({ id: adele }) as unknown });
     expect(item['recordingContentUrl']).toMatch(new RegExp(`^${emu.url}/beta/users/`));
     expect(omitted.headers.get('preference-applied')).toBe('omit-values=nulls');
+    // The page is sent as bytes the database wrote; other metadata levels reshape it all the same.
+    const none = await graph(emu, `/v1.0${fn(adele, '/delta')}?$top=2`, appToken, { headers: { accept: 'application/json;odata.metadata=none' } });
+    expect(none.status).toBe(200);
+    expect(none.headers.get('content-type')).toMatch(/odata\.metadata=none/);
+    expect(none.body['@odata.context']).toBeUndefined();
+    const plain = (none.body['value'] as Json[])[0]!;
+    expect(plain['@odata.type']).toBeUndefined();
+    expect(plain['recordingContentUrl']).toMatch(new RegExp(`^${emu.url}/v1.0/users/`));
+    const minimal = await graph(emu, `/v1.0${fn(adele, '/delta')}?$top=2`, appToken);
+    expect(Number(minimal.headers.get('content-length'))).toBe(Buffer.byteLength(JSON.stringify(minimal.body)));
     const res = await graph(emu, `/v1.0${fn(adele, '/delta')}`, appToken, { headers: { prefer: 'odata.maxpagesize=7' } });
     expect((expectGraphOk(res, 'v1.0', DELTA)['value'] as Json[]).length).toBe(7);
     expect(res.headers.get('preference-applied')).toBe('odata.maxpagesize=7');

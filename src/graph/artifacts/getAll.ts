@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS, type PermissionRule } from '../../domain/permissions.js';
 import { isAppAllowedForUser } from '../../domain/accessPolicies.js';
 import type { ArtifactKind } from '../../domain/artifactResource.js';
-import { lastArtifactSeq, pageArtifactJson, type ArtifactScope } from '../../domain/artifacts.js';
+import { lastArtifactSeq, pageArtifactBytes, type ArtifactScope } from '../../domain/artifacts.js';
 import type { TokenState } from '../../domain/stateTokens.js';
 import { findUser } from '../../domain/users.js';
 import { meetingExpiryCutoff } from '../../domain/meetings.js';
@@ -10,7 +10,7 @@ import { forbidden, notFound } from '../../http/errors.js';
 import { parseQueryOptions, type QueryInput, type QueryOptionSpec } from '../../http/odata/queryOptions.js';
 import { requestOrigin } from '../../http/requestContext.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
-import { contextUrl, sendGraphJsonText, serviceRoot } from '../respond.js';
+import { contextUrl, sendGraphJsonBytes, serviceRoot } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
 import { meteredApi } from './access.js';
 import { functionSegment, parseGetAllQuery, type GetAllQuery } from './getAllQuery.js';
@@ -33,6 +33,8 @@ export type GetAllRequest = FastifyRequest<{ Params: { userId?: string; args?: s
 /** Page size when the client names none, and the most a page holds ($top or odata.maxpagesize above it is capped). */
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1_000;
+
+const CLOSE = Buffer.from(']}');
 
 const FUNCTION_NAME: Record<ArtifactKind, string> = { recording: 'getAllRecordings', transcript: 'getAllTranscripts' };
 
@@ -138,7 +140,7 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
 
   const prefer = request.graphState.prefer?.maxPageSize;
   const pageSize = Math.min(options.top ?? query.top ?? prefer ?? DEFAULT_PAGE, MAX_PAGE);
-  const page = await pageArtifactJson(services.ctx, scope, position, pageSize, root);
+  const page = await pageArtifactBytes(services.ctx, scope, position, pageSize, root);
   const next = page.lastSeq ?? position;
   const signed = await services.deltaTokens.sign({
     query: {
@@ -165,7 +167,9 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   head['@odata.count'] = page.count;
   if (principal.kind === 'application') services.usage.record(principal.tenantId, principal.clientId, meteredApi(kind, adhoc), services.ctx.clock.now());
   const applied = options.top === undefined && prefer !== undefined ? [`odata.maxpagesize=${pageSize}`] : [];
-  // Each item is its resource JSON (links under this request's root) with @odata.type in front.
-  const text = `${JSON.stringify(head).slice(0, -1)},"value":[${page.valueJson}]}`;
-  return sendGraphJsonText(request, reply, 200, text, applied);
+  // Each item is its resource JSON (links under this request's root) with @odata.type in front, as
+  // bytes the database wrote: the body is one Buffer, the head and the closing brackets around them.
+  const front = Buffer.from(`${JSON.stringify(head).slice(0, -1)},"value":[`);
+  const body = Buffer.concat([front, ...page.value, CLOSE], front.length + page.bytes + CLOSE.length);
+  return sendGraphJsonBytes(request, reply, 200, body, applied);
 }
