@@ -27,7 +27,7 @@ const wantsChangeType = (s: Subscription, changeType: string): boolean => s.chan
  * never notify; a transcript notifies only subscriptions made before transcription started
  * (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript).
  */
-export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: () => void): ChangeSink {
+export function outboxSink(ctx: DomainContext, links: ResourceLinks): ChangeSink {
   const certificates = new CertificateCache();
   const sink: ChangeSink = async (trx: Transaction<Database>, change: FeedChange): Promise<void> => {
     const now = ctx.clock.now().toISOString();
@@ -92,8 +92,8 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: ()
       });
     }
     if (deliveries.length === 0) return;
+    // The dispatcher hears of the rows when the transaction commits (store.writes).
     await trx.insertInto('notification_deliveries').values(deliveries).execute();
-    written();
   };
   // A batch (bulk seeding) none of whose tenants has an active subscription to its resources writes nothing.
   sink.concerns = async (trx, changes) => {
