@@ -5,7 +5,7 @@ import { rebaseGraphLinks } from '../domain/graphLinks.js';
 import { scopeMatches, type ChangeScope } from '../domain/subscriptionResources.js';
 import { toSubscription, type Subscription } from '../domain/subscriptions.js';
 import type { Database, NotificationDeliveryTable } from '../store/schema.js';
-import { CertificateCache, encryptResourceData } from './encryption.js';
+import { CertificateCache, encryptResourceData, type EncryptedContent } from './encryption.js';
 import type { ResourceLinks } from './resourceLinks.js';
 import { changeNotification, lifecycleNotification, notifiedData, type LifecycleNotificationItem } from './payload.js';
 
@@ -66,6 +66,12 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks): ChangeSink
     const plaintext = links.rebase(notified);
     const wallNow = new Date().toISOString();
     const deliveries: Insertable[] = [];
+    // One encryption per (certificate, plaintext) in a change: subscriptions sharing a certificate get
+    // the same encryptedContent (key, data, signature), each with its own encryptionCertificateId. Only
+    // the holder of that certificate's private key can read either copy, so nothing is revealed that
+    // one copy does not; Graph asks for a key per notification only so no key is reused across changes
+    // (https://learn.microsoft.com/graph/change-notifications-with-resource-data#decrypting-resource-data-from-change-notifications).
+    const sealed = new Map<string, EncryptedContent>();
     for (const s of subscriptions) {
       if (!scopeMatches(s.resourceKind, s.scopeId, scope)) continue;
       if (transcriptStart !== undefined && s.createdAt > transcriptStart) continue;
@@ -75,7 +81,11 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks): ChangeSink
         const certificate = certificates.get(s.encryptionCertificate ?? '');
         // Certificates are checked at creation; one that no longer parses cannot be encrypted for.
         if (certificate === undefined) continue;
-        encrypted = encryptResourceData(certificate, s.encryptionCertificateId ?? '', s.linkRoot === null ? plaintext : rebaseGraphLinks(notified, s.linkRoot));
+        const text = s.linkRoot === null ? plaintext : rebaseGraphLinks(notified, s.linkRoot);
+        const key = `${s.encryptionCertificate ?? ''}\u0000${text}`;
+        let content = sealed.get(key);
+        if (content === undefined) sealed.set(key, (content = encryptResourceData(certificate, '', text)));
+        encrypted = { ...content, encryptionCertificateId: s.encryptionCertificateId ?? '' };
       }
       deliveries.push({
         subscription_id: s.id,
