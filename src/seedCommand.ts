@@ -45,7 +45,7 @@ export async function runSeed(options: EmulatorOptions, flags: SeedFlags): Promi
   // next emulator serving this store delivers (links rebased on --public-url when given).
   const links = new ResourceLinks();
   if (config.publicUrl !== undefined) links.setPublicUrl(config.publicUrl);
-  ctx.changes.register(outboxSink(ctx, links, () => undefined));
+  ctx.changes.register(outboxSink(ctx, links));
   const bar =
     cliProgress !== undefined
       ? new cliProgress.SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} artifacts | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic)

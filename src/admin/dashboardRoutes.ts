@@ -112,10 +112,10 @@ function artifactView(a: Artifact): Record<string, unknown> {
 }
 
 /**
- * `changed` is pushed: every write this process makes to the store (store.writes) asks, on the next turn,
- * whether deliveries, subscriptions, meetings or artifacts changed. The poll remains only for writes this
- * process cannot hear of — another process on the same SQLite file (the `seed` command), another instance
- * sharing PostgreSQL — and for a PostgreSQL write heard before its transaction committed (writeSignal.ts).
+ * `changed` is pushed: every committed write this process makes to the store (store.writes, fired after
+ * COMMIT on both stores) asks, on the next turn, whether deliveries, subscriptions, meetings or artifacts
+ * changed. The poll remains only for writes this process cannot hear of — another process on the same
+ * SQLite file (the `seed` command), another instance sharing PostgreSQL.
  */
 const CHANGE_POLL_MS = 2000;
 const HEARTBEAT_MS = 15_000;
@@ -272,7 +272,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
   const onWrite = (): void => {
     if (heard) return;
     heard = true;
-    // After the current statement or transaction: SQLite's one connection runs the check's reads after it.
+    // The write is committed; a burst of them within this turn shares one check.
     setImmediate(() => {
       heard = false;
       checkChanges();

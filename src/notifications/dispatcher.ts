@@ -17,16 +17,6 @@ import type { ValidationTokenIssuer } from './validationTokens.js';
  */
 const LINGER_MS = 10;
 
-/**
- * When a poke came from rows whose transaction may not have committed yet (PostgreSQL commits over the
- * network after the sink returns), rounds follow the first one after these delays (ms), so the rows
- * go out as soon as they are visible without waiting for the wall-clock poll. On SQLite the commit
- * has landed by the first round (it completes in the same turn of the event loop).
- */
-const FOLLOW_UPS_MS = [5, 25] as const;
-/** The same while busy: rounds keep running anyway, so one late follow-up is enough. */
-const BUSY_FOLLOW_UPS_MS = [25] as const;
-
 export interface DispatcherOptions {
   /** Rows claimed per round. */
   claimBatch?: number;
@@ -97,8 +87,6 @@ export class Dispatcher {
   private wanted = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private pokeTimer: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | undefined;
-  /** A poke since the timer was set came from rows that may not have committed yet. */
-  private followUp = false;
   private closed = false;
   private lastScanMs = 0;
   private readonly health: EndpointHealth;
@@ -137,22 +125,16 @@ export class Dispatcher {
   }
 
   /**
-   * New rows were written (their transaction may still be committing). An idle dispatcher runs a
-   * round as soon as the current turn of the event loop is over (the writing transaction's commit
-   * with it); a busy one after LINGER_MS, so the burst shares POSTs. Either way, when the rows may not
-   * have committed, rounds follow (FOLLOW_UPS_MS; `committed`: the rows are in already, as after a
-   * POST's answer). Pokes meanwhile share the scheduled round.
+   * New rows are in the queue, committed (the store's after-commit signal, store.writes, or a POST's
+   * answer). An idle dispatcher runs a round on the next turn of the event loop; a busy one after
+   * LINGER_MS, so the burst shares POSTs. Pokes meanwhile share the scheduled round.
    */
-  poke(committed = false): void {
-    if (this.closed) return;
-    if (!committed) this.followUp = true;
-    if (this.pokeTimer !== undefined) return;
+  poke(): void {
+    if (this.closed || this.pokeTimer !== undefined) return;
     const idle = this.running.size === 0 && this.inFlight.size === 0;
     const run = (): void => {
       this.pokeTimer = undefined;
       this.kick();
-      if (this.followUp) for (const ms of idle ? FOLLOW_UPS_MS : BUSY_FOLLOW_UPS_MS) setTimeout(() => this.kick(), ms).unref();
-      this.followUp = false;
     };
     this.pokeTimer = idle ? { immediate: setImmediate(run).unref() } : { timeout: setTimeout(run, LINGER_MS).unref() };
   }
@@ -271,7 +253,7 @@ export class Dispatcher {
           if (left > 0) this.inFlight.set(url, left);
           else this.inFlight.delete(url);
           // What queued up for this URL meanwhile goes out shortly, in one POST.
-          this.poke(true);
+          this.poke();
         }
       }),
     );

@@ -5,7 +5,7 @@ import { rebaseGraphLinks } from '../domain/graphLinks.js';
 import { scopeMatches, type ChangeScope } from '../domain/subscriptionResources.js';
 import { toSubscription, type Subscription } from '../domain/subscriptions.js';
 import type { Database, NotificationDeliveryTable } from '../store/schema.js';
-import { CertificateCache, encryptResourceData } from './encryption.js';
+import { CertificateCache, encryptResourceData, type EncryptedContent } from './encryption.js';
 import type { ResourceLinks } from './resourceLinks.js';
 import { changeNotification, lifecycleNotification, notifiedData, type LifecycleNotificationItem } from './payload.js';
 
@@ -27,7 +27,7 @@ const wantsChangeType = (s: Subscription, changeType: string): boolean => s.chan
  * never notify; a transcript notifies only subscriptions made before transcription started
  * (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript).
  */
-export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: () => void): ChangeSink {
+export function outboxSink(ctx: DomainContext, links: ResourceLinks): ChangeSink {
   const certificates = new CertificateCache();
   const sink: ChangeSink = async (trx: Transaction<Database>, change: FeedChange): Promise<void> => {
     const now = ctx.clock.now().toISOString();
@@ -66,6 +66,12 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: ()
     const plaintext = links.rebase(notified);
     const wallNow = new Date().toISOString();
     const deliveries: Insertable[] = [];
+    // One encryption per (certificate, plaintext) in a change: subscriptions sharing a certificate get
+    // the same encryptedContent (key, data, signature), each with its own encryptionCertificateId. Only
+    // the holder of that certificate's private key can read either copy, so nothing is revealed that
+    // one copy does not; Graph asks for a key per notification only so no key is reused across changes
+    // (https://learn.microsoft.com/graph/change-notifications-with-resource-data#decrypting-resource-data-from-change-notifications).
+    const sealed = new Map<string, EncryptedContent>();
     for (const s of subscriptions) {
       if (!scopeMatches(s.resourceKind, s.scopeId, scope)) continue;
       if (transcriptStart !== undefined && s.createdAt > transcriptStart) continue;
@@ -75,7 +81,11 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: ()
         const certificate = certificates.get(s.encryptionCertificate ?? '');
         // Certificates are checked at creation; one that no longer parses cannot be encrypted for.
         if (certificate === undefined) continue;
-        encrypted = encryptResourceData(certificate, s.encryptionCertificateId ?? '', s.linkRoot === null ? plaintext : rebaseGraphLinks(notified, s.linkRoot));
+        const text = s.linkRoot === null ? plaintext : rebaseGraphLinks(notified, s.linkRoot);
+        const key = `${s.encryptionCertificate ?? ''}\u0000${text}`;
+        let content = sealed.get(key);
+        if (content === undefined) sealed.set(key, (content = encryptResourceData(certificate, '', text)));
+        encrypted = { ...content, encryptionCertificateId: s.encryptionCertificateId ?? '' };
       }
       deliveries.push({
         subscription_id: s.id,
@@ -92,8 +102,8 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks, written: ()
       });
     }
     if (deliveries.length === 0) return;
+    // The dispatcher hears of the rows when the transaction commits (store.writes).
     await trx.insertInto('notification_deliveries').values(deliveries).execute();
-    written();
   };
   // A batch (bulk seeding) none of whose tenants has an active subscription to its resources writes nothing.
   sink.concerns = async (trx, changes) => {

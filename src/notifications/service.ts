@@ -1,5 +1,6 @@
 import type { SigningKeyRing } from '../domain/signingKeys.js';
 import type { DomainContext } from '../domain/context.js';
+import type { StoreCommit, WriteSignal } from '../store/writeSignal.js';
 import { listDeliveries, type DeliveryQuery, type DeliveryView } from './deliveryLog.js';
 import { Dispatcher, type DispatcherOptions, type FlushResult } from './dispatcher.js';
 import { LifecycleScanner } from './lifecycle.js';
@@ -16,15 +17,23 @@ export class NotificationService {
   readonly dispatcher: Dispatcher;
   private readonly links = new ResourceLinks();
   private stopClockWatch: (() => void) | undefined;
+  private readonly stopCommitWatch: () => void;
 
   constructor(
     private readonly ctx: DomainContext,
+    /** The store's after-commit signal (store.writes): committed outbox rows wake the dispatcher. */
+    commits: WriteSignal,
     keys: SigningKeyRing,
     onError: (err: unknown) => void,
     options: DispatcherOptions = {},
   ) {
     this.dispatcher = new Dispatcher(ctx, new ValidationTokenIssuer(keys), new LifecycleScanner(ctx, options.extraLifecycleEvents ?? false), onError, options);
-    ctx.changes.register(outboxSink(ctx, this.links, () => this.dispatcher.poke()));
+    ctx.changes.register(outboxSink(ctx, this.links));
+    // After the outbox rows' transaction commits, not when the sink writes them: a round started
+    // earlier (another pooled PostgreSQL connection) would not see them yet.
+    this.stopCommitWatch = commits.on((commit: StoreCommit) => {
+      if (commit.inserted.has('notification_deliveries') || commit.inserted.has('*')) this.dispatcher.poke();
+    });
   }
 
   /** Start delivering; resource data links point at `publicUrl` (this instance's base URL) from now on. */
@@ -45,6 +54,7 @@ export class NotificationService {
 
   async close(): Promise<void> {
     this.stopClockWatch?.();
+    this.stopCommitWatch();
     await this.dispatcher.close();
   }
 }

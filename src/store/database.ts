@@ -19,7 +19,7 @@ import * as m014DeletedMeetings from './migrations/014_deleted_meetings.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
-import { WriteSignal, writeSignalPlugin } from './writeSignal.js';
+import { WriteSignal, withCommitSignal } from './writeSignal.js';
 import { SpaceMonitor } from '../runtime/outOfSpace.js';
 import { openSqliteHandle } from './sqliteBinding.js';
 import { createPrivateFile, ensurePrivateDir, SQLITE_SIDE_FILES, tightenFile } from './privateFiles.js';
@@ -37,7 +37,7 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** Hot reads kept until the data may have changed (disabled on PostgreSQL: see ReadCache). */
   readonly reads: ReadCache;
-  /** Fires after this process writes (see WriteSignal). */
+  /** Fires after each commit of a write by this process (see WriteSignal). */
   readonly writes: WriteSignal;
   /** Whether the store has run out of space (set by failed writes, cleared by the next one that succeeds). */
   readonly space: SpaceMonitor;
@@ -105,11 +105,8 @@ async function openSqlite(filename: string): Promise<Store> {
   }
   const reads = new ReadCache(() => raw.dataVersion());
   const writes = new WriteSignal();
-  const dialect = new SharedFileSqliteDialect({ database: raw }, filename === ':memory:' ? filename : resolve(filename), () => {
-    reads.invalidate();
-    writes.fire();
-  });
-  const db = new Kysely<Database>({ dialect, plugins: [nulGuard] });
+  const dialect = new SharedFileSqliteDialect({ database: raw }, filename === ':memory:' ? filename : resolve(filename), () => reads.invalidate());
+  const db = new Kysely<Database>({ dialect: withCommitSignal(dialect, writes), plugins: [nulGuard] });
   return {
     kind: 'sqlite',
     db,
@@ -136,7 +133,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const writes = new WriteSignal();
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [nulGuard, writeSignalPlugin(writes)] });
+  const db = new Kysely<Database>({ dialect: withCommitSignal(new PostgresDialect({ pool }), writes), plugins: [nulGuard] });
   let current: string;
   try {
     const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);

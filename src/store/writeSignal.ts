@@ -1,39 +1,189 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type { AliasNode, DatabaseConnection, Dialect, Driver, OperationNode, QueryCompiler, QueryResult, RootOperationNode, TableNode, TransactionSettings } from 'kysely';
+import type { CompiledQuery } from './kysely.js';
 
 /**
- * "This process just wrote to the store": listeners (the dashboard's event stream) re-read what they
- * show instead of polling. SQLite fires after every statement that can change data and when a
- * transaction ends (the same points that invalidate the read cache), and its single connection
- * serializes a listener's read after the writer's transaction. PostgreSQL fires after each INSERT,
- * UPDATE or DELETE, which inside a transaction is before its commit: a listener reading at once on
- * another pooled connection may not see it yet, and must keep a slow poll for that (as for other processes).
+ * What one committed write of this process touched: the tables it inserted rows into and the tables
+ * it changed in any way (inserted, updated, deleted). `'*'` stands for "some table": a raw statement
+ * whose table could not be read off its text.
+ */
+export interface StoreCommit {
+  readonly inserted: ReadonlySet<string>;
+  readonly changed: ReadonlySet<string>;
+}
+
+/**
+ * "This process's write is committed": fired once per transaction after its COMMIT succeeded (never
+ * on rollback), and after each data-changing statement run outside a transaction. A listener reading
+ * at once, on any connection, sees the write. Listeners: the notifications dispatcher (new outbox rows
+ * go out without waiting for a timer) and the dashboard's event stream. Writes of other processes
+ * (another instance on the same database, the `seed` command) are not heard: they keep a slow poll.
  */
 export class WriteSignal {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(commit: StoreCommit) => void>();
 
-  on(listener: () => void): () => void {
+  on(listener: (commit: StoreCommit) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  fire(): void {
-    for (const listener of this.listeners) listener();
+  fire(commit: StoreCommit): void {
+    for (const listener of this.listeners) {
+      // A listener's failure must not turn a committed write into a failed one.
+      try {
+        listener(commit);
+      } catch {
+        // Listeners handle their own errors; nothing to undo here.
+      }
+    }
   }
 }
 
-const WRITES = new Set<RootOperationNode['kind']>(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode', 'MergeQueryNode']);
+/** Tables a write touched, collected until its transaction commits. */
+class Touched {
+  readonly inserted = new Set<string>();
+  readonly changed = new Set<string>();
 
-/** A Kysely plugin that fires `signal` after each data-changing query (for drivers without a write hook). */
-export function writeSignalPlugin(signal: WriteSignal): KyselyPlugin {
-  const writing = new WeakSet<object>();
+  get empty(): boolean {
+    return this.changed.size === 0;
+  }
+}
+
+const RAW_TABLE = /^\s*(insert(?:\s+or\s+\w+)?\s+into|update|delete\s+from)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?/i;
+const RAW_WRITE = /^\s*(insert|update|delete|merge|replace|truncate|create|drop|alter|with)\b/i;
+
+/** A plain table reference's name (`'*'` for anything else: a join, a subquery). */
+function tableName(node: OperationNode | undefined): string {
+  if (node?.kind === 'TableNode') return (node as TableNode).table.identifier.name;
+  if (node?.kind === 'AliasNode') return tableName((node as AliasNode).node);
+  return '*';
+}
+
+/** The table a statement writes to (`'*'` when written but unknown), or undefined for a read. */
+function writeOf(query: CompiledQuery): { table: string; insert: boolean } | undefined {
+  const node: RootOperationNode = query.query;
+  switch (node.kind) {
+    case 'InsertQueryNode':
+      return { table: node.into?.table.identifier.name ?? '*', insert: true };
+    case 'UpdateQueryNode':
+      return { table: tableName(node.table), insert: false };
+    case 'DeleteQueryNode':
+      return { table: node.from.froms.length === 1 ? tableName(node.from.froms[0]) : '*', insert: false };
+    case 'MergeQueryNode':
+      return { table: '*', insert: true };
+    case 'SelectQueryNode':
+      return undefined;
+    default: {
+      // Raw SQL (bulk inserts, resets, migrations): read the table off the text where it is plain.
+      const named = RAW_TABLE.exec(query.sql);
+      if (named !== null) return { table: named[2]!, insert: named[1]!.toLowerCase().startsWith('insert') };
+      return RAW_WRITE.test(query.sql) ? { table: '*', insert: true } : undefined;
+    }
+  }
+}
+
+/** A connection whose writes are noted; its transaction state is kept by the driver below. */
+class NotingConnection implements DatabaseConnection {
+  /** Set between BEGIN and COMMIT/ROLLBACK: writes wait for the commit. */
+  pending: Touched | undefined;
+
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly signal: WriteSignal,
+  ) {}
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.inner.executeQuery<R>(compiledQuery);
+    const write = writeOf(compiledQuery);
+    if (write !== undefined) {
+      const touched = this.pending ?? new Touched();
+      touched.changed.add(write.table);
+      if (write.insert) touched.inserted.add(write.table);
+      // Outside a transaction the statement committed on its own.
+      if (this.pending === undefined) this.signal.fire(touched);
+    }
+    return result;
+  }
+
+  streamQuery<R>(compiledQuery: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(compiledQuery, chunkSize);
+  }
+}
+
+/**
+ * Any Kysely driver, with `signal` fired after each commit that wrote something (once per
+ * transaction, with every table it touched) and after each write outside a transaction. Transaction
+ * control goes to the inner driver with its own connection object, which its release needs.
+ */
+class CommitSignalDriver implements Driver {
+  private readonly wrapped = new WeakMap<DatabaseConnection, NotingConnection>();
+
+  constructor(
+    private readonly inner: Driver,
+    private readonly signal: WriteSignal,
+  ) {}
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await this.inner.acquireConnection();
+    let noting = this.wrapped.get(connection);
+    if (noting === undefined) this.wrapped.set(connection, (noting = new NotingConnection(connection, this.signal)));
+    return noting;
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const noting = connection as NotingConnection;
+    await this.inner.beginTransaction(noting.inner, settings);
+    noting.pending = new Touched();
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const noting = connection as NotingConnection;
+    const touched = noting.pending;
+    await this.inner.commitTransaction(noting.inner);
+    // Only once COMMIT succeeded: a failed one leaves the transaction to the rollback that follows.
+    noting.pending = undefined;
+    if (touched !== undefined && !touched.empty) this.signal.fire(touched);
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const noting = connection as NotingConnection;
+    noting.pending = undefined;
+    await this.inner.rollbackTransaction(noting.inner);
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
+    await this.inner.savepoint?.((connection as NotingConnection).inner, name, compileQuery);
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
+    // What the savepoint undid may still be listed: a listener re-reads, so a spare signal is harmless.
+    await this.inner.rollbackToSavepoint?.((connection as NotingConnection).inner, name, compileQuery);
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
+    await this.inner.releaseSavepoint?.((connection as NotingConnection).inner, name, compileQuery);
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const noting = connection as NotingConnection;
+    noting.pending = undefined;
+    return this.inner.releaseConnection(noting.inner);
+  }
+
+  destroy(): Promise<void> {
+    return this.inner.destroy();
+  }
+}
+
+/** `dialect`, with `signal` fired after every committed write of this process (see WriteSignal). */
+export function withCommitSignal(dialect: Dialect, signal: WriteSignal): Dialect {
   return {
-    transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-      if (WRITES.has(args.node.kind)) writing.add(args.queryId);
-      return args.node;
-    },
-    async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-      if (writing.has(args.queryId)) signal.fire();
-      return args.result;
-    },
+    createDriver: () => new CommitSignalDriver(dialect.createDriver(), signal),
+    createAdapter: () => dialect.createAdapter(),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
   };
 }

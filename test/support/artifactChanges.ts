@@ -48,7 +48,7 @@ export async function storeProducer(options: StoreOptions): Promise<StoreProduce
   const store: Store = await openStore(options);
   const clock = new VirtualClock(await loadClockState(store.db));
   const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, changes: new ChangePipeline() };
-  ctx.changes.register(outboxSink(ctx, new ResourceLinks(), () => undefined));
+  ctx.changes.register(outboxSink(ctx, new ResourceLinks()));
   return {
     ctx,
     close: async () => {
