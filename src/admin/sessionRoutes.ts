@@ -31,7 +31,12 @@ export function registerSessionRoutes(app: FastifyInstance, services: AdminServi
         tags,
         description:
           'Start a dashboard session: sent with "Authorization: Bearer ADMIN_TOKEN", it answers with an HttpOnly, SameSite=Strict cookie (Path=/_emulator, Secure over HTTPS) that stands for the token in this browser. Without an admin token there is nothing to exchange and no cookie.',
-        response: { 204: { type: 'null' }, 401: errorSchema, 403: errorSchema },
+        body: { type: 'object', additionalProperties: false, properties: {}, description: 'Optional, empty: the token goes in the Authorization header.' },
+        response: { 204: { type: 'null' }, 400: errorSchema, 401: errorSchema, 403: errorSchema },
+      },
+      // No body (what the dashboard sends) is an empty one: Fastify would otherwise refuse it against the schema.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
       },
     },
     async (_request, reply) => {
