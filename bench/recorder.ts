@@ -3,16 +3,19 @@ import { join } from 'node:path';
 import type { LoadConfig, LoadResult } from './loadGenerator.js';
 import { alternateRounds } from './interleave.js';
 import { procCpuMs, runNode, stopProcess } from './processes.js';
+import { httpsRequest } from './httpsRequest.js';
 import { loadGeneratorScript, startEmulatorProcess, type Paths, type RunningServer } from './servers.js';
 import { median } from './stats.js';
 import { prepare, type ThroughputOptions } from './throughput.js';
 
 /**
  * The request recorder's cost (issue 14, "Cheap": ≤ 5% of Graph GET throughput): the same
- * authenticated onlineMeeting GET against two emulator processes, one as users start it (recorder on,
- * the default history of 500) and one with `--request-history 0` (off), the same load generator,
- * rounds interleaved. The permission ledger (src/domain/permissionLedger.ts) has no switch, so it is
- * in both and not measured apart.
+ * authenticated onlineMeeting GET against ONE emulator process as users start it (the default history
+ * of 500), with recording on and paused (PUT /_emulator/requests/recording) in interleaved rounds, the
+ * same load generator. One process, so both sides share its JIT state, heap and place on the machine;
+ * paused still runs the recorder's onSend hook up to its first check (a history of 0 would not add the
+ * hook at all), which this figure therefore leaves out. The permission ledger has no switch: it is in
+ * both and not measured apart.
  */
 export const RECORDER_GOAL = 0.05;
 
@@ -20,7 +23,7 @@ export interface RecorderResult {
   path: string;
   on: LoadResult[];
   off: LoadResult[];
-  commands: { on: string; off: string };
+  command: string;
 }
 
 async function load(paths: Paths, config: LoadConfig, serverPid: number): Promise<LoadResult> {
@@ -32,39 +35,58 @@ async function load(paths: Paths, config: LoadConfig, serverPid: number): Promis
   return result;
 }
 
+/** Turn recording on or off through the control API, and check it took. */
+async function setRecording(server: RunningServer, ca: string, recording: boolean): Promise<void> {
+  const res = await httpsRequest(server.port, '/_emulator/requests/recording', ca, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ recording }),
+  });
+  const answer = res.status === 200 ? (JSON.parse(res.body.toString('utf8')) as { recording?: unknown }) : undefined;
+  if (answer?.recording !== recording) throw new Error(`PUT /_emulator/requests/recording ${String(recording)}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`);
+}
+
 export async function measureRecorder(base: Paths, workDir: string, options: ThroughputOptions, log: (line: string) => void): Promise<RecorderResult> {
-  let on: RunningServer | undefined;
-  let off: RunningServer | undefined;
+  let server: RunningServer | undefined;
   try {
-    // One after the other: the first start may create the shared TLS material.
-    on = await startEmulatorProcess({ ...base, dataDir: join(workDir, 'recorder-on') });
-    off = await startEmulatorProcess({ ...base, dataDir: join(workDir, 'recorder-off') }, 30_000, ['--request-history', '0']);
+    server = await startEmulatorProcess({ ...base, dataDir: join(workDir, 'recorder') });
     const caFile = join(base.tlsDir, 'ca.pem');
     const ca = await readFile(caFile, 'utf8');
-    const [onTarget, offTarget] = await Promise.all([prepare(on, ca), prepare(off, ca)]);
-    const common = { caFile, concurrency: options.concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs };
+    const target = await prepare(server, ca);
+    const config: LoadConfig = {
+      caFile,
+      concurrency: options.concurrency,
+      warmupMs: options.warmupMs,
+      durationMs: options.durationMs,
+      port: server.port,
+      path: target.path,
+      authorization: target.authorization,
+    };
     const onRuns: LoadResult[] = [];
     const offRuns: LoadResult[] = [];
-    const onServer = on;
-    const offServer = off;
+    const running = server;
     await alternateRounds(
       options.rounds,
       250,
-      async () => void onRuns.push(await load(base, { ...common, port: onServer.port, path: onTarget.path, authorization: onTarget.authorization }, onServer.pid)),
-      async () => void offRuns.push(await load(base, { ...common, port: offServer.port, path: offTarget.path, authorization: offTarget.authorization }, offServer.pid)),
-      (round) => log(`  recorder round ${round + 1}/${options.rounds}: on ${onRuns.at(-1)?.requestsPerSecond.toFixed(0)} req/s, off ${offRuns.at(-1)?.requestsPerSecond.toFixed(0)} req/s`),
+      async () => {
+        await setRecording(running, ca, true);
+        onRuns.push(await load(base, config, running.pid));
+      },
+      async () => {
+        await setRecording(running, ca, false);
+        offRuns.push(await load(base, config, running.pid));
+      },
+      (round) => log(`  recorder round ${round + 1}/${options.rounds}: on ${onRuns.at(-1)?.requestsPerSecond.toFixed(0)} req/s, paused ${offRuns.at(-1)?.requestsPerSecond.toFixed(0)} req/s`),
     );
     return {
-      path: onTarget.path.replace(/onlineMeetings\/.*/, 'onlineMeetings/{meetingId}'),
+      path: target.path.replace(/onlineMeetings\/.*/, 'onlineMeetings/{meetingId}'),
       on: onRuns,
       off: offRuns,
-      commands: {
-        on: 'node --max-semi-space-size=4 dist/cli.mjs start --port 0 --data-dir <tmp> --tls-dir <tmp>/tls --log-level warn',
-        off: 'node --max-semi-space-size=4 dist/cli.mjs start --port 0 --data-dir <tmp> --tls-dir <tmp>/tls --log-level warn --request-history 0',
-      },
+      command:
+        'node --max-semi-space-size=4 dist/cli.mjs start --port 0 --data-dir <tmp> --tls-dir <tmp>/tls --log-level warn; between rounds PUT /_emulator/requests/recording {"recording": true|false}',
     };
   } finally {
-    await Promise.all([on ? stopProcess(on.child) : undefined, off ? stopProcess(off.child) : undefined]);
+    if (server !== undefined) await stopProcess(server.child);
   }
 }
 
@@ -86,16 +108,16 @@ export function renderRecorder(r: RecorderResult, options: ThroughputOptions): s
   const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
   const ok = clean(r.on) && clean(r.off);
   return [
-    `### Request recorder: Graph GET with the recorder on (default) and off (\`--request-history 0\`), median of ${r.on.length} rounds each, interleaved`,
+    `### Request recorder: Graph GET on one emulator with the recorder on (default history) and paused (\`PUT /_emulator/requests/recording\`), median of ${r.on.length} rounds each, interleaved`,
     '',
-    `\`GET ${r.path}\` with a client-credentials token; ${options.rounds} round(s) of ${options.durationMs / 1000} s at concurrency ${options.concurrency}. The permission ledger has no switch: it runs in both.`,
+    `\`GET ${r.path}\` with a client-credentials token; ${options.rounds} round(s) of ${options.durationMs / 1000} s at concurrency ${options.concurrency}. Paused still runs the recorder's hook up to its first check. The permission ledger has no switch: it runs in both.`,
     '',
-    '| figure | recorder on | recorder off (baseline) | on ÷ off | cost | goal | met |',
+    '| figure | recorder on | recorder paused (baseline) | on ÷ off | cost | goal | met |',
     '| --- | ---: | ---: | ---: | ---: | --- | --- |',
     `| responses/s | ${on.toFixed(0)} | ${off.toFixed(0)} | ${pct(on / off)} | ${pct(cost)} | ≤ ${pct(RECORDER_GOAL)} | ${ok ? (cost <= RECORDER_GOAL ? 'met' : '**not met**') : '**invalid: non-200 or errors**'} |`,
     `| server CPU µs per response (less load-dependent) | ${cpuOn?.toFixed(0) ?? 'n/a'} | ${cpuOff?.toFixed(0) ?? 'n/a'} | ${cpuOn !== undefined && cpuOff !== undefined ? pct(cpuOn / cpuOff) : 'n/a'} | ${cpuCost !== undefined ? pct(cpuCost) : 'n/a'} | — (reported only) | — |`,
     `| rounds (req/s) | ${r.on.map((x) => x.requestsPerSecond.toFixed(0)).join(', ')} | ${r.off.map((x) => x.requestsPerSecond.toFixed(0)).join(', ')} | | | | |`,
     '',
-    `Commands: \`${r.commands.on}\`; \`${r.commands.off}\`.`,
+    `Command: \`${r.command}\`.`,
   ].join('\n');
 }

@@ -69,8 +69,11 @@ function readyLine(emulator: Emulator, elapsedMs: number): string {
   const ca = emulator.caCertificatePath !== undefined ? `; CA: ${emulator.caCertificatePath} (trust it with NODE_EXTRA_CA_CERTS; "graph-comms-emulator ca" shows other stacks)` : '';
   const notifications = describeDestinations(emulator.config.allowNotificationHosts);
   const token = emulator.config.adminTokenGenerated ? `; admin token: ${emulator.config.adminToken ?? ''} (control API: send "Authorization: Bearer TOKEN"; --admin-token sets your own)` : '';
+  // A made-up token is printed anyway: the dashboard link carries it in the fragment (never sent to the server), and the page trades it for its session cookie.
+  // A token the user gave is not printed: the dashboard asks for it.
+  const dashboard = `${emulator.url}/_emulator/ui${emulator.config.adminTokenGenerated ? `#token=${encodeURIComponent(emulator.config.adminToken ?? '')}` : ''}`;
   const proxy = emulator.proxyUrl !== undefined ? `; drop-in proxy: HTTPS_PROXY=${emulator.proxyUrl}` : '';
-  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; dashboard: ${emulator.url}/_emulator/ui; notifications to: ${notifications}${proxy}) in ${Math.round(elapsedMs)} ms`;
+  return `graph-comms-emulator ready on ${emulator.url} (store: ${where}${ca}; demo: ${emulator.url}/_emulator/demo${token}; dashboard: ${dashboard}; notifications to: ${notifications}${proxy}) in ${Math.round(elapsedMs)} ms`;
 }
 
 const BLOB_DIR_HELP = 'where recording and transcript bytes live (default <data-dir>/blobs; with --database-url and no --data-dir, PostgreSQL itself)';

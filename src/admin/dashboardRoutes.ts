@@ -145,6 +145,32 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
       return found;
     },
   );
+  const recordingSchema = {
+    type: 'object',
+    required: ['recording'],
+    additionalProperties: false,
+    properties: { recording: { type: 'boolean', description: 'Whether requests are recorded from now on.' } },
+  } as const;
+  app.put<{ Body: { recording: boolean } }>(
+    '/_emulator/requests/recording',
+    {
+      schema: {
+        tags,
+        description: 'Pause (false) or resume (true) recording requests; the requests already recorded are kept. With --request-history 0 nothing is recorded and resuming is a 400.',
+        body: recordingSchema,
+        response: {
+          200: { type: 'object', properties: { recording: { type: 'boolean' }, capacity: { type: 'integer', description: 'The ring buffer size (--request-history).' } } },
+          400: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      if (request.body.recording && !requests.enabled)
+        throw new DomainError('invalid', 'The emulator was started with --request-history 0: there is no ring buffer to record into. Start it with a history size to record requests.');
+      requests.recording = request.body.recording;
+      return { recording: requests.recording, capacity: requests.capacity };
+    },
+  );
   app.delete('/_emulator/requests', { schema: { tags, description: 'Forget the recorded requests.' } }, async (_request, reply) => {
     requests.clear();
     return reply.code(204).send();

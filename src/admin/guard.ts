@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { GraphErrors } from '../http/errorCatalogue.js';
 import { forbidden, type GraphError } from '../http/errors.js';
@@ -38,6 +38,37 @@ function bearerOf(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+/**
+ * The dashboard's session cookie. A browser cannot add the admin token to what it fetches by itself
+ * (an EventSource or a <video> sends no Authorization header), so the dashboard exchanges the token
+ * once (POST /_emulator/session with "Authorization: Bearer TOKEN") for this cookie: HttpOnly (no
+ * script reads it), SameSite=Strict (no other site's page makes the browser send it), Secure over
+ * HTTPS, Path=/_emulator. It stands for the token but is not the token: an HMAC of it, so it needs no
+ * server state and stops working when the emulator starts with another token. Unlike the bearer token
+ * it is ambient, so it never waives the rule below for state-changing requests (JSON or
+ * X-Emulator-Client, own Origin).
+ */
+export const SESSION_COOKIE = 'gce_dashboard_session';
+
+export function sessionValue(adminToken: string): string {
+  return createHmac('sha256', adminToken).update('graph-comms-emulator dashboard session').digest('base64url');
+}
+
+/** The Set-Cookie value that starts a dashboard session. */
+export function sessionCookie(adminToken: string, protocol: 'http' | 'https'): string {
+  return `${SESSION_COOKIE}=${sessionValue(adminToken)}; Path=/_emulator; HttpOnly; SameSite=Strict${protocol === 'https' ? '; Secure' : ''}`;
+}
+
+function sessionCookieOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
 /** The origin `value` names, normalized (default ports dropped), or undefined for `null` and garbage. */
 function originOf(value: string): string | undefined {
   try {
@@ -51,11 +82,14 @@ function originOf(value: string): string | undefined {
 /** Why this control-API request is refused, or undefined when it may go on. */
 export function controlRefusal(request: FastifyRequest, config: ControlGuardConfig): GraphError | undefined {
   const tokenOk = config.adminToken !== undefined && tokenMatches(bearerOf(request), config.adminToken);
-  if (config.adminToken !== undefined && !tokenOk && !OPEN_ROUTES.has(request.routeOptions.url ?? '')) {
+  const sessionOk = config.adminToken !== undefined && !tokenOk && request.headers.authorization === undefined && tokenMatches(sessionCookieOf(request), sessionValue(config.adminToken));
+  if (config.adminToken !== undefined && !tokenOk && !sessionOk && !OPEN_ROUTES.has(request.routeOptions.url ?? '')) {
     return GraphErrors.invalidAuthenticationToken(
-      request.headers.authorization === undefined
-        ? 'The control API needs the admin token: send "Authorization: Bearer TOKEN" with the token given to --admin-token (or printed in the ready line).'
-        : 'The admin token in the Authorization header is not the one the emulator was started with (--admin-token, or the one printed in the ready line).',
+      request.headers.authorization !== undefined
+        ? 'The admin token in the Authorization header is not the one the emulator was started with (--admin-token, or the one printed in the ready line).'
+        : sessionCookieOf(request) !== undefined
+          ? 'The dashboard session is not valid for this emulator (it was started with another admin token): enter the admin token in the dashboard again.'
+          : 'The control API needs the admin token: send "Authorization: Bearer TOKEN" with the token given to --admin-token (or printed in the ready line); the dashboard asks for it once.',
       { headers: { 'WWW-Authenticate': 'Bearer realm="graph-comms-emulator control API"' } },
     );
   }

@@ -69,12 +69,16 @@ export const HTTP_ONLY_OPERATIONS = {
   'GET /_emulator/requests': 'listRecordedRequests',
   'GET /_emulator/requests/:id': 'getRecordedRequest',
   'DELETE /_emulator/requests': 'clearRecordedRequests',
+  'PUT /_emulator/requests/recording': 'setRequestRecording',
   'GET /_emulator/subscriptions': 'listAllSubscriptions',
   'GET /_emulator/meetings/:meetingId/artifacts': 'listMeetingArtifacts',
   'GET /_emulator/recordings/:id/content': 'getRecordingContent',
   'GET /_emulator/transcripts/:id/content': 'getTranscriptContent',
   'GET /_emulator/transcripts/:id/metadataContent': 'getTranscriptMetadataContent',
   'GET /_emulator/events': 'events',
+  // The dashboard's session when the control API needs the admin token (admin/sessionRoutes.ts).
+  'GET /_emulator/session': 'getDashboardSession',
+  'POST /_emulator/session': 'startDashboardSession',
   // The Call records and Live calls pages' reads (admin/callViewRoutes.ts, admin/callViews.ts).
   'GET /_emulator/tenants/:tenantId/callRecords': 'listCallRecords',
   'GET /_emulator/tenants/:tenantId/callRecords/:recordId/detail': 'getCallRecordDetail',

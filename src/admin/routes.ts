@@ -14,6 +14,7 @@ import { controlRefusal } from './guard.js';
 import { jsonNestsDeeperThan } from '../runtime/jsonDepth.js';
 import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import { registerDashboardRoutes } from './dashboardRoutes.js';
+import { registerSessionRoutes } from './sessionRoutes.js';
 import { registerCallViewRoutes } from './callViewRoutes.js';
 import { registerUiRoutes } from './uiRoutes.js';
 import { registerClockTimerRoutes } from './clockTimers.js';
@@ -205,6 +206,7 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
   registerDeliveryRoutes(app, admin);
   // What the dashboard reads: recorded requests, live events, subscriptions, artifacts' bytes
   registerDashboardRoutes(app, services, admin);
+  registerSessionRoutes(app, services);
   // The dashboard's Call records and Live calls pages
   registerCallViewRoutes(app, services.ctx);
 

@@ -15,7 +15,6 @@ import { injectedFault } from './faults.js';
 import { lazySchemaController } from './lazySchemaCompilers.js';
 import { normalizeODataPath } from './odata/keySyntax.js';
 import { logOptions, logRequest, REQUEST_LOG_LEVELS } from './requestLog.js';
-import { RequestRecorder } from './requestRecorder.js';
 import { hostRefusal, type HostAllowance } from './hostCheck.js';
 import { isUntrustedCertificateAlert, handshakeHangupMessage, untrustedCaMessage } from './trust.js';
 import './requestContext.js';
@@ -180,14 +179,11 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
   }
   // The request recorder (dashboard, GET /_emulator/requests): the same requests the log shows, with their headers and bodies.
   const recorder = services.requests;
+  // One hook, which keeps references only (http/requestRecorder.ts): its cost per request is the bench part `recorder`.
   if (recorder.enabled) {
-    app.addHook('onSend', (request, _reply, payload, done) => {
-      RequestRecorder.keepPayload(request, payload);
+    app.addHook('onSend', (request, reply, payload, done) => {
+      recorder.capture(request, reply, payload);
       done(null, payload);
-    });
-    app.addHook('onResponse', (request, reply, done) => {
-      if (RequestRecorder.records(request)) recorder.add(request, reply);
-      done();
     });
   }
   // A store out of space stays reported as such (health says degraded) until a write gets through.

@@ -64,6 +64,14 @@ function redactUrl(url: string): string {
 const OWN_TRAFFIC = /^\/_emulator\/(ui(\/|$|\?)|events(\?|$)|requests(\?|$))/i;
 export const DASHBOARD_CLIENT = 'dashboard';
 
+/**
+ * What is kept of one request: references only, nothing decoded, copied or formatted (present() does
+ * that when the record is read). Strings equal to the previous record's (the same app polling the same
+ * URL with the same token, getting the same answer) are replaced by the previous record's own, so the
+ * ring holds one copy of them: each record otherwise outlives a few of V8's young-generation
+ * collections and is copied, then promoted, with its ~1.5 KB token and its response body
+ * (bench part `recorder`, issue 14: "the request recorder costs ≤ 5% of Graph GET throughput").
+ */
 interface RawRecord {
   id: number;
   at: number;
@@ -79,15 +87,35 @@ interface RawRecord {
   requestHeaders: FastifyRequest['headers'];
   requestBody: unknown;
   /**
-   * A copy of the response headers, taken when the request is recorded. Keeping the reply instead (to
-   * read them only when presented) kept each recorded request's whole object graph (request, reply,
-   * the raw IncomingMessage and ServerResponse) alive for the ring's length: every one of them was
-   * promoted out of V8's young generation, and the server's GC time per request doubled (bench part
-   * `recorder`); the copy of a dozen headers is the cheaper of the two.
+   * A copy of the response headers as they stand when the payload is sent (content-length is added
+   * later by Fastify for a string or Buffer payload: present() derives it from the payload). Keeping
+   * the reply instead kept each recorded request's whole object graph (request, reply, the raw
+   * IncomingMessage and ServerResponse) alive for the ring's length.
    */
   responseHeaders: ReturnType<FastifyReply['getHeaders']>;
+  /** The payload as sent, cut to BODY_CAP; undefined for a stream. */
   responseBody: string | Buffer | undefined;
+  /** The whole payload's length in bytes when it was cut; undefined when kept whole or streamed. */
   responseLength: number | undefined;
+}
+
+/** `value`, or `previous` when they are equal strings (the ring then holds one copy). */
+function shared<T>(value: T, previous: T | undefined): T {
+  return previous !== undefined && value === previous ? previous : value;
+}
+
+/** Header values of the previous record's request that equal this one's: share them (the token, user-agent, accept…). */
+function shareHeaders(headers: FastifyRequest['headers'], previous: FastifyRequest['headers'] | undefined): FastifyRequest['headers'] {
+  if (previous === undefined) return headers;
+  for (const name in headers) {
+    const value = headers[name];
+    // Short values cost less to keep than to compare and store again.
+    if (typeof value === 'string' && value.length > 40) {
+      const before = previous[name];
+      if (before === value) headers[name] = before;
+    }
+  }
+  return headers;
 }
 
 export interface RequestFilter {
@@ -109,7 +137,14 @@ export class RequestRecorder {
 
   constructor(readonly capacity: number) {
     this.ring = new Array<RawRecord | undefined>(capacity);
+    this.recording = capacity > 0;
   }
+
+  /**
+   * Whether requests are recorded now (PUT /_emulator/requests/recording pauses and resumes; the bench
+   * measures the recorder's cost on one server this way). A recorder of capacity 0 never records.
+   */
+  recording: boolean;
 
   get enabled(): boolean {
     return this.capacity > 0;
@@ -123,36 +158,47 @@ export class RequestRecorder {
     return !(request.method === 'GET' && request.headers['x-emulator-client'] === DASHBOARD_CLIENT);
   }
 
-  /** Keep the response payload as sent (onSend), cut to the cap: streams (content downloads) are not kept. */
-  static keepPayload(request: FastifyRequest, payload: unknown): void {
-    if (typeof payload === 'string') request.recordedPayload = payload.length > BODY_CAP ? payload.slice(0, BODY_CAP) : payload;
-    else if (Buffer.isBuffer(payload)) request.recordedPayload = payload.length > BODY_CAP ? Buffer.from(payload.subarray(0, BODY_CAP)) : payload;
-  }
-
-  /** Record a finished request (onResponse). */
-  add(request: FastifyRequest, reply: FastifyReply): void {
+  /**
+   * Record a request as its response goes out (Fastify's onSend hook, the one hook the recorder
+   * adds): the status and headers are final, and the payload is the serialized body, seen without
+   * serializing it again. The latency is to the response head (a streamed download's transfer is not
+   * in it).
+   */
+  capture(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
+    if (!this.recording || !RequestRecorder.records(request)) return;
+    const previous = this.ring[(this.next + this.capacity - 1) % this.capacity];
     const state = request.graphState as FastifyRequest['graphState'] | null;
     const principal = state?.principal;
-    const payload = request.recordedPayload;
-    const responseHeaders = reply.getHeaders();
-    const length = responseHeaders['content-length'];
+    let body: string | Buffer | undefined;
+    let length: number | undefined;
+    if (typeof payload === 'string') {
+      if (payload.length > BODY_CAP) {
+        length = Buffer.byteLength(payload);
+        body = payload.slice(0, BODY_CAP);
+      } else body = shared(payload, typeof previous?.responseBody === 'string' ? previous.responseBody : undefined);
+    } else if (Buffer.isBuffer(payload)) {
+      if (payload.length > BODY_CAP) {
+        length = payload.length;
+        body = Buffer.from(payload.subarray(0, BODY_CAP));
+      } else body = payload;
+    }
     const record: RawRecord = {
       id: ++this.lastId,
       at: Date.now(),
       method: request.method,
-      url: request.originalUrl,
+      url: shared(request.originalUrl, previous?.url),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
-      appId: principal?.clientId,
-      userId: principal?.kind === 'delegated' ? principal.objectId : undefined,
+      appId: shared(principal?.clientId, previous?.appId),
+      userId: principal?.kind === 'delegated' ? shared(principal.objectId, previous?.userId) : undefined,
       error: state?.errorCode,
       fault: state?.fault,
       requestId: state?.requestId,
-      requestHeaders: request.headers,
+      requestHeaders: shareHeaders(request.headers, previous?.requestHeaders),
       requestBody: request.body,
-      responseHeaders,
-      responseBody: payload,
-      responseLength: length === undefined ? undefined : Number(length),
+      responseHeaders: reply.getHeaders(),
+      responseBody: body,
+      responseLength: length,
     };
     this.ring[this.next] = record;
     this.next = (this.next + 1) % this.capacity;
@@ -190,12 +236,6 @@ export class RequestRecorder {
   onRecord(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    recordedPayload?: string | Buffer;
   }
 }
 
@@ -290,12 +330,22 @@ function requestBodyText(body: unknown, contentType: string): string | null {
 
 function responseBodyText(raw: RawRecord, contentType: string): { text: string | null; truncated: boolean } {
   const body = raw.responseBody;
-  if (body === undefined)
-    return { text: raw.responseLength !== undefined && raw.responseLength > 0 ? `(${raw.responseLength} bytes of ${contentType || 'binary data'}, streamed)` : null, truncated: false };
+  if (body === undefined) {
+    const streamed = Number(raw.responseHeaders['content-length'] ?? 0);
+    return { text: streamed > 0 ? `(${streamed} bytes of ${contentType || 'binary data'}, streamed)` : null, truncated: false };
+  }
+  const truncated = raw.responseLength !== undefined;
   const textual = /json|text|xml|javascript|html/i.test(contentType) || typeof body === 'string';
-  const truncated = raw.responseLength !== undefined && raw.responseLength > body.length;
   if (!textual) return { text: `(${raw.responseLength ?? body.length} bytes of ${contentType || 'binary data'})`, truncated: false };
   return { text: redactText(typeof body === 'string' ? body : body.toString('utf8'), truncated ? '' : contentType), truncated };
+}
+
+/** The response headers as sent: Fastify adds content-length for a string or Buffer payload after onSend. */
+function sentHeaders(raw: RawRecord): Record<string, unknown> {
+  const headers = raw.responseHeaders;
+  const body = raw.responseBody;
+  if (headers['content-length'] !== undefined || body === undefined) return headers;
+  return { ...headers, 'content-length': raw.responseLength ?? (typeof body === 'string' ? Buffer.byteLength(body) : body.length) };
 }
 
 function present(raw: RawRecord): RecordedRequest {
@@ -304,7 +354,7 @@ function present(raw: RawRecord): RecordedRequest {
   const claims = bearer === undefined ? null : decodeClaims(bearer);
   const path = raw.url.split('?')[0] ?? '/';
   const reqType = String(raw.requestHeaders['content-type'] ?? '');
-  const responseHeaders = raw.responseHeaders;
+  const responseHeaders = sentHeaders(raw);
   const resType = headerText(responseHeaders['content-type'] ?? '');
   const response = responseBodyText(raw, resType);
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);

@@ -33,6 +33,30 @@ export async function text(path: string): Promise<string> {
   return res.text();
 }
 
+/**
+ * Whether the control API lets this browser in: with an admin token it needs the dashboard session
+ * cookie (admin/guard.ts), which startSession trades the token for. Resolves to false on a 401.
+ */
+export async function hasSession(): Promise<boolean> {
+  const res = await fetch('/_emulator/session', { headers: { accept: 'application/json', 'x-emulator-client': 'dashboard' }, credentials: 'same-origin' });
+  if (res.status === 401) return false;
+  if (!res.ok) throw new ApiError(res.status, `${res.status} ${res.statusText}`);
+  return true;
+}
+
+/** Trade the admin token for the session cookie (HttpOnly: this page never sees it again). */
+export async function startSession(token: string): Promise<void> {
+  const res = await fetch('/_emulator/session', {
+    method: 'POST',
+    headers: { accept: 'application/json', 'x-emulator-client': 'dashboard', authorization: `Bearer ${token}` },
+    credentials: 'same-origin',
+  });
+  if (!res.ok) {
+    const parsed = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+    throw new ApiError(res.status, parsed.error?.message ?? `${res.status} ${res.statusText}`);
+  }
+}
+
 export type { ClockView } from '../runtime/wire.js';
 
 type Handler = (data: unknown) => void;

@@ -5,7 +5,7 @@
 import { html } from 'htm/preact';
 import { render, type VNode } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { events } from './api.js';
+import { events, hasSession, startSession } from './api.js';
 import { ClockPage, FaultsPage, SubscriptionsPage } from './control.js';
 import { DirectoryPage } from './directory.js';
 import { PrivilegePage } from './privilege.js';
@@ -50,5 +50,63 @@ function App(): VNode {
     <main><${active.page} key=${active.id} /></main>`;
 }
 
-events.start();
-render(html`<${App} />`, document.getElementById('app')!);
+/**
+ * With an admin token the page needs a session first (admin/guard.ts). The ready line's link carries
+ * the token in the fragment (`#token=…`: never sent to a server, nor in a Referer); it is traded for
+ * the HttpOnly session cookie at once and wiped from the address bar and history. Otherwise the page
+ * asks for the token.
+ */
+function tokenFromFragment(): string | undefined {
+  const match = /^#token=([^&]+)/.exec(location.hash);
+  if (match === null) return undefined;
+  history.replaceState(null, '', `${location.pathname}${location.search}#/requests`);
+  return decodeURIComponent(match[1]!);
+}
+
+function SignIn({ problem, onDone }: { problem: string | undefined; onDone: () => void }): VNode {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState(problem);
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    try {
+      await startSession(token.trim());
+      onDone();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return html`<header><h1>graph-comms-emulator</h1></header>
+    <main>
+      <h2>Admin token</h2>
+      <p>This emulator's control API needs its admin token (--admin-token, or the one its ready line prints).</p>
+      <form onSubmit=${submit}>
+        <label for="admin-token">Admin token</label>
+        <input id="admin-token" type="password" autocomplete="off" required value=${token} onInput=${(e: Event) => setToken((e.target as HTMLInputElement).value)} />
+        <button type="submit">Open the dashboard</button>
+      </form>
+      ${error !== undefined ? html`<p role="alert" class="error">${error}</p>` : null}
+    </main>`;
+}
+
+const root = document.getElementById('app')!;
+
+function open(): void {
+  events.start();
+  render(html`<${App} />`, root);
+}
+
+async function boot(): Promise<void> {
+  const token = tokenFromFragment();
+  let problem: string | undefined;
+  if (token !== undefined) {
+    try {
+      await startSession(token);
+    } catch (err) {
+      problem = err instanceof Error ? err.message : String(err);
+    }
+  }
+  if (problem === undefined && (await hasSession())) return open();
+  render(html`<${SignIn} problem=${problem} onDone=${open} />`, root);
+}
+
+void boot();

@@ -46,7 +46,7 @@ function raw(emu: Pick<TestEmulator, 'port' | 'caCertificate' | 'config'>, path:
             json = undefined;
           }
           const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+          for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
           resolve({ status: res.statusCode ?? 0, json, text, headers });
         });
       },
@@ -107,6 +107,16 @@ describe('the control API refuses what a web page could send (CSRF)', () => {
     expect(header.status, header.text).toBe(200);
     expect(await tenantNames(emu)).not.toContain('Kept');
     expect((await raw(emu, '/_emulator/clock')).status).toBe(200);
+  });
+});
+
+describe('the dashboard session without an admin token', () => {
+  const emu = useEmulator();
+  it('is open and sets no cookie', async () => {
+    expect((await raw(emu, '/_emulator/session')).json).toEqual({ adminToken: false });
+    const started = await raw(emu, '/_emulator/session', { method: 'POST', headers: { 'x-emulator-client': 'dashboard' } });
+    expect(started.status, started.text).toBe(204);
+    expect(started.headers.get('set-cookie')).toBeNull();
   });
 });
 
@@ -191,6 +201,50 @@ describe('--admin-token', () => {
     const res = await raw(emu, '/_emulator/reset', { method: 'POST', headers: bearer });
     expect(res.status, res.text).toBe(200);
     expect(value<{ displayName: string }>(await control(emu, 'GET', '/tenants', undefined, bearer)).map((t) => t.displayName)).not.toContain('Gone after reset');
+  });
+
+  it('is traded for the dashboard session cookie (HttpOnly, SameSite=Strict, Secure, Path=/_emulator), which then opens reads, SSE and media', async () => {
+    expectControlError(await raw(emu, '/_emulator/session'), 401, /dashboard asks for it/);
+    const started = await raw(emu, '/_emulator/session', { method: 'POST', headers: bearer });
+    expect(started.status, started.text).toBe(204);
+    const setCookie = started.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^gce_dashboard_session=[\w-]{43}; Path=\/_emulator; HttpOnly; SameSite=Strict; Secure$/);
+    expect(setCookie).not.toContain(TOKEN);
+    const cookie = { cookie: `other=1; ${setCookie.split(';')[0]!}` };
+    expect((await raw(emu, '/_emulator/session', { headers: cookie })).json).toEqual({ adminToken: true });
+    expect((await raw(emu, '/_emulator/demo', { headers: cookie })).status).toBe(200);
+    // EventSource sends no Authorization header: the cookie lets the event stream through.
+    const abort = new AbortController();
+    const events = await fetch(`${emu.url}/_emulator/events`, { headers: cookie, signal: abort.signal });
+    expect(events.status).toBe(200);
+    expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    abort.abort();
+    await events.body?.cancel().catch(() => undefined);
+  });
+
+  it('refuses a wrong token for a session (no cookie), a forged or stale cookie, and a cookie next to a wrong bearer token', async () => {
+    const wrong = await raw(emu, '/_emulator/session', { method: 'POST', headers: { authorization: 'Bearer not-the-token' } });
+    expectControlError(wrong, 401, /not the one/);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    expectControlError(await raw(emu, '/_emulator/demo', { headers: { cookie: 'gce_dashboard_session=forged' } }), 401, /session is not valid/);
+    const { sessionValue } = await import('../../src/admin/guard.js');
+    expectControlError(await raw(emu, '/_emulator/demo', { headers: { cookie: `gce_dashboard_session=${sessionValue('another-token')}` } }), 401, /session is not valid/);
+    const good = `gce_dashboard_session=${sessionValue(TOKEN)}`;
+    expectControlError(await raw(emu, '/_emulator/demo', { headers: { cookie: good, authorization: 'Bearer wrong' } }), 401, /not the one/);
+  });
+
+  it('a session cookie does not stand for the CSRF rules: a state change still needs JSON or X-Emulator-Client, from its own origin', async () => {
+    const { sessionValue } = await import('../../src/admin/guard.js');
+    const cookie = `gce_dashboard_session=${sessionValue(TOKEN)}`;
+    expectControlError(await raw(emu, '/_emulator/reset', { method: 'POST', headers: { cookie } }), 403, /X-Emulator-Client/);
+    expectControlError(await raw(emu, '/_emulator/reset', { method: 'POST', headers: { cookie, 'content-type': 'text/plain' }, body: '{}' }), 403);
+    expectControlError(
+      await raw(emu, '/_emulator/faults', { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{"path":"/x","status":500}' }),
+      403,
+      /not from the emulator's own origin/,
+    );
+    const ok = await raw(emu, '/_emulator/faults', { method: 'DELETE', headers: { cookie, 'x-emulator-client': 'dashboard', origin: `https://localhost:${emu.port}`, host: `localhost:${emu.port}` } });
+    expect(ok.status, ok.text).toBe(204);
   });
 
   it('must be visible ASCII and not empty', async () => {

@@ -83,6 +83,61 @@ describe('the request recorder (GET /_emulator/requests)', () => {
     expectControlError(await control(emu, 'GET', '/requests?status=12345678901'), 400);
   });
 
+  it('records each of repeated identical polls whole (the ring shares their equal strings), with its own id and request-id', async () => {
+    const token = await appToken(emu);
+    const path = `/v1.0/users/${emu.demo.organizerUserId}?poll=same`;
+    for (let i = 0; i < 3; i++) expect((await graphFetch(emu, path, token)).status).toBe(200);
+    const polls = await recorded('?path=/v1.0/users/&top=3');
+    expect(polls).toHaveLength(3);
+    expect(new Set(polls.map((p) => p.id)).size).toBe(3);
+    expect(new Set(polls.map((p) => p.requestId)).size).toBe(3);
+    for (const poll of polls) {
+      expect(poll.url).toBe(path);
+      expect(poll.tokenClaims?.['appid']).toBe(emu.demo.clientId);
+      expect(poll.requestHeaders['authorization']).toBe('Bearer [redacted]');
+      expect(JSON.parse(poll.responseBody ?? '{}')).toMatchObject({ id: emu.demo.organizerUserId });
+      expect(Number(poll.responseHeaders['content-length'])).toBe(Buffer.byteLength(JSON.stringify(JSON.parse(poll.responseBody ?? '{}'))));
+    }
+  });
+
+  it('cuts a body over 16 KiB and says so, with the whole length in content-length; a streamed download shows its size only', async () => {
+    const openapi = await fetch(`${emu.url}/_emulator/openapi.json`);
+    const length = (await openapi.arrayBuffer()).byteLength;
+    expect(length).toBeGreaterThan(16 * 1024);
+    const [big] = await recorded('?path=/_emulator/openapi.json');
+    expect(big).toMatchObject({ status: 200, responseBodyTruncated: true });
+    expect(big!.responseHeaders['content-length']).toBe(String(length));
+    expect(big!.responseBody!.length).toBeLessThan(length);
+
+    const sim = await controlJson<{ recordingId: string }>(emu, 'POST', `/meetings/${encodeURIComponent(emu.demo.meetingId)}/simulate`, {});
+    const video = await fetch(`${emu.url}/_emulator/recordings/${sim.recordingId}/content`);
+    const size = (await video.arrayBuffer()).byteLength;
+    const [download] = await recorded(`?path=/_emulator/recordings/${sim.recordingId}/content`);
+    expect(download).toMatchObject({ status: 200, responseBodyTruncated: false, responseBody: `(${size} bytes of video/mp4, streamed)` });
+  });
+
+  it('pauses and resumes recording (PUT /_emulator/requests/recording), keeping what it holds', async () => {
+    const token = await appToken(emu);
+    await graphFetch(emu, '/v1.0/users/before-pause', token);
+    expect(await controlJson(emu, 'PUT', '/requests/recording', { recording: false })).toEqual({ recording: false, capacity: 500 });
+    try {
+      await graphFetch(emu, '/v1.0/users/while-paused', token);
+      expect(await recorded('?path=/v1.0/users/while-paused')).toEqual([]);
+      expect(await recorded('?path=/v1.0/users/before-pause')).toHaveLength(1);
+    } finally {
+      expect(await controlJson(emu, 'PUT', '/requests/recording', { recording: true })).toEqual({ recording: true, capacity: 500 });
+    }
+    await graphFetch(emu, '/v1.0/users/after-resume', token);
+    expect(await recorded('?path=/v1.0/users/after-resume')).toHaveLength(1);
+  });
+
+  it('refuses a recording switch that is not {"recording": boolean}', async () => {
+    expectControlError(await control(emu, 'PUT', '/requests/recording', { recording: 'yes' }), 400);
+    expectControlError(await control(emu, 'PUT', '/requests/recording', {}), 400);
+    expectControlError(await control(emu, 'PUT', '/requests/recording', { recording: false, extra: 1 }), 400);
+    expectControlError(await control(emu, 'PUT', '/requests/recording', 'not json'), 400);
+  });
+
   it('DELETE /_emulator/requests forgets them', async () => {
     await graphFetch(emu, `/v1.0/users/${emu.demo.organizerUserId}`, await appToken(emu));
     expect((await recorded()).length).toBeGreaterThan(0);
@@ -101,6 +156,9 @@ describe('the ring buffer', () => {
       expect(kept.map((r) => r.path)).toEqual(['/v1.0/nothing-4', '/v1.0/nothing-3', '/v1.0/nothing-2']);
       await fetch(`${none.url}/v1.0/nothing`);
       expect(value<Recorded>(await control(none, 'GET', '/requests'))).toEqual([]);
+      // With no ring buffer there is nothing to resume; pausing is harmless.
+      expectControlError(await control(none, 'PUT', '/requests/recording', { recording: true }), 400, /--request-history 0/);
+      expect(await controlJson(none, 'PUT', '/requests/recording', { recording: false })).toEqual({ recording: false, capacity: 0 });
     } finally {
       await small.stop();
       await none.stop();
