@@ -1,3 +1,4 @@
+import { withCurrentSchemaIntrospector } from './pgIntrospector.js';
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Pool } from 'pg';
 import { Kysely, Migrator, PostgresDialect, sql } from './kysely.js';
@@ -133,7 +134,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const writes = new WriteSignal();
-  const db = new Kysely<Database>({ dialect: withCommitSignal(new PostgresDialect({ pool }), writes), plugins: [nulGuard] });
+  const db = new Kysely<Database>({ dialect: withCommitSignal(withCurrentSchemaIntrospector(new PostgresDialect({ pool })), writes), plugins: [nulGuard] });
   let current: string;
   try {
     const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);

@@ -50,11 +50,11 @@ describe('bench --json', () => {
     expect(speed?.['bare HTTPS server, fs stream of the same file']?.number).toBeGreaterThan(0);
     expect(speed?.['ratio (goal ≥ 85%)']?.unit).toBe('%');
     const recorder = report.parts[1]!.tables[0]!;
-    expect(recorder.columns).toEqual(['figure', 'recorder on', 'recorder off (baseline)', 'on ÷ off', 'cost', 'goal', 'met']);
+    expect(recorder.columns).toEqual(['figure', 'recorder on', 'recorder paused (baseline)', 'on ÷ off', 'cost', 'goal', 'met']);
     const responses = recorder.rows.find((row) => row['figure']?.text === 'responses/s');
     // A one-second window on a loaded machine may complete few responses: the figures are numbers, not a speed.
     expect(responses?.['recorder on']?.number).toBeTypeOf('number');
-    expect(responses?.['recorder off (baseline)']?.number).toBeTypeOf('number');
+    expect(responses?.['recorder paused (baseline)']?.number).toBeTypeOf('number');
     expect(['met', 'not met', 'invalid: non-200 or errors']).toContain(responses?.['met']?.text);
   }, 180_000);
 
