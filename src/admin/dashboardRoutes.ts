@@ -77,7 +77,8 @@ const subscriptionSchema = {
   },
 } as const;
 
-const artifactSchema = {
+/** An artifact as the dashboard reads it (meetings' and ad hoc calls' listings). */
+export const artifactSchema = {
   type: 'object',
   properties: {
     id: str,
@@ -95,7 +96,8 @@ const artifactSchema = {
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 1000 } } } as const;
 
-function artifactView(a: Artifact): Record<string, unknown> {
+/** contentUrl under /_emulator, so a browser plays it without a Graph token. */
+export function artifactView(a: Artifact): Record<string, unknown> {
   const base = `/_emulator/${a.kind === 'recording' ? 'recordings' : 'transcripts'}/${encodeURIComponent(a.id)}`;
   return {
     id: a.id,

@@ -84,6 +84,8 @@ export const HTTP_ONLY_OPERATIONS = {
   'GET /_emulator/tenants/:tenantId/callRecords/:recordId/detail': 'getCallRecordDetail',
   'GET /_emulator/tenants/:tenantId/pstnCalls': 'listPstnCalls',
   'GET /_emulator/tenants/:tenantId/callActivity': 'listCallActivity',
+  // The Meetings page's ad hoc calls (admin/adhocCallViews.ts).
+  'GET /_emulator/tenants/:tenantId/adhocCalls': 'listAdhocCalls',
 } as const;
 
 /** The operationId of a control-API route, or undefined for any other route. */

@@ -16,6 +16,7 @@ import { registerArtifactControlRoutes } from './artifactRoutes.js';
 import { registerDashboardRoutes } from './dashboardRoutes.js';
 import { registerSessionRoutes } from './sessionRoutes.js';
 import { registerCallViewRoutes } from './callViewRoutes.js';
+import { registerAdhocCallViewRoutes } from './adhocCallViews.js';
 import { registerUiRoutes } from './uiRoutes.js';
 import { registerClockTimerRoutes } from './clockTimers.js';
 import type { AdminNewMeeting, AdminService, ClockCommand, MintTokenRequest } from './service.js';
@@ -209,6 +210,7 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
   registerSessionRoutes(app, services);
   // The dashboard's Call records and Live calls pages
   registerCallViewRoutes(app, services.ctx);
+  registerAdhocCallViewRoutes(app, services.ctx);
 
   // Reset
   app.post('/_emulator/reset', { schema: { tags, response: { 200: s.demoSchema } } }, async () => admin.reset());

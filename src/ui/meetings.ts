@@ -1,7 +1,9 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, text } from './api.js';
+import { useState } from 'preact/hooks';
+import { AdhocCalls } from './adhocCalls.js';
+import { api } from './api.js';
+import { Playback, type Artifact } from './playback.js';
 import { ErrorLine, useLive } from './shared.js';
 
 interface Tenant {
@@ -15,75 +17,6 @@ interface Meeting {
   startDateTime: string;
   joinWebUrl: string;
 }
-interface Artifact {
-  id: string;
-  kind: 'recording' | 'transcript';
-  callId: string;
-  contentCorrelationId: string;
-  createdDateTime: string;
-  size: number;
-  /** Recordings: whether the audio speaks the transcript or is the sample clip. */
-  recordingKind: 'spoken' | 'sample' | null;
-  contentUrl: string;
-}
-interface Cue {
-  start: number;
-  end: number;
-  speaker: string;
-  text: string;
-}
-
-const seconds = (stamp: string): number => {
-  const parts = stamp.split(':').map(Number);
-  return parts.reduce((total, part) => total * 60 + part, 0);
-};
-
-/** The cues of a Teams WebVTT transcript: `start --> end` then `<v Speaker>text</v>`. */
-export function parseVtt(vtt: string): Cue[] {
-  const cues: Cue[] = [];
-  for (const block of vtt.replace(/\r/g, '').split('\n\n')) {
-    const lines = block.split('\n');
-    const timing = lines.findIndex((line) => line.includes('-->'));
-    if (timing < 0) continue;
-    const [from, to] = (lines[timing] ?? '').split('-->').map((s) => s.trim().split(' ')[0] ?? '');
-    const body = lines
-      .slice(timing + 1)
-      .join(' ')
-      .trim();
-    const voice = /^<v ([^>]*)>(.*?)(<\/v>)?$/.exec(body);
-    cues.push({ start: seconds(from ?? '0'), end: seconds(to ?? '0'), speaker: voice?.[1] ?? '', text: (voice?.[2] ?? body).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') });
-  }
-  return cues;
-}
-
-const clock = (s: number): string => `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
-
-function Transcript({ transcript, video }: { transcript: Artifact; video: { current: HTMLVideoElement | null } }): VNode {
-  const [cues, setCues] = useState<Cue[] | undefined>(undefined);
-  useEffect(() => {
-    void text(transcript.contentUrl).then((vtt) => setCues(parseVtt(vtt)));
-  }, [transcript.id]);
-  if (cues === undefined) return html`<p class="muted">Loading transcript…</p>`;
-  return html`<ol class="cues" aria-label="Transcript cues" data-testid="cues">
-    ${cues.map(
-      (cue) =>
-        html`<li>
-          <button
-            type="button"
-            data-start=${cue.start}
-            onClick=${() => {
-              // Seek there; a playing video plays on from the cue, a paused one waits at it.
-              const player = video.current;
-              if (player !== null) player.currentTime = cue.start;
-            }}
-          >
-            <span class="time">${clock(cue.start)}</span><span class="speaker">${cue.speaker}</span>${cue.text}
-          </button>
-        </li>`,
-    )}
-  </ol>`;
-}
-
 function SimulateForm({ meeting, onDone }: { meeting: Meeting; onDone: () => void }): VNode {
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -128,12 +61,9 @@ function SimulateForm({ meeting, onDone }: { meeting: Meeting; onDone: () => voi
 
 function MeetingDetail({ meeting }: { meeting: Meeting }): VNode {
   const { data, error, reload } = useLive(() => api<{ recordings: Artifact[]; transcripts: Artifact[] }>(`/_emulator/meetings/${encodeURIComponent(meeting.id)}/artifacts`), [meeting.id]);
-  const video = useRef<HTMLVideoElement>(null);
   const recordings = data?.recordings ?? [];
   const transcripts = data?.transcripts ?? [];
   const [shown, setShown] = useState<string | undefined>(undefined);
-  const recording = recordings.find((r) => r.id === shown) ?? recordings[recordings.length - 1];
-  const transcript = transcripts.find((t) => t.callId === recording?.callId) ?? transcripts[transcripts.length - 1];
   const calls = [...new Set([...recordings, ...transcripts].map((a) => a.callId))];
   return html`<section class="detail" aria-label=${`Meeting ${meeting.subject ?? meeting.id}`}>
     <h3>${meeting.subject ?? '(no subject)'}</h3>
@@ -150,23 +80,7 @@ function MeetingDetail({ meeting }: { meeting: Meeting }): VNode {
           </li>`,
       )}
     </ul>
-    ${
-      recording !== undefined
-        ? html`<div class="grid2">
-            <div>
-              <video ref=${video} controls preload="auto" src=${recording.contentUrl} data-testid="recording-video" aria-label="Recording"></video>
-            </div>
-            <div>
-              ${
-                transcript !== undefined
-                  ? html`<h4>Transcript</h4>
-                      <${Transcript} transcript=${transcript} video=${video} />`
-                  : html`<p class="muted">No transcript.</p>`
-              }
-            </div>
-          </div>`
-        : html`<p class="muted">No recording yet.</p>`
-    }
+    <${Playback} recordings=${recordings} transcripts=${transcripts} recordingId=${shown} />
   </section>`;
 }
 
@@ -209,5 +123,6 @@ export function MeetingsPage(): VNode {
       </tbody>
     </table>
     ${meeting !== undefined ? html`<${MeetingDetail} key=${meeting.id} meeting=${meeting} />` : html`<p class="muted">No meetings in this tenant.</p>`}
+    ${tenant !== undefined ? html`<${AdhocCalls} key=${tenant} tenantId=${tenant} />` : null}
   </section>`;
 }
