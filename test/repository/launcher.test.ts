@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultSqliteLoaders } from '../../src/store/sqliteBinding.js';
 
 const run = promisify(execFile);
 const LAUNCHER = resolve('dist/cli.mjs');
@@ -53,7 +54,7 @@ describe('the CLI launcher (dist/cli.mjs)', () => {
 describe('the CLI bundle (dist/cli-bundle.cjs)', () => {
   // What a warm `start` loads from node_modules by its ready line (besides what the bundle inlines):
   // only the SQLite driver. The rest (pg, the progress bar, @fastify/swagger, x509, ...) loads when used.
-  it('a warm start loads no package from node_modules but the SQLite driver, and not node:http2, before its ready line', async () => {
+  it('a warm start loads no package from node_modules but the SQLite driver (if not node:sqlite), and not node:http2, before its ready line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gce-loaded-'));
     try {
       const probe = join(dir, 'probe.cjs');
@@ -77,7 +78,9 @@ describe('the CLI bundle (dist/cli-bundle.cjs)', () => {
       const { stdout } = await start();
       const line = stdout.split('\n').find((l) => l.startsWith('LOADED '));
       expect(line, stdout).toBeDefined();
-      expect(JSON.parse(line!.slice('LOADED '.length))).toEqual(['better-sqlite3', 'bindings', 'file-uri-to-path']);
+      // The SQLite driver: node:sqlite where this Node has it (nothing from node_modules), else better-sqlite3 and its loader.
+      const driver = (await defaultSqliteLoaders.nodeSqlite()) !== undefined ? [] : ['better-sqlite3', 'bindings', 'file-uri-to-path'];
+      expect(JSON.parse(line!.slice('LOADED '.length))).toEqual(driver);
       // Nor node:http2, which fastify loads at the top for an option the emulator never sets (scripts/bundle.mjs).
       const builtins = stdout.split('\n').find((l) => l.startsWith('BUILTINS '));
       expect(builtins, stdout).toBeDefined();
