@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CALL_PERMISSIONS } from '../../domain/callPermissions.js';
-import { findCallRecord, recordChildrenJson, type CallRecord } from '../../domain/callRecords.js';
+import { findCallRecord, recordChildrenBytes, type CallRecord } from '../../domain/callRecords.js';
 import { badRequest, GraphError } from '../../http/errors.js';
 import type { ExpandItem } from '../../http/odata/expand.js';
 import { canonicalName } from '../../http/odata/names.js';
@@ -19,8 +19,8 @@ import {
   CALL_RECORD_EXPAND,
   CALL_RECORD_PROPERTIES,
   CALL_RECORD_TYPE,
-  jsonArray,
-  maskRecordJson,
+  jsonArrayBytes,
+  maskRecordBytes,
   MAX_PARTICIPANTS_PAGE,
   MAX_SESSIONS_PAGE,
   pageSize,
@@ -100,6 +100,10 @@ function contextSet(select: readonly string[] | undefined, exp: Expansion): stri
 /** Keep only the selected properties of a stored session (id always). */
 export const selectSession = (json: string, select: readonly string[]): string => JSON.stringify(applySelect(JSON.parse(json) as object, select, ['id']));
 
+/** selectSession for a session in UTF-8. */
+export const selectSessionBytes = (json: Uint8Array, select: readonly string[]): Uint8Array =>
+  Buffer.from(selectSession(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'), select));
+
 export function sessionsLink(root: string, recordId: string, token: string, segments: boolean, select: readonly string[] | undefined): string {
   const query = [...(segments ? ['$expand=segments'] : []), ...(select !== undefined ? [`$select=${encodeURIComponent(select.join(','))}`] : []), `$skiptoken=${encodeURIComponent(token)}`];
   return `${root}/communications/callRecords/${recordId}/sessions?${query.join('&')}`;
@@ -141,17 +145,17 @@ async function getCallRecord(services: GraphServices, request: FastifyRequest, r
   const { db } = services.ctx;
   if (exp.participants) {
     const size = pageSize(request, MAX_PARTICIPANTS_PAGE);
-    const page = await recordChildrenJson(services.ctx, record.id, 'participants', 0, size);
+    const page = await recordChildrenBytes(services.ctx, record.id, 'participants', 0, size);
     if (page.more) head['participants_v2@odata.nextLink'] = participantsLink(root, record.id, await encodePageToken(db, { k: 'participants', r: record.id, o: size, n: size }));
-    raw.push(['participants_v2', maskRecordJson(request, jsonArray(page.items))]);
+    raw.push(['participants_v2', jsonArrayBytes(maskRecordBytes(request, page.items))]);
     applied.push(...appliedPageSize(request, size));
   }
   if (exp.sessions !== undefined) {
     const { segments, select } = exp.sessions;
     const size = pageSize(request, MAX_SESSIONS_PAGE);
-    const page = await recordChildrenJson(services.ctx, record.id, 'sessions', 0, size, segments);
-    const items = select === undefined ? page.items : page.items.map((json) => selectSession(json, select));
-    raw.push(['sessions', maskRecordJson(request, jsonArray(items))]);
+    const page = await recordChildrenBytes(services.ctx, record.id, 'sessions', 0, size, segments);
+    const items = select === undefined ? page.items : page.items.map((json) => selectSessionBytes(json, select));
+    raw.push(['sessions', jsonArrayBytes(maskRecordBytes(request, items))]);
     if (page.more) {
       const link = sessionsLink(root, record.id, await encodePageToken(db, { k: 'sessions', r: record.id, o: size, n: size }), segments, select);
       raw.push(['sessions@odata.nextLink', JSON.stringify(link)]);

@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { recordChildrenJson } from '../../domain/callRecords.js';
+import { recordChildrenBytes } from '../../domain/callRecords.js';
 import { GraphError } from '../../http/errors.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { contextUrl, sendGraphJson, serviceRoot } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
 import { participantsLink, requireRecord } from './get.js';
 import { decodePageToken, encodePageToken } from './pageToken.js';
-import { appliedPageSize, jsonArray, maskRecordJson, MAX_PARTICIPANTS_PAGE, pageSize, sendWithRaw } from './shape.js';
+import { appliedPageSize, jsonArrayBytes, maskRecordBytes, MAX_PARTICIPANTS_PAGE, pageSize, sendWithRaw } from './shape.js';
 
 type RecordRequest = FastifyRequest<{ Params: { callRecordId: string } }>;
 
@@ -19,13 +19,13 @@ export async function listCallRecordParticipants(request: RecordRequest, reply: 
   const state = options.skipToken === undefined ? undefined : await decodePageToken(services.ctx.db, options.skipToken, 'participants', record.id);
   const size = pageSize(request, MAX_PARTICIPANTS_PAGE, state?.n);
   const offset = state?.o ?? 0;
-  const page = await recordChildrenJson(services.ctx, record.id, 'participants', offset, size);
+  const page = await recordChildrenBytes(services.ctx, record.id, 'participants', offset, size);
   const head: Record<string, unknown> = { '@odata.context': contextUrl(request, `communications/callRecords('${record.id}')/participants_v2`) };
   if (page.more) {
     const token = await encodePageToken(services.ctx.db, { k: 'participants', r: record.id, o: offset + size, n: size });
     head['@odata.nextLink'] = participantsLink(serviceRoot(request), record.id, token);
   }
-  return sendWithRaw(request, reply, head, [['value', maskRecordJson(request, jsonArray(page.items))]], appliedPageSize(request, size));
+  return sendWithRaw(request, reply, head, [['value', jsonArrayBytes(maskRecordBytes(request, page.items))]], appliedPageSize(request, size));
 }
 
 /** GET …/callRecords/{id}/organizer_v2. */

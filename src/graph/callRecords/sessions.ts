@@ -1,13 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { findSessionJson, recordChildrenJson } from '../../domain/callRecords.js';
+import { findSessionJson, recordChildrenBytes } from '../../domain/callRecords.js';
 import { badRequest, GraphError } from '../../http/errors.js';
 import type { ExpandItem } from '../../http/odata/expand.js';
 import { parseQueryOptions, type QueryInput } from '../../http/odata/queryOptions.js';
 import { contextUrl, serviceRoot } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
-import { requireRecord, selectSession, sessionsLink } from './get.js';
+import { requireRecord, selectSession, selectSessionBytes, sessionsLink } from './get.js';
 import { decodePageToken, encodePageToken } from './pageToken.js';
-import { appliedPageSize, jsonArray, maskRecordJson, MAX_SESSIONS_PAGE, pageSize, refuseNestedOptions, SESSION_PROPERTIES, SESSION_TYPE, sendWithRaw } from './shape.js';
+import { appliedPageSize, jsonArrayBytes, maskRecordBytes, maskRecordJson, MAX_SESSIONS_PAGE, pageSize, refuseNestedOptions, SESSION_PROPERTIES, SESSION_TYPE, sendWithRaw } from './shape.js';
 
 const SESSION_EXPAND = { navigation: ['segments'], typeName: SESSION_TYPE };
 
@@ -38,16 +38,16 @@ export async function listCallRecordSessions(request: SessionRequest, reply: Fas
   const state = options.skipToken === undefined ? undefined : await decodePageToken(services.ctx.db, options.skipToken, 'sessions', record.id);
   const size = pageSize(request, MAX_SESSIONS_PAGE, state?.n);
   const offset = state?.o ?? 0;
-  const page = await recordChildrenJson(services.ctx, record.id, 'sessions', offset, size, segments);
+  const page = await recordChildrenBytes(services.ctx, record.id, 'sessions', offset, size, segments);
   const select = options.select;
-  const items = select === undefined ? page.items : page.items.map((json) => selectSession(json, select));
+  const items = select === undefined ? page.items : page.items.map((json) => selectSessionBytes(json, select));
   const context = contextUrl(request, `communications/callRecords('${record.id}')/sessions${segments ? '(segments())' : ''}`);
   const head: Record<string, unknown> = { '@odata.context': context };
   if (page.more) {
     const token = await encodePageToken(services.ctx.db, { k: 'sessions', r: record.id, o: offset + size, n: size });
     head['@odata.nextLink'] = sessionsLink(serviceRoot(request), record.id, token, segments, select);
   }
-  return sendWithRaw(request, reply, head, [['value', maskRecordJson(request, jsonArray(items))]], appliedPageSize(request, size));
+  return sendWithRaw(request, reply, head, [['value', jsonArrayBytes(maskRecordBytes(request, items))]], appliedPageSize(request, size));
 }
 
 const sessionNotFound = (id: string): GraphError => new GraphError(404, 'NotFound', `The session '${id}' was not found.`);

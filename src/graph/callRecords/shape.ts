@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { callRecordResource, type CallRecord } from '../../domain/callRecords.js';
 import { badRequest } from '../../http/errors.js';
 import type { ExpandSpec } from '../../http/odata/expandValidation.js';
-import { includeUnknownEnumMembers, sendGraphJsonText } from '../respond.js';
+import { includeUnknownEnumMembers, sendGraphJsonBytes, sendGraphJsonText } from '../respond.js';
 
 /** Property names of callRecord and session, for $select (the only two types that take it, https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export const CALL_RECORD_PROPERTIES = [
@@ -82,22 +82,60 @@ export function recordHead(record: CallRecord, metadata: string, context: string
   return head;
 }
 
-/** A property whose value is JSON text already (a page of stored sessions or participants). */
-export type RawProperty = readonly [name: string, json: string];
+/**
+ * A property whose value is JSON already: text, or UTF-8 pieces to be concatenated as they are (a
+ * page of stored sessions or participants as the database wrote it, jsonArrayBytes).
+ */
+export type RawProperty = readonly [name: string, json: string | readonly Uint8Array[]];
+
+const CLOSE_BRACE = Buffer.from('}');
+const OPEN_BRACKET = Buffer.from('[');
+const CLOSE_BRACKET = Buffer.from(']');
+const COMMA = Buffer.from(',');
 
 /**
- * Send `head` followed by `raw` properties, spliced as text: a large page of sessions is never parsed
- * and re-serialized (sendGraphJsonText: the same headers as sendGraphJson).
+ * Send `head` followed by `raw` properties, spliced as bytes: a large page of sessions is never
+ * parsed, re-serialized or even decoded (sendGraphJsonBytes: the same headers as sendGraphJson).
  */
 export function sendWithRaw(request: FastifyRequest, reply: FastifyReply, head: Record<string, unknown>, raw: readonly RawProperty[], applied: string[]): FastifyReply {
   const headJson = JSON.stringify(head);
-  const tail = raw.map(([name, json]) => `${JSON.stringify(name)}:${json}`).join(',');
-  const text = tail === '' ? headJson : `${headJson.slice(0, -1)}${headJson.length > 2 ? ',' : ''}${tail}}`;
-  return sendGraphJsonText(request, reply, 200, text, applied);
+  if (raw.length === 0) return sendGraphJsonText(request, reply, 200, headJson, applied);
+  const parts: Uint8Array[] = [];
+  let text = headJson.slice(0, -1);
+  raw.forEach(([name, json], i) => {
+    text += `${i > 0 || headJson.length > 2 ? ',' : ''}${JSON.stringify(name)}:`;
+    if (typeof json === 'string') {
+      text += json;
+      return;
+    }
+    parts.push(Buffer.from(text), ...json);
+    text = '';
+  });
+  parts.push(text === '' ? CLOSE_BRACE : Buffer.from(`${text}}`));
+  return sendGraphJsonBytes(request, reply, 200, Buffer.concat(parts), applied);
 }
 
-/** `[a,b,c]` from JSON texts. */
-export const jsonArray = (items: readonly string[]): string => `[${items.join(',')}]`;
+/** `[a,b,c]` from JSON items in UTF-8, as pieces for sendWithRaw. */
+export function jsonArrayBytes(items: readonly Uint8Array[]): Uint8Array[] {
+  const pieces: Uint8Array[] = [OPEN_BRACKET];
+  items.forEach((item, i) => {
+    if (i > 0) pieces.push(COMMA);
+    pieces.push(item);
+  });
+  pieces.push(CLOSE_BRACKET);
+  return pieces;
+}
+
+const UNKNOWN_MEMBER = Buffer.from('azureCommunicationServices');
+
+/** maskRecordJson for items in UTF-8: only an item holding the member is decoded to be rewritten. */
+export function maskRecordBytes(request: FastifyRequest, items: readonly Uint8Array[]): readonly Uint8Array[] {
+  if (includeUnknownEnumMembers(request)) return items;
+  return items.map((item) => {
+    const bytes = Buffer.from(item.buffer, item.byteOffset, item.byteLength);
+    return bytes.includes(UNKNOWN_MEMBER) ? Buffer.from(maskRecordJson(request, bytes.toString('utf8'))) : item;
+  });
+}
 
 /** Nested query options Graph does not take inside these expansions. */
 export function refuseNestedOptions(item: { name: string; filter?: unknown; top?: number; count?: boolean; options: Record<string, string> }): void {
