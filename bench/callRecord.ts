@@ -4,7 +4,7 @@ import type { CannedResponse } from './bareServer.js';
 import { httpsRequest } from './httpsRequest.js';
 import type { LoadConfig, LoadResult } from './loadGenerator.js';
 import { alternateRounds } from './interleave.js';
-import { runNode, stopProcess } from './processes.js';
+import { procCpuMs, runNode, stopProcess } from './processes.js';
 import { loadGeneratorScript, startBareProcess, startEmulatorProcess, type Paths, type RunningServer } from './servers.js';
 import { median } from './stats.js';
 import type { ThroughputOptions } from './throughput.js';
@@ -66,9 +66,14 @@ async function prepare(emu: RunningServer, ca: string): Promise<{ path: string; 
   };
 }
 
-async function load(paths: Paths, config: LoadConfig): Promise<LoadResult> {
+/** One load run against the server process `serverPid`, with the CPU time that process spent on it. */
+async function load(paths: Paths, config: LoadConfig, serverPid: number): Promise<LoadResult> {
+  const cpuBefore = await procCpuMs(serverPid);
   const out = await runNode(loadGeneratorScript(paths), [], config.warmupMs + config.durationMs + 20_000, paths.repoRoot, { GCE_BENCH_LOAD: JSON.stringify(config) });
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '') as LoadResult;
+  const cpuAfter = await procCpuMs(serverPid);
+  const result = JSON.parse(out.trim().split('\n').at(-1) ?? '') as LoadResult;
+  if (cpuBefore !== undefined && cpuAfter !== undefined) result.serverCpuMs = cpuAfter - cpuBefore;
+  return result;
 }
 
 export async function measureCallRecordThroughput(paths: Paths, workDir: string, options: ThroughputOptions, log: (line: string) => void): Promise<CallRecordBenchResult> {
@@ -88,13 +93,13 @@ export async function measureCallRecordThroughput(paths: Paths, workDir: string,
     const common = { caFile, concurrency: options.concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, path, authorization };
     const emulator: LoadResult[] = [];
     const bareResults: LoadResult[] = [];
-    const emuPort = emu.port;
-    const barePort = bare.port;
+    const emuServer = emu;
+    const bareServer = bare;
     await alternateRounds(
       options.rounds,
       250,
-      async () => void emulator.push(await load(paths, { ...common, port: emuPort })),
-      async () => void bareResults.push(await load(paths, { ...common, port: barePort })),
+      async () => void emulator.push(await load(paths, { ...common, port: emuServer.port }, emuServer.pid)),
+      async () => void bareResults.push(await load(paths, { ...common, port: bareServer.port }, bareServer.pid)),
       (round) =>
         log(`  call record round ${round + 1}/${options.rounds}: emulator ${emulator.at(-1)?.requestsPerSecond.toFixed(0)} req/s, bare ${bareResults.at(-1)?.requestsPerSecond.toFixed(0)} req/s`),
     );
@@ -102,6 +107,12 @@ export async function measureCallRecordThroughput(paths: Paths, workDir: string,
   } finally {
     await Promise.all([emu ? stopProcess(emu.child) : undefined, bare ? stopProcess(bare.child) : undefined]);
   }
+}
+
+/** Server CPU ms per response over the whole run (warm-up included), median of rounds: less load-dependent than responses/s. */
+function cpuPerResponse(runs: readonly LoadResult[]): number | undefined {
+  const values = runs.flatMap((r) => (r.serverCpuMs !== undefined && r.total > 0 ? [r.serverCpuMs / r.total] : []));
+  return values.length === 0 ? undefined : median(values);
 }
 
 const clean = (results: readonly LoadResult[]): boolean => results.every((r) => r.errors === 0 && Object.keys(r.statuses).every((s) => s === '200'));
@@ -112,6 +123,8 @@ export function renderCallRecordReport(result: CallRecordBenchResult, options: T
   const ratio = emu / bare;
   const p50 = (rs: readonly LoadResult[]): string => `${median(rs.map((r) => r.latencyMs.p50)).toFixed(1)} ms`;
   const ok = clean(result.emulator) && clean(result.bare);
+  const emuCpu = cpuPerResponse(result.emulator);
+  const bareCpu = cpuPerResponse(result.bare);
   return [
     `### Call record GET (${CALL_RECORD_SESSIONS} sessions, ${CALL_RECORD_PARTICIPANTS} participants; first page of 60 sessions with segments)`,
     '',
@@ -123,6 +136,7 @@ export function renderCallRecordReport(result: CallRecordBenchResult, options: T
     '| figure | emulator | bare baseline | ratio | goal | met |',
     '| --- | --- | --- | --- | --- | --- |',
     `| responses/s (median of rounds) | ${emu.toFixed(0)} | ${bare.toFixed(0)} | ${(ratio * 100).toFixed(0)}% | ≥ ${CALL_RECORD_GOAL * 100}% | ${ratio >= CALL_RECORD_GOAL ? 'met' : '**not met**'} |`,
+    `| server CPU ms per response, user + system (median of rounds) | ${emuCpu?.toFixed(1) ?? 'n/a'} | ${bareCpu?.toFixed(1) ?? 'n/a'} | ${emuCpu !== undefined && bareCpu !== undefined ? `${((bareCpu / emuCpu) * 100).toFixed(0)}% (bare ÷ emulator)` : 'n/a'} | — (reported only) | — |`,
     `| latency p50 | ${p50(result.emulator)} | ${p50(result.bare)} | | | |`,
     `| rounds (req/s) | ${result.emulator.map((r) => r.requestsPerSecond.toFixed(0)).join(', ')} | ${result.bare.map((r) => r.requestsPerSecond.toFixed(0)).join(', ')} | | | |`,
     ok ? '' : '\n**Some responses were not 200 or failed in transport: the figures are not comparable.**',
