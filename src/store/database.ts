@@ -69,6 +69,7 @@ const migrations: Record<string, Migration> = {
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -77,7 +78,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   try {
     // Kysely looks for its migration table in any schema unless told which one: name ours, or a
     // database whose other schemas hold emulators would skip creating it here.
-    const migrator = new Migrator({ db: store.db, provider, ...(store.schema !== undefined ? { migrationTableSchema: store.schema } : {}) });
+    // Names compared by code unit, as Kysely orders the migrations it is given (their names are
+    // NNN_ascii): its default, localeCompare, loads ICU's collator, ~10 ms of every start.
+    const migrator = new Migrator({ db: store.db, provider, nameComparator: byCodeUnit, ...(store.schema !== undefined ? { migrationTableSchema: store.schema } : {}) });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error !== undefined || failed !== undefined) {
