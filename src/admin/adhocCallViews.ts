@@ -41,19 +41,32 @@ export async function pageAdhocCalls(ctx: DomainContext, tenantId: string, skip:
     .limit(top + 1)
     .execute();
   const page = rows.slice(0, top);
+  // Capped per call (not per page), so one call with many artifacts cannot crowd the others out.
+  // The window runs over the page's calls' artifacts only (index artifacts_adhoc); a simulated call has a few.
   const artifacts =
     page.length === 0
       ? []
       : await ctx.db
-          .selectFrom('artifacts')
-          .selectAll()
-          .where(
-            'adhoc_call_id',
-            'in',
-            page.map((r) => r.id),
+          .selectFrom((db) =>
+            db
+              .selectFrom('artifacts')
+              .selectAll()
+              .select((eb) =>
+                eb.fn
+                  .agg<number>('row_number')
+                  .over((over) => over.partitionBy('adhoc_call_id').orderBy('feed_seq'))
+                  .as('nth'),
+              )
+              .where(
+                'adhoc_call_id',
+                'in',
+                page.map((r) => r.id),
+              )
+              .as('a'),
           )
+          .selectAll()
+          .where('nth', '<=', ARTIFACTS_PER_CALL)
           .orderBy('feed_seq')
-          .limit(ARTIFACTS_PER_CALL * page.length)
           .execute();
   const value = page.map((r): AdhocCallView => {
     const own = artifacts.filter((a) => a.adhoc_call_id === r.id).map(toArtifact);

@@ -37,6 +37,9 @@ export function controlSchemaErrors(errors: FastifySchemaValidationError[], data
     const extra = String((first.params as { additionalProperty?: unknown }).additionalProperty);
     return new Error(`Unknown property '${property === '' ? extra : `${property}/${extra}`}' in the request body.`);
   }
+  if (dataVar === 'querystring' && first?.keyword === 'additionalProperties') {
+    return new Error(`Unknown query parameter '${String((first.params as { additionalProperty?: unknown }).additionalProperty)}'.`);
+  }
   if (dataVar === 'body' && first?.keyword === 'type' && property !== '') {
     const expected = String((first.params as { type?: unknown }).type);
     return new Error(`Property '${property}' must be ${expected === 'array' || expected === 'integer' ? 'an' : 'a'} ${expected}.`);

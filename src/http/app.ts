@@ -150,10 +150,11 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
     logger: logOptions(config),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024 * 1024,
-    schemaController: lazySchemaController(),
+    // The control API refuses unknown query parameters; Graph routes drop them, as Graph does.
+    schemaController: lazySchemaController({ strictQueryUnder: ['/_emulator/'] }),
     // JSON bodies are validated as sent: a property the schema does not know, or a value of the
     // wrong type, is a 400 rather than silently dropped or converted (http/lazySchemaCompilers.ts
-    // keeps fastify's defaults for query strings and path parameters, which arrive as text).
+    // keeps fastify's coercion for query strings and path parameters, which arrive as text).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     rewriteUrl: (req) => rewriteGraphUrl(req.url ?? '/'),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2000 },

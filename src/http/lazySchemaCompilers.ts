@@ -31,21 +31,36 @@ interface Validate {
 /**
  * Query strings, path parameters and headers arrive as text, so they keep fastify's defaults
  * (coercion, '10' → 10; unknown query parameters dropped) whatever the server's options say for bodies.
+ * `strict` keeps the coercion but refuses unknown query parameters (`additionalProperties: false`
+ * then fails validation instead of stripping).
  */
-function forText(options: unknown): unknown {
+function forText(options: unknown, strict: boolean): unknown {
   const given = (options ?? {}) as { customOptions?: Record<string, unknown> };
-  return { ...given, customOptions: { ...given.customOptions, coerceTypes: 'array', removeAdditional: true } };
+  return { ...given, customOptions: { ...given.customOptions, coerceTypes: 'array', removeAdditional: !strict } };
 }
 
-function lazyValidatorFactory(): ValidatorFactory {
+export interface SchemaControllerOptions {
+  /**
+   * Routes whose URL starts with one of these refuse unknown query parameters (a 400) rather than
+   * drop them: the control API, where a typo such as `?tpo=5` should fail loudly. Graph's own routes
+   * keep dropping them, as Graph ignores unknown query parameters in many places.
+   */
+  strictQueryUnder?: readonly string[];
+}
+
+function lazyValidatorFactory(strictQueryUnder: readonly string[]): ValidatorFactory {
   let real: Factory<ValidatorCompiler> | undefined;
   const factory: Factory<ValidatorCompiler> = (externalSchemas, options) => {
     let bodyCompiler: ValidatorCompiler | undefined;
     let textCompiler: ValidatorCompiler | undefined;
+    let strictQueryCompiler: ValidatorCompiler | undefined;
     const compile = (route: RouteSchema): Validate => {
       real ??= (fromFastify('@fastify/ajv-compiler') as () => Factory<ValidatorCompiler>)();
       if (route.httpPart === 'body') return (bodyCompiler ??= real(externalSchemas, options))(route);
-      return (textCompiler ??= real(externalSchemas, forText(options)))(route);
+      if (route.httpPart === 'querystring' && strictQueryUnder.some((prefix) => route.url.startsWith(prefix))) {
+        return (strictQueryCompiler ??= real(externalSchemas, forText(options, true)))(route);
+      }
+      return (textCompiler ??= real(externalSchemas, forText(options, false)))(route);
     };
     return (route) => {
       let validate: Validate | undefined;
@@ -84,6 +99,6 @@ function lazySerializerFactory(): SerializerFactory {
 }
 
 /** For `Fastify({ schemaController })`: fastify's default compilers, each schema compiled on first use. */
-export const lazySchemaController = (): NonNullable<FastifyServerOptions['schemaController']> => ({
-  compilersFactory: { buildValidator: lazyValidatorFactory(), buildSerializer: lazySerializerFactory() },
+export const lazySchemaController = (options: SchemaControllerOptions = {}): NonNullable<FastifyServerOptions['schemaController']> => ({
+  compilersFactory: { buildValidator: lazyValidatorFactory(options.strictQueryUnder ?? []), buildSerializer: lazySerializerFactory() },
 });

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { CompiledQuery } from './kysely.js';
 import type { Database } from './schema.js';
+import { namedWrite } from './writeSignal.js';
 
 /** A value a bulk insert binds: what our row types hold (no JSON objects, no dates). */
 export type BulkValue = string | number | bigint | null;
@@ -60,7 +61,9 @@ export async function insertRowsInBulk<T extends { readonly [K in keyof T]: Bulk
     const parameters: BulkValue[] = new Array<BulkValue>(chunk.length * columns.length);
     let p = 0;
     for (const row of chunk) for (const column of columns) parameters[p++] = row[column] ?? null;
-    const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(statementText(table, columns, chunk.length, placeholder, returning), parameters));
+    const statement = CompiledQuery.raw(statementText(table, columns, chunk.length, placeholder, returning), parameters) as CompiledQuery<Record<string, unknown>>;
+    // Named to the commit signal: the dispatcher wakes for new notification_deliveries rows (writeSignal.ts).
+    const result = await db.executeQuery(namedWrite(statement, { tables: [table], insert: true }));
     if (returning !== undefined) returned.push(result.rows.map((row) => row[returning]));
   }
   return returned;

@@ -1,5 +1,6 @@
-import { sql } from './kysely.js';
+import { CompiledQuery, sql } from './kysely.js';
 import type { Store } from './database.js';
+import { namedWrite } from './writeSignal.js';
 
 /**
  * Tables a reset keeps: Kysely's migration bookkeeping, and the signing keys so tokens that clients
@@ -34,7 +35,7 @@ export async function emptyStore(store: Store): Promise<void> {
     // back whole, so trying again is safe; the other one has finished by then.
     for (let attempt = 1; ; attempt++) {
       try {
-        await sql.raw(`TRUNCATE ${list}`).execute(store.db);
+        await store.db.executeQuery(namedWrite(CompiledQuery.raw(`TRUNCATE ${list}`), { tables, insert: false }));
         return;
       } catch (err) {
         if (attempt >= DEADLOCK_RETRIES || (err as { code?: unknown }).code !== '40P01') throw err;
@@ -43,6 +44,6 @@ export async function emptyStore(store: Store): Promise<void> {
   }
   await store.db.transaction().execute(async (trx) => {
     await sql`PRAGMA defer_foreign_keys = ON`.execute(trx);
-    for (const table of tables) await sql`DELETE FROM ${sql.table(table)}`.execute(trx);
+    for (const table of tables) await trx.executeQuery(namedWrite(sql`DELETE FROM ${sql.table(table)}`.compile(trx), { tables: [table], insert: false }));
   });
 }

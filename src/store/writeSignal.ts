@@ -4,7 +4,7 @@ import type { CompiledQuery } from './kysely.js';
 /**
  * What one committed write of this process touched: the tables it inserted rows into and the tables
  * it changed in any way (inserted, updated, deleted). `'*'` stands for "some table": a raw statement
- * whose table could not be read off its text.
+ * that did not name its tables (namedWrite).
  */
 export interface StoreCommit {
   readonly inserted: ReadonlySet<string>;
@@ -48,7 +48,25 @@ class Touched {
   }
 }
 
-const RAW_TABLE = /^\s*(insert(?:\s+or\s+\w+)?\s+into|update|delete\s+from)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?/i;
+/** What a raw statement writes, as its maker says (namedWrite). */
+export interface RawWrite {
+  readonly tables: readonly string[];
+  /** Whether it inserts rows (the dispatcher wakes for new deliveries). */
+  readonly insert: boolean;
+}
+
+const rawWrites = new WeakMap<CompiledQuery, RawWrite>();
+
+/**
+ * `query` (raw SQL: a bulk insert, a reset) marked with the tables it writes, which the signal then
+ * reports. Kysely hands this very object to the connection. The text is never parsed for its table: a
+ * guess can be wrong (a schema-qualified name, a CTE), and a wrong table is a change nobody hears of.
+ */
+export function namedWrite<R>(query: CompiledQuery<R>, write: RawWrite): CompiledQuery<R> {
+  rawWrites.set(query, write);
+  return query;
+}
+
 const RAW_WRITE = /^\s*(insert|update|delete|merge|replace|truncate|create|drop|alter|with)\b/i;
 
 /** A plain table reference's name (`'*'` for anything else: a join, a subquery). */
@@ -58,26 +76,23 @@ function tableName(node: OperationNode | undefined): string {
   return '*';
 }
 
-/** The table a statement writes to (`'*'` when written but unknown), or undefined for a read. */
-function writeOf(query: CompiledQuery): { table: string; insert: boolean } | undefined {
+/** The tables a statement writes to (`'*'` when written but unknown), or undefined for a read. */
+function writeOf(query: CompiledQuery): RawWrite | undefined {
   const node: RootOperationNode = query.query;
   switch (node.kind) {
     case 'InsertQueryNode':
-      return { table: node.into?.table.identifier.name ?? '*', insert: true };
+      return { tables: [node.into?.table.identifier.name ?? '*'], insert: true };
     case 'UpdateQueryNode':
-      return { table: tableName(node.table), insert: false };
+      return { tables: [tableName(node.table)], insert: false };
     case 'DeleteQueryNode':
-      return { table: node.from.froms.length === 1 ? tableName(node.from.froms[0]) : '*', insert: false };
+      return { tables: [node.from.froms.length === 1 ? tableName(node.from.froms[0]) : '*'], insert: false };
     case 'MergeQueryNode':
-      return { table: '*', insert: true };
+      return { tables: ['*'], insert: true };
     case 'SelectQueryNode':
       return undefined;
-    default: {
-      // Raw SQL (bulk inserts, resets, migrations): read the table off the text where it is plain.
-      const named = RAW_TABLE.exec(query.sql);
-      if (named !== null) return { table: named[2]!, insert: named[1]!.toLowerCase().startsWith('insert') };
-      return RAW_WRITE.test(query.sql) ? { table: '*', insert: true } : undefined;
-    }
+    default:
+      // Raw SQL: the tables its maker named (bulk inserts, resets), else any write is "some table" (migrations).
+      return rawWrites.get(query) ?? (RAW_WRITE.test(query.sql) ? { tables: ['*'], insert: true } : undefined);
   }
 }
 
@@ -96,8 +111,10 @@ class NotingConnection implements DatabaseConnection {
     const write = writeOf(compiledQuery);
     if (write !== undefined) {
       const touched = this.pending ?? new Touched();
-      touched.changed.add(write.table);
-      if (write.insert) touched.inserted.add(write.table);
+      for (const table of write.tables) {
+        touched.changed.add(table);
+        if (write.insert) touched.inserted.add(table);
+      }
       // Outside a transaction the statement committed on its own.
       if (this.pending === undefined) this.signal.fire(touched);
     }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { createArtifacts, type NewArtifact } from '../../src/domain/artifacts.js';
 import { control, controlJson, expectControlError } from '../support/control.js';
 import { useEmulator } from '../support/emulator.js';
 
@@ -80,6 +82,39 @@ describe('ad hoc calls for the dashboard', () => {
     const last = await controlJson<Page>(emu, 'GET', `/tenants/${tenant()}/adhocCalls?skip=${all.value.length - 1}`);
     expect(last.value.map((c) => c.id)).toEqual([all.value.at(-1)!.id]);
     expect(last.more).toBe(false);
+  });
+
+  it('caps artifacts per call, so a call with very many cannot crowd the page’s other calls out', async () => {
+    const [organizer, other] = emu.demo.users;
+    await controlJson(emu, 'POST', '/clock', { advance: 'PT1M' }, 200);
+    const crowded = await simulate({ organizerId: organizer!.id, participantIds: [other!.id], durationMinutes: 1 });
+    // Far more recordings than a page of two calls used to read in all (100 per call on the page), written as bot recordings are.
+    const { ctx } = emu.internals.services;
+    const recording = await ctx.db.selectFrom('artifacts').selectAll().where('id', '=', crowded.recordingId!).executeTakeFirstOrThrow();
+    const extra = Array.from({ length: 250 }, (): NewArtifact => ({
+      kind: 'recording',
+      tenantId: tenant(),
+      organizerId: organizer!.id,
+      meetingId: null,
+      adhocCallId: crowded.adhocCallId,
+      callId: crowded.callId,
+      contentCorrelationId: randomUUID(),
+      createdDateTime: recording.created_at,
+      endDateTime: recording.end_at,
+      content: { blobKey: recording.content_blob, size: Number(recording.content_size), contentType: recording.content_type },
+    }));
+    await createArtifacts(ctx, extra);
+    await controlJson(emu, 'POST', '/clock', { advance: 'PT1M' }, 200);
+    const newer = await simulate({ organizerId: other!.id, participantIds: [organizer!.id], durationMinutes: 1 });
+
+    const page = await controlJson<Page>(emu, 'GET', `/tenants/${tenant()}/adhocCalls?top=2`);
+    expect(page.value.map((c) => c.id)).toEqual([newer.adhocCallId, crowded.adhocCallId]);
+    expect(page.value[0]!.recordings.map((r) => r.id)).toEqual([newer.recordingId]);
+    expect(page.value[0]!.transcripts.map((t) => t.id)).toEqual([newer.transcriptId]);
+    const capped = page.value[1]!;
+    expect(capped.recordings.length + capped.transcripts.length).toBe(100);
+    expect(capped.recordings[0]!.id).toBe(crowded.recordingId);
+    expect(capped.transcripts.map((t) => t.id)).toEqual([crowded.transcriptId]);
   });
 
   it('answers an unknown tenant with a Graph-shaped 404 and bad paging with a 400', async () => {

@@ -48,4 +48,13 @@ describe('control API bodies', () => {
     expect(res.status, res.text).toBe(200);
     expectControlError(await control(emu, 'GET', '/deliveries?top=none'), 400);
   });
+
+  it('refuses unknown query parameters on the control API (400) instead of dropping them', async () => {
+    expectControlError(await control(emu, 'GET', '/deliveries?tpo=5'), 400, "Unknown query parameter 'tpo'.");
+    expectControlError(await control(emu, 'GET', '/clock/timers?top=5&_=1733140000000'), 400, "Unknown query parameter '_'.");
+    expectControlError(await control(emu, 'GET', `/tenants/${emu.demo.tenantId}/callRecords?skip=0&top=5&orderBy=x`), 400, "Unknown query parameter 'orderBy'.");
+    // The declared ones still pass, coerced.
+    const res = await control(emu, 'GET', `/tenants/${emu.demo.tenantId}/callRecords?skip=0&top=5`);
+    expect(res.status, res.text).toBe(200);
+  });
 });

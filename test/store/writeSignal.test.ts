@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config.js';
 import { openStore, type Store } from '../../src/store/database.js';
+import { sql } from '../../src/store/kysely.js';
+import { emptyStore } from '../../src/store/reset.js';
 import type { StoreCommit } from '../../src/store/writeSignal.js';
 import { storeOptions } from '../support/emulator.js';
 
@@ -99,6 +101,33 @@ describe('store.writes (the after-commit signal: dispatcher and dashboard)', () 
       expect(heard).toHaveLength(1);
       expect([...heard[0]!.inserted]).toEqual(['tenants']);
       expect([...heard[0]!.changed]).toEqual(['tenants']);
+    });
+  });
+
+  it('names every table a reset empties (TRUNCATE on PostgreSQL, DELETEs on SQLite), as the reset says', async () => {
+    await withStore(async (store) => {
+      await store.db.insertInto('tenants').values(tenant('reset')).execute();
+      const heard: StoreCommit[] = [];
+      store.writes.on((commit) => heard.push(commit));
+      await emptyStore(store);
+      expect(heard).toHaveLength(1);
+      const changed = heard[0]!.changed;
+      expect(changed.has('*')).toBe(false);
+      expect(changed.has('tenants')).toBe(true);
+      expect(changed.has('notification_deliveries')).toBe(true);
+      expect(heard[0]!.inserted.size).toBe(0);
+    });
+  });
+
+  it('reports a raw write that names no table as "some table" (*), never a table guessed from its text', async () => {
+    await withStore(async (store) => {
+      const heard: StoreCommit[] = [];
+      store.writes.on((commit) => heard.push(commit));
+      const row = tenant('raw');
+      await sql`insert into tenants (id, display_name, domain, created_at) values (${row.id}, ${row.display_name}, ${row.domain}, ${row.created_at})`.execute(store.db);
+      expect(heard).toHaveLength(1);
+      expect([...heard[0]!.changed]).toEqual(['*']);
+      expect([...heard[0]!.inserted]).toEqual(['*']);
     });
   });
 });
