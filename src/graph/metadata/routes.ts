@@ -21,7 +21,9 @@ export function registerMetadataRoutes(app: FastifyInstance): void {
 }
 
 async function getMetadata(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  return reply.code(200).header('content-type', 'application/xml').send(CSDL[version(request)]);
+  const csdl = CSDL[version(request)];
+  request.graphState.sentBody = csdl; // for the request recorder (http/app.ts)
+  return reply.code(200).header('content-type', 'application/xml').send(csdl);
 }
 
 /** OData's service document: `{"@odata.context":"…/$metadata","value":[{"name","kind","url"}]}`. */
