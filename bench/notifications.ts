@@ -38,6 +38,12 @@ export interface PhaseResult {
   p99Ms: number;
   maxMs: number;
   posts: number;
+  /**
+   * CPU time (user + system) of this process per 1,000 recordings, from the first creation to the last
+   * receipt: creation and delivery together (the receiver is another process). Flat out only; less
+   * noisy than rates on a shared machine.
+   */
+  cpuMsPer1000?: number;
 }
 
 export interface NotificationBenchResult {
@@ -103,6 +109,12 @@ class Receiver {
     this.child.kill('SIGKILL');
   }
 }
+
+/** This process's CPU milliseconds (user + system) since `since`, per 1,000 recordings. */
+const cpuPer1000 = (since: NodeJS.CpuUsage, recordings: number): number => {
+  const used = process.cpuUsage(since);
+  return ((used.user + used.system) / 1000 / recordings) * 1000;
+};
 
 function summarize(expected: number, createdAt: Map<string, number>, report: Report, startedMs: number): PhaseResult {
   const latencies: number[] = [];
@@ -178,6 +190,7 @@ async function runEmulator(options: NotificationBenchOptions, receiver: Receiver
     // Flat out.
     await receiver.reset();
     const createdAt = new Map<string, number>();
+    const cpuStart = process.cpuUsage();
     const started = now();
     for (let n = 0; n < options.recordings; n++) {
       const { id, at } = await createRecording(emu, n);
@@ -188,8 +201,8 @@ async function runEmulator(options: NotificationBenchOptions, receiver: Receiver
       if (n % 1000 === 999) options.log(`  emulator: ${n + 1} recordings created in ${((now() - started) / 1000).toFixed(1)} s`);
     }
     const expected = options.recordings * options.subscriptions;
-    const flatOut = summarize(expected, createdAt, await receiver.waitFor(expected), started);
-    options.log(`  emulator flat out: ${flatOut.received}/${expected} in ${flatOut.perSecond.toFixed(0)} notifications/s`);
+    const flatOut = { ...summarize(expected, createdAt, await receiver.waitFor(expected), started), cpuMsPer1000: cpuPer1000(cpuStart, options.recordings) };
+    options.log(`  emulator flat out: ${flatOut.received}/${expected} in ${flatOut.perSecond.toFixed(0)} notifications/s, ${flatOut.cpuMsPer1000.toFixed(0)} CPU ms per 1,000 recordings`);
 
     // Paced: recordings spread evenly to make pacedPerSecond notifications per second.
     await receiver.reset();
@@ -269,6 +282,7 @@ async function runBaseline(options: NotificationBenchOptions, receiver: Receiver
   await receiver.reset();
   const createdAt = new Map<string, number>();
   const queues: string[][] = Array.from({ length: options.subscriptions }, () => []);
+  const cpuStart = process.cpuUsage();
   const started = now();
   let inFlight = 0;
   const sends: Promise<void>[] = [];
@@ -296,8 +310,8 @@ async function runBaseline(options: NotificationBenchOptions, receiver: Receiver
   await drain(true);
   await Promise.all(sends);
   const expected = options.recordings * options.subscriptions;
-  const flatOut = summarize(expected, createdAt, await receiver.waitFor(expected), started);
-  options.log(`  baseline flat out: ${flatOut.perSecond.toFixed(0)} notifications/s`);
+  const flatOut = { ...summarize(expected, createdAt, await receiver.waitFor(expected), started), cpuMsPer1000: cpuPer1000(cpuStart, options.recordings) };
+  options.log(`  baseline flat out: ${flatOut.perSecond.toFixed(0)} notifications/s, ${flatOut.cpuMsPer1000.toFixed(0)} CPU ms per 1,000 recordings`);
 
   // Paced: each recording's items POSTed at once (one POST per subscription URL).
   await receiver.reset();
@@ -350,6 +364,14 @@ export function renderNotificationsReport(r: NotificationBenchResult): string {
       `${(e.flatOut.perSecond / b.flatOut.perSecond).toFixed(2)}×`,
       '≥ 0.3×',
       e.flatOut.perSecond >= 0.3 * b.flatOut.perSecond ? 'met' : '**not met**',
+    ],
+    [
+      'CPU ms per 1,000 recordings (flat out, creation and delivery)',
+      f0(e.flatOut.cpuMsPer1000 ?? Number.NaN),
+      f0(b.flatOut.cpuMsPer1000 ?? Number.NaN),
+      `${((e.flatOut.cpuMsPer1000 ?? Number.NaN) / (b.flatOut.cpuMsPer1000 ?? Number.NaN)).toFixed(2)}×`,
+      '',
+      '',
     ],
     ['creation→receipt p50 (flat out)', `${f1(e.flatOut.p50Ms)} ms`, `${f1(b.flatOut.p50Ms)} ms`, `${(e.flatOut.p50Ms / b.flatOut.p50Ms).toFixed(2)}×`, '', ''],
     ['creation→receipt p99 (flat out)', `${f1(e.flatOut.p99Ms)} ms`, `${f1(b.flatOut.p99Ms)} ms`, `${(e.flatOut.p99Ms / b.flatOut.p99Ms).toFixed(2)}×`, '', ''],

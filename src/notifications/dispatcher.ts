@@ -10,12 +10,16 @@ import { collectionBody, groupByTarget } from './notificationCollections.js';
 import type { ValidationTokenIssuer } from './validationTokens.js';
 
 /**
- * While the dispatcher is busy (a round running or a POST in flight), new rows wait this long before
- * a round takes them: a burst goes out in fewer, fuller POSTs, as Graph sends queued notifications
- * several to a request (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks),
- * instead of a round and a POST per change. An idle dispatcher starts a round at once.
+ * While the dispatcher is busy (a round running or a POST in flight), new rows wait before a round
+ * takes them: a burst goes out in fewer, fuller POSTs, as Graph sends queued notifications several
+ * to a request (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks), instead of
+ * a round and a POST per change. The wait is as long as the last round took, from MIN_LINGER_MS to
+ * MAX_LINGER_MS: when rounds are quick (a light load) new rows go out almost at once; when the
+ * process is short of CPU, a round and each POST cost as much as the changes themselves, so fewer,
+ * fuller rounds and POSTs leave more of it to the changes. An idle dispatcher starts a round at once.
  */
-const LINGER_MS = 10;
+const MIN_LINGER_MS = 10;
+const MAX_LINGER_MS = 40;
 
 export interface DispatcherOptions {
   /** Rows claimed per round. */
@@ -89,6 +93,8 @@ export class Dispatcher {
   private pokeTimer: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | undefined;
   private closed = false;
   private lastScanMs = 0;
+  /** How long a busy dispatcher waits before the next round (see MIN_LINGER_MS). */
+  private lingerMs = MIN_LINGER_MS;
   private readonly health: EndpointHealth;
   private readonly destinations: DestinationPolicy;
   private readonly slowEndpointRules: boolean;
@@ -102,7 +108,9 @@ export class Dispatcher {
   ) {
     this.claimBatch = options.claimBatch ?? 500;
     this.perPost = options.perPost ?? 100;
-    this.concurrency = options.concurrency ?? 8;
+    // 16: a round's rows for up to 16 URLs go out in one wave; with 8, a change fanned out to 10
+    // URLs left two POSTs to a second claim (and a release), a statement each on the one SQLite writer.
+    this.concurrency = options.concurrency ?? 16;
     this.perTarget = options.perTarget ?? 1;
     this.pollMs = options.pollMs ?? 250;
     this.claimMs = options.claimMs ?? 15_000;
@@ -127,7 +135,7 @@ export class Dispatcher {
   /**
    * New rows are in the queue, committed (the store's after-commit signal, store.writes, or a POST's
    * answer). An idle dispatcher runs a round on the next turn of the event loop; a busy one after
-   * LINGER_MS, so the burst shares POSTs. Pokes meanwhile share the scheduled round.
+   * the linger (see MIN_LINGER_MS), so the burst shares POSTs. Pokes meanwhile share the scheduled round.
    */
   poke(): void {
     if (this.closed || this.pokeTimer !== undefined) return;
@@ -136,7 +144,7 @@ export class Dispatcher {
       this.pokeTimer = undefined;
       this.kick();
     };
-    this.pokeTimer = idle ? { immediate: setImmediate(run).unref() } : { timeout: setTimeout(run, LINGER_MS).unref() };
+    this.pokeTimer = idle ? { immediate: setImmediate(run).unref() } : { timeout: setTimeout(run, this.lingerMs).unref() };
   }
 
   /**
@@ -151,9 +159,11 @@ export class Dispatcher {
       return;
     }
     this.wanted = false;
+    const began = performance.now();
     const run: Promise<void> = this.round()
       .then((round) => {
         this.running.delete(run);
+        if (round.claimed > 0) this.lingerMs = Math.min(MAX_LINGER_MS, Math.max(MIN_LINGER_MS, performance.now() - began));
         if (round.claimed >= this.claimBatch || this.wanted) this.kick();
       })
       .catch((err: unknown) => {
