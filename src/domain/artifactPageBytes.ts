@@ -15,6 +15,11 @@ import { collectionOf, type ArtifactKind } from './artifactResource.js';
  * the bytes against artifactPageValueJson on both stores.
  */
 export function artifactRowJsonBytes(text: SqlJsonText, kind: ArtifactKind, serviceRoot: string, organizerId: string, organizerJson: string): RawBuilder<Uint8Array | null> {
+  return text.utf8(artifactRowJsonText(text, kind, serviceRoot, organizerId, organizerJson));
+}
+
+/** artifactRowJsonBytes as text: what a page's aggregate joins (pageArtifactBytes), NULL where the row takes the JS path. */
+export function artifactRowJsonText(text: SqlJsonText, kind: ArtifactKind, serviceRoot: string, organizerId: string, organizerJson: string): RawBuilder<string | null> {
   const q = text.quote;
   const col = (name: string): RawBuilder<string> => sql<string>`${sql.ref(`artifacts.${name}`)}`;
   // Constants go as parameters (they hold the request's host and the organizer, not SQL).
@@ -31,5 +36,5 @@ export function artifactRowJsonBytes(text: SqlJsonText, kind: ArtifactKind, serv
   const instant = (name: string): RawBuilder<string> => sql<string>`substr(${col(name)}, 1, 23)`;
   // One concat() call, not a chain of ||: each || copied the row's text so far (SQLite and PostgreSQL both have concat).
   const json = sql<string>`concat(${head}, ${q(col('id'))}, ',"meetingId":', CASE WHEN ${meetingId} IS NULL THEN 'null' ELSE ${q(meetingId)} END, ',"callId":', ${q(col('call_id'))}, ',"createdDateTime":"', ${instant('created_at')}, '0000Z","endDateTime":"', ${instant('end_at')}, '0000Z","contentCorrelationId":', ${q(col('content_correlation_id'))}, ${urlName}, ${q(sql<string>`concat(${ownerRoot}, ${owner}, ${collection}, ${col('id')}, '/content')`)}, ${tail})`;
-  return sql<Uint8Array | null>`CASE WHEN ${text.isIsoMillis(col('created_at'))} AND ${text.isIsoMillis(col('end_at'))} THEN ${text.utf8(json)} END`;
+  return sql<string | null>`CASE WHEN ${text.isIsoMillis(col('created_at'))} AND ${text.isIsoMillis(col('end_at'))} THEN ${json} END`;
 }

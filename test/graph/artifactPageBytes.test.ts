@@ -160,6 +160,34 @@ describe('pageArtifactBytes', () => {
     );
   });
 
+  it('joins a full-size page (1,000 rows) in feed order, the same text as pageArtifactJson', async () => {
+    const organizerId = `org-large-${seq}`;
+    // Ids that sort against the feed order, so a join in any other order shows.
+    const rows = Array.from({ length: 2_500 }, (_, i): Row => ({
+      id: `rec-${String(9_999 - i).padStart(4, '0')}`,
+      meetingId: `m-${i % 7}`,
+      adhocCallId: null,
+      callId: `call-${i}`,
+      contentCorrelationId: `cc-${i}`,
+      createdDateTime: new Date(Date.UTC(2025, 0, 1) + i * 1_000).toISOString(),
+      endDateTime: new Date(Date.UTC(2025, 0, 1) + i * 1_000 + 60_000).toISOString(),
+    }));
+    await insert('recording', organizerId, rows);
+    const scope = scopeOf('recording', organizerId, false);
+    let after = 0;
+    const counts: number[] = [];
+    for (let guard = 0; guard < 5; guard++) {
+      const bytes = await pageArtifactBytes(ctx, scope, after, 1_000, ROOTS[1]!);
+      const json = await pageArtifactJson(ctx, scope, after, 1_000, ROOTS[1]!);
+      expect(joined(bytes.value)).toBe(json.valueJson);
+      expect({ count: bytes.count, lastSeq: bytes.lastSeq, more: bytes.more }).toEqual({ count: json.count, lastSeq: json.lastSeq, more: json.more });
+      counts.push(bytes.count);
+      if (!bytes.more) break;
+      after = bytes.lastSeq!;
+    }
+    expect(counts).toEqual([1_000, 1_000, 500]);
+  });
+
   it('gives an empty page (no bytes) past the last row', async () => {
     const organizerId = `org-empty-${seq}`;
     const page = await pageArtifactBytes(ctx, scopeOf('recording', organizerId, false), 0, 10, ROOTS[0]!);
