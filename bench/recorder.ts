@@ -12,11 +12,10 @@ import { prepare, type ThroughputOptions } from './throughput.js';
  * The request recorder's cost (issue 14, "Cheap": ≤ 5% of Graph GET throughput): the same
  * authenticated onlineMeeting GET against ONE emulator process as users start it (the default history
  * of 500), with recording on and paused (PUT /_emulator/requests/recording) in interleaved rounds, the
- * same load generator. One process, so both sides share its JIT state, heap and place on the machine.
- * Paused is the server without the recorder: it adds no hook of its own on a Graph GET's path (it
- * records from the onResponse hook every request runs anyway, behind one `recording` check, and its
- * preSerialization hook runs only for object payloads, which Graph JSON text is not). The permission
- * ledger has no switch: it is in both and not measured apart.
+ * same load generator. One process, so both sides share its JIT state, heap and place on the machine;
+ * paused still runs the recorder's onSend hook up to its first check (a history of 0 would not add the
+ * hook at all), which this figure therefore leaves out. The permission ledger has no switch: it is in
+ * both and not measured apart.
  */
 export const RECORDER_GOAL = 0.05;
 
@@ -111,7 +110,7 @@ export function renderRecorder(r: RecorderResult, options: ThroughputOptions): s
   return [
     `### Request recorder: Graph GET on one emulator with the recorder on (default history) and paused (\`PUT /_emulator/requests/recording\`), median of ${r.on.length} rounds each, interleaved`,
     '',
-    `\`GET ${r.path}\` with a client-credentials token; ${options.rounds} round(s) of ${options.durationMs / 1000} s at concurrency ${options.concurrency}. Paused is the server without the recorder (no hook of its own on this path, one boolean check in the onResponse hook every request runs). The permission ledger has no switch: it runs in both.`,
+    `\`GET ${r.path}\` with a client-credentials token; ${options.rounds} round(s) of ${options.durationMs / 1000} s at concurrency ${options.concurrency}. Paused still runs the recorder's hook up to its first check. The permission ledger has no switch: it runs in both.`,
     '',
     '| figure | recorder on | recorder paused (baseline) | on ÷ off | cost | goal | met |',
     '| --- | ---: | ---: | ---: | ---: | --- | --- |',

@@ -86,9 +86,8 @@ function routes(app: FastifyInstance, services: AdminServices, admin: AdminServi
   app.get(
     '/_emulator/ca.pem',
     { schema: { tags, description: 'The local CA certificate (PEM) to trust, e.g. with NODE_EXTRA_CA_CERTS.', response: { 404: s.errorSchema } } },
-    async (request, reply) => {
+    async (_request, reply) => {
       if (services.caCertificatePem === undefined) throw new DomainError('notFound', 'The emulator serves plain HTTP (--http): there is no CA.');
-      request.graphState.sentBody = services.caCertificatePem; // for the request recorder (http/app.ts)
       return reply.type('application/x-pem-file').send(services.caCertificatePem);
     },
   );

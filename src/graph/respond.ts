@@ -73,12 +73,9 @@ function sendText(request: FastifyRequest, reply: FastifyReply, status: number, 
   // The body's shape depends on Accept (odata.metadata): a shared cache must key on it (RFC 9110 §12.5.5).
   const vary = reply.getHeader('vary');
   void reply.header('Vary', vary === undefined ? 'Accept' : `${String(vary)}, Accept`);
-  // The request recorder reads the body from here after the response (one reference, kept whether or not it records).
-  if (level === 'minimal') {
-    request.graphState.sentBody = text;
-    return reply.code(status).type(GRAPH_JSON).send(text);
-  }
-  const reshaped = JSON.stringify(atMetadataLevel(JSON.parse(typeof text === 'string' ? text : text.toString('utf8')) as unknown, level));
-  request.graphState.sentBody = reshaped;
-  return reply.code(status).type(graphJsonAt(level)).send(reshaped);
+  if (level === 'minimal') return reply.code(status).type(GRAPH_JSON).send(text);
+  return reply
+    .code(status)
+    .type(graphJsonAt(level))
+    .send(JSON.stringify(atMetadataLevel(JSON.parse(typeof text === 'string' ? text : text.toString('utf8')) as unknown, level)));
 }

@@ -178,16 +178,12 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
       done();
     });
   }
-  // The request recorder (dashboard, GET /_emulator/requests): the same requests the log shows, with
-  // their headers and bodies. It adds no hook on the way out: it records from the onResponse hook
-  // below, which every request runs anyway, and reads the body from `graphState.sentBody`. The Graph
-  // send helpers (graph/respond.ts) leave text there; an object payload (control API, identity,
-  // errors) is left by the preSerialization hook, which Fastify runs only for objects, never for
-  // Graph's JSON text. Paused, a request pays one boolean check: bench part `recorder` (issue 14).
+  // The request recorder (dashboard, GET /_emulator/requests): the same requests the log shows, with their headers and bodies.
   const recorder = services.requests;
+  // One hook, which keeps references only (http/requestRecorder.ts): its cost per request is the bench part `recorder`.
   if (recorder.enabled) {
-    app.addHook('preSerialization', (request, _reply, payload, done) => {
-      if (recorder.recording && request.graphState !== null) request.graphState.sentBody = payload;
+    app.addHook('onSend', (request, reply, payload, done) => {
+      recorder.capture(request, reply, payload);
       done(null, payload);
     });
   }
@@ -196,7 +192,6 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
   const space = services.store.space;
   app.addHook('onResponse', (request, reply, done) => {
     if (space.outOfSpace && !SAFE_METHODS.has(request.method) && reply.statusCode < 400) space.noteWrite();
-    if (recorder.recording) recorder.capture(request, reply);
     done();
   });
   await app.register(formbody);

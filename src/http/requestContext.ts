@@ -16,12 +16,6 @@ export interface GraphRequestState {
   errorCode?: string;
   /** The fault rule applied (injected status and/or latency), for the request recorder. */
   fault?: string;
-  /**
-   * The payload handed to `reply.send` (text or bytes from the send helpers, an object from the
-   * preSerialization hook), for the request recorder to read once the response is out (app.ts's
-   * onResponse hook). A reference only, gone with the request: no onSend hook is needed to see it.
-   */
-  sentBody?: unknown;
 }
 
 declare module 'fastify' {

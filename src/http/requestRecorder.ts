@@ -87,25 +87,16 @@ interface RawRecord {
   requestHeaders: FastifyRequest['headers'];
   requestBody: unknown;
   /**
-   * A copy of the response headers as sent (content-length included). Keeping the reply instead kept
-   * each recorded request's whole object graph (request, reply, the raw IncomingMessage and
-   * ServerResponse) alive for the ring's length.
+   * A copy of the response headers as they stand when the payload is sent (content-length is added
+   * later by Fastify for a string or Buffer payload: present() derives it from the payload). Keeping
+   * the reply instead kept each recorded request's whole object graph (request, reply, the raw
+   * IncomingMessage and ServerResponse) alive for the ring's length.
    */
   responseHeaders: ReturnType<FastifyReply['getHeaders']>;
-  /** The payload as sent, cut to BODY_CAP; undefined for a stream (or a payload no send helper left). */
+  /** The payload as sent, cut to BODY_CAP; undefined for a stream. */
   responseBody: string | Buffer | undefined;
   /** The whole payload's length in bytes when it was cut; undefined when kept whole or streamed. */
   responseLength: number | undefined;
-}
-
-/** An object payload as the route serialized it (its response schema, else JSON); undefined if that fails now. */
-function serializedAgain(reply: FastifyReply, payload: unknown): string | Buffer | undefined {
-  try {
-    const text = reply.serialize(payload);
-    return typeof text === 'string' || Buffer.isBuffer(text) ? text : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** `value`, or `previous` when they are equal strings (the ring then holds one copy). */
@@ -168,21 +159,16 @@ export class RequestRecorder {
   }
 
   /**
-   * Record a request once its response is out: called from app.ts's one onResponse hook, and only
-   * while recording, so a paused (or capacity 0) recorder costs a request nothing but that check.
-   * Status and headers are final (content-length included); the body is the payload the send
-   * helpers or the preSerialization hook left in `graphState.sentBody` (app.ts). An object (control
-   * API, identity, errors) is serialized again here with the route's own serializer, so the record
-   * shows the bytes sent; a payload nobody left (a stream, a route sending text directly) shows its
-   * size only. The latency is to the end of the response.
+   * Record a request as its response goes out (Fastify's onSend hook, the one hook the recorder
+   * adds): the status and headers are final, and the payload is the serialized body, seen without
+   * serializing it again. The latency is to the response head (a streamed download's transfer is not
+   * in it).
    */
-  capture(request: FastifyRequest, reply: FastifyReply): void {
-    if (!RequestRecorder.records(request)) return;
+  capture(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
+    if (!this.recording || !RequestRecorder.records(request)) return;
     const previous = this.ring[(this.next + this.capacity - 1) % this.capacity];
     const state = request.graphState as FastifyRequest['graphState'] | null;
     const principal = state?.principal;
-    let payload = state?.sentBody;
-    if (payload !== undefined && payload !== null && typeof payload !== 'string' && !Buffer.isBuffer(payload)) payload = serializedAgain(reply, payload);
     let body: string | Buffer | undefined;
     let length: number | undefined;
     if (typeof payload === 'string') {
@@ -346,13 +332,20 @@ function responseBodyText(raw: RawRecord, contentType: string): { text: string |
   const body = raw.responseBody;
   if (body === undefined) {
     const streamed = Number(raw.responseHeaders['content-length'] ?? 0);
-    // A stream, or text sent past the helpers that leave it for the recorder (the sign-in pages, whose forms carry codes).
-    return { text: streamed > 0 ? `(${streamed} bytes of ${contentType || 'binary data'}, not recorded)` : null, truncated: false };
+    return { text: streamed > 0 ? `(${streamed} bytes of ${contentType || 'binary data'}, streamed)` : null, truncated: false };
   }
   const truncated = raw.responseLength !== undefined;
   const textual = /json|text|xml|javascript|html/i.test(contentType) || typeof body === 'string';
   if (!textual) return { text: `(${raw.responseLength ?? body.length} bytes of ${contentType || 'binary data'})`, truncated: false };
   return { text: redactText(typeof body === 'string' ? body : body.toString('utf8'), truncated ? '' : contentType), truncated };
+}
+
+/** The response headers as sent: Fastify adds content-length for a string or Buffer payload after onSend. */
+function sentHeaders(raw: RawRecord): Record<string, unknown> {
+  const headers = raw.responseHeaders;
+  const body = raw.responseBody;
+  if (headers['content-length'] !== undefined || body === undefined) return headers;
+  return { ...headers, 'content-length': raw.responseLength ?? (typeof body === 'string' ? Buffer.byteLength(body) : body.length) };
 }
 
 function present(raw: RawRecord): RecordedRequest {
@@ -361,7 +354,7 @@ function present(raw: RawRecord): RecordedRequest {
   const claims = bearer === undefined ? null : decodeClaims(bearer);
   const path = raw.url.split('?')[0] ?? '/';
   const reqType = String(raw.requestHeaders['content-type'] ?? '');
-  const responseHeaders = raw.responseHeaders;
+  const responseHeaders = sentHeaders(raw);
   const resType = headerText(responseHeaders['content-type'] ?? '');
   const response = responseBodyText(raw, resType);
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);

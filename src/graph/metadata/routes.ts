@@ -21,9 +21,7 @@ export function registerMetadataRoutes(app: FastifyInstance): void {
 }
 
 async function getMetadata(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const csdl = CSDL[version(request)];
-  request.graphState.sentBody = csdl; // for the request recorder (http/app.ts)
-  return reply.code(200).header('content-type', 'application/xml').send(csdl);
+  return reply.code(200).header('content-type', 'application/xml').send(CSDL[version(request)]);
 }
 
 /** OData's service document: `{"@odata.context":"…/$metadata","value":[{"name","kind","url"}]}`. */
