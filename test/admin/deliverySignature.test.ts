@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { deliverySignature, deliverySignatureQueries } from '../../src/admin/deliverySignature.js';
-import { resolveConfig } from '../../src/config.js';
-import { openStore, type Store } from '../../src/store/database.js';
 import { CompiledQuery, sql } from '../../src/store/kysely.js';
-import { storeOptions } from '../support/emulator.js';
+import { withLegStore } from '../support/emulator.js';
 
-/** The dashboard's `changed` check over the notification queue (src/admin/deliverySignature.ts), on a real store. */
-async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
-  const { options, cleanup } = storeOptions();
-  const store = await openStore(resolveConfig(options, { port: 0, inMemory: true }).store);
-  try {
-    await work(store);
-  } finally {
-    await store.dropSchema();
-    await store.close();
-    cleanup();
-  }
-}
+// The dashboard's `changed` check over the notification queue (src/admin/deliverySignature.ts), on a real store of each leg.
 
 const at = '2026-01-01T00:00:00.000Z';
 const delivery = (subscriptionId: string) => ({
@@ -59,7 +46,7 @@ const attempt = (deliveryId: number) => ({
 
 describe('the dashboard’s delivery signature', () => {
   it('changes with every delivery change the Control page shows (new, attempted, delivered, dropped), not with a claim', async () => {
-    await withStore(async (store) => {
+    await withLegStore(async (store) => {
       const { db } = store;
       const before = await deliverySignature(db);
       const { id } = await db.insertInto('notification_deliveries').values(delivery('s1')).returning('id').executeTakeFirstOrThrow();
@@ -94,7 +81,7 @@ describe('the dashboard’s delivery signature', () => {
   });
 
   it('reads indexes only: no query of the check scans a table, however many deliveries there are', async () => {
-    await withStore(async (store) => {
+    await withLegStore(async (store) => {
       const plans: string[] = [];
       await store.db.transaction().execute(async (trx) => {
         // PostgreSQL prefers a sequential scan of a small table; forbidding it shows whether an index can answer.

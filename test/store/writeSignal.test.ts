@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config.js';
-import { openStore, type Store } from '../../src/store/database.js';
 import { sql } from '../../src/store/kysely.js';
 import { emptyStore } from '../../src/store/reset.js';
 import type { StoreCommit } from '../../src/store/writeSignal.js';
-import { storeOptions } from '../support/emulator.js';
-
-async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
-  const { options, cleanup } = storeOptions();
-  const store = await openStore(resolveConfig(options, { port: 0, inMemory: true }).store);
-  try {
-    await work(store);
-  } finally {
-    await store.dropSchema();
-    await store.close();
-    cleanup();
-  }
-}
+import { withLegStore } from '../support/emulator.js';
 
 const tenant = (id: string) => ({ id, display_name: 'Signal', domain: `${id}.example`, created_at: new Date().toISOString() });
 
 describe('store.writes (the after-commit signal: dispatcher and dashboard)', () => {
   it('fires after this process writes, and not on reads', async () => {
-    await withStore(async (store) => {
+    await withLegStore(async (store) => {
       let fired = 0;
       const off = store.writes.on(() => fired++);
       await store.db.selectFrom('tenants').selectAll().execute();
@@ -40,7 +26,7 @@ describe('store.writes (the after-commit signal: dispatcher and dashboard)', () 
   });
 
   it('fires once per transaction, after COMMIT, naming the tables; a reader on another connection sees the rows', async () => {
-    await withStore(async (store) => {
+    await withLegStore(async (store) => {
       const heard: StoreCommit[] = [];
       const seen: Array<Promise<number>> = [];
       const off = store.writes.on((commit) => {
@@ -71,7 +57,7 @@ describe('store.writes (the after-commit signal: dispatcher and dashboard)', () 
   });
 
   it('fires nothing for a rolled-back transaction, a failed statement or a transaction that only read', async () => {
-    await withStore(async (store) => {
+    await withLegStore(async (store) => {
       await store.db.insertInto('tenants').values(tenant('rollback')).execute();
       let fired = 0;
       store.writes.on(() => fired++);
@@ -91,7 +77,7 @@ describe('store.writes (the after-commit signal: dispatcher and dashboard)', () 
   });
 
   it('names the tables of a transaction mixing a delete and a raw bulk insert', async () => {
-    await withStore(async (store) => {
+    await withLegStore(async (store) => {
       const heard: StoreCommit[] = [];
       store.writes.on((commit) => heard.push(commit));
       await store.db.transaction().execute(async (trx) => {
@@ -105,7 +91,7 @@ describe('store.writes (the after-commit signal: dispatcher and dashboard)', () 
   });
 
   it('names every table a reset empties (TRUNCATE on PostgreSQL, DELETEs on SQLite), as the reset says', async () => {
-    await withStore(async (store) => {
+    await withLegStore(async (store) => {
       await store.db.insertInto('tenants').values(tenant('reset')).execute();
       const heard: StoreCommit[] = [];
       store.writes.on((commit) => heard.push(commit));
@@ -120,7 +106,7 @@ describe('store.writes (the after-commit signal: dispatcher and dashboard)', () 
   });
 
   it('reports a raw write that names no table as "some table" (*), never a table guessed from its text', async () => {
-    await withStore(async (store) => {
+    await withLegStore(async (store) => {
       const heard: StoreCommit[] = [];
       store.writes.on((commit) => heard.push(commit));
       const row = tenant('raw');

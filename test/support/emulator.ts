@@ -106,6 +106,17 @@ export function openLegStore(): Promise<Store> {
   return openStore({ kind: 'sqlite', filename: ':memory:' });
 }
 
+/** Run `work` on a fresh leg store (openLegStore), then drop its schema and close it. */
+export async function withLegStore(work: (store: Store) => Promise<void>): Promise<void> {
+  const store = await openLegStore();
+  try {
+    await work(store);
+  } finally {
+    await store.dropSchema();
+    await store.close();
+  }
+}
+
 /** A leg store with its signing key ring loaded, for tests of token signing and verification below HTTP. */
 export async function openKeyedStore(clock: VirtualClock): Promise<{ store: Store; keys: SigningKeyRing }> {
   const store = await openLegStore();
