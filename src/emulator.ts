@@ -16,7 +16,7 @@ import { buildApp } from './http/app.js';
 import { allowHosts, type HostAllowance } from './http/hostCheck.js';
 import { alsoListenOnIpv6Loopback, type ExtraListener } from './http/ipv6Loopback.js';
 import { ensureTlsMaterial, type TlsMaterial } from './tls/certificates.js';
-import { GRAPH_VERSIONS } from './http/versions.js';
+import { GRAPH_VERSION_PREFIX } from './http/versions.js';
 import type { Services } from './services.js';
 import { VirtualClock } from './runtime/clock.js';
 import { loadClockState, persistClock, type ClockPersistence } from './store/clockState.js';
@@ -213,7 +213,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     app = await buildApp(services, tls === undefined || config.protocol === 'http' ? undefined : { key: tls.privateKeyPem, cert: tls.certificatePem }, { allowedHost: hostAllowance(config) });
     describeRoutesLazily(app);
     registerIdentityRoutes(app, services);
-    for (const graphVersion of GRAPH_VERSIONS) await app.register(graphPlugin(services, graphVersion), { prefix: `/${graphVersion}` });
+    await app.register(graphPlugin(services), { prefix: GRAPH_VERSION_PREFIX });
     await registerAdminRoutes(app, services, admin);
 
     // 'localhost' is both loopbacks, bound here one by one (Fastify would bind only what the resolver lists).

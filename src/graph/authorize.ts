@@ -4,6 +4,7 @@ import type { PermissionRule } from '../domain/permissions.js';
 import { rscPermissionsInMeeting } from '../domain/installations.js';
 import type { User } from '../domain/users.js';
 import { GraphError } from '../http/errors.js';
+import { versionedRouteUrl } from '../http/versions.js';
 import type { GraphServices } from './graphServices.js';
 import { cachedAppAllowedForUser, cachedUser } from './cachedReads.js';
 
@@ -25,7 +26,10 @@ export interface AuthorizationTarget {
 export type GrantedBy = 'role' | 'scope' | 'rsc';
 
 /** The method and route that asked (`GET /v1.0/users/:userId/onlineMeetings/:meetingId/recordings`), for the permissions report. */
-const operationOf = (request: FastifyRequest): string => `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0] ?? ''}`;
+const operationOf = (request: FastifyRequest): string => {
+  const url = request.routeOptions.url;
+  return `${request.method} ${url !== undefined ? versionedRouteUrl(url, request.graphState.version ?? 'v1.0') : (request.url.split('?')[0] ?? '')}`;
+};
 
 type Decision = { outcome: 'authorized'; satisfiedBy: string; via: GrantedBy; accessPolicyMissing?: boolean } | { outcome: 'refused'; accessPolicyMissing?: boolean };
 

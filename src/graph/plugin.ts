@@ -33,7 +33,7 @@ import { bearerToken } from '../http/bearer.js';
 import { GraphError } from '../http/errors.js';
 import { parsePrefer } from '../http/odata/prefer.js';
 import { originOf, requestOrigin } from '../http/requestContext.js';
-import type { GraphVersion } from '../http/versions.js';
+import { graphVersionOf } from '../http/versions.js';
 import type { GraphServices } from './graphServices.js';
 import { registerBatchRoutes } from './batch/routes.js';
 import { borrowedOrigin, STEP_ORIGIN_HEADER } from './batch/stepOrigins.js';
@@ -72,12 +72,16 @@ async function authenticate(services: GraphServices, request: FastifyRequest): P
   }
 }
 
-/** One Graph version's routes: every request gets its origin, Prefer header and principal first. */
-export function graphPlugin(services: GraphServices, graphVersion: GraphVersion) {
+/**
+ * The Graph routes of both versions, registered under GRAPH_VERSION_PREFIX (http/versions.ts): every
+ * request gets its version, origin, Prefer header and principal first.
+ */
+export function graphPlugin(services: GraphServices) {
   return async (app: FastifyInstance): Promise<void> => {
     app.decorate('graphServices', services);
     app.addHook('onRequest', async (request) => {
-      request.graphState.version = graphVersion;
+      // The prefix's regex admits only the versions, so a routed request always names one.
+      request.graphState.version = graphVersionOf(request.params) ?? 'v1.0';
       request.graphState.origin = borrowedOrigin(request.headers[STEP_ORIGIN_HEADER]) ?? originOf(request, services.config.publicUrl);
       request.graphState.prefer = parsePrefer(request.headers.prefer);
       // $metadata and the service document are public, as Graph's are.
