@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, LOG_FORMATS, LOG_LEVELS, MAX_RECORDING_SIZE_CEILING, RECORDING_KINDS, resolveConfig, type EmulatorOptions } from './config.js';
 import { startEmulator, type Emulator } from './emulator.js';
+import { startIdleCollector } from './runtime/idleCollector.js';
 import { ensureTlsMaterial } from './tls/certificates.js';
 import { trustInstructions } from './http/trust.js';
 import { openWritableStore } from './store/openWritable.js';
@@ -179,6 +180,8 @@ storeFlags(
   console.log(readyLine(emulator, performance.now() - started));
   // For the launcher (dist/cli.mjs): start-up's compiled code can now go into its code cache.
   (process as EventEmitter).emit('graph-comms-emulator:ready');
+  // Memory back after a burst, once the process is idle (runtime/idleCollector.ts); the timer is unref'd.
+  startIdleCollector();
   for (const { fields, message } of emulator.internals.startupWarnings) emulator.internals.app.log.warn(fields, message);
 });
 
