@@ -52,6 +52,11 @@ export interface SqlJsonText {
    * of the page; the caller checks the order, as SQLite does not promise it (https://sqlite.org/lang_aggfunc.html#group_concat).
    */
   joinSorted(text: Expression<string | null>, order: Expression<unknown>): RawBuilder<string | null>;
+  /**
+   * True where joinSorted's order is the database's promise (PostgreSQL's string_agg ORDER BY), so the
+   * caller need not join the order keys too and check them: that check is for SQLite's group_concat.
+   */
+  readonly joinSortedPromisesOrder: boolean;
 }
 
 const postgresJsonText: SqlJsonText = {
@@ -61,6 +66,7 @@ const postgresJsonText: SqlJsonText = {
   utf8: (text) => sql<Uint8Array>`convert_to(${text}, 'UTF8')`,
   // https://www.postgresql.org/docs/current/functions-aggregate.html: string_agg's own ORDER BY promises the order.
   joinSorted: (text, order) => sql<string | null>`string_agg(${text}, ',' ORDER BY ${order})`,
+  joinSortedPromisesOrder: true,
 };
 
 // GLOB's [0-9] is ASCII digits only, as the \d of graphDateTime's pattern; GLOB anchors both ends.
@@ -72,6 +78,7 @@ const sqliteJsonText: SqlJsonText = {
   isIsoMillis: (text) => sql<boolean>`((${text}) GLOB ${sql.lit(ISO_MILLIS_GLOB)})`,
   utf8: (text) => sql<Uint8Array>`CAST(${text} AS BLOB)`,
   joinSorted: (text) => sql<string | null>`group_concat(${text}, ',')`,
+  joinSortedPromisesOrder: false,
 };
 
 // Bound parameters per statement: SQLite allows 32,766 (since 3.32), PostgreSQL 65,535.
