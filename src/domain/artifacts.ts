@@ -287,7 +287,7 @@ export async function pageArtifactBytes(
       sql<number | string>`count(*) - count(${json})`.as('nulls'),
       // The feed positions in join order, to check it, only where the database does not promise it.
       (text.joinSortedPromisesOrder ? sql<string | null>`NULL` : text.joinSorted(sql`CAST(${seq} AS TEXT)`, seq)).as('seqs'),
-      text.utf8(text.joinSorted(json, seq)).as('value'),
+      text.utf8OrText(text.joinSorted(json, seq)).as('value'),
     ])
     .executeTakeFirstOrThrow();
   const count = Number(page.count);
@@ -301,7 +301,8 @@ export async function pageArtifactBytes(
   }
   // A full page: does another row follow? (One probe of the index, rather than a row more in the aggregate.)
   const more = count === limit && (await scoped(ctx.db, scope, true).select('feed_seq').where('feed_seq', '>', lastSeq).limit(1).executeTakeFirst()) !== undefined;
-  return { value: [page.value], bytes: page.value.length, count, lastSeq, more };
+  const value = typeof page.value === 'string' ? Buffer.from(page.value) : page.value;
+  return { value: [value], bytes: value.length, count, lastSeq, more };
 }
 
 /** The resource data of artifacts' 'created' changes, by feed seq (the feed keeps no copy of it: see createArtifacts). */
