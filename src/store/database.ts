@@ -17,6 +17,7 @@ import * as m011SubscriptionLinkRoot from './migrations/011_subscription_link_ro
 import * as m012ContentChunks from './migrations/012_content_chunks.js';
 import * as m013RecordingKind from './migrations/013_recording_kind.js';
 import * as m014DeletedMeetings from './migrations/014_deleted_meetings.js';
+import * as m015MeetingsEnd from './migrations/015_meetings_end.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '012_content_chunks': m012ContentChunks,
   '013_recording_kind': m013RecordingKind,
   '014_deleted_meetings': m014DeletedMeetings,
+  '015_meetings_end': m015MeetingsEnd,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

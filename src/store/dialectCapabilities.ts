@@ -46,12 +46,23 @@ export interface SqlJsonText {
   /** The text's UTF-8 bytes, read by the driver as a Buffer / Uint8Array rather than decoded into a string. */
   utf8(text: Expression<string | null>): RawBuilder<Uint8Array>;
   /**
+   * A large text to be sent as UTF-8 bytes, read as the driver reads it fastest: as bytes on SQLite
+   * (nothing decoded), as a string on PostgreSQL, where pg reads bytea as hex text (twice the bytes,
+   * decoded in JS) and text as half of that (Buffer.from(string) makes the same bytes).
+   */
+  utf8OrText(text: Expression<string | null>): RawBuilder<Uint8Array | string>;
+  /**
    * An aggregate: the group's texts joined with commas, in `order`'s order (NULLs left out; NULL for no
    * text). The rows must come from a subquery already sorted by `order` (see pageArtifactBytes): SQLite
    * then joins them as they come, since sorting them again inside the aggregate cost more than the rest
    * of the page; the caller checks the order, as SQLite does not promise it (https://sqlite.org/lang_aggfunc.html#group_concat).
    */
   joinSorted(text: Expression<string | null>, order: Expression<unknown>): RawBuilder<string | null>;
+  /**
+   * True where joinSorted's order is the database's promise (PostgreSQL's string_agg ORDER BY), so the
+   * caller need not join the order keys too and check them: that check is for SQLite's group_concat.
+   */
+  readonly joinSortedPromisesOrder: boolean;
 }
 
 const postgresJsonText: SqlJsonText = {
@@ -59,8 +70,10 @@ const postgresJsonText: SqlJsonText = {
   quote: (text) => sql<string>`to_json((${text})::text)::text`,
   isIsoMillis: (text) => sql<boolean>`((${text}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$')`,
   utf8: (text) => sql<Uint8Array>`convert_to(${text}, 'UTF8')`,
+  utf8OrText: (text) => sql<string>`${text}`,
   // https://www.postgresql.org/docs/current/functions-aggregate.html: string_agg's own ORDER BY promises the order.
   joinSorted: (text, order) => sql<string | null>`string_agg(${text}, ',' ORDER BY ${order})`,
+  joinSortedPromisesOrder: true,
 };
 
 // GLOB's [0-9] is ASCII digits only, as the \d of graphDateTime's pattern; GLOB anchors both ends.
@@ -71,7 +84,9 @@ const sqliteJsonText: SqlJsonText = {
   quote: (text) => sql<string>`json_quote(${text})`,
   isIsoMillis: (text) => sql<boolean>`((${text}) GLOB ${sql.lit(ISO_MILLIS_GLOB)})`,
   utf8: (text) => sql<Uint8Array>`CAST(${text} AS BLOB)`,
+  utf8OrText: (text) => sql<Uint8Array>`CAST(${text} AS BLOB)`,
   joinSorted: (text) => sql<string | null>`group_concat(${text}, ',')`,
+  joinSortedPromisesOrder: false,
 };
 
 // Bound parameters per statement: SQLite allows 32,766 (since 3.32), PostgreSQL 65,535.
