@@ -177,7 +177,7 @@ export async function startEmulator(options: EmulatorOptions, defaults: { port: 
     const keys = new SigningKeyRing(ctx);
     await keys.load();
     const destinations = new DestinationPolicy(config.allowNotificationHosts, options.resolveNotificationHost);
-    notifications = new NotificationService(ctx, store.writes, keys, (err) => failed('notification delivery failed', err), {
+    notifications = new NotificationService(ctx, store, keys, (err) => failed('notification delivery failed', err), {
       destinations,
       slowEndpointRules: options.slowEndpointRules ?? true,
       extraLifecycleEvents: options.extraLifecycleEvents ?? false,

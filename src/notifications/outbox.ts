@@ -3,8 +3,9 @@ import type { ChangeSink, FeedChange } from '../domain/changes.js';
 import type { DomainContext } from '../domain/context.js';
 import { rebaseGraphLinks } from '../domain/graphLinks.js';
 import { scopeMatches, type ChangeScope } from '../domain/subscriptionResources.js';
-import { toSubscription, type Subscription } from '../domain/subscriptions.js';
+import type { Subscription } from '../domain/subscriptions.js';
 import type { Database, NotificationDeliveryTable } from '../store/schema.js';
+import { ActiveSubscriptions } from './activeSubscriptions.js';
 import { CertificateCache, encryptResourceData, type EncryptedContent } from './encryption.js';
 import type { ResourceLinks } from './resourceLinks.js';
 import { changeNotification, lifecycleNotification, notifiedData, type LifecycleNotificationItem } from './payload.js';
@@ -27,20 +28,13 @@ const wantsChangeType = (s: Subscription, changeType: string): boolean => s.chan
  * never notify; a transcript notifies only subscriptions made before transcription started
  * (https://learn.microsoft.com/graph/teams-changenotifications-callrecording-and-calltranscript).
  */
-export function outboxSink(ctx: DomainContext, links: ResourceLinks): ChangeSink {
+export function outboxSink(ctx: DomainContext, links: ResourceLinks, subscriptionsOf = new ActiveSubscriptions(undefined)): ChangeSink {
   const certificates = new CertificateCache();
   const sink: ChangeSink = async (trx: Transaction<Database>, change: FeedChange): Promise<void> => {
     const now = ctx.clock.now().toISOString();
-    const rows = await trx
-      .selectFrom('subscriptions')
-      .selectAll()
-      .where('tenant_id', '=', change.tenantId)
-      .where('artifact', '=', change.resource)
-      .where('status', '=', 'active')
-      .where('expiration_date_time', '>', now)
-      .execute();
-    if (rows.length === 0) return;
-    const subscriptions = rows.map(toSubscription).filter((s) => wantsChangeType(s, change.changeType));
+    const active = await subscriptionsOf.find(trx, change.tenantId, change.resource, now);
+    if (active.length === 0) return;
+    const subscriptions = active.filter((s) => wantsChangeType(s, change.changeType));
     if (subscriptions.length === 0) return;
 
     let installedTeamsAppIds: string[] = [];
@@ -71,7 +65,9 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks): ChangeSink
     // the holder of that certificate's private key can read either copy, so nothing is revealed that
     // one copy does not; Graph asks for a key per notification only so no key is reused across changes
     // (https://learn.microsoft.com/graph/change-notifications-with-resource-data#decrypting-resource-data-from-change-notifications).
-    const sealed = new Map<string, EncryptedContent>();
+    // Keyed by certificate, then text: the certificate strings are the kept subscriptions' own, whose
+    // hashes V8 keeps, where a joined key was a new long string to hash for every subscription.
+    const sealed = new Map<string, Map<string, EncryptedContent>>();
     for (const s of subscriptions) {
       if (!scopeMatches(s.resourceKind, s.scopeId, scope)) continue;
       if (transcriptStart !== undefined && s.createdAt > transcriptStart) continue;
@@ -82,9 +78,11 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks): ChangeSink
         // Certificates are checked at creation; one that no longer parses cannot be encrypted for.
         if (certificate === undefined) continue;
         const text = s.linkRoot === null ? plaintext : rebaseGraphLinks(notified, s.linkRoot);
-        const key = `${s.encryptionCertificate ?? ''}\u0000${text}`;
-        let content = sealed.get(key);
-        if (content === undefined) sealed.set(key, (content = encryptResourceData(certificate, '', text)));
+        const pem = s.encryptionCertificate ?? '';
+        let forCertificate = sealed.get(pem);
+        if (forCertificate === undefined) sealed.set(pem, (forCertificate = new Map()));
+        let content = forCertificate.get(text);
+        if (content === undefined) forCertificate.set(text, (content = encryptResourceData(certificate, '', text)));
         encrypted = { ...content, encryptionCertificateId: s.encryptionCertificateId ?? '' };
       }
       deliveries.push({
@@ -102,8 +100,11 @@ export function outboxSink(ctx: DomainContext, links: ResourceLinks): ChangeSink
       });
     }
     if (deliveries.length === 0) return;
-    // The dispatcher hears of the rows when the transaction commits (store.writes).
-    await trx.insertInto('notification_deliveries').values(deliveries).execute();
+    // The dispatcher hears of the rows when the transaction commits (store.writes). Bound as built,
+    // without the query builder (whose compiling cost as much CPU as SQLite's insert): the values
+    // come from stored subscriptions and the change, and the payload is JSON text, whose
+    // serialization escapes any NUL, so the NUL guard has nothing to refuse here.
+    await ctx.dialect.insertMany(trx, 'notification_deliveries', deliveries);
   };
   // A batch (bulk seeding) none of whose tenants has an active subscription to its resources writes nothing.
   sink.concerns = async (trx, changes) => {

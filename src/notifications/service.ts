@@ -1,6 +1,8 @@
 import type { SigningKeyRing } from '../domain/signingKeys.js';
 import type { DomainContext } from '../domain/context.js';
-import type { StoreCommit, WriteSignal } from '../store/writeSignal.js';
+import type { Store } from '../store/database.js';
+import type { StoreCommit } from '../store/writeSignal.js';
+import { ActiveSubscriptions } from './activeSubscriptions.js';
 import { listDeliveries, type DeliveryQuery, type DeliveryView } from './deliveryLog.js';
 import { Dispatcher, type DispatcherOptions, type FlushResult } from './dispatcher.js';
 import { LifecycleScanner } from './lifecycle.js';
@@ -18,20 +20,25 @@ export class NotificationService {
   private readonly links = new ResourceLinks();
   private stopClockWatch: (() => void) | undefined;
   private readonly stopCommitWatch: () => void;
+  private readonly subscriptions: ActiveSubscriptions;
 
   constructor(
     private readonly ctx: DomainContext,
-    /** The store's after-commit signal (store.writes): committed outbox rows wake the dispatcher. */
-    commits: WriteSignal,
+    /**
+     * The store's after-commit signal (`writes`): committed outbox rows wake the dispatcher; with
+     * `dataVersion` (SQLite), the outbox keeps the active subscriptions between changes.
+     */
+    store: Pick<Store, 'writes' | 'dataVersion'>,
     keys: SigningKeyRing,
     onError: (err: unknown) => void,
     options: DispatcherOptions = {},
   ) {
     this.dispatcher = new Dispatcher(ctx, new ValidationTokenIssuer(keys), new LifecycleScanner(ctx, options.extraLifecycleEvents ?? false), onError, options);
-    ctx.changes.register(outboxSink(ctx, this.links));
+    this.subscriptions = new ActiveSubscriptions(store.dataVersion === undefined ? undefined : { commits: store.writes, dataVersion: store.dataVersion });
+    ctx.changes.register(outboxSink(ctx, this.links, this.subscriptions));
     // After the outbox rows' transaction commits, not when the sink writes them: a round started
     // earlier (another pooled PostgreSQL connection) would not see them yet.
-    this.stopCommitWatch = commits.on((commit: StoreCommit) => {
+    this.stopCommitWatch = store.writes.on((commit: StoreCommit) => {
       if (commit.inserted.has('notification_deliveries') || commit.inserted.has('*')) this.dispatcher.poke();
     });
   }
@@ -55,6 +62,7 @@ export class NotificationService {
   async close(): Promise<void> {
     this.stopClockWatch?.();
     this.stopCommitWatch();
+    this.subscriptions.close();
     await this.dispatcher.close();
   }
 }

@@ -41,6 +41,13 @@ export interface Store {
   readonly reads: ReadCache;
   /** Fires after each commit of a write by this process (see WriteSignal). */
   readonly writes: WriteSignal;
+  /**
+   * A number that changes whenever another connection committed to the database (SQLite's
+   * `PRAGMA data_version`: another process or emulator instance on the file); with `writes`, what a
+   * cache of this process needs to know its data is current. Undefined where the store cannot tell
+   * (PostgreSQL, where several instances may share a database through pooled connections).
+   */
+  readonly dataVersion: (() => number) | undefined;
   /** Whether the store has run out of space (set by failed writes, cleared by the next one that succeeds). */
   readonly space: SpaceMonitor;
   /** PostgreSQL: the schema the tables live in; undefined for SQLite. */
@@ -119,6 +126,7 @@ async function openSqlite(filename: string): Promise<Store> {
     dialect: sqliteCapabilities(db),
     reads,
     writes,
+    dataVersion: () => raw.dataVersion(),
     space: new SpaceMonitor(),
     schema: undefined,
     pgPool: undefined,
@@ -154,6 +162,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
     dialect: postgresCapabilities,
     reads: ReadCache.disabled(),
     writes,
+    dataVersion: undefined,
     space: new SpaceMonitor(),
     schema: current,
     pgPool: pool,

@@ -197,6 +197,13 @@ export async function openSqliteHandle(filename: string, loaders: SqliteLoaders 
   try {
     handle.exec('PRAGMA journal_mode = WAL');
     handle.exec('PRAGMA synchronous = NORMAL');
+    // Checkpoint after 10,000 WAL pages (40 MiB), not SQLite's 1,000: the outbox rewrites the same
+    // pages over and over (a delivery row is inserted, claimed, then marked delivered), and a
+    // checkpoint copies each page once however often the WAL holds it, so fewer, larger ones write
+    // and sync far less (bench/notifications: about 10% less CPU per notification, 40% more of them
+    // per second). The WAL file goes when the last connection closes
+    // (https://sqlite.org/pragma.html#pragma_wal_autocheckpoint, https://sqlite.org/wal.html#ckpt).
+    handle.exec('PRAGMA wal_autocheckpoint = 10000');
     handle.exec('PRAGMA foreign_keys = ON');
     handle.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   } catch (err) {

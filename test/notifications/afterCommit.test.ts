@@ -36,7 +36,7 @@ afterEach(async () => {
 function quietDispatcher(): StoreProducer {
   const services = emu.internals.services;
   const ctx: DomainContext = { ...services.ctx, changes: new ChangePipeline() };
-  service = new NotificationService(ctx, services.store.writes, services.keys, (err) => errors.push(err), { pollMs: 3_600_000 });
+  service = new NotificationService(ctx, services.store, services.keys, (err) => errors.push(err), { pollMs: 3_600_000 });
   service.start(emu.url);
   return { ctx, close: async () => undefined };
 }
