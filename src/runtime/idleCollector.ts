@@ -34,17 +34,25 @@ export interface IdleCollector {
 /**
  * V8's gc() without starting Node with --expose-gc: the flag is read when a context is created, so a
  * new context gets the function (https://nodejs.org/api/v8.html#v8setflagsfromstringflags documents
- * setting flags at run time; the function collects the whole isolate's heap).
+ * setting flags at run time; the function collects the whole isolate's heap). The flag is set back at
+ * once: V8 stamps code cache with a hash of the flags, and the launcher (dist/cli.mjs) writes its code
+ * cache after the ready line; written under another hash, every later start rejected it and compiled
+ * the whole bundle again (+45 ms per warm start, bench part `startup`). Fetched at the first
+ * collection, not before.
  */
-function fullCollection(): () => void {
+export function fullCollection(): () => void {
   const exposed = (globalThis as { gc?: () => void }).gc;
   if (typeof exposed === 'function') return exposed;
   setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  try {
+    return runInNewContext('gc') as () => void;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
 }
 
 export function startIdleCollector(options: IdleCollectorOptions = IDLE_COLLECTOR_DEFAULTS): IdleCollector {
-  const gc = fullCollection();
+  let gc: (() => void) | undefined;
   let baseline = getHeapStatistics().used_heap_size;
   let last = performance.eventLoopUtilization();
   let collections = 0;
@@ -56,6 +64,7 @@ export function startIdleCollector(options: IdleCollectorOptions = IDLE_COLLECTO
     // The heap may also shrink by itself (V8 collected): follow it down so growth is measured from there.
     if (used < baseline) baseline = used;
     if (busy >= options.idleUtilization || used - baseline < options.growthBytes) return;
+    gc ??= fullCollection();
     gc();
     collections++;
     baseline = getHeapStatistics().used_heap_size;
