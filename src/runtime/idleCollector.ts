@@ -23,7 +23,7 @@ export interface IdleCollectorOptions {
   growthBytes: number;
 }
 
-export const IDLE_COLLECTOR_DEFAULTS: IdleCollectorOptions = { intervalMs: 1_000, idleUtilization: 0.02, growthBytes: 16 * 1024 * 1024 };
+export const IDLE_COLLECTOR_DEFAULTS: IdleCollectorOptions = { intervalMs: 500, idleUtilization: 0.02, growthBytes: 16 * 1024 * 1024 };
 
 export interface IdleCollector {
   /** Full collections run so far. */
