@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../src/emulator.js';
-import { startTestEmulator, storeOptions, tlsDir, type TestEmulator } from '../support/emulator.js';
+import type { Emulator } from '../../src/emulator.js';
+import { startTestEmulator, useTwoEmulatorsOnOneStore, type TestEmulator } from '../support/emulator.js';
 import { control, expectGraphFailure, expectGraphOk, graph, mintToken } from './support/http.js';
 
 // Graph requests keep their user, meeting and access-policy reads in a cache (src/store/readCache.ts).
@@ -65,34 +65,19 @@ describe('cached reads on one emulator', () => {
 });
 
 describe('cached reads across two emulators on one store', () => {
-  let first: Emulator | undefined;
-  let second: Emulator | undefined;
-  let cleanup: () => void = () => undefined;
-
-  beforeAll(async () => {
-    const store = storeOptions(true);
-    cleanup = store.cleanup;
-    // Another process on the same SQLite file, or another instance on the same PostgreSQL schema.
-    first = await createEmulator({ port: 0, tlsDir: tlsDir(), ...store.options });
-    second = await createEmulator({ port: 0, tlsDir: tlsDir(), ...store.options });
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close({ dropDatabaseSchema: true });
-    cleanup();
-  });
+  const emulators = useTwoEmulatorsOnOneStore();
 
   it('a policy deleted through one is refused by the other on its next request', async () => {
-    const s = await setUp(first!, 'elsewhere');
-    for (let i = 0; i < 3; i++) expectGraphOk(await graph(second!, s.path, s.token), 'v1.0', MEETING);
-    await control(first!, 'DELETE', `/tenants/${first!.demo.tenantId}/accessPolicies/${s.policyId}`, undefined, 204);
-    expectGraphFailure(await graph(second!, s.path, s.token), 'v1.0', 403, 'Forbidden', NO_POLICY);
+    const s = await setUp(emulators.first(), 'elsewhere');
+    for (let i = 0; i < 3; i++) expectGraphOk(await graph(emulators.second(), s.path, s.token), 'v1.0', MEETING);
+    await control(emulators.first(), 'DELETE', `/tenants/${emulators.first().demo.tenantId}/accessPolicies/${s.policyId}`, undefined, 204);
+    expectGraphFailure(await graph(emulators.second(), s.path, s.token), 'v1.0', 403, 'Forbidden', NO_POLICY);
   });
 
   it('a user deleted through one is not found by the other on its next request', async () => {
-    const s = await setUp(first!, 'gone-elsewhere');
-    expectGraphOk(await graph(second!, s.path, s.token), 'v1.0', MEETING);
-    await control(first!, 'DELETE', `/tenants/${first!.demo.tenantId}/users/${s.userId}`, undefined, 204);
-    expectGraphFailure(await graph(second!, s.path, s.token), 'v1.0', 404);
+    const s = await setUp(emulators.first(), 'gone-elsewhere');
+    expectGraphOk(await graph(emulators.second(), s.path, s.token), 'v1.0', MEETING);
+    await control(emulators.first(), 'DELETE', `/tenants/${emulators.first().demo.tenantId}/users/${s.userId}`, undefined, 204);
+    expectGraphFailure(await graph(emulators.second(), s.path, s.token), 'v1.0', 404);
   });
 });

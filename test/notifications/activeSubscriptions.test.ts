@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../src/emulator.js';
+import type { Emulator } from '../../src/emulator.js';
 import { graph, mintToken } from '../graph/support/http.js';
 import { produceRecording } from '../support/artifactChanges.js';
-import { storeOptions, tlsDir } from '../support/emulator.js';
+import { useTwoEmulatorsOnOneStore } from '../support/emulator.js';
 import { WebhookReceiver } from '../support/webhookReceiver.js';
 import { deliveries, inMinutes, subscribe } from './support.js';
 
@@ -11,24 +11,14 @@ import { deliveries, inMinutes, subscribe } from './support.js';
 // change written by either emulator on the same store must see it, exactly as a SELECT per change did.
 
 describe('active subscriptions as the outbox sees them, two emulators on one store', () => {
-  let first: Emulator | undefined;
-  let second: Emulator | undefined;
+  const emulators = useTwoEmulatorsOnOneStore();
   let receiver: WebhookReceiver | undefined;
-  let cleanup: () => void = () => undefined;
 
   beforeAll(async () => {
-    const store = storeOptions(true);
-    cleanup = store.cleanup;
-    // Another connection to the same SQLite file, or another instance on the same PostgreSQL schema.
-    first = await createEmulator({ port: 0, tlsDir: tlsDir(), ...store.options });
-    second = await createEmulator({ port: 0, tlsDir: tlsDir(), ...store.options });
     receiver = await new WebhookReceiver().start();
   });
   afterAll(async () => {
-    await second?.close();
-    await first?.close({ dropDatabaseSchema: true });
     await receiver?.stop();
-    cleanup();
   });
 
   /** A recording written by `emu`'s change pipeline: the ids of the subscriptions it queued notifications for. */
@@ -43,8 +33,8 @@ describe('active subscriptions as the outbox sees them, two emulators on one sto
   }
 
   it('sees a subscription created, changed and deleted through the other emulator on its next change', async () => {
-    const a = first!;
-    const b = second!;
+    const a = emulators.first();
+    const b = emulators.second();
     // A change with no subscription yet: what a cache would keep is "none".
     expect(await notifiedBy(a)).toEqual([]);
 
@@ -78,7 +68,7 @@ describe('active subscriptions as the outbox sees them, two emulators on one sto
   });
 
   it('stops notifying a subscription once the virtual clock passes its expiry', async () => {
-    const a = first!;
+    const a = emulators.first();
     const created = await subscribe(a, {
       changeType: 'created',
       notificationUrl: `${receiver!.url}/expiring`,

@@ -99,6 +99,33 @@ export function useEmulator(extra: EmulatorOptions = {}): TestEmulator {
   });
 }
 
+/**
+ * Two emulators on one persistent store for the calling test file, started before its tests and closed
+ * after (the PostgreSQL schema dropped): another connection to the same SQLite file, or another
+ * instance on the same PostgreSQL schema. For what one instance must see of the other's writes.
+ */
+export function useTwoEmulatorsOnOneStore(): { first: () => Emulator; second: () => Emulator } {
+  let first: Emulator | undefined;
+  let second: Emulator | undefined;
+  let cleanup: () => void = () => undefined;
+  beforeAll(async () => {
+    const store = storeOptions(true);
+    cleanup = store.cleanup;
+    first = await createEmulator({ port: 0, tlsDir: tlsDir(), ...store.options });
+    second = await createEmulator({ port: 0, tlsDir: tlsDir(), ...store.options });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close({ dropDatabaseSchema: true });
+    cleanup();
+  });
+  const running = (emu: Emulator | undefined): Emulator => {
+    if (emu === undefined) throw new Error('useTwoEmulatorsOnOneStore(): used before beforeAll started them or after afterAll closed them');
+    return emu;
+  };
+  return { first: () => running(first), second: () => running(second) };
+}
+
 /** A bare store for this leg (SQLite in memory, or a PostgreSQL schema of its own), migrated; drop and close it after. */
 export function openLegStore(): Promise<Store> {
   const url = process.env['TEST_DATABASE_URL'];
