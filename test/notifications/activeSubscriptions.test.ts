@@ -59,7 +59,7 @@ describe('active subscriptions as the outbox sees them, two emulators on one sto
     expect(patched.status).toBe(200);
     const { tenantId, organizerUserId, meetingId } = a.demo;
     const moved = await produceRecording(a, { tenantId, organizerId: organizerUserId, meetingId });
-    const targets = await fetch(`${a.url}/_emulator/deliveries?subscriptionId=${id}`).then(async (res) => ((await res.json()) as { value: Array<{ targetUrl: string; payload: unknown }> }).value);
+    const targets = await deliveries(a, `?subscriptionId=${id}`);
     expect(targets.find((r) => JSON.stringify(r.payload).includes(moved.id))?.targetUrl).toBe(`${receiver!.url}/moved`);
 
     const deleted = await fetch(`${b.url}/v1.0/subscriptions/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });

@@ -57,6 +57,7 @@ export interface DeliveryEntry {
   subscriptionId: string;
   kind: string;
   status: string;
+  targetUrl: string;
   payload: Record<string, unknown>;
   decryptedResourceData: Record<string, unknown> | null;
   attempts: Array<{ attempt: number; statusCode: number | null; outcome: string; error: string | null }>;
