@@ -50,7 +50,9 @@ function statusSummary(results: readonly LoadResult[]): string {
   return `${statuses || 'none'}; transport errors ${errors}${firstError !== undefined ? ` (first: ${firstError})` : ''}`;
 }
 
-const STARTUP_GOAL_MS = 300;
+// Issue 16's goal is a ratio (≤ 3× a bare Node HTTPS server started the same way, same run): an absolute
+// 300 ms, the first goal, met or failed with the machine's speed alone (bare starts took 74–147 ms).
+const STARTUP_GOAL_RATIO = 3;
 const THROUGHPUT_GOAL = 0.5;
 const RSS_GOAL = 100 * MB;
 
@@ -64,9 +66,9 @@ export function renderReport(info: RunInfo, startup: StartupResult, tp: Throughp
     ms(warmEmu),
     ms(warmBare),
     times(warmEmu / warmBare),
-    `≤ ${STARTUP_GOAL_MS} ms`,
-    times(warmEmu / STARTUP_GOAL_MS),
-    verdict(warmEmu <= STARTUP_GOAL_MS),
+    `≤ ${times(STARTUP_GOAL_RATIO)} baseline`,
+    times(warmEmu / warmBare / STARTUP_GOAL_RATIO),
+    verdict(warmEmu / warmBare <= STARTUP_GOAL_RATIO),
   ]);
   rows.push(['Start-up, cold: first start, creates CA + store (1 run)', ms(startup.coldMs), `${ms(warmBare)} (warm median)`, times(startup.coldMs / warmBare), '— (reported only)', '—', '—']);
 
