@@ -52,7 +52,7 @@ export interface NotificationBenchResult {
   baseline: { flatOut: PhaseResult; paced: PhaseResult };
 }
 
-interface Report {
+export interface Report {
   subscriptions: string[];
   resources: string[];
   receivedAt: number[];
@@ -64,7 +64,8 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-class Receiver {
+/** The webhook receiver process (bench/notificationsReceiver.ts), asked over IPC. */
+export class Receiver {
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,
@@ -87,6 +88,8 @@ class Receiver {
   }
 
   report = (): Promise<Report> => this.ask<Report>('report');
+  /** How many items arrived so far (cheap: no arrays cross the IPC channel). */
+  count = async (): Promise<number> => (await this.ask<{ count: number }>('count')).count;
   reset = (): Promise<unknown> => this.ask('reset');
 
   /** Poll until `count` items arrived or nothing new came for `idleMs`. */

@@ -37,6 +37,7 @@ const server = createServer((req, res) => {
 
 process.on('message', (message: string) => {
   if (message === 'report') process.send!({ subscriptions, resources, receivedAt, posts });
+  if (message === 'count') process.send!({ count: resources.length });
   if (message === 'reset') {
     subscriptions = [];
     resources = [];

@@ -2,7 +2,7 @@
  * `npm run bench`: start-up time, throughput and idle memory of the emulator, each against a bare
  * Node HTTPS server measured in the same run (interleaved), printed as a markdown table.
  *
- *   node dist/bench/run.js [--quick] [--json] [--only startup,throughput,delta,content,callRecord,notifications,proxy,load,speech,recorder,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
+ *   node dist/bench/run.js [--quick] [--json] [--only startup,throughput,delta,content,callRecord,notifications,notificationCrash,proxy,load,speech,recorder,install] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
  *                          [--delta-recordings N] [--large-rows N] [--large-seed-seconds S] [--content-mib N] [--speech-minutes N]
  *
  * Progress goes to stderr, the tables to stdout (with --json, one JSON document instead: bench/json.ts). Every spawned process is stopped at the end, on
@@ -23,6 +23,7 @@ import { measureDelta, renderDelta, type DeltaOptions } from './delta.js';
 import { measureContent, renderContent, type ContentOptions } from './content.js';
 import { measureCallRecordThroughput, renderCallRecordReport } from './callRecord.js';
 import { measureNotifications, renderNotificationsReport } from './notifications.js';
+import { measureNotificationCrash, renderNotificationCrash } from './notificationCrash.js';
 import { measureInstall, renderInstall } from './install.js';
 import { measureProxy, renderProxyReport } from './proxy.js';
 import { measureMixedLoad, renderMixedLoad, type MixedLoadOptions } from './mixedLoad.js';
@@ -32,13 +33,13 @@ import { Sections, tablesOf, type JsonPart, type JsonReport } from './json.js';
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--json] [--only LIST] [--starts N] [--rounds N] [--duration S] [--warmup S] [--concurrency N]
                                 [--delta-recordings N] [--large-rows N] [--large-seed-seconds S] [--content-mib N] [--notification-recordings N] [--load-seconds S] [--speech-minutes N]
-  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications,proxy,load,speech,recorder (default: all),
+  --only LIST      comma-separated parts to run: startup,throughput,delta,content,callRecord,notifications,notificationCrash,proxy,load,speech,recorder (default: all),
                    install (only when named: npm ci of fresh copies on this Node and on Node 24, start-up on both; minutes)
   --delta-recordings N  recordings in the delta full-sync store (default 100000; --quick 10000)
   --large-rows N   target rows of the large store for the page-time comparison (default 1000000, at most 120 s of seeding)
   --large-seed-seconds S  seeding budget of the large store (default 120; --quick 30): a loaded machine needs more for 1000000 rows
   --content-mib N  size of the downloaded recording in MiB (default 1024; --quick 64)
-  --notification-recordings N  recordings created against 10 subscriptions (default 10000; --quick 1000)
+  --notification-recordings N  recordings created against 10 subscriptions (default 10000; --quick 1000); half as many in the kill -9 run
   --load-seconds S  seconds of the 200-connection mixed GET/subscription POST run, each server (default 60; --quick 10)
   --speech-minutes N  length of the spoken recording generated (default 30; --quick 5)
   --json           print one JSON document (every part's tables as rows, load averages, the command) instead of markdown
@@ -50,7 +51,7 @@ const USAGE = `usage: node dist/bench/run.js [--quick] [--json] [--only LIST] [-
   --concurrency N  requests in flight (default 32, 1..256)
   -h, --help       this text`;
 
-const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'proxy', 'load', 'speech', 'recorder', 'install'] as const;
+const PARTS = ['startup', 'throughput', 'delta', 'content', 'callRecord', 'notifications', 'notificationCrash', 'proxy', 'load', 'speech', 'recorder', 'install'] as const;
 type Part = (typeof PARTS)[number];
 /** What runs without --only: install takes minutes and installs Node 24, so it is asked for by name. */
 const DEFAULT_PARTS: readonly Part[] = PARTS.filter((part) => part !== 'install');
@@ -236,6 +237,12 @@ async function main(): Promise<void> {
       log(`bench: change notifications (${settings.notificationRecordings} recordings, 10 subscriptions, half rich)`);
       const notifications = await measureNotifications({ recordings: settings.notificationRecordings, subscriptions: 10, pacedPerSecond: 500, pacedSeconds: 10, tlsDir: paths.tlsDir, log });
       sections.push(renderNotificationsReport(notifications));
+    }
+    if (wants('notificationCrash')) {
+      // Half the flat-out run's recordings: three restarts and the lapse of the dead instances' claims take the rest of its time.
+      const recordings = Math.max(10, Math.round(settings.notificationRecordings / 2));
+      log(`bench: change notifications across kill -9 (${recordings} recordings, 10 subscriptions, 3 crashes)`);
+      sections.push(renderNotificationCrash(await measureNotificationCrash(paths, { recordings, subscriptions: 10, crashes: 3 }, log)));
     }
     if (wants('proxy')) {
       log(`bench: drop-in proxy (${settings.throughput.rounds} round(s) through the proxy and direct, interleaved)`);
