@@ -8,19 +8,19 @@
  * duplicates received and notifications lost.
  *
  * The recordings are seeded while no emulator runs (`graph-comms-emulator seed`, which writes the
- * change feed and the outbox as the domain does); this process only reads the store, to count what it
- * recorded as delivered at each crash.
+ * change feed and the outbox as the domain does); this process only reads the store (openStore), to
+ * count what it recorded as delivered at each crash.
  */
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { sql } from 'kysely';
-import { storeProducer, type StoreProducer } from '../test/support/artifactChanges.js';
+import { openStore, type Store } from '../src/store/database.js';
 import { createSelfSignedRsaCertificate } from '../test/support/rsaCertificate.js';
 import { demoAndToken } from './artifactClient.js';
 import { httpsRequest } from './httpsRequest.js';
-import { Receiver, type Report } from './notifications.js';
-import { runNode, sleep, stopProcess } from './processes.js';
+import { benchSubscription, itemKey, Receiver, type Report } from './notifications.js';
+import { killProcess, runNode, sleep, stopProcess } from './processes.js';
 import { emulatorScript, startEmulatorProcess, type Paths, type RunningServer } from './servers.js';
 
 export interface NotificationCrashOptions {
@@ -47,44 +47,34 @@ export interface NotificationCrashResult {
   notifications: number;
   received: number;
   unique: number;
-  duplicates: number;
   crashes: CrashRecord[];
   /** At most one POST per URL in flight per instance, at most 100 items per POST. */
   boundPerCrash: number;
   elapsedMs: number;
 }
 
-const keyOf = (report: Report, i: number): string => `${report.subscriptions[i]} ${report.resources[i]}`;
-
 function uniqueKeys(report: Report): Set<string> {
   const keys = new Set<string>();
-  for (let i = 0; i < report.resources.length; i++) keys.add(keyOf(report, i));
+  for (let i = 0; i < report.resources.length; i++) keys.add(itemKey(report, i));
   return keys;
 }
 
 /** (subscription, resource id) of every row the store records as delivered (SQLite: json_extract). */
-async function deliveredKeys(producer: StoreProducer): Promise<Set<string>> {
+async function deliveredKeys(store: Store): Promise<Set<string>> {
   const { rows } = await sql<{ subscription: string; resource: string }>`
     SELECT subscription_id AS subscription, json_extract(payload, '$.resourceData.id') AS resource
-    FROM notification_deliveries WHERE status = 'delivered' AND kind = 'change'`.execute(producer.ctx.db);
+    FROM notification_deliveries WHERE status = 'delivered' AND kind = 'change'`.execute(store.db);
   return new Set(rows.map((r) => `${r.subscription} ${r.resource}`));
 }
 
 async function subscribe(server: RunningServer, ca: string, receiver: Receiver, subscriptions: number, certificate: string): Promise<void> {
   const { authorization } = await demoAndToken(server.port, ca);
   for (let i = 0; i < subscriptions; i++) {
-    const rich = i % 2 === 0;
     const res = await httpsRequest(server.port, '/v1.0/subscriptions', ca, {
       method: 'POST',
       headers: { authorization, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        changeType: 'created',
-        notificationUrl: `http://127.0.0.1:${receiver.port}/c${i}`,
-        resource: 'communications/onlineMeetings/getAllRecordings',
-        // The emulator's clock starts at wall time: 55 minutes is within Graph's limit for this resource.
-        expirationDateTime: new Date(Date.now() + 55 * 60_000).toISOString(),
-        ...(rich ? { includeResourceData: true, encryptionCertificate: certificate, encryptionCertificateId: `crash-${i}` } : {}),
-      }),
+      // The emulator's clock starts at wall time: 55 minutes is within Graph's limit for this resource.
+      body: benchSubscription(i, `http://127.0.0.1:${receiver.port}/c${i}`, certificate, Date.now() + 55 * 60_000),
     });
     if (res.status !== 201) throw new Error(`subscription ${i}: HTTP ${res.status} ${res.body.toString('utf8')}`);
   }
@@ -96,7 +86,7 @@ export async function measureNotificationCrash(base: Paths, options: Notificatio
   const paths: Paths = { ...base, dataDir };
   const receiver = await Receiver.start();
   let server: RunningServer | undefined;
-  let producer: StoreProducer | undefined;
+  let store: Store | undefined;
   try {
     server = await startEmulatorProcess(paths);
     // After the first start: it makes the TLS material when --only runs this part alone.
@@ -109,7 +99,7 @@ export async function measureNotificationCrash(base: Paths, options: Notificatio
     await runNode(emulatorScript(paths), ['seed', '--recordings', String(options.recordings), '--data-dir', dataDir, '--no-progress'], 300_000, paths.repoRoot);
     const expected = options.recordings * options.subscriptions;
     log(`  ${options.recordings} recordings seeded (${expected} notifications queued)`);
-    producer = await storeProducer({ kind: 'sqlite', filename: join(dataDir, 'emulator.sqlite') });
+    store = await openStore({ kind: 'sqlite', filename: join(dataDir, 'emulator.sqlite') });
     await receiver.reset();
     server = await startEmulatorProcess(paths);
 
@@ -121,13 +111,11 @@ export async function measureNotificationCrash(base: Paths, options: Notificatio
       // Kill when the receiver has about c/(crashes+1) of the notifications (bounded wait).
       const target = Math.floor((expected * c) / (options.crashes + 1));
       for (let i = 0; i < 6_000 && (await receiver.count()) < target; i++) await sleep(10);
-      server.child.kill('SIGKILL');
-      await new Promise((resolve) => (server!.child.exitCode !== null || server!.child.signalCode !== null ? resolve(undefined) : server!.child.once('exit', resolve)));
-      await stopProcess(server.child, 0);
+      await killProcess(server.child);
       // Counted after the exit: nothing more can arrive from the dead process; a POST it was writing lands before its socket closes.
       await sleep(200);
       const received = uniqueKeys(await receiver.report());
-      const delivered = await deliveredKeys(producer);
+      const delivered = await deliveredKeys(store);
       const pendingNow = new Set([...received].filter((key) => !delivered.has(key)));
       const unrecorded = [...pendingNow].filter((key) => !pendingBefore.has(key)).length;
       pendingBefore = pendingNow;
@@ -152,14 +140,13 @@ export async function measureNotificationCrash(base: Paths, options: Notificatio
       notifications: expected,
       received: report.resources.length,
       unique,
-      duplicates: report.resources.length - unique,
       crashes,
       boundPerCrash: 100 * options.subscriptions,
       elapsedMs: performance.now() - began,
     };
   } finally {
     if (server !== undefined) await stopProcess(server.child);
-    await producer?.close();
+    await store?.close();
     receiver.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -167,8 +154,9 @@ export async function measureNotificationCrash(base: Paths, options: Notificatio
 
 export function renderNotificationCrash(r: NotificationCrashResult): string {
   const lost = r.notifications - r.unique;
+  const duplicates = r.received - r.unique;
   const worst = Math.max(0, ...r.crashes.map((c) => c.unrecorded));
-  const perCrash = r.crashes.length > 0 ? r.duplicates / r.crashes.length : 0;
+  const perCrash = r.crashes.length > 0 ? duplicates / r.crashes.length : 0;
   const rows = [
     ['duplicates per crash (received twice ÷ crashes)', perCrash.toFixed(0), `≤ ${r.boundPerCrash} (one POST of ≤ 100 per URL in flight)`, perCrash <= r.boundPerCrash ? 'met' : '**not met**'],
     [
@@ -177,7 +165,7 @@ export function renderNotificationCrash(r: NotificationCrashResult): string {
       `≤ ${r.boundPerCrash}`,
       worst <= r.boundPerCrash ? 'met' : '**not met**',
     ],
-    ['duplicates in all (received − unique)', String(r.duplicates), `${r.crashes.reduce((n, c) => n + c.unrecorded, 0)} sent again`, ''],
+    ['duplicates in all (received − unique)', String(duplicates), `${r.crashes.reduce((n, c) => n + c.unrecorded, 0)} sent again`, ''],
     ['lost', String(lost), '0', lost === 0 ? 'met' : '**not met**'],
     ['received at each crash', r.crashes.map((c) => `${c.receivedAtCrash} of ${r.notifications}`).join(', '), '', ''],
   ];

@@ -59,6 +59,24 @@ export interface Report {
   posts: number;
 }
 
+/** A received item's identity: (subscription, resource id). */
+export const itemKey = (report: Report, i: number): string => `${report.subscriptions[i]} ${report.resources[i]}`;
+
+/**
+ * The bench's subscription `i` to getAllRecordings: even ones rich (encrypted with `certificate`), odd
+ * ones basic, each to its own URL.
+ */
+export function benchSubscription(i: number, notificationUrl: string, certificate: string, expiresAtMs: number): string {
+  const rich = i % 2 === 0;
+  return JSON.stringify({
+    changeType: 'created',
+    notificationUrl,
+    resource: 'communications/onlineMeetings/getAllRecordings',
+    expirationDateTime: new Date(expiresAtMs).toISOString(),
+    ...(rich ? { includeResourceData: true, encryptionCertificate: certificate, encryptionCertificateId: `bench-${i}` } : {}),
+  });
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
@@ -125,7 +143,7 @@ function summarize(expected: number, createdAt: Map<string, number>, report: Rep
   let lastReceipt = startedMs;
   for (let i = 0; i < report.resources.length; i++) {
     const id = report.resources[i]!;
-    seen.add(`${report.subscriptions[i]} ${id}`);
+    seen.add(itemKey(report, i));
     const created = createdAt.get(id);
     if (created !== undefined) latencies.push(report.receivedAt[i]! - created);
     lastReceipt = Math.max(lastReceipt, report.receivedAt[i]!);
@@ -175,17 +193,10 @@ async function runEmulator(options: NotificationBenchOptions, receiver: Receiver
   try {
     const { access_token: token } = await emu.admin.mintToken({ clientId: emu.demo.clientId });
     for (let i = 0; i < options.subscriptions; i++) {
-      const rich = i % 2 === 0;
       const res = await fetch(`${emu.url}/v1.0/subscriptions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          changeType: 'created',
-          notificationUrl: `http://127.0.0.1:${receiver.port}/s${i}`,
-          resource: 'communications/onlineMeetings/getAllRecordings',
-          expirationDateTime: new Date(emu.clock.nowMs() + 55 * 60_000).toISOString(),
-          ...(rich ? { includeResourceData: true, encryptionCertificate: certificate, encryptionCertificateId: `bench-${i}` } : {}),
-        }),
+        body: benchSubscription(i, `http://127.0.0.1:${receiver.port}/s${i}`, certificate, emu.clock.nowMs() + 55 * 60_000),
       });
       if (res.status !== 201) throw new Error(`subscription ${i}: ${res.status} ${await res.text()}`);
     }

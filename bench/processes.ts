@@ -66,6 +66,18 @@ export async function stopProcess(child: ChildProcess, graceMs = 3_000): Promise
   }
 }
 
+/** SIGKILL (a crash, no shutdown of any kind); resolves once the process is gone (bounded). */
+export async function killProcess(child: ChildProcess): Promise<void> {
+  try {
+    if (!exited(child)) {
+      child.kill('SIGKILL');
+      await waitForExit(child, 5_000);
+    }
+  } finally {
+    live.delete(child);
+  }
+}
+
 /**
  * Spawn `node <script> ...args` and resolve when a stdout line matches `ready`.
  * Rejects (after killing the child) on early exit or after `timeoutMs`.
