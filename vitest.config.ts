@@ -34,6 +34,7 @@ const unitOnly = [
   'test/repository/**',
   'test/notifications/deliveryPolicy.test.ts',
   'test/store/sqliteBinding.test.ts',
+  'test/store/blobReadStream.test.ts',
   'test/simulation/speechParts.test.ts',
   // The dashboard drives the control API from a browser; the stores under it are covered by the API tests.
   'test/browser/**',

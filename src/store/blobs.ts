@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { BlobReadStream } from './blobReadStream.js';
 import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type Tightened } from './privateFiles.js';
 
 /** A stored blob: its key (sha-256 hex of the bytes) and length. */
@@ -139,9 +140,9 @@ export class BlobStore implements ContentStore {
     await rename(temp, path);
   }
 
-  /** The blob's bytes `start..end` (inclusive), streamed from disk. */
+  /** The blob's bytes `start..end` (inclusive), streamed from disk (into reused buffers when piped). */
   read(key: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(this.pathOf(key), range === undefined ? { highWaterMark: READ_CHUNK_BYTES } : { ...range, highWaterMark: READ_CHUNK_BYTES });
+    return new BlobReadStream(this.pathOf(key), READ_CHUNK_BYTES, range);
   }
 
   /** Remove a temporary store's directory; a configured directory is kept. */
