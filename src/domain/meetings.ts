@@ -1,6 +1,7 @@
 import { excerpt } from '../runtime/excerpt.js';
 import type { DomainContext } from './context.js';
 import { nowIso } from './context.js';
+import { STATE_TOKEN_LIFETIME_MS } from './stateTokens.js';
 import { DomainError } from '../runtime/errors.js';
 import { joinWebUrlFor, meetingIdFor, newJoinMeetingId, newMeetingThreadId, newPasscode, newVideoTeleconferenceId } from './ids.js';
 import { parseObject } from './json.js';
@@ -189,7 +190,13 @@ export async function deleteMeeting(ctx: DomainContext, tenantId: string, meetin
     // Its events leave the calendars it was on: delta rounds report them removed (domain/calendar.ts).
     const meeting = toMeeting(row);
     const calendarUserIds = [meeting.organizerId, ...(meeting.settings.attendees ?? []).flatMap((a) => (a.userId === null ? [] : [a.userId]))];
-    await trx.deleteFrom('deleted_meetings').where('id', '=', meetingId).execute();
+    // Tombstones older than a delta token's lifetime serve no token that is still accepted (an older
+    // one is answered 410): each delete prunes them, so the table holds at most a lifetime's deletes.
+    const expired = new Date(ctx.clock.nowMs() - STATE_TOKEN_LIFETIME_MS).toISOString();
+    await trx
+      .deleteFrom('deleted_meetings')
+      .where((eb) => eb.or([eb('id', '=', meetingId), eb('deleted_at', '<', expired)]))
+      .execute();
     await trx
       .insertInto('deleted_meetings')
       .values({ id: meetingId, tenant_id: tenantId, calendar_user_ids: JSON.stringify([...new Set(calendarUserIds)]), deleted_at: nowIso(ctx) })

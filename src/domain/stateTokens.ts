@@ -14,6 +14,13 @@ import type { Database } from '../store/schema.js';
  * (https://learn.microsoft.com/graph/delta-query-overview). Tokens that only name a position in a
  * resource that outlives the reset (a call record by id) leave the generation out.
  */
+/**
+ * A delta or skip token older than this can no longer be served: the client resyncs (410), as Graph's
+ * expired tokens do (https://learn.microsoft.com/graph/delta-query-overview: seven days for directory
+ * objects). What only such a token could need (a deleted meeting's tombstone) may go after it.
+ */
+export const STATE_TOKEN_LIFETIME_MS = 7 * 24 * 3_600_000;
+
 export type TokenCheck<T> = { ok: true; value: T } | { ok: false; reason: 'tampered' | 'stale' };
 
 /** What a token is for; a token made for one purpose is 'tampered' for any other. */

@@ -1,9 +1,6 @@
-import type { TokenState } from '../../domain/stateTokens.js';
+import { STATE_TOKEN_LIFETIME_MS, type TokenState } from '../../domain/stateTokens.js';
 import { badRequest, GraphError } from '../../http/errors.js';
 import type { GraphServices } from '../graphServices.js';
-
-/** A state token older than this can no longer be served: the client resyncs (410), as Graph's expired tokens do. */
-export const TOKEN_LIFETIME_MS = 7 * 24 * 3_600_000;
 
 export const tamperedToken = (): GraphError => badRequest('The state token (skipToken or deltaToken) is invalid: it was not issued by this service, or it was altered.', 'BadRequest');
 
@@ -26,6 +23,6 @@ export async function readToken(services: GraphServices, token: string, resyncLo
     if (checked.reason === 'stale') throw resyncRequired(resyncLocation(undefined));
     throw tamperedToken();
   }
-  if (services.ctx.clock.nowMs() - checked.state.issuedAtMs > TOKEN_LIFETIME_MS) throw resyncRequired(resyncLocation(checked.state));
+  if (services.ctx.clock.nowMs() - checked.state.issuedAtMs > STATE_TOKEN_LIFETIME_MS) throw resyncRequired(resyncLocation(checked.state));
   return checked.state;
 }
