@@ -19,6 +19,7 @@ const CONTENT_PAGE = 'https://learn.microsoft.com/graph/api/callrecording-get';
 const BATCHING_PAGE = 'https://learn.microsoft.com/graph/json-batching';
 const CHAT_POST_PAGE = 'https://learn.microsoft.com/graph/api/chat-post-messages';
 const EVENT_PAGE = 'https://learn.microsoft.com/graph/api/event-get';
+const DATE_TIME_TIME_ZONE_PAGE = 'https://learn.microsoft.com/graph/api/resources/datetimetimezone';
 const CALENDAR_VIEW_PAGE = 'https://learn.microsoft.com/graph/api/user-list-calendarview';
 const AADSTS_PAGE = 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes';
 
@@ -41,6 +42,8 @@ export const GRAPH_ERROR_CATALOGUE = {
   errorInvalidIdMalformed: { status: 400, code: 'ErrorInvalidIdMalformed', learnUrl: EVENT_PAGE },
   errorAccessDenied: { status: 403, code: 'ErrorAccessDenied', learnUrl: EVENT_PAGE },
   errorItemNotFound: { status: 404, code: 'ErrorItemNotFound', learnUrl: EVENT_PAGE },
+  // A `Prefer: outlook.timezone` Outlook does not know.
+  timeZoneNotSupported: { status: 400, code: 'TimeZoneNotSupportedException', learnUrl: DATE_TIME_TIME_ZONE_PAGE },
   invalidAuthenticationToken: { status: 401, code: 'InvalidAuthenticationToken', learnUrl: AUTH_ERRORS_PAGE },
   // Teams' answer to an application token posting a chat message outside a migration (MicrosoftDocs/msteams-docs#10318).
   unauthorized: { status: 401, code: 'Unauthorized', learnUrl: CHAT_POST_PAGE },

@@ -182,6 +182,55 @@ describe('calendar: events, calendarView and its delta', () => {
       expect((await clientFailure(client.api(`/me/events/${held.get(`Removed ${v} 05`)!}`).get())).statusCode).toBe(404);
     });
 
+    it('writes start and end in the zone of Prefer: outlook.timezone (Windows or IANA name), and refuses a zone Outlook does not know', async () => {
+      const year = v === 'v1.0' ? '2034' : '2035';
+      const made = await control<ControlMeeting>(emu, 'POST', `/tenants/${tenant}/meetings`, {
+        organizerId: lee.id,
+        subject: `Zones ${v}`,
+        // Winter in California (UTC-8), summer in Sydney (UTC+11); India is +05:30 all year.
+        startDateTime: `${year}-01-10T17:00:00Z`,
+        endDateTime: `${year}-01-10T17:45:00Z`,
+        attendeeIds: [alex.id],
+      });
+      const window = `startDateTime=${year}-01-10T00:00:00Z&endDateTime=${year}-01-11T00:00:00Z`;
+      const client = tokenClient(emu, alexToken, v);
+      const view = async (zone: string): Promise<Json> => {
+        const body = (await client.api(`/me/calendarView?${window}`).header('Prefer', `outlook.timezone="${zone}"`).get()) as Json;
+        const [event] = (body['value'] as Json[]).filter((e) => e['subject'] === `Zones ${v}`);
+        expectGraphType(v, EVENT, event);
+        return event!;
+      };
+      expect(await view('Pacific Standard Time')).toMatchObject({
+        start: { dateTime: `${year}-01-10T09:00:00.0000000`, timeZone: 'Pacific Standard Time' },
+        end: { dateTime: `${year}-01-10T09:45:00.0000000`, timeZone: 'Pacific Standard Time' },
+        originalStartTimeZone: 'UTC',
+      });
+      expect(await view('AUS Eastern Standard Time')).toMatchObject({ start: { dateTime: `${year}-01-11T04:00:00.0000000`, timeZone: 'AUS Eastern Standard Time' } });
+      expect(await view('Asia/Kolkata')).toMatchObject({ start: { dateTime: `${year}-01-10T22:30:00.0000000`, timeZone: 'Asia/Kolkata' } });
+      expect(await view('UTC')).toMatchObject({ start: { dateTime: `${year}-01-10T17:00:00.0000000`, timeZone: 'UTC' } });
+      // The same event read alone and through the delta round, in the zone asked for.
+      const id = String((await view('UTC'))['id']);
+      const one = expectGraphOk(await graph(emu, `/${v}/me/events/${id}`, alexToken, { headers: { Prefer: 'outlook.timezone="Eastern Standard Time"' } }), v, EVENT);
+      expect(one['start']).toEqual({ dateTime: `${year}-01-10T12:00:00.0000000`, timeZone: 'Eastern Standard Time' });
+      const round = expectGraphOk(await graph(emu, `/${v}/me/calendarView/delta?${window}`, alexToken, { headers: { Prefer: 'outlook.timezone="Tokyo Standard Time"' } }), v, DELTA);
+      expect((round['value'] as Json[]).find((e) => e['id'] === id)?.['end']).toEqual({ dateTime: `${year}-01-11T02:45:00.0000000`, timeZone: 'Tokyo Standard Time' });
+
+      // Windows zone ids are case-insensitive; the name comes back as sent.
+      expect(await view('pacific standard time')).toMatchObject({ start: { dateTime: `${year}-01-10T09:00:00.0000000`, timeZone: 'pacific standard time' } });
+      for (const zone of ['Australia Eastern Standard Time', 'Mars/Olympus_Mons', '', 'Pacific']) {
+        for (const path of [`/${v}/me/calendarView?${window}`, `/${v}/me/events/${id}`, `/${v}/me/events`, `/${v}/me/calendarView/delta?${window}`]) {
+          expectGraphFailure(
+            await graph(emu, path, alexToken, { headers: { Prefer: `outlook.timezone="${zone}"` } }),
+            v,
+            400,
+            'TimeZoneNotSupportedException',
+            `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`,
+          );
+        }
+      }
+      await control(emu, 'DELETE', `/tenants/${tenant}/meetings/${made.id}`, undefined, 204);
+    });
+
     it('answers Outlook’s errors: malformed id, another mailbox’s event, no calendar permission', async () => {
       expectGraphFailure(await graph(emu, `/${v}/users/${adele.id}/events/not-an-id`, appToken), v, 400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
       const adeleEvent = byJoinUrl(await eventsOf(v, `/users/${adele.id}/events`, appToken), weekly.joinWebUrl)!;

@@ -13,6 +13,7 @@ import type { GraphServices } from '../graphServices.js';
 import { contextUrl, selectedSet, sendGraphJson, serviceRoot } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
 import { EVENT_PROPERTIES, toGraphEvent } from './shape.js';
+import { preferredTimeZone, type EventTimeZone } from './timeZones.js';
 
 type Req = FastifyRequest<{ Params: { userId?: string; eventId?: string } }>;
 
@@ -25,27 +26,33 @@ const OUTLOOK_WEB = 'https://outlook.office365.com';
 const itemNotFound = (): GraphError => new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 const noWindow = (): GraphError => new GraphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
 
+/** Whose calendar a request reads, and the zone its events' times are written in. */
+interface CalendarRead {
+  readonly owner: User;
+  readonly zone: EventTimeZone | undefined;
+}
+
 /** Calendar paths answer Outlook's code for a missing permission (https://learn.microsoft.com/graph/api/event-get). */
-async function authorizeCalendar(services: GraphServices, request: Req): Promise<User> {
-  const user = await resolvePathUser(services, request, request.params.userId);
+async function openCalendar(services: GraphServices, request: Req): Promise<CalendarRead> {
+  const owner = await resolvePathUser(services, request, request.params.userId);
   try {
     await authorize(services, request, PERMISSIONS.calendarRead);
   } catch (err) {
     if (err instanceof GraphError && err.status === 403) throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
     throw err;
   }
-  return user;
+  return { owner, zone: await preferredTimeZone(request) };
 }
 
 /** `/me` or `/users/{id}`: next links keep the form the client used. */
 const userPath = (request: Req, user: User): string => (request.params.userId === undefined ? '/me' : `/users/${encodeURIComponent(user.id)}`);
 
-async function shapeAll(services: GraphServices, owner: User, meetings: readonly Meeting[], select: readonly string[] | undefined): Promise<Record<string, unknown>[]> {
+async function shapeAll(services: GraphServices, { owner, zone }: CalendarRead, meetings: readonly Meeting[], select: readonly string[] | undefined): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for (const meeting of meetings) {
     const organizer = await cachedUser(services, meeting.tenantId, meeting.organizerId);
     if (organizer === undefined) continue;
-    const body = toGraphEvent(meeting, owner, organizer, OUTLOOK_WEB);
+    const body = toGraphEvent(meeting, owner, organizer, OUTLOOK_WEB, zone);
     out.push(select === undefined ? body : applySelect(body, select, ['id']));
   }
   return out;
@@ -67,14 +74,23 @@ function windowOf(options: ParsedQueryOptions): { start: string; end: string; st
   return { start, end, startMs, endMs };
 }
 
-async function sendPage(request: Req, reply: FastifyReply, owner: User, meetings: readonly Meeting[], options: ParsedQueryOptions, set: string, extraParams: string[]): Promise<FastifyReply> {
+async function sendPage(
+  request: Req,
+  reply: FastifyReply,
+  calendar: CalendarRead,
+  meetings: readonly Meeting[],
+  options: ParsedQueryOptions,
+  set: string,
+  extraParams: string[],
+): Promise<FastifyReply> {
   const services = servicesOf(request);
   const top = options.top ?? DEFAULT_PAGE;
   const skip = options.skip ?? 0;
   const page = meetings.slice(skip, skip + top);
+  const { owner } = calendar;
   const body: Record<string, unknown> = {
     '@odata.context': contextUrl(request, selectedSet(`users('${owner.id}')/${set}`, options.select)),
-    value: await shapeAll(services, owner, page, options.select),
+    value: await shapeAll(services, calendar, page, options.select),
   };
   if (skip + top < meetings.length) {
     const params = [...extraParams, ...(options.select !== undefined ? [`$select=${encodeURIComponent(options.select.join(','))}`] : []), `$top=${top}`, `$skip=${skip + top}`];
@@ -87,31 +103,34 @@ async function sendPage(request: Req, reply: FastifyReply, owner: User, meetings
 export async function listEvents(request: Req, reply: FastifyReply): Promise<FastifyReply> {
   const services = servicesOf(request);
   const options = listOptions(request);
-  const owner = await authorizeCalendar(services, request);
-  return sendPage(request, reply, owner, await calendarMeetings(services.ctx, owner.tenantId, owner.id), options, 'events', []);
+  const calendar = await openCalendar(services, request);
+  const { owner } = calendar;
+  return sendPage(request, reply, calendar, await calendarMeetings(services.ctx, owner.tenantId, owner.id), options, 'events', []);
 }
 
 /** GET {me}/calendarView?startDateTime&endDateTime (https://learn.microsoft.com/graph/api/user-list-calendarview). */
 export async function listCalendarView(request: Req, reply: FastifyReply): Promise<FastifyReply> {
   const services = servicesOf(request);
   const options = listOptions(request);
-  const owner = await authorizeCalendar(services, request);
+  const calendar = await openCalendar(services, request);
+  const { owner } = calendar;
   const w = windowOf(options);
   const meetings = inWindow(await calendarMeetings(services.ctx, owner.tenantId, owner.id), w.startMs, w.endMs);
-  return sendPage(request, reply, owner, meetings, options, 'calendarView', [`startDateTime=${encodeURIComponent(w.start)}`, `endDateTime=${encodeURIComponent(w.end)}`]);
+  return sendPage(request, reply, calendar, meetings, options, 'calendarView', [`startDateTime=${encodeURIComponent(w.start)}`, `endDateTime=${encodeURIComponent(w.end)}`]);
 }
 
 /** GET {me}/events/{id} (https://learn.microsoft.com/graph/api/event-get). */
 export async function getEvent(request: Req, reply: FastifyReply): Promise<FastifyReply> {
   const services = servicesOf(request);
   const options = parseQueryOptions(request.query as QueryInput, { select: { properties: EVENT_PROPERTIES, typeName: EVENT_TYPE } });
-  const owner = await authorizeCalendar(services, request);
+  const calendar = await openCalendar(services, request);
+  const { owner } = calendar;
   const eventId = request.params.eventId ?? '';
   const named = parseEventId(eventId);
   if (named === undefined) throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
   const meeting = named.userId === owner.id ? await cachedMeeting(services, named.meetingId) : undefined;
   if (meeting === undefined || meeting.tenantId !== owner.tenantId || !onCalendarOf(meeting, owner.id)) throw itemNotFound();
-  const [event] = await shapeAll(services, owner, [meeting], options.select);
+  const [event] = await shapeAll(services, calendar, [meeting], options.select);
   if (event === undefined) throw itemNotFound();
   return sendGraphJson(request, reply, 200, { '@odata.context': contextUrl(request, `${selectedSet(`users('${owner.id}')/events`, options.select)}/$entity`), ...event });
 }
@@ -125,7 +144,8 @@ export async function getEvent(request: Req, reply: FastifyReply): Promise<Fasti
 export async function calendarViewDelta(request: Req, reply: FastifyReply): Promise<FastifyReply> {
   const services = servicesOf(request);
   const options = parseQueryOptions(request.query as QueryInput, { skipToken: true, deltaToken: true });
-  const owner = await authorizeCalendar(services, request);
+  const calendar = await openCalendar(services, request);
+  const { owner } = calendar;
   const base = `${serviceRoot(request)}${userPath(request, owner)}/calendarView/delta`;
   const token = options.skipToken ?? options.deltaToken;
   let window: { start: string; end: string };
@@ -161,7 +181,7 @@ export async function calendarViewDelta(request: Req, reply: FastifyReply): Prom
   const value: Record<string, unknown>[] = [];
   for (const entry of page) {
     if ('removed' in entry) value.push({ '@odata.type': '#microsoft.graph.event', id: eventIdFor(owner.id, entry.removed), '@removed': { reason: 'deleted' } });
-    else value.push(...(await shapeAll(services, owner, [entry.meeting], undefined)));
+    else value.push(...(await shapeAll(services, calendar, [entry.meeting], undefined)));
   }
   const body: Record<string, unknown> = {
     '@odata.context': contextUrl(request, `Collection(event)`),

@@ -1,6 +1,7 @@
 import { eventIdFor } from '../../domain/calendar.js';
 import type { Meeting } from '../../domain/meetings.js';
 import type { User } from '../../domain/users.js';
+import { localDateTime, type EventTimeZone } from './timeZones.js';
 
 /** Every event property a client may $select (the v1.0 CSDL's event and outlookItem). */
 export const EVENT_PROPERTIES: readonly string[] = [
@@ -47,9 +48,6 @@ export const EVENT_PROPERTIES: readonly string[] = [
   'webLink',
 ];
 
-/** Outlook writes dateTimeTimeZone values without an offset, with seven fractional digits. */
-const outlookDateTime = (iso: string): string => `${iso.slice(0, 19)}.0000000`;
-
 const address = (user: Pick<User, 'mail' | 'userPrincipalName'>): string => user.mail ?? user.userPrincipalName;
 
 /** The meeting invitation's body: Teams writes the join link into it. */
@@ -64,10 +62,10 @@ const preview = (meeting: Meeting): string => `Microsoft Teams meeting\r\nJoin: 
 
 /**
  * The event a meeting is on `owner`'s calendar (https://learn.microsoft.com/graph/api/resources/event):
- * the same join URL, organizer and attendees as its onlineMeeting. Times are UTC (the default when no
- * `Prefer: outlook.timezone` is sent).
+ * the same join URL, organizer and attendees as its onlineMeeting. `start` and `end` are in `zone`
+ * (`Prefer: outlook.timezone`), UTC without it; the original zones stay UTC, where Teams made them.
  */
-export function toGraphEvent(meeting: Meeting, owner: User, organizer: User, webOrigin: string): Record<string, unknown> {
+export function toGraphEvent(meeting: Meeting, owner: User, organizer: User, webOrigin: string, zone?: EventTimeZone): Record<string, unknown> {
   const id = eventIdFor(owner.id, meeting.id);
   const isOrganizer = owner.id === organizer.id;
   const attendees = (meeting.settings.attendees ?? []).map((a) => ({
@@ -110,8 +108,8 @@ export function toGraphEvent(meeting: Meeting, owner: User, organizer: User, web
     hideAttendees: false,
     responseStatus: { response: isOrganizer ? 'organizer' : 'none', time: '0001-01-01T00:00:00Z' },
     body: { contentType: 'html', content: invitation(meeting) },
-    start: { dateTime: outlookDateTime(meeting.startDateTime), timeZone: 'UTC' },
-    end: { dateTime: outlookDateTime(meeting.endDateTime), timeZone: 'UTC' },
+    start: { dateTime: localDateTime(meeting.startDateTime, zone), timeZone: zone?.name ?? 'UTC' },
+    end: { dateTime: localDateTime(meeting.endDateTime, zone), timeZone: zone?.name ?? 'UTC' },
     location,
     locations: [location],
     recurrence: null,
