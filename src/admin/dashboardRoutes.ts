@@ -253,9 +253,11 @@ export function registerDashboardRoutes(app: FastifyInstance, services: AdminSer
         .selectFrom('subscriptions')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('expiration_date_time').as('max')])
         .executeTakeFirst(),
+      // Every artifact made is a change-feed entry (its feed_seq), and artifacts go only with a reset:
+      // the feed's last sequence number, one index probe, instead of counting artifacts (~100 ms at 1M rows).
       ctx.db
-        .selectFrom('artifacts')
-        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('feed_seq').as('max')])
+        .selectFrom('change_feed')
+        .select((eb) => eb.fn.max('seq').as('max'))
         .executeTakeFirst(),
       ctx.db
         .selectFrom('meetings')
