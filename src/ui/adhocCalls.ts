@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { Playback, type Artifact } from './playback.js';
-import { ErrorLine, useLive } from './shared.js';
+import { ColumnHeads, ErrorLine, useLive } from './shared.js';
 
 /**
  * The Meetings page's ad hoc calls (1:1 and group calls without a meeting, whose artifacts Graph serves under
@@ -87,14 +87,7 @@ export function AdhocCalls({ tenantId }: { tenantId: string }): VNode {
     />
     <${ErrorLine} error=${users.error ?? calls.error} />
     <table data-testid="adhoc-calls">
-      <thead>
-        <tr>
-          <th scope="col">Organizer</th>
-          <th scope="col">Participants</th>
-          <th scope="col">Started</th>
-          <th scope="col">Artifacts</th>
-        </tr>
-      </thead>
+      <${ColumnHeads} names=${['Organizer', 'Participants', 'Started', 'Artifacts']} />
       <tbody>
         ${list.map(
           (c) =>

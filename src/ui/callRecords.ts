@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import type { CallRecordDetail, CallRecordRow as RecordRow, ControlPage as Page } from '../runtime/wire.js';
 import { api } from './api.js';
-import { ErrorLine, useLive } from './shared.js';
+import { ColumnHeads, ErrorLine, useLive } from './shared.js';
 
 /**
  * Call records (GET /_emulator/tenants/{id}/callRecords and …/detail): the list newest first, and a
@@ -122,21 +122,7 @@ function Streams({ session }: { session: Session }): VNode {
     (segment.media ?? []).flatMap((media) => (media.streams ?? []).map((stream) => ({ segment: i + 1, label: media.label ?? '', stream }))),
   );
   return html`<table data-testid="streams" aria-label="Media streams">
-    <thead>
-      <tr>
-        <th scope="col">Segment</th>
-        <th scope="col">Media</th>
-        <th scope="col">Direction</th>
-        <th scope="col">Codec</th>
-        <th scope="col">Avg jitter</th>
-        <th scope="col">Max jitter</th>
-        <th scope="col">Avg packet loss</th>
-        <th scope="col">Avg round trip</th>
-        <th scope="col">Max round trip</th>
-        <th scope="col">Bandwidth (bps)</th>
-        <th scope="col">Audio degradation</th>
-      </tr>
-    </thead>
+    <${ColumnHeads} names=${['Segment', 'Media', 'Direction', 'Codec', 'Avg jitter', 'Max jitter', 'Avg packet loss', 'Avg round trip', 'Max round trip', 'Bandwidth (bps)', 'Audio degradation']} />
     <tbody>
       ${rows.map(
         ({ segment, label, stream }) =>
@@ -241,11 +227,7 @@ function PstnTable({ tenant, kind, title }: { tenant: string; kind: 'pstn' | 'di
         ? html`<p class="muted">None (simulate some with POST /_emulator/tenants/{tenantId}/pstnCalls).</p>`
         : html`<div class="scroll">
             <table data-testid=${`${kind}-calls`}>
-              <thead>
-                <tr>
-                  ${columns.map(([, label]) => html`<th scope="col">${label}</th>`)}
-                </tr>
-              </thead>
+              <${ColumnHeads} names=${columns.map(([, label]) => label)} />
               <tbody>
                 ${rows.map(
                   (row) =>
@@ -289,16 +271,7 @@ export function CallRecordsPage(): VNode {
     <${ErrorLine} error=${tenantError ?? records.error} />
     <div class="scroll">
       <table data-testid="call-records">
-        <thead>
-          <tr>
-            <th scope="col">Start</th>
-            <th scope="col">Type</th>
-            <th scope="col">Modalities</th>
-            <th scope="col">Participants</th>
-            <th scope="col">Sessions</th>
-            <th scope="col">Version</th>
-          </tr>
-        </thead>
+        <${ColumnHeads} names=${['Start', 'Type', 'Modalities', 'Participants', 'Sessions', 'Version']} />
         <tbody>
           ${list.map(
             (r) =>

@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import type { DeliveryView as Delivery, FaultRule as Fault } from '../runtime/wire.js';
 import { api } from './api.js';
-import { countdown, ErrorLine, json, useClock, useLive } from './shared.js';
+import { ColumnHeads, countdown, ErrorLine, json, useClock, useLive } from './shared.js';
 import { TimersPanel } from './timers.js';
 
 interface Subscription {
@@ -43,16 +43,7 @@ export function SubscriptionsPage(): VNode {
     <h2>Subscriptions and deliveries</h2>
     <${ErrorLine} error=${subs.error ?? deliveries.error ?? action.error} />
     <table data-testid="subscriptions">
-      <thead>
-        <tr>
-          <th scope="col">Resource</th>
-          <th scope="col">App</th>
-          <th scope="col">Change</th>
-          <th scope="col">Notification URL</th>
-          <th scope="col">Expires (virtual)</th>
-          <th scope="col">Expires in</th>
-        </tr>
-      </thead>
+      <${ColumnHeads} names=${['Resource', 'App', 'Change', 'Notification URL', 'Expires (virtual)', 'Expires in']} />
       <tbody>
         ${(subs.data?.value ?? []).map((s) => {
           const left = s.status === 'removed' ? 0 : Date.parse(s.expirationDateTime) - now();
@@ -87,16 +78,7 @@ export function SubscriptionsPage(): VNode {
           <summary>#${d.id} ${d.kind} to ${d.targetUrl} — <strong>${d.status}</strong> (${d.attempts.length} attempt(s))${d.lastError !== null ? ` — ${d.lastError}` : ''}</summary>
           <h4>Attempts</h4>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">At (virtual)</th>
-                <th scope="col">Status</th>
-                <th scope="col">ms</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
+            <${ColumnHeads} names=${['#', 'At (virtual)', 'Status', 'ms', 'Outcome', 'Why']} />
             <tbody>
               ${d.attempts.map(
                 (a) =>

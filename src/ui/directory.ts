@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AccessPolicy, App, TeamsAppInstallation, Tenant, UsageEntry, User } from '../runtime/wire.js';
 import { api } from './api.js';
-import { ErrorLine, useLive } from './shared.js';
+import { ColumnHeads, ErrorLine, useLive } from './shared.js';
 
 /** Issue 14 §8: tenants, apps and their permissions, users, access policies, Teams app installations, metered usage. */
 
@@ -65,16 +65,7 @@ export function DirectoryPage(): VNode {
 
     <h3>Apps</h3>
     <table data-testid="apps">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Client id</th>
-          <th scope="col">Application permissions</th>
-          <th scope="col">Delegated permissions</th>
-          <th scope="col">Metered calls</th>
-          <th scope="col">Estimated cost</th>
-        </tr>
-      </thead>
+      <${ColumnHeads} names=${['Name', 'Client id', 'Application permissions', 'Delegated permissions', 'Metered calls', 'Estimated cost']} />
       <tbody>
         ${(d?.apps ?? []).map(
           (a) =>
@@ -92,14 +83,7 @@ export function DirectoryPage(): VNode {
 
     <h3>Users</h3>
     <table data-testid="users">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">User principal name</th>
-          <th scope="col">Job title</th>
-          <th scope="col">Id</th>
-        </tr>
-      </thead>
+      <${ColumnHeads} names=${['Name', 'User principal name', 'Job title', 'Id']} />
       <tbody>
         ${(d?.users ?? []).map(
           (u) =>
@@ -115,13 +99,7 @@ export function DirectoryPage(): VNode {
 
     <h3>Application access policies</h3>
     <table data-testid="policies">
-      <thead>
-        <tr>
-          <th scope="col">Policy</th>
-          <th scope="col">Apps</th>
-          <th scope="col">Applies to</th>
-        </tr>
-      </thead>
+      <${ColumnHeads} names=${['Policy', 'Apps', 'Applies to']} />
       <tbody>
         ${(d?.policies ?? []).map(
           (p) =>
@@ -137,14 +115,7 @@ export function DirectoryPage(): VNode {
 
     <h3>Teams app installations</h3>
     <table data-testid="installations">
-      <thead>
-        <tr>
-          <th scope="col">App</th>
-          <th scope="col">Teams app id</th>
-          <th scope="col">Meeting</th>
-          <th scope="col">Resource-specific consent</th>
-        </tr>
-      </thead>
+      <${ColumnHeads} names=${['App', 'Teams app id', 'Meeting', 'Resource-specific consent']} />
       <tbody>
         ${(d?.installations ?? []).map(
           (i) =>
@@ -165,16 +136,7 @@ export function DirectoryPage(): VNode {
       tenant per month, which the estimate does not deduct.
     </p>
     <table data-testid="usage">
-      <thead>
-        <tr>
-          <th scope="col">App</th>
-          <th scope="col">API</th>
-          <th scope="col">Calls</th>
-          <th scope="col">Content minutes</th>
-          <th scope="col">Estimated cost</th>
-          <th scope="col">Last call (virtual)</th>
-        </tr>
-      </thead>
+      <${ColumnHeads} names=${['App', 'API', 'Calls', 'Content minutes', 'Estimated cost', 'Last call (virtual)']} />
       <tbody>
         ${(d?.usage ?? []).map(
           (u) =>

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { AdhocCalls } from './adhocCalls.js';
 import { api } from './api.js';
 import { Playback, type Artifact } from './playback.js';
-import { ErrorLine, useLive } from './shared.js';
+import { ColumnHeads, ErrorLine, useLive } from './shared.js';
 
 interface Tenant {
   id: string;
@@ -104,13 +104,7 @@ export function MeetingsPage(): VNode {
     </div>
     <${ErrorLine} error=${tenants.error ?? meetings.error} />
     <table data-testid="meetings">
-      <thead>
-        <tr>
-          <th scope="col">Subject</th>
-          <th scope="col">Organizer</th>
-          <th scope="col">Start</th>
-        </tr>
-      </thead>
+      <${ColumnHeads} names=${['Subject', 'Organizer', 'Start']} />
       <tbody>
         ${list.map(
           (m) =>

@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import type { App, PermissionKindReport, PermissionsReport, Tenant } from '../runtime/wire.js';
 import { api } from './api.js';
-import { ErrorLine, useLive } from './shared.js';
+import { ColumnHeads, ErrorLine, useLive } from './shared.js';
 
 /**
  * Issue 14 §9: per app, the permissions granted against those its calls used, and the minimal set to
@@ -56,16 +56,7 @@ export function PrivilegePage(): VNode {
                 Granted to ${r.displayName}, used by its authorized calls since the emulator started (or the last reset), granted but unused, lacked by refused calls, and the minimal set to request
                 for admin consent.
               </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Granted</th>
-                  <th scope="col">Used</th>
-                  <th scope="col">Unused</th>
-                  <th scope="col">Missing</th>
-                  <th scope="col">Minimal for admin consent</th>
-                </tr>
-              </thead>
+              <${ColumnHeads} names=${['Kind', 'Granted', 'Used', 'Unused', 'Missing', 'Minimal for admin consent']} />
               <tbody>
                 <${KindRow} kind="application" report=${r.application} />
                 <${KindRow} kind="delegated" report=${r.delegated} />
@@ -74,17 +65,7 @@ export function PrivilegePage(): VNode {
             ${r.resourceSpecific.length > 0 ? html`<p>Resource-specific consent used: ${r.resourceSpecific.join(', ')}</p>` : ''}
             <h3>Operations called</h3>
             <table data-testid="operations">
-              <thead>
-                <tr>
-                  <th scope="col">Operation</th>
-                  <th scope="col">Token</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Satisfied by</th>
-                  <th scope="col">Accepted (least privileged first)</th>
-                  <th scope="col">Calls</th>
-                  <th scope="col">Last call (virtual)</th>
-                </tr>
-              </thead>
+              <${ColumnHeads} names=${['Operation', 'Token', 'Outcome', 'Satisfied by', 'Accepted (least privileged first)', 'Calls', 'Last call (virtual)']} />
               <tbody>
                 ${r.operations.map(
                   (o) =>

@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import type { RecordedRequest } from '../runtime/wire.js';
 import { api } from './api.js';
-import { ErrorLine, json, statusClass, useLive } from './shared.js';
+import { ColumnHeads, ErrorLine, json, statusClass, useLive } from './shared.js';
 
 type Recorded = RecordedRequest;
 
@@ -63,18 +63,7 @@ export function RequestsPage(): VNode {
       <caption class="muted">
         Newest first; live.
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Time</th>
-          <th scope="col">Method</th>
-          <th scope="col">Path</th>
-          <th scope="col">Status</th>
-          <th scope="col">ms</th>
-          <th scope="col">App</th>
-          <th scope="col">User</th>
-          <th scope="col">Error</th>
-        </tr>
-      </thead>
+      <${ColumnHeads} names=${['Time', 'Method', 'Path', 'Status', 'ms', 'App', 'User', 'Error']} />
       <tbody>
         ${rows.map(
           (r) =>

@@ -57,6 +57,15 @@ export function statusClass(status: number): string {
   return status >= 400 ? 'status-bad' : 'status-ok';
 }
 
+/** A table's column headings, one row of `<th scope="col">`. */
+export function ColumnHeads({ names }: { names: readonly string[] }): VNode {
+  return html`<thead>
+    <tr>
+      ${names.map((name) => html`<th scope="col">${name}</th>`)}
+    </tr>
+  </thead>`;
+}
+
 export function ErrorLine({ error }: { error: string | undefined }): VNode | null {
   return error === undefined ? null : html`<p class="error" role="alert">${error}</p>`;
 }

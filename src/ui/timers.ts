@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import type { ClockTimers } from '../runtime/wire.js';
 import { api } from './api.js';
-import { countdown, ErrorLine, useClock, useLive } from './shared.js';
+import { ColumnHeads, countdown, ErrorLine, useClock, useLive } from './shared.js';
 
 /** The Clock page's "next due timers" (GET /_emulator/clock/timers), with the virtual time left to each. */
 export function TimersPanel(): VNode {
@@ -13,14 +13,7 @@ export function TimersPanel(): VNode {
     <h3 id="timers-heading">Next due timers</h3>
     <${ErrorLine} error=${timers.error} />
     <table data-testid="timers">
-      <thead>
-        <tr>
-          <th scope="col">Due (virtual)</th>
-          <th scope="col">In</th>
-          <th scope="col">What</th>
-          <th scope="col">Kind</th>
-        </tr>
-      </thead>
+      <${ColumnHeads} names=${['Due (virtual)', 'In', 'What', 'Kind']} />
       <tbody>
         ${rows.map((t) => {
           const left = Date.parse(t.dueDateTime) - now();
