@@ -153,7 +153,12 @@ export class PgContentStore implements ContentStore {
     return Readable.from(this.chunks(key, range), { objectMode: false, highWaterMark: CONTENT_READ_BATCH * CONTENT_CHUNK_SIZE });
   }
 
-  /** The rows a range covers, a batch per COPY, trimmed to the range at both ends (views, no copies). */
+  /**
+   * The rows a range covers, a batch per COPY, trimmed to the range at both ends: one buffer per row.
+   * A row's bytes arrive as several socket pieces; yielding each piece made a socket (TLS) write per
+   * piece, and joining them (one copy) cost less: emulator CPU per GiB, 5 alternated runs each of
+   * `--only content --content-mib 256`, median 5,360 -> 3,000 ms at load 3-6.
+   */
   private async *chunks(key: string, range: { start: number; end: number } | undefined): AsyncGenerator<Buffer> {
     const content = await this.find(this.db, key);
     if (content === undefined) throw new ContentChunksMissing(key, 0);
@@ -179,13 +184,15 @@ export class PgContentStore implements ContentStore {
         // The chunk's views, trimmed to the range: [from, to) in the chunk's own offsets.
         const from = Math.max(0, start - offset);
         const to = Math.min(expected, end - offset + 1);
+        const views: Buffer[] = [];
         let at = 0;
         for (const view of bytes) {
           const a = Math.max(from - at, 0);
           const b = Math.min(to - at, view.length);
-          if (a < b) yield view.subarray(a, b);
+          if (a < b) views.push(view.subarray(a, b));
           at += view.length;
         }
+        yield views.length === 1 ? views[0]! : Buffer.concat(views);
       }
     }
   }
