@@ -5,7 +5,14 @@ import type { Database, NotificationDeliveryTable } from '../store/schema.js';
 import type { FailureOutcome } from './deliveryPolicy.js';
 import { lifecycleDelivery } from './outbox.js';
 
-export type DeliveryRow = Selectable<NotificationDeliveryTable>;
+/**
+ * The columns a claimed row carries: what the dispatcher reads to build, batch and finish its POSTs.
+ * Not the whole row: the clear resource data, timestamps and last-attempt columns stay in the
+ * store, so a claim of 500 rows moves (and PostgreSQL serializes) about half the bytes.
+ */
+const CLAIMED_COLUMNS = ['id', 'subscription_id', 'tenant_id', 'app_id', 'kind', 'target_url', 'payload', 'rich', 'attempts', 'first_due_at', 'created_at', 'claimed_by'] as const;
+
+export type DeliveryRow = Pick<Selectable<NotificationDeliveryTable>, (typeof CLAIMED_COLUMNS)[number]>;
 
 /** How a failed POST went, for the attempt log. */
 export interface FailedPost {
@@ -80,7 +87,7 @@ export class DeliveryQueue {
       .updateTable('notification_deliveries')
       .set({ claimed_by: token, claim_expires_at: new Date(wallMs + claimMs).toISOString() })
       .where('id', 'in', this.dialect.claimRowsSkippingLocked(candidates))
-      .returningAll()
+      .returning(CLAIMED_COLUMNS)
       .execute();
     if (rows.length > 0) this.live.add(token);
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
