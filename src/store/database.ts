@@ -18,6 +18,7 @@ import * as m012ContentChunks from './migrations/012_content_chunks.js';
 import * as m013RecordingKind from './migrations/013_recording_kind.js';
 import * as m014DeletedMeetings from './migrations/014_deleted_meetings.js';
 import * as m015MeetingsEnd from './migrations/015_meetings_end.js';
+import * as m016DropDeliverySubscriptionIndex from './migrations/016_drop_delivery_subscription_index.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
@@ -75,6 +76,7 @@ const migrations: Record<string, Migration> = {
   '013_recording_kind': m013RecordingKind,
   '014_deleted_meetings': m014DeletedMeetings,
   '015_meetings_end': m015MeetingsEnd,
+  '016_drop_delivery_subscription_index': m016DropDeliverySubscriptionIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
