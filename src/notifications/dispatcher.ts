@@ -26,7 +26,7 @@ const MAX_LINGER_MS = 40;
  * When the event loop was busy at least SATURATED_UTILIZATION of the last UTILIZATION_WINDOW_MS, a
  * poke waits SATURATED_LINGER_MS instead (busy or idle dispatcher): flat out, the changes themselves
  * keep the loop busy, and every round and POST is CPU taken from them; 200 ms lets a URL's POST carry
- * ~40 items instead of ~11 (a quarter of the POSTs, claims and markDelivered statements). Graph, too,
+ * ~40 items instead of ~16 (a third of the POSTs and markDelivered statements). Graph, too,
  * sends notifications several to a request and within seconds, not at once. Below that load (the
  * paced 500/s bench: p99 < 50 ms) nothing waits longer than MAX_LINGER_MS.
  */
