@@ -33,6 +33,7 @@ const unitOnly = [
   'test/architecture/**',
   'test/repository/**',
   'test/notifications/deliveryPolicy.test.ts',
+  'test/notifications/eventLoopLoad.test.ts',
   'test/store/sqliteBinding.test.ts',
   'test/store/blobReadStream.test.ts',
   'test/simulation/speechParts.test.ts',

@@ -9,6 +9,7 @@ import { post, PostFailed } from './httpPost.js';
 import type { LifecycleScanner } from './lifecycle.js';
 import { collectionBody, groupByTarget } from './notificationCollections.js';
 import type { ValidationTokenIssuer } from './validationTokens.js';
+import { EventLoopLoad, SATURATED_LINGER_MS } from './eventLoopLoad.js';
 
 /**
  * While the dispatcher is busy (a round running or a POST in flight), new rows wait before a round
@@ -21,45 +22,6 @@ import type { ValidationTokenIssuer } from './validationTokens.js';
  */
 const MIN_LINGER_MS = 10;
 const MAX_LINGER_MS = 40;
-
-/**
- * When the event loop was busy at least SATURATED_UTILIZATION of the last UTILIZATION_WINDOW_MS, a
- * poke waits SATURATED_LINGER_MS instead (busy or idle dispatcher): flat out, the changes themselves
- * keep the loop busy, and every round and POST is CPU taken from them; 200 ms lets a URL's POST carry
- * ~40 items instead of ~16 (a third of the POSTs and markDelivered statements). Graph, too,
- * sends notifications several to a request and within seconds, not at once. Below that load (the
- * paced 500/s bench: p99 < 50 ms) nothing waits longer than MAX_LINGER_MS.
- */
-const SATURATED_UTILIZATION = 0.9;
-const UTILIZATION_WINDOW_MS = 500;
-const SATURATED_LINGER_MS = 200;
-
-/** The current window must be this long before its own utilization counts too. */
-const PARTIAL_WINDOW_MS = 20;
-
-/**
- * Event-loop utilization over consecutive windows of at least UTILIZATION_WINDOW_MS. Saturated: the
- * last complete window was, and so far the current one is too; so the linger stops within tens of
- * milliseconds of the load dropping, not a window later (a paced load right after a burst).
- */
-class EventLoopLoad {
-  private base = performance.eventLoopUtilization();
-  private baseAt = performance.now();
-  private lastSaturated = false;
-
-  check(): boolean {
-    const at = performance.now();
-    const elapsed = at - this.baseAt;
-    if (elapsed < PARTIAL_WINDOW_MS) return this.lastSaturated;
-    const current = performance.eventLoopUtilization();
-    const saturated = performance.eventLoopUtilization(current, this.base).utilization >= SATURATED_UTILIZATION;
-    if (elapsed < UTILIZATION_WINDOW_MS) return this.lastSaturated && saturated;
-    this.lastSaturated = saturated;
-    this.base = current;
-    this.baseAt = at;
-    return saturated;
-  }
-}
 
 export interface DispatcherOptions {
   /** Rows claimed per round. */
