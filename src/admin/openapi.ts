@@ -38,7 +38,7 @@ interface DescribedRoute {
  * which builds the description with @fastify/swagger on first call: loading and running it at
  * start-up cost about 50 ms for a document most runs never ask for. Call before adding routes.
  * The document is the one @fastify/swagger makes when registered on the app itself: the same
- * routes (HEAD ones included, for it to leave out), schemas and options, on a scratch instance
+ * routes (their GET side: GET routes carry HEAD too), schemas and options, on a scratch instance
  * that never listens.
  */
 export function describeRoutesLazily(app: FastifyInstance): void {
@@ -46,9 +46,12 @@ export function describeRoutesLazily(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     // Routes without a schema carry no tags, and hideUntagged leaves them out anyway.
     if (route.schema === undefined) return;
+    // GET routes carry HEAD too (http/app.ts answerHeadWithGet); the document describes the GET.
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((method) => method !== 'HEAD');
+    const method = methods.length === 1 ? methods[0] : undefined;
     // Each control operation is named after its `emulator.admin` method (operations.ts).
-    const operationId = typeof route.method === 'string' && route.method !== 'HEAD' ? operationIdOf(route.method, route.url) : undefined;
-    routes.push({ method: route.method, url: route.url, schema: operationId === undefined ? route.schema : { ...route.schema, operationId }, config: route.config });
+    const operationId = method !== undefined ? operationIdOf(method, route.url) : undefined;
+    routes.push({ method: method ?? methods, url: route.url, schema: operationId === undefined ? route.schema : { ...route.schema, operationId }, config: route.config });
   });
   let document: Promise<OpenApiDocument> | undefined;
   app.decorate(

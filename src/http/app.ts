@@ -142,6 +142,20 @@ export interface ExposureOptions {
   allowedHost?: HostAllowance | undefined;
 }
 
+/**
+ * Every GET route answers HEAD too (RFC 9110 §9.3.2), as one route with both methods: Node's
+ * response to a HEAD sends the headers and drops the body, and streamed content checks the method
+ * itself (http/byteRanges.ts) so as not to read what it would not send. Fastify's exposeHeadRoutes
+ * adds a second route per GET instead, and those ~250 routes were a third of start-up's route work
+ * (ready line 129 -> 87 ms, median of 15 alternated starts on a loaded machine). A route that must
+ * not answer HEAD (a stream with no end) says `exposeHeadRoute: false`, as with fastify's option.
+ */
+function answerHeadWithGet(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'GET' && route.exposeHeadRoute !== false) route.method = ['GET', 'HEAD'];
+  });
+}
+
 export async function buildApp(services: Services, tls: TlsOptions | undefined, exposure: ExposureOptions = {}): Promise<FastifyInstance> {
   const { config, faults } = services;
   const now = (): Date => services.ctx.clock.now();
@@ -162,6 +176,8 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
     // an anchored alternation of literals, and routes are ours, never a client's.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2000, allowUnsafeRegex: true },
     return503OnClosing: true,
+    // HEAD comes from answerHeadWithGet below, in the GET route itself.
+    exposeHeadRoutes: false,
     forceCloseConnections: true,
     clientErrorHandler: (err, socket) => answerClientError(err, socket, now()),
     // Undecodable paths (`%C0`) and over-long keys never reach a route or the hooks.
@@ -172,6 +188,7 @@ export async function buildApp(services: Services, tls: TlsOptions | undefined, 
     },
   });
 
+  answerHeadWithGet(app);
   app.decorateRequest('graphState', null as unknown as FastifyRequest['graphState']);
   if (tls !== undefined && services.caCertificatePath !== undefined) reportUntrustedClients(app, services.caCertificatePath);
   // Added only when it would print: the hook costs every request something.

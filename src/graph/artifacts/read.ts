@@ -129,8 +129,8 @@ export async function getArtifact(request: ArtifactRequest, reply: FastifyReply,
 }
 
 /**
- * GET or HEAD …/{id}/content (and a transcript's …/metadataContent): the bytes, streamed. Routes list
- * HEAD explicitly: Fastify's automatic HEAD would run the GET and read the whole stream to measure it.
+ * GET or HEAD …/{id}/content (and a transcript's …/metadataContent): the bytes, streamed. HEAD reaches
+ * this same route (http/app.ts answerHeadWithGet); http/byteRanges.ts opens no stream for it.
  */
 export async function sendArtifactContent(request: ArtifactRequest, reply: FastifyReply, kind: ArtifactKind, ownerOf: OwnerLookup, stream: 'content' | 'metadataContent'): Promise<FastifyReply> {
   const services = servicesOf(request);
