@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator, useWebhookReceiver } from '../support/emulator.js';
 import { produceCallRecord, produceRecording, produceTranscript, type Produced } from '../support/artifactChanges.js';
-import { WebhookReceiver } from '../support/webhookReceiver.js';
 import { control, mintToken } from '../graph/support/http.js';
 import { deliveries, flush, inMinutes, subscribe } from './support.js';
 
-let emu: TestEmulator;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  [emu, receiver] = await Promise.all([startTestEmulator(), new WebhookReceiver().start()]);
-});
-afterAll(async () => {
-  await emu?.stop();
-  await receiver?.stop();
-});
+const emu = useEmulator();
+const receiver = useWebhookReceiver();
 
 async function sub(resource: string, version: 'v1.0' | 'beta' = 'v1.0', extra: Record<string, unknown> = {}): Promise<string> {
   const res = await subscribe(emu, { changeType: 'created', notificationUrl: `${receiver.url}/rules`, resource, expirationDateTime: inMinutes(emu, 50), ...extra }, { version });

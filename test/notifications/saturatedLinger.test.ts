@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { produceRecording } from '../support/artifactChanges.js';
-import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
-import { WebhookReceiver } from '../support/webhookReceiver.js';
+import { useEmulator, useWebhookReceiver } from '../support/emulator.js';
 import { inMinutes, subscribe } from './support.js';
 
 /**
@@ -10,16 +9,8 @@ import { inMinutes, subscribe } from './support.js';
  * light load, nothing waits (src/notifications/dispatcher.ts, SATURATED_LINGER_MS).
  */
 
-let emu: TestEmulator;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  [emu, receiver] = await Promise.all([startTestEmulator(), new WebhookReceiver().start()]);
-});
-afterAll(async () => {
-  await emu?.stop();
-  await receiver?.stop();
-});
+const emu = useEmulator();
+const receiver = useWebhookReceiver();
 
 const macrotask = (): Promise<void> => new Promise((r) => setImmediate(r));
 

@@ -8,6 +8,7 @@ import { SigningKeyRing } from '../../src/domain/signingKeys.js';
 import { ChangePipeline } from '../../src/domain/changes.js';
 import type { VirtualClock } from '../../src/runtime/clock.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
+import { WebhookReceiver } from './webhookReceiver.js';
 
 /** Which store this vitest project runs against (vitest.config.ts sets it per project). */
 export const STORE: 'sqlite' | 'postgres' = process.env['TEST_STORE'] === 'postgres' ? 'postgres' : 'sqlite';
@@ -77,26 +78,49 @@ export async function startTestEmulator(extra: EmulatorOptions = {}): Promise<Te
 }
 
 /**
- * One emulator for the calling test file: started before its tests, stopped after them. The returned
- * object stands for it (property reads go to the running emulator), so a file writes
- * `const emu = useEmulator();` instead of its own beforeAll/afterAll pair.
+ * A thing the calling test file starts before its tests and stops after them. The returned object
+ * stands for it (property reads go to the running one), so a file writes `const x = useStarted(…)`
+ * instead of its own beforeAll/afterAll pair.
  */
-export function useEmulator(extra: EmulatorOptions = {}): TestEmulator {
-  let running: TestEmulator | undefined;
+export function useStarted<T extends object>(what: string, start: () => Promise<T>, stop: (running: T) => Promise<void>): T {
+  let running: T | undefined;
   beforeAll(async () => {
-    running = await startTestEmulator(extra);
+    running = await start();
   });
   afterAll(async () => {
-    await running?.stop();
+    if (running !== undefined) await stop(running);
     running = undefined;
   });
-  return new Proxy({} as TestEmulator, {
+  const current = (): T => {
+    if (running === undefined) throw new Error(`${what}: used before beforeAll started it or after afterAll stopped it`);
+    return running;
+  };
+  return new Proxy({} as T, {
     get(_target, property) {
-      if (running === undefined) throw new Error('useEmulator(): the emulator is used before beforeAll started it or after afterAll stopped it');
-      const value: unknown = Reflect.get(running, property, running);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(running) : value;
+      const value: unknown = Reflect.get(current(), property, current());
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current()) : value;
     },
+    // `'internals' in emu` (test/support/artifactChanges.ts) asks the running one too.
+    has: (_target, property) => Reflect.has(current(), property),
   });
+}
+
+/** One emulator for the calling test file (see useStarted). */
+export function useEmulator(extra: EmulatorOptions = {}): TestEmulator {
+  return useStarted(
+    'useEmulator()',
+    () => startTestEmulator(extra),
+    (running) => running.stop(),
+  );
+}
+
+/** One webhook receiver on 127.0.0.1 for the calling test file (see useStarted). */
+export function useWebhookReceiver(): WebhookReceiver {
+  return useStarted(
+    'useWebhookReceiver()',
+    () => new WebhookReceiver().start(),
+    (running) => running.stop(),
+  );
 }
 
 /**
