@@ -25,13 +25,16 @@ export const loadGeneratorScript = (paths: Paths): string => join(paths.repoRoot
 
 /**
  * The node flags `npm start` passes (package.json scripts.start), so the bench starts the emulator
- * exactly as users do.
+ * exactly as users do; then any in GCE_BENCH_EMULATOR_FLAGS (space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the emulator processes a part starts (Node refuses
+ * --cpu-prof in NODE_OPTIONS).
  */
 export function emulatorNodeFlags(paths: Paths): string[] {
   const pkg = JSON.parse(readFileSync(join(paths.repoRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   const match = /^node((?:\s+--\S+)*)\s+dist\/cli\.mjs\s+start\b/.exec(pkg.scripts?.['start'] ?? '');
   if (match === null) throw new Error('package.json scripts.start is not "node [--flags] dist/cli.mjs start": update bench/servers.ts');
-  return (match[1] ?? '').split(/\s+/).filter((flag) => flag !== '');
+  const extra = process.env['GCE_BENCH_EMULATOR_FLAGS'] ?? '';
+  return `${match[1] ?? ''} ${extra}`.split(/\s+/).filter((flag) => flag !== '');
 }
 
 /**
