@@ -10,16 +10,18 @@ import { collectionOf, type ArtifactKind } from './artifactResource.js';
  * row is read as one Buffer instead of eight strings: decoding them, building the text in JS and
  * encoding it again for the socket were most of a delta page's CPU time, the SQLite read half of it.
  *
- * NULL where an instant is not Date#toISOString's form (graphDateTime pads that with four zeros; any
- * other form takes the JS path, see pageArtifactBytes). test/graph/artifactPageBytes.test.ts checks
- * the bytes against artifactPageValueJson on both stores.
+ * Right only where both instants are Date#toISOString's form (graphDateTime pads that with four
+ * zeros): the caller checks them once per page (artifactInstantsText, instantsAreIsoMillis) and
+ * takes the JS path for a page with any other form, rather than the database testing each row
+ * (two GLOBs a row were a sixth of a page's SQL). test/graph/artifactPageBytes.test.ts checks the
+ * bytes against artifactPageValueJson on both stores.
  */
-export function artifactRowJsonBytes(text: SqlJsonText, kind: ArtifactKind, serviceRoot: string, organizerId: string, organizerJson: string): RawBuilder<Uint8Array | null> {
+export function artifactRowJsonBytes(text: SqlJsonText, kind: ArtifactKind, serviceRoot: string, organizerId: string, organizerJson: string): RawBuilder<Uint8Array> {
   return text.utf8(artifactRowJsonText(text, kind, serviceRoot, organizerId, organizerJson));
 }
 
-/** artifactRowJsonBytes as text: what a page's aggregate joins (pageArtifactBytes), NULL where the row takes the JS path. */
-export function artifactRowJsonText(text: SqlJsonText, kind: ArtifactKind, serviceRoot: string, organizerId: string, organizerJson: string): RawBuilder<string | null> {
+/** artifactRowJsonBytes as text: what a page's aggregate joins (pageArtifactBytes). */
+export function artifactRowJsonText(text: SqlJsonText, kind: ArtifactKind, serviceRoot: string, organizerId: string, organizerJson: string): RawBuilder<string> {
   const q = text.quote;
   const col = (name: string): RawBuilder<string> => sql<string>`${sql.ref(`artifacts.${name}`)}`;
   // Constants go as parameters (they hold the request's host and the organizer, not SQL).
@@ -35,6 +37,18 @@ export function artifactRowJsonText(text: SqlJsonText, kind: ArtifactKind, servi
   // graphDateTime of Date#toISOString's form: its first 23 characters and `0000Z` (seven fractional digits).
   const instant = (name: string): RawBuilder<string> => sql<string>`substr(${col(name)}, 1, 23)`;
   // One concat() call, not a chain of ||: each || copied the row's text so far (SQLite and PostgreSQL both have concat).
-  const json = sql<string>`concat(${head}, ${q(col('id'))}, ',"meetingId":', CASE WHEN ${meetingId} IS NULL THEN 'null' ELSE ${q(meetingId)} END, ',"callId":', ${q(col('call_id'))}, ',"createdDateTime":"', ${instant('created_at')}, '0000Z","endDateTime":"', ${instant('end_at')}, '0000Z","contentCorrelationId":', ${q(col('content_correlation_id'))}, ${urlName}, ${q(sql<string>`concat(${ownerRoot}, ${owner}, ${collection}, ${col('id')}, '/content')`)}, ${tail})`;
-  return sql<string | null>`CASE WHEN ${text.isIsoMillis(col('created_at'))} AND ${text.isIsoMillis(col('end_at'))} THEN ${json} END`;
+  return sql<string>`concat(${head}, ${q(col('id'))}, ',"meetingId":', CASE WHEN ${meetingId} IS NULL THEN 'null' ELSE ${q(meetingId)} END, ',"callId":', ${q(col('call_id'))}, ',"createdDateTime":"', ${instant('created_at')}, '0000Z","endDateTime":"', ${instant('end_at')}, '0000Z","contentCorrelationId":', ${q(col('content_correlation_id'))}, ${urlName}, ${q(sql<string>`concat(${ownerRoot}, ${owner}, ${collection}, ${col('id')}, '/content')`)}, ${tail})`;
 }
+
+/** The row's two instants, `created,end`: a page joins them with commas for instantsAreIsoMillis. */
+export const artifactInstantsText = (): RawBuilder<string> => sql<string>`concat(${sql.ref('artifacts.created_at')}, ',', ${sql.ref('artifacts.end_at')})`;
+
+const ISO_MILLIS_LIST = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z(?:,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)*$/;
+
+/**
+ * Whether `joined`, the artifactInstantsText of `rows` rows joined with commas (in any order), holds
+ * only instants of Date#toISOString's form (ASCII digits, as graphDateTime's \d). Each such instant
+ * is 24 characters without a comma, so the pattern and the length together leave no room for an
+ * instant with a comma in it to pass as two.
+ */
+export const instantsAreIsoMillis = (joined: string, rows: number): boolean => joined.length === rows * 50 - 1 && ISO_MILLIS_LIST.test(joined);

@@ -147,6 +147,15 @@ export function newMeetingRow(ctx: DomainContext, input: NewMeeting): MeetingTab
   return row;
 }
 
+/** The earliest end of any meeting (ISO instant), undefined for none: whether any has expired (meetings_end index). */
+export async function earliestMeetingEnd(ctx: DomainContext): Promise<string | undefined> {
+  const row = await ctx.db
+    .selectFrom('meetings')
+    .select((eb) => eb.fn.min('end_date_time').as('end'))
+    .executeTakeFirst();
+  return row?.end ?? undefined;
+}
+
 export async function findMeeting(ctx: DomainContext, id: string): Promise<Meeting | undefined> {
   const row = await ctx.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
   return row === undefined ? undefined : toMeeting(row);

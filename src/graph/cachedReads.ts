@@ -1,5 +1,5 @@
 import { isAppAllowedForUser } from '../domain/accessPolicies.js';
-import { findMeeting, type Meeting } from '../domain/meetings.js';
+import { earliestMeetingEnd, findMeeting, type Meeting } from '../domain/meetings.js';
 import { findUser, type User } from '../domain/users.js';
 import type { GraphServices } from './graphServices.js';
 
@@ -18,6 +18,17 @@ export const cachedMeeting = (services: GraphServices, meetingId: string): Promi
 /** isAppAllowedForUser: the application access policy decision for this app and user. */
 export const cachedAppAllowedForUser = (services: GraphServices, tenantId: string, clientId: string, userId: string): Promise<boolean> =>
   services.store.reads.get(`policy\u0000${tenantId}\u0000${clientId}\u0000${userId}`, () => isAppAllowedForUser(services.ctx, tenantId, clientId, userId));
+
+/**
+ * Whether some meeting may have ended before `instant` (ISO): compared here with the earliest meeting
+ * end the cache keeps (a new meeting is a write, which empties it; time passing changes `instant`
+ * only). Without a cache (PostgreSQL) true: the caller's query tests the meetings itself.
+ */
+export async function someMeetingMayHaveEndedBefore(services: GraphServices, instant: string): Promise<boolean> {
+  if (!services.store.reads.enabled) return true;
+  const earliest = await services.store.reads.get('earliestMeetingEnd', () => earliestMeetingEnd(services.ctx));
+  return earliest !== undefined && earliest < instant;
+}
 
 /**
  * A response's entity serialized once until the store changes (JSON.stringify of `make()`). `key`

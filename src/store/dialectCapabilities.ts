@@ -41,8 +41,6 @@ export interface StoreDialect {
 export interface SqlJsonText {
   /** The text's JSON string literal: the characters JSON.stringify writes for it (quotes, `\"`, `\n`, `\u001f`…). */
   quote(text: Expression<string | null>): RawBuilder<string>;
-  /** True where the text is exactly Date#toISOString's form, `2025-10-07T07:25:21.973Z` (ASCII digits). */
-  isIsoMillis(text: Expression<string>): RawBuilder<boolean>;
   /** The text's UTF-8 bytes, read by the driver as a Buffer / Uint8Array rather than decoded into a string. */
   utf8(text: Expression<string | null>): RawBuilder<Uint8Array>;
   /**
@@ -51,6 +49,15 @@ export interface SqlJsonText {
    * decoded in JS) and text as half of that (Buffer.from(string) makes the same bytes).
    */
   utf8OrText(text: Expression<string | null>): RawBuilder<Uint8Array | string>;
+  /**
+   * utf8OrText with `before` and `after` spaces around the text where it comes as bytes (SQLite), so
+   * the caller can write a response's envelope into the driver's own Buffer instead of copying the
+   * text into a new one; as a string (PostgreSQL) it comes without them (the caller makes the bytes
+   * and the room at once). NULL text gives the spaces alone on SQLite, NULL on PostgreSQL.
+   */
+  paddedUtf8OrText(text: Expression<string | null>, before: number, after: number): RawBuilder<Uint8Array | string | null>;
+  /** An aggregate: the group's texts joined with commas in no particular order (NULL for none). */
+  joinAny(text: Expression<string | null>): RawBuilder<string | null>;
   /**
    * An aggregate: the group's texts joined with commas, in `order`'s order (NULLs left out; NULL for no
    * text). The rows must come from a subquery already sorted by `order` (see pageArtifactBytes): SQLite
@@ -68,23 +75,22 @@ export interface SqlJsonText {
 const postgresJsonText: SqlJsonText = {
   // to_json escapes as JSON.stringify does: \" \\ \b \f \n \r \t, other control characters as \u00xx.
   quote: (text) => sql<string>`to_json((${text})::text)::text`,
-  isIsoMillis: (text) => sql<boolean>`((${text}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$')`,
   utf8: (text) => sql<Uint8Array>`convert_to(${text}, 'UTF8')`,
   utf8OrText: (text) => sql<string>`${text}`,
+  paddedUtf8OrText: (text) => sql<string | null>`${text}`,
+  joinAny: (text) => sql<string | null>`string_agg(${text}, ',')`,
   // https://www.postgresql.org/docs/current/functions-aggregate.html: string_agg's own ORDER BY promises the order.
   joinSorted: (text, order) => sql<string | null>`string_agg(${text}, ',' ORDER BY ${order})`,
   joinSortedPromisesOrder: true,
 };
 
-// GLOB's [0-9] is ASCII digits only, as the \d of graphDateTime's pattern; GLOB anchors both ends.
-const ISO_MILLIS_GLOB = '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z';
-
 const sqliteJsonText: SqlJsonText = {
   // https://sqlite.org/json1.html#jquote: a text argument becomes a JSON string, escaped as JSON.stringify does.
   quote: (text) => sql<string>`json_quote(${text})`,
-  isIsoMillis: (text) => sql<boolean>`((${text}) GLOB ${sql.lit(ISO_MILLIS_GLOB)})`,
   utf8: (text) => sql<Uint8Array>`CAST(${text} AS BLOB)`,
   utf8OrText: (text) => sql<Uint8Array>`CAST(${text} AS BLOB)`,
+  paddedUtf8OrText: (text, before, after) => sql<Uint8Array>`CAST(concat(${' '.repeat(before)}, ${text}, ${' '.repeat(after)}) AS BLOB)`,
+  joinAny: (text) => sql<string | null>`group_concat(${text}, ',')`,
   joinSorted: (text) => sql<string | null>`group_concat(${text}, ',')`,
   joinSortedPromisesOrder: false,
 };

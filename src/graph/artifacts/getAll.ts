@@ -1,10 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS, type PermissionRule } from '../../domain/permissions.js';
-import { isAppAllowedForUser } from '../../domain/accessPolicies.js';
 import type { ArtifactKind } from '../../domain/artifactResource.js';
 import { lastArtifactSeq, pageArtifactBytes, type ArtifactScope } from '../../domain/artifacts.js';
 import type { TokenState } from '../../domain/stateTokens.js';
-import { findUser } from '../../domain/users.js';
 import { meetingExpiryCutoff } from '../../domain/meetings.js';
 import { forbidden, notFound } from '../../http/errors.js';
 import { parseQueryOptions, type QueryInput, type QueryOptionSpec } from '../../http/odata/queryOptions.js';
@@ -12,8 +10,10 @@ import { requestOrigin } from '../../http/requestContext.js';
 import { authorize, principalOf, resolvePathUser } from '../authorize.js';
 import { contextUrl, sendGraphJsonBytes, serviceRoot } from '../respond.js';
 import { servicesOf } from '../servicesOf.js';
+import { cachedAppAllowedForUser, cachedUser, someMeetingMayHaveEndedBefore } from '../cachedReads.js';
 import { meteredApi } from './access.js';
 import { functionSegment, parseGetAllQuery, type GetAllQuery } from './getAllQuery.js';
+import { pageBody } from './pageBody.js';
 import { readToken, resyncRequired, tamperedToken } from './stateTokens.js';
 
 /**
@@ -33,8 +33,6 @@ export type GetAllRequest = FastifyRequest<{ Params: { userId?: string; args?: s
 /** Page size when the client names none, and the most a page holds ($top or odata.maxpagesize above it is capped). */
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1_000;
-
-const CLOSE = Buffer.from(']}');
 
 const FUNCTION_NAME: Record<ArtifactKind, string> = { recording: 'getAllRecordings', transcript: 'getAllTranscripts' };
 
@@ -92,6 +90,8 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   const root = serviceRoot(request);
   // Where a resync starts: the round's first URL, with an empty $deltatoken (delta only; https://learn.microsoft.com/graph/delta-query-overview).
   const restart = delta ? '?$deltatoken=' : '';
+  // One instant for the whole page: the token's age, which meetings have expired, the new token's issue.
+  const nowMs = services.ctx.clock.nowMs();
 
   // A token (skip or delta, any spelling) carries the round's query; otherwise the URL does.
   const token = options.skipToken ?? (options.deltaToken !== '' ? options.deltaToken : undefined);
@@ -99,10 +99,15 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   let position = 0;
   if (token !== undefined) {
     const fallback = (): string => `${requestOrigin(request)}${request.url.split('?')[0] ?? ''}${restart}`;
-    const state = await readToken(services, token, (s) => {
-      const q = s === undefined ? undefined : queryFromToken(s, binding);
-      return q === undefined ? fallback() : `${roundUrl(root, user.id, kind, q, delta, binding)}${restart}`;
-    });
+    const state = await readToken(
+      services,
+      token,
+      (s) => {
+        const q = s === undefined ? undefined : queryFromToken(s, binding);
+        return q === undefined ? fallback() : `${roundUrl(root, user.id, kind, q, delta, binding)}${restart}`;
+      },
+      nowMs,
+    );
     const fromToken = queryFromToken(state, binding);
     if (fromToken === undefined || state.query['tenant'] !== principal.tenantId || state.query['kind'] !== kind) throw tamperedToken();
     query = fromToken;
@@ -111,19 +116,22 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
     query = parseGetAllQuery(functionSegment(request.url, FUNCTION_NAME[kind]), request.query as QueryInput, options.filter, organizerParam(binding));
   }
 
-  const organizer = await findUser(services.ctx, principal.tenantId, query.organizerId);
+  const organizer = await cachedUser(services, principal.tenantId, query.organizerId);
   if (organizer === undefined) {
     throw notFound(`Resource '${query.organizerId}' does not exist or one of its queried reference-property objects are not present.`, 'Request_ResourceNotFound');
   }
   // The organizer's artifacts are the organizer's: the app needs a policy for them too, not only for the path user.
   // (Ad hoc call artifacts need no application access policy: adhoccall-getallrecordings names none.)
-  if (!adhoc && organizer.id !== user.id && !(await isAppAllowedForUser(services.ctx, principal.tenantId, principal.clientId, organizer.id))) {
+  if (!adhoc && organizer.id !== user.id && !(await cachedAppAllowedForUser(services, principal.tenantId, principal.clientId, organizer.id))) {
     throw forbidden('No application access policy found for this app.');
   }
   // Expired meetings' artifacts leave the list and the delta (no `@removed`: these functions' delta
   // reports additions only, https://learn.microsoft.com/graph/api/callrecording-delta), so every item
   // listed can be read and downloaded (https://learn.microsoft.com/graph/api/callrecording-get).
-  const scope: ArtifactScope = {
+  // While no meeting has expired (known here from the cache), the page's SQL tests no meeting at all.
+  const cutoff = meetingExpiryCutoff(nowMs);
+  const expiring = !adhoc && (await someMeetingMayHaveEndedBefore(services, cutoff));
+  const scope: Extract<ArtifactScope, { by: 'organizer' }> = {
     by: 'organizer',
     kind,
     tenantId: principal.tenantId,
@@ -131,16 +139,16 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
     start: query.start,
     end: query.end,
     adhoc,
-    meetingsEndedSince: meetingExpiryCutoff(services.ctx.clock.nowMs()),
+    ...(expiring ? { meetingsEndedSince: cutoff } : {}),
   };
-  if (position > 0 && position > (await lastArtifactSeq(services.ctx, scope))) {
-    // The store was emptied since the token was issued: what it points at is gone.
-    throw resyncRequired(`${roundUrl(root, user.id, kind, query, delta, binding)}${restart}`);
-  }
-
   const prefer = request.graphState.prefer?.maxPageSize;
   const pageSize = Math.min(options.top ?? query.top ?? prefer ?? DEFAULT_PAGE, MAX_PAGE);
   const page = await pageArtifactBytes(services.ctx, scope, position, pageSize, root);
+  // A row after the token's position shows it is not past the store's end, so only an empty page asks.
+  if (page.count === 0 && position > 0 && position > (await lastArtifactSeq(services.ctx, scope))) {
+    // The store was emptied since the token was issued: what it points at is gone.
+    throw resyncRequired(`${roundUrl(root, user.id, kind, query, delta, binding)}${restart}`);
+  }
   const next = page.lastSeq ?? position;
   const signed = await services.deltaTokens.sign({
     query: {
@@ -155,7 +163,7 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
     },
     position: next,
     delta: !page.more,
-    issuedAtMs: services.ctx.clock.nowMs(),
+    issuedAtMs: nowMs,
   });
   const base = roundUrl(root, user.id, kind, query, delta, binding);
   // The ad hoc examples (adhoccall-getallrecordings) give the context as the user's adhocCalls.
@@ -168,8 +176,6 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   if (principal.kind === 'application') services.usage.record(principal.tenantId, principal.clientId, meteredApi(kind, adhoc), services.ctx.clock.now());
   const applied = options.top === undefined && prefer !== undefined ? [`odata.maxpagesize=${pageSize}`] : [];
   // Each item is its resource JSON (links under this request's root) with @odata.type in front, as
-  // bytes the database wrote: the body is one Buffer, the head and the closing brackets around them.
-  const front = Buffer.from(`${JSON.stringify(head).slice(0, -1)},"value":[`);
-  const body = Buffer.concat([front, ...page.value, CLOSE], front.length + page.bytes + CLOSE.length);
-  return sendGraphJsonBytes(request, reply, 200, body, applied);
+  // bytes the database wrote: the body is their Buffer, the head and the closing brackets written around them.
+  return sendGraphJsonBytes(request, reply, 200, pageBody(`${JSON.stringify(head).slice(0, -1)},"value":[`, page.items), applied);
 }

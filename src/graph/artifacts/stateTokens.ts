@@ -15,14 +15,15 @@ export const resyncRequired = (location: string): GraphError =>
 
 /**
  * Check a skip/delta token (domain/stateTokens.ts): a bad signature is a 400; a token from before a
- * store reset or too old is a 410 whose Location the caller builds from what it knows of the query.
+ * store reset or too old (at `nowMs`, the request's instant) is a 410 whose Location the caller
+ * builds from what it knows of the query.
  */
-export async function readToken(services: GraphServices, token: string, resyncLocation: (state: TokenState | undefined) => string): Promise<TokenState> {
+export async function readToken(services: GraphServices, token: string, resyncLocation: (state: TokenState | undefined) => string, nowMs = services.ctx.clock.nowMs()): Promise<TokenState> {
   const checked = await services.deltaTokens.verify(token);
   if (!checked.ok) {
     if (checked.reason === 'stale') throw resyncRequired(resyncLocation(undefined));
     throw tamperedToken();
   }
-  if (services.ctx.clock.nowMs() - checked.state.issuedAtMs > STATE_TOKEN_LIFETIME_MS) throw resyncRequired(resyncLocation(checked.state));
+  if (nowMs - checked.state.issuedAtMs > STATE_TOKEN_LIFETIME_MS) throw resyncRequired(resyncLocation(checked.state));
   return checked.state;
 }
