@@ -46,14 +46,11 @@ export interface SqlJsonText {
   /**
    * A large text to be sent as UTF-8 bytes, read as the driver reads it fastest: as bytes on SQLite
    * (nothing decoded), as a string on PostgreSQL, where pg reads bytea as hex text (twice the bytes,
-   * decoded in JS) and text as half of that (Buffer.from(string) makes the same bytes).
-   */
-  utf8OrText(text: Expression<string | null>): RawBuilder<Uint8Array | string>;
-  /**
-   * utf8OrText with `before` and `after` spaces around the text where it comes as bytes (SQLite), so
-   * the caller can write a response's envelope into the driver's own Buffer instead of copying the
-   * text into a new one; as a string (PostgreSQL) it comes without them (the caller makes the bytes
-   * and the room at once). NULL text gives the spaces alone on SQLite, NULL on PostgreSQL.
+   * decoded in JS) and text as half of that (Buffer.from(string) makes the same bytes). As bytes it
+   * comes with `before` and `after` spaces around it, so the caller can write a response's envelope
+   * into the driver's own Buffer instead of copying the text into a new one; as a string without them
+   * (the caller makes the bytes and the room at once). NULL text gives the spaces alone on SQLite,
+   * NULL on PostgreSQL.
    */
   paddedUtf8OrText(text: Expression<string | null>, before: number, after: number): RawBuilder<Uint8Array | string | null>;
   /** An aggregate: the group's texts joined with commas in no particular order (NULL for none). */
@@ -76,7 +73,6 @@ const postgresJsonText: SqlJsonText = {
   // to_json escapes as JSON.stringify does: \" \\ \b \f \n \r \t, other control characters as \u00xx.
   quote: (text) => sql<string>`to_json((${text})::text)::text`,
   utf8: (text) => sql<Uint8Array>`convert_to(${text}, 'UTF8')`,
-  utf8OrText: (text) => sql<string>`${text}`,
   paddedUtf8OrText: (text) => sql<string | null>`${text}`,
   joinAny: (text) => sql<string | null>`string_agg(${text}, ',')`,
   // https://www.postgresql.org/docs/current/functions-aggregate.html: string_agg's own ORDER BY promises the order.
@@ -88,7 +84,6 @@ const sqliteJsonText: SqlJsonText = {
   // https://sqlite.org/json1.html#jquote: a text argument becomes a JSON string, escaped as JSON.stringify does.
   quote: (text) => sql<string>`json_quote(${text})`,
   utf8: (text) => sql<Uint8Array>`CAST(${text} AS BLOB)`,
-  utf8OrText: (text) => sql<Uint8Array>`CAST(${text} AS BLOB)`,
   paddedUtf8OrText: (text, before, after) => sql<Uint8Array>`CAST(concat(${' '.repeat(before)}, ${text}, ${' '.repeat(after)}) AS BLOB)`,
   joinAny: (text) => sql<string | null>`group_concat(${text}, ',')`,
   joinSorted: (text) => sql<string | null>`group_concat(${text}, ',')`,
