@@ -1,7 +1,7 @@
 import type { RawBuilder } from 'kysely';
 import type { SqlJsonText } from '../store/dialectCapabilities.js';
 import { sql } from '../store/kysely.js';
-import { collectionOf, type ArtifactKind } from './artifactResource.js';
+import { collectionOf, ISO_MILLIS_PATTERN, type ArtifactKind } from './artifactResource.js';
 
 /**
  * A getAll* page item's JSON written by the database, as UTF-8 bytes: the same characters as
@@ -43,7 +43,7 @@ export function artifactRowJsonText(text: SqlJsonText, kind: ArtifactKind, servi
 /** The row's two instants, `created,end`: a page joins them with commas for instantsAreIsoMillis. */
 export const artifactInstantsText = (): RawBuilder<string> => sql<string>`concat(${sql.ref('artifacts.created_at')}, ',', ${sql.ref('artifacts.end_at')})`;
 
-const ISO_MILLIS_LIST = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z(?:,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)*$/;
+const ISO_MILLIS_LIST = new RegExp(`^${ISO_MILLIS_PATTERN}(?:,${ISO_MILLIS_PATTERN})*$`);
 
 /**
  * Whether `joined`, the artifactInstantsText of `rows` rows joined with commas (in any order), holds

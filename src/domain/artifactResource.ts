@@ -40,7 +40,9 @@ export function meetingOrganizer(organizerId: string, tenantId: string): Record<
   };
 }
 
-const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Date#toISOString's form, `2025-10-07T07:25:21.973Z` (ASCII digits): graphDateTime's fast path, and where a page's bytes written by the database are right (artifactPageBytes.ts). */
+export const ISO_MILLIS_PATTERN = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z`;
+const ISO_MILLIS = new RegExp(`^${ISO_MILLIS_PATTERN}$`);
 
 /**
  * `2025-10-07T07:25:21.9730000Z`: an instant with Graph's seven fractional digits. Idempotent: a
