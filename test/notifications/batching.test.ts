@@ -6,7 +6,7 @@ import { createSelfSignedRsaCertificate } from '../support/rsaCertificate.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { WebhookReceiver } from '../support/webhookReceiver.js';
 import { control } from '../graph/support/http.js';
-import { deliveries, flush, inMinutes, subscribe, testCertificate, type RsaCertificate } from './support.js';
+import { deliveries, flush, inMinutes, subscribe, testCertificate, until, type RsaCertificate } from './support.js';
 
 /**
  * Batching over real sockets: Graph sends queued notifications for one URL several to a POST
@@ -26,14 +26,6 @@ afterEach(async () => {
   await emu?.stop();
   await receiver?.stop();
 });
-
-async function until(what: string, done: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const id = (item: Record<string, unknown>): string => (item['resourceData'] as { id: string }).id;
 const postsTo = (path: string) => receiver.received.filter((r) => r.path === path);

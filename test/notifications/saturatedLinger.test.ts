@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { produceRecording } from '../support/artifactChanges.js';
 import { useEmulator, useWebhookReceiver } from '../support/emulator.js';
-import { inMinutes, subscribe } from './support.js';
+import { inMinutes, subscribe, until } from './support.js';
 
 /**
  * With the event loop saturated (flat out), the dispatcher waits up to 200 ms before a round, so a
@@ -13,14 +13,6 @@ const emu = useEmulator();
 const receiver = useWebhookReceiver();
 
 const macrotask = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-async function until(what: string, done: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Keep the event loop busy for `ms`, yielding a macrotask every few milliseconds (as a flat-out load does). */
 async function saturate(ms: number): Promise<void> {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll } from 'vitest';
 import { createSelfSignedRsaCertificate } from '../support/rsaCertificate.js';
 import type { Emulator } from '../../src/emulator.js';
-import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { startTestEmulator, useStarted, type TestEmulator } from '../support/emulator.js';
 import { WebhookReceiver } from '../support/webhookReceiver.js';
 import { graph, mintToken, type GraphResponse, type Version } from '../graph/support/http.js';
 
@@ -21,17 +20,28 @@ export interface NotificationRig {
   cert: RsaCertificate;
 }
 
-/** Start the rig before the enclosing suite's tests and stop it after them; its fields are set once they start. */
+/** Start the rig before the enclosing suite's tests and stop it after them (see useStarted). */
 export function useNotificationRig(): NotificationRig {
-  const rig = {} as Partial<NotificationRig>;
-  beforeAll(async () => {
-    [rig.emu, rig.receiver, rig.cert] = await Promise.all([startTestEmulator(), new WebhookReceiver().start(), testCertificate()]);
-  });
-  afterAll(async () => {
-    await rig.emu?.stop();
-    await rig.receiver?.stop();
-  });
-  return rig as NotificationRig;
+  return useStarted(
+    'useNotificationRig()',
+    async () => {
+      const [emu, receiver, cert] = await Promise.all([startTestEmulator(), new WebhookReceiver().start(), testCertificate()]);
+      return { emu, receiver, cert };
+    },
+    async ({ emu, receiver }) => {
+      await emu.stop();
+      await receiver.stop();
+    },
+  );
+}
+
+/** Wait until `done()` holds, polling; fails naming `what` after `timeoutMs`. */
+export async function until(what: string, done: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 export const inMinutes = (emu: Emulator, minutes: number): string => new Date(emu.clock.nowMs() + minutes * 60_000).toISOString();
