@@ -1,8 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ArtifactTable, Database } from '../store/schema.js';
 import { artifactPageValueJson, GRAPH_V1_ROOT, meetingOrganizerJson, notificationResourceData, type ArtifactKind, type ArtifactView } from './artifactResource.js';
-import { artifactInstantsText, artifactRowJsonText, instantsAreIsoMillis } from './artifactPageBytes.js';
+import { artifactRowJsonText } from './artifactPageBytes.js';
 import { sql } from '../store/kysely.js';
+import { ARTIFACT_JSON_ESCAPES_KEY } from '../store/migrations/017_artifact_json_escapes.js';
 import type { DomainContext } from './context.js';
 import { newRecordingId, newTranscriptId } from './ids.js';
 
@@ -289,10 +290,11 @@ export function withRoom(text: string): PageItemBytes {
  * pageArtifactJson as UTF-8 bytes, written by the database: each row's JSON (artifactRowJsonText)
  * joined with commas by an aggregate over the page's rows, read as one Buffer (on SQLite with the
  * room around it already, see PageItemBytes). One value per page rather than one per row: a Buffer
- * per row (and its concatenation) was a fifth of a page's CPU time. A page with an instant not in
- * Date#toISOString's form (none the emulator writes itself; checked once per page in JS, from the
- * instants the aggregate also joins), or whose rows the aggregate did not join in feed order (checked
- * where the database does not promise it), is built by pageArtifactJson instead: the same text either way.
+ * per row (and its concatenation) was a fifth of a page's CPU time. A store with a row that needs
+ * escapes or has another form of instant (none the emulator writes itself; migration 017 notes one,
+ * and the same statement reads the note), or a page whose rows the aggregate did not join in feed
+ * order (checked where the database does not promise it), is built by pageArtifactJson instead: the
+ * same text either way; `writer` says which wrote it.
  */
 export async function pageArtifactBytes(
   ctx: DomainContext,
@@ -300,14 +302,11 @@ export async function pageArtifactBytes(
   afterSeq: number,
   limit: number,
   serviceRoot: string,
-): Promise<{ items: PageItemBytes; count: number; lastSeq: number | undefined; more: boolean }> {
+): Promise<{ items: PageItemBytes; count: number; lastSeq: number | undefined; more: boolean; writer: 'database' | 'js' }> {
   const text = ctx.dialect.jsonText;
+  const organizerJson = meetingOrganizerJson(scope.organizerId, scope.tenantId);
   const rows = scoped(ctx.db, scope, true)
-    .select([
-      'feed_seq',
-      artifactRowJsonText(text, scope.kind, serviceRoot, scope.organizerId, meetingOrganizerJson(scope.organizerId, scope.tenantId)).as('json'),
-      artifactInstantsText().as('instants'),
-    ])
+    .select(['feed_seq', artifactRowJsonText(scope.kind, serviceRoot, scope.organizerId, organizerJson, scope.adhoc === true).as('json')])
     .where('feed_seq', '>', afterSeq)
     .orderBy('feed_seq')
     .limit(limit);
@@ -315,22 +314,26 @@ export async function pageArtifactBytes(
   const json = sql.ref<string>('page.json');
   const page = await ctx.db
     .selectFrom(rows.as('page'))
-    .select([
+    .select((eb) => [
       sql<number | string>`count(*)`.as('count'),
       sql<number | string | null>`max(${seq})`.as('last'),
-      text.joinAny(sql.ref<string>('page.instants')).as('instants'),
+      eb
+        .selectFrom('settings')
+        .select(sql<number | string>`count(*)`.as('n'))
+        .where('key', '=', ARTIFACT_JSON_ESCAPES_KEY)
+        .as('escapes'),
       // The feed positions in join order, to check it, only where the database does not promise it.
-      (text.joinSortedPromisesOrder ? sql<string | null>`NULL` : text.joinSorted(sql`CAST(${seq} AS TEXT)`, seq)).as('seqs'),
+      (text.joinSortedPromisesOrder ? sql<string | null>`NULL` : text.joinSorted(sql.ref<string>('page.feed_seq'), seq)).as('seqs'),
       text.paddedUtf8OrText(text.joinSorted(json, seq), PAGE_ROOM_BEFORE, PAGE_ROOM_AFTER).as('value'),
     ])
     .executeTakeFirstOrThrow();
   const count = Number(page.count);
-  if (count === 0) return { items: withRoom(''), count: 0, lastSeq: undefined, more: false };
+  if (count === 0) return { items: withRoom(''), count: 0, lastSeq: undefined, more: false, writer: 'database' };
   const lastSeq = Number(page.last);
   const inOrder = text.joinSortedPromisesOrder || (page.seqs !== null && ascending(page.seqs));
-  if (page.value === null || page.instants === null || !instantsAreIsoMillis(page.instants, count) || !inOrder) {
+  if (page.value === null || Number(page.escapes) !== 0 || !inOrder) {
     const built = await pageArtifactJson(ctx, scope, afterSeq, limit, serviceRoot);
-    return { items: withRoom(built.valueJson), count: built.count, lastSeq: built.lastSeq, more: built.more };
+    return { items: withRoom(built.valueJson), count: built.count, lastSeq: built.lastSeq, more: built.more, writer: 'js' };
   }
   // A full page: does another row follow? (One probe of the index, rather than a row more in the aggregate.)
   const more = count === limit && (await scoped(ctx.db, scope, true).select('feed_seq').where('feed_seq', '>', lastSeq).limit(1).executeTakeFirst()) !== undefined;
@@ -338,7 +341,7 @@ export async function pageArtifactBytes(
     typeof page.value === 'string'
       ? withRoom(page.value)
       : { bytes: Buffer.from(page.value.buffer, page.value.byteOffset, page.value.byteLength), start: PAGE_ROOM_BEFORE, end: page.value.byteLength - PAGE_ROOM_AFTER };
-  return { items, count, lastSeq, more };
+  return { items, count, lastSeq, more, writer: 'database' };
 }
 
 /** The resource data of artifacts' 'created' changes, by feed seq (the feed keeps no copy of it: see createArtifacts). */

@@ -19,6 +19,7 @@ import * as m013RecordingKind from './migrations/013_recording_kind.js';
 import * as m014DeletedMeetings from './migrations/014_deleted_meetings.js';
 import * as m015MeetingsEnd from './migrations/015_meetings_end.js';
 import * as m016DropDeliverySubscriptionIndex from './migrations/016_drop_delivery_subscription_index.js';
+import * as m017ArtifactJsonEscapes from './migrations/017_artifact_json_escapes.js';
 import { postgresCapabilities, sqliteCapabilities, type StoreDialect } from './dialectCapabilities.js';
 import { nulGuard } from './nulGuard.js';
 import { ReadCache } from './readCache.js';
@@ -77,6 +78,7 @@ const migrations: Record<string, Migration> = {
   '014_deleted_meetings': m014DeletedMeetings,
   '015_meetings_end': m015MeetingsEnd,
   '016_drop_delivery_subscription_index': m016DropDeliverySubscriptionIndex,
+  '017_artifact_json_escapes': m017ArtifactJsonEscapes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -39,8 +39,6 @@ export interface StoreDialect {
 
 /** The few SQL functions a query needs to write a row's JSON itself, each spelled as the database spells it. */
 export interface SqlJsonText {
-  /** The text's JSON string literal: the characters JSON.stringify writes for it (quotes, `\"`, `\n`, `\u001f`…). */
-  quote(text: Expression<string | null>): RawBuilder<string>;
   /** The text's UTF-8 bytes, read by the driver as a Buffer / Uint8Array rather than decoded into a string. */
   utf8(text: Expression<string | null>): RawBuilder<Uint8Array>;
   /**
@@ -53,8 +51,6 @@ export interface SqlJsonText {
    * NULL on PostgreSQL.
    */
   paddedUtf8OrText(text: Expression<string | null>, before: number, after: number): RawBuilder<Uint8Array | string | null>;
-  /** An aggregate: the group's texts joined with commas in no particular order (NULL for none). */
-  joinAny(text: Expression<string | null>): RawBuilder<string | null>;
   /**
    * An aggregate: the group's texts joined with commas, in `order`'s order (NULLs left out; NULL for no
    * text). The rows must come from a subquery already sorted by `order` (see pageArtifactBytes): SQLite
@@ -70,22 +66,16 @@ export interface SqlJsonText {
 }
 
 const postgresJsonText: SqlJsonText = {
-  // to_json escapes as JSON.stringify does: \" \\ \b \f \n \r \t, other control characters as \u00xx.
-  quote: (text) => sql<string>`to_json((${text})::text)::text`,
   utf8: (text) => sql<Uint8Array>`convert_to(${text}, 'UTF8')`,
   paddedUtf8OrText: (text) => sql<string | null>`${text}`,
-  joinAny: (text) => sql<string | null>`string_agg(${text}, ',')`,
   // https://www.postgresql.org/docs/current/functions-aggregate.html: string_agg's own ORDER BY promises the order.
   joinSorted: (text, order) => sql<string | null>`string_agg(${text}, ',' ORDER BY ${order})`,
   joinSortedPromisesOrder: true,
 };
 
 const sqliteJsonText: SqlJsonText = {
-  // https://sqlite.org/json1.html#jquote: a text argument becomes a JSON string, escaped as JSON.stringify does.
-  quote: (text) => sql<string>`json_quote(${text})`,
   utf8: (text) => sql<Uint8Array>`CAST(${text} AS BLOB)`,
   paddedUtf8OrText: (text, before, after) => sql<Uint8Array>`CAST(concat(${' '.repeat(before)}, ${text}, ${' '.repeat(after)}) AS BLOB)`,
-  joinAny: (text) => sql<string | null>`group_concat(${text}, ',')`,
   joinSorted: (text) => sql<string | null>`group_concat(${text}, ',')`,
   joinSortedPromisesOrder: false,
 };
