@@ -262,6 +262,9 @@ function ascending(seqs: string): boolean {
   return true;
 }
 
+/** A feed position after every real one (feed positions count rows): the room after a page's rows sorts last (roomAsRows). */
+const PAST_EVERY_SEQ = Number.MAX_SAFE_INTEGER;
+
 /** Room a page's items come with, before and after them (PageItemBytes). */
 export const PAGE_ROOM_BEFORE = 4_096;
 export const PAGE_ROOM_AFTER = 2;
@@ -310,24 +313,34 @@ export async function pageArtifactBytes(
     .where('feed_seq', '>', afterSeq)
     .orderBy('feed_seq')
     .limit(limit);
-  const seq = sql.ref('page.feed_seq');
+  // Where the page is read as bytes, its room comes as a row before the page's (at the token's
+  // position, which the rows follow) and one after (past any position), joined with the rest: see roomAsRows.
+  // The order check covers them (a bound number may join as `5.0`: Number reads it the same).
+  const room = (seq: number, spaces: number) => ctx.db.selectNoFrom([sql<number | string>`${seq}`.as('feed_seq'), sql<string>`${' '.repeat(spaces)}`.as('json')]);
+  const joinedRows = text.roomAsRows
+    ? room(afterSeq, PAGE_ROOM_BEFORE)
+        .unionAll(ctx.db.selectFrom(rows.as('rows')).select(['rows.feed_seq', 'rows.json']))
+        .unionAll(room(PAST_EVERY_SEQ, PAGE_ROOM_AFTER))
+    : rows;
+  const rooms = text.roomAsRows ? 2 : 0;
+  const seq = sql.ref<number>('page.feed_seq');
   const json = sql.ref<string>('page.json');
   const page = await ctx.db
-    .selectFrom(rows.as('page'))
+    .selectFrom(joinedRows.as('page'))
     .select((eb) => [
       sql<number | string>`count(*)`.as('count'),
-      sql<number | string | null>`max(${seq})`.as('last'),
+      sql<number | string | null>`max(CASE WHEN ${seq} < ${PAST_EVERY_SEQ} THEN ${seq} END)`.as('last'),
       eb
         .selectFrom('settings')
         .select(sql<number | string>`count(*)`.as('n'))
         .where('key', '=', ARTIFACT_JSON_ESCAPES_KEY)
         .as('escapes'),
-      // The feed positions in join order, to check it, only where the database does not promise it.
+      // The feed positions in join order (the rooms' too), to check it, only where the database does not promise it.
       (text.joinSortedPromisesOrder ? sql<string | null>`NULL` : text.joinSorted(sql.ref<string>('page.feed_seq'), seq)).as('seqs'),
-      text.paddedUtf8OrText(text.joinSorted(json, seq), PAGE_ROOM_BEFORE, PAGE_ROOM_AFTER).as('value'),
+      text.utf8OrText(text.joinSorted(json, seq)).as('value'),
     ])
     .executeTakeFirstOrThrow();
-  const count = Number(page.count);
+  const count = Number(page.count) - rooms;
   if (count === 0) return { items: withRoom(''), count: 0, lastSeq: undefined, more: false, writer: 'database' };
   const lastSeq = Number(page.last);
   const inOrder = text.joinSortedPromisesOrder || (page.seqs !== null && ascending(page.seqs));
@@ -337,10 +350,11 @@ export async function pageArtifactBytes(
   }
   // A full page: does another row follow? (One probe of the index, rather than a row more in the aggregate.)
   const more = count === limit && (await scoped(ctx.db, scope, true).select('feed_seq').where('feed_seq', '>', lastSeq).limit(1).executeTakeFirst()) !== undefined;
+  // Bytes: the rooms and the commas that join them to the items are the room around the items.
   const items =
     typeof page.value === 'string'
       ? withRoom(page.value)
-      : { bytes: Buffer.from(page.value.buffer, page.value.byteOffset, page.value.byteLength), start: PAGE_ROOM_BEFORE, end: page.value.byteLength - PAGE_ROOM_AFTER };
+      : { bytes: Buffer.from(page.value.buffer, page.value.byteOffset, page.value.byteLength), start: PAGE_ROOM_BEFORE + 1, end: page.value.byteLength - PAGE_ROOM_AFTER - 1 };
   return { items, count, lastSeq, more, writer: 'database' };
 }
 
