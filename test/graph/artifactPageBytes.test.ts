@@ -7,7 +7,7 @@ import type { DomainContext } from '../../src/domain/context.js';
 import { VirtualClock } from '../../src/runtime/clock.js';
 import type { Store } from '../../src/store/database.js';
 import { ARTIFACT_JSON_ESCAPES_KEY } from '../../src/store/migrations/017_artifact_json_escapes.js';
-import type { ArtifactTable } from '../../src/store/schema.js';
+import { artifactRow } from '../support/artifactRows.js';
 import { openLegStore } from '../support/emulator.js';
 
 /**
@@ -88,26 +88,7 @@ type Row = Omit<ArtifactView, 'kind' | 'tenantId' | 'organizerId'>;
 /** Store the rows (distinct ids, feed order as given) for `organizerId`; returns their views. */
 async function insert(ctx: DomainContext, kind: ArtifactKind, organizerId: string, rows: readonly Row[]): Promise<ArtifactView[]> {
   const views = rows.map((r, i): ArtifactView => ({ ...r, id: `${r.id}#${seq + i}`, kind, tenantId: TENANT, organizerId }));
-  const records = views.map((v): ArtifactTable => ({
-    id: v.id,
-    kind,
-    tenant_id: TENANT,
-    organizer_id: organizerId,
-    meeting_id: v.meetingId,
-    adhoc_call_id: v.adhocCallId,
-    call_id: v.callId,
-    content_correlation_id: v.contentCorrelationId,
-    created_at: v.createdDateTime,
-    end_at: v.endDateTime,
-    feed_seq: ++seq,
-    content_blob: 'blob',
-    content_type: 'video/mp4',
-    content_size: 1,
-    metadata_blob: null,
-    metadata_size: null,
-    resource_json: '',
-    recording_kind: null,
-  }));
+  const records = views.map((v) => artifactRow(v, ++seq));
   if (records.length > 0) await ctx.dialect.insertMany(ctx.db, 'artifacts', records);
   return views;
 }

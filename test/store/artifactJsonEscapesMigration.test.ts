@@ -4,28 +4,25 @@ import { resolveConfig } from '../../src/config.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { ARTIFACT_JSON_ESCAPES_KEY } from '../../src/store/migrations/017_artifact_json_escapes.js';
 import type { ArtifactTable } from '../../src/store/schema.js';
+import { artifactRow } from '../support/artifactRows.js';
 import { storeOptions } from '../support/emulator.js';
 
-const row = (id: string, callId: string): ArtifactTable => ({
-  id,
-  kind: 'recording',
-  tenant_id: 't',
-  organizer_id: 'o',
-  meeting_id: 'm',
-  adhoc_call_id: null,
-  call_id: callId,
-  content_correlation_id: 'cc',
-  created_at: '2025-01-01T00:00:00.000Z',
-  end_at: '2025-01-01T01:00:00.000Z',
-  feed_seq: Number(id.replace(/\D/g, '')),
-  content_blob: 'blob',
-  content_type: 'video/mp4',
-  content_size: 1,
-  metadata_blob: null,
-  metadata_size: null,
-  resource_json: '',
-  recording_kind: null,
-});
+const row = (id: string, callId: string): ArtifactTable =>
+  artifactRow(
+    {
+      id,
+      kind: 'recording',
+      tenantId: 't',
+      organizerId: 'o',
+      meetingId: 'm',
+      adhocCallId: null,
+      callId,
+      contentCorrelationId: 'cc',
+      createdDateTime: '2025-01-01T00:00:00.000Z',
+      endDateTime: '2025-01-01T01:00:00.000Z',
+    },
+    Number(id.replace(/\D/g, '')),
+  );
 
 const noted = async (store: Store): Promise<boolean> => (await store.db.selectFrom('settings').select('value').where('key', '=', ARTIFACT_JSON_ESCAPES_KEY).executeTakeFirst()) !== undefined;
 
