@@ -34,6 +34,7 @@ const unitOnly = [
   'test/repository/**',
   'test/notifications/deliveryPolicy.test.ts',
   'test/notifications/eventLoopLoad.test.ts',
+  'test/store/readCacheOnce.test.ts',
   'test/store/sqliteBinding.test.ts',
   'test/store/blobReadStream.test.ts',
   'test/simulation/speechParts.test.ts',

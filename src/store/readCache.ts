@@ -13,6 +13,8 @@
  */
 export class ReadCache {
   private readonly entries = new Map<string, unknown>();
+  /** Reads made ahead of the request that will want them, each for one taker (keepOnce). */
+  private readonly once = new Map<string, Promise<unknown>>();
   private generation = 0;
   private seenVersion: number | undefined;
   private checkedThisTurn = false;
@@ -20,6 +22,7 @@ export class ReadCache {
   constructor(
     private readonly externalVersion: (() => number) | undefined,
     private readonly limit = 10_000,
+    private readonly onceLimit = 8,
   ) {}
 
   /** A cache that never keeps anything. */
@@ -35,6 +38,40 @@ export class ReadCache {
   invalidate(): void {
     this.generation++;
     this.entries.clear();
+    this.once.clear();
+  }
+
+  /**
+   * Start `load` and keep its result for one takeOnce(key): a read made ahead of the request that
+   * will want it (graph/artifacts/pageReadAhead.ts). Not frozen (the one taker may write into it);
+   * forgotten with everything else when the data may have changed, and the oldest once `onceLimit`
+   * are kept. A load that fails is kept as undefined (the taker reads for itself).
+   */
+  keepOnce(key: string, load: () => Promise<unknown>): void {
+    this.checkExternal();
+    if (this.once.has(key)) return;
+    if (this.once.size >= this.onceLimit) this.once.delete(this.once.keys().next().value!);
+    this.once.set(
+      key,
+      load().catch(() => undefined),
+    );
+  }
+
+  /** Whether keepOnce(key) is kept (and not yet taken). */
+  keepsOnce(key: string): boolean {
+    this.checkExternal();
+    return this.once.has(key);
+  }
+
+  /**
+   * What keepOnce(key) read, once: undefined if nothing is kept, or the data may have changed since
+   * it began (any write of this process, or another's commit seen since, forgot it).
+   */
+  takeOnce<T>(key: string): Promise<T | undefined> | undefined {
+    this.checkExternal();
+    const kept = this.once.get(key);
+    this.once.delete(key);
+    return kept as Promise<T | undefined> | undefined;
   }
 
   /** The value kept under `key`, or `load()`'s (kept unless the data changed while it ran). */
@@ -77,6 +114,16 @@ class DisabledReadCache extends ReadCache {
 
   override async get<T>(_key: string, load: () => Promise<T>): Promise<T> {
     return load();
+  }
+
+  override keepOnce(): void {}
+
+  override keepsOnce(): boolean {
+    return false;
+  }
+
+  override takeOnce(): undefined {
+    return undefined;
   }
 }
 

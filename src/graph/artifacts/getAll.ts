@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS, type PermissionRule } from '../../domain/permissions.js';
 import type { ArtifactKind } from '../../domain/artifactResource.js';
-import { lastArtifactSeq, pageArtifactBytes, type ArtifactScope } from '../../domain/artifacts.js';
+import { lastArtifactSeq, type ArtifactScope } from '../../domain/artifacts.js';
 import type { TokenState } from '../../domain/stateTokens.js';
 import { meetingExpiryCutoff } from '../../domain/meetings.js';
 import { forbidden, notFound } from '../../http/errors.js';
@@ -14,6 +14,7 @@ import { cachedAppAllowedForUser, cachedUser, someMeetingMayHaveEndedBefore } fr
 import { meteredApi } from './access.js';
 import { functionSegment, parseGetAllQuery, type GetAllQuery } from './getAllQuery.js';
 import { pageBody } from './pageBody.js';
+import { readNextPageAhead, readPage } from './pageReadAhead.js';
 import { readToken, resyncRequired, tamperedToken } from './stateTokens.js';
 
 /**
@@ -143,7 +144,8 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   };
   const prefer = request.graphState.prefer?.maxPageSize;
   const pageSize = Math.min(options.top ?? query.top ?? prefer ?? DEFAULT_PAGE, MAX_PAGE);
-  const page = await pageArtifactBytes(services.ctx, scope, position, pageSize, root);
+  const reads = services.store.reads;
+  const page = await readPage(services.ctx, reads, scope, position, pageSize, root);
   // A row after the token's position shows it is not past the store's end, so only an empty page asks.
   if (page.count === 0 && position > 0 && position > (await lastArtifactSeq(services.ctx, scope))) {
     // The store was emptied since the token was issued: what it points at is gone.
@@ -177,5 +179,8 @@ export async function sendGetAllPage(request: GetAllRequest, reply: FastifyReply
   const applied = options.top === undefined && prefer !== undefined ? [`odata.maxpagesize=${pageSize}`] : [];
   // Each item is its resource JSON (links under this request's root) with @odata.type in front, as
   // bytes the database wrote: the body is their Buffer, the head and the closing brackets written around them.
-  return sendGraphJsonBytes(request, reply, 200, pageBody(`${JSON.stringify(head).slice(0, -1)},"value":[`, page.items), applied);
+  const sent = sendGraphJsonBytes(request, reply, 200, pageBody(`${JSON.stringify(head).slice(0, -1)},"value":[`, page.items), applied);
+  // A request that follows a link is a client paging through the round: read its next page meanwhile.
+  if (token !== undefined) readNextPageAhead(services.ctx, reads, scope, page, pageSize, root);
+  return sent;
 }
