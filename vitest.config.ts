@@ -33,7 +33,6 @@ const unitOnly = [
   'test/architecture/**',
   'test/repository/**',
   'test/notifications/deliveryPolicy.test.ts',
-  'test/notifications/eventLoopLoad.test.ts',
   'test/store/readCacheOnce.test.ts',
   'test/store/sqliteBinding.test.ts',
   'test/store/blobReadStream.test.ts',

@@ -42,7 +42,7 @@ describe('linger under a saturated event loop', () => {
     const items = (i: number) => posts()[i]!.body['value'] as unknown[];
 
     // Light load: an idle second, then one change, in a POST of its own. That a light loop never
-    // lingers is eventLoopLoad.test.ts's, on readings it sets: a time limit here would race a busy CI.
+    // lingers is test/runtime/eventLoopLoad.test.ts's, on readings it sets: a time limit here would race a busy CI.
     await new Promise((r) => setTimeout(r, 1000));
     await produceRecording(emu, spec);
     await until('the first POST', () => posts().length === 1);

@@ -1,6 +1,6 @@
 import { pageArtifactBytes, type ArtifactScope } from '../../domain/artifacts.js';
 import type { DomainContext } from '../../domain/context.js';
-import { EventLoopLoad } from '../../notifications/eventLoopLoad.js';
+import { EventLoopLoad } from '../../runtime/eventLoopLoad.js';
 import type { ReadCache } from '../../store/readCache.js';
 
 /** A getAll* page as pageArtifactBytes reads it. */

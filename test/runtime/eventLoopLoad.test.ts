@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EventLoopLoad, PARTIAL_WINDOW_MS, UTILIZATION_WINDOW_MS, type LoopReadings } from '../../src/notifications/eventLoopLoad.js';
+import { EventLoopLoad, PARTIAL_WINDOW_MS, UTILIZATION_WINDOW_MS, type LoopReadings } from '../../src/runtime/eventLoopLoad.js';
 
 /**
- * The dispatcher's saturation test (src/notifications/eventLoopLoad.ts) on readings the test sets: a
+ * The saturation test the dispatcher lingers on (src/runtime/eventLoopLoad.ts), on readings the test sets: a
  * saturated loop lingers, a light one never does. The integration test (saturatedLinger.test.ts)
  * shows the linger's effect on a real loop; this one pins the decision without timing anything.
  */

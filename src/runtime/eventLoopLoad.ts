@@ -1,17 +1,13 @@
 import { performance } from 'node:perf_hooks';
 
 /**
- * When the event loop was busy at least SATURATED_UTILIZATION of the last UTILIZATION_WINDOW_MS, the
- * dispatcher's poke waits SATURATED_LINGER_MS (busy or idle dispatcher): flat out, the changes
- * themselves keep the loop busy, and every round and POST is CPU taken from them; 200 ms lets a URL's
- * POST carry ~40 items instead of ~16 (a third of the POSTs and markDelivered statements). Graph, too,
- * sends notifications several to a request and within seconds, not at once
- * (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks). Below that load (the
- * paced 500/s bench: p99 < 50 ms) nothing waits longer than the dispatcher's own short linger.
+ * Whether the event loop is saturated: busy at least SATURATED_UTILIZATION of the last
+ * UTILIZATION_WINDOW_MS. Work that can wait or be skipped asks first: the notification dispatcher
+ * then lingers before a round (notifications/dispatcher.ts), and a delta round's next page is not read
+ * ahead (graph/artifacts/pageReadAhead.ts): flat out, every such piece is CPU taken from the requests.
  */
 export const SATURATED_UTILIZATION = 0.9;
 export const UTILIZATION_WINDOW_MS = 500;
-export const SATURATED_LINGER_MS = 200;
 
 /** The current window must be this long before its own utilization counts too. */
 export const PARTIAL_WINDOW_MS = 20;
