@@ -111,32 +111,38 @@ export async function writeArtifactRows(ctx: DomainContext, trx: Transaction<Dat
     );
     const rows = views.map((view, i): ArtifactTable => {
       const input = inputs[i]!;
-      return {
-        id: view.id,
-        kind: view.kind,
-        tenant_id: view.tenantId,
-        organizer_id: view.organizerId,
-        meeting_id: view.meetingId,
-        adhoc_call_id: view.adhocCallId,
-        call_id: view.callId,
-        content_correlation_id: view.contentCorrelationId,
-        created_at: view.createdDateTime,
-        end_at: view.endDateTime,
-        feed_seq: seqs[i]!,
-        content_blob: input.content.blobKey,
-        content_type: input.content.contentType,
-        content_size: input.content.size,
-        metadata_blob: input.metadata?.blobKey ?? null,
-        metadata_size: input.metadata?.size ?? null,
-        // Derived from the row when read (migration 010 emptied the copies older versions kept).
-        resource_json: '',
-        recording_kind: view.kind === 'recording' ? (input.recordingKind ?? 'sample') : null,
-      };
+      const recordingKind = view.kind === 'recording' ? (input.recordingKind ?? 'sample') : null;
+      return toArtifactRow({ ...view, feedSeq: seqs[i]!, content: input.content, metadata: input.metadata ?? null, recordingKind });
     });
     // Multi-row inserts: bulk seeding makes thousands per transaction.
     await ctx.dialect.insertMany(trx, 'artifacts', rows);
     return rows;
   }
+}
+
+/** The artifacts row of `a` (toArtifact's inverse). */
+export function toArtifactRow(a: Artifact): ArtifactTable {
+  return {
+    id: a.id,
+    kind: a.kind,
+    tenant_id: a.tenantId,
+    organizer_id: a.organizerId,
+    meeting_id: a.meetingId,
+    adhoc_call_id: a.adhocCallId,
+    call_id: a.callId,
+    content_correlation_id: a.contentCorrelationId,
+    created_at: a.createdDateTime,
+    end_at: a.endDateTime,
+    feed_seq: a.feedSeq,
+    content_blob: a.content.blobKey,
+    content_type: a.content.contentType,
+    content_size: a.content.size,
+    metadata_blob: a.metadata?.blobKey ?? null,
+    metadata_size: a.metadata?.size ?? null,
+    // Derived from the row when read (migration 010 emptied the copies older versions kept).
+    resource_json: '',
+    recording_kind: a.recordingKind,
+  };
 }
 
 export async function findArtifact(ctx: DomainContext, kind: ArtifactKind, id: string): Promise<Artifact | undefined> {
